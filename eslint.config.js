@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:*'];
+const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('node:'));
 
 export const layerRules = {
   shared: {
