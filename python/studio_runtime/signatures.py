@@ -271,12 +271,23 @@ def signature_source(spec, var_name: str = "GeneratedSignature") -> str:
 
 def build_signature(spec, var_name: str = "GeneratedSignature"):
     """Return a real ``dspy.Signature`` class for ``spec`` (raises InvalidParams naming the field)."""
+    import hashlib
+    import sys
+    import types
+
     src = signature_source(spec, var_name)
-    ns: dict = {"__name__": f"studio_signature_{var_name}"}
+    mod_name = "studio_signature_" + hashlib.sha256(src.encode()).hexdigest()[:16]
+    if mod_name in sys.modules:
+        return getattr(sys.modules[mod_name], var_name)
+    mod = types.ModuleType(mod_name)
+    ns = mod.__dict__
+    sys.modules[mod_name] = mod  # pydantic resolves annotations through sys.modules
     try:
         exec(compile(src, f"<signature {var_name}>", "exec"), ns)
     except InvalidParams:
+        sys.modules.pop(mod_name, None)
         raise
     except Exception as e:  # a schema pydantic refuses (e.g. a bad regex)
+        sys.modules.pop(mod_name, None)
         raise InvalidParams(f"signature could not be built: {e}", field="signature") from e
     return ns[var_name]
