@@ -1,0 +1,17 @@
+/** The Python bridge: a pool of studio_runtime workers speaking JSON-RPC 2.0 over stdio. */
+export * from './errors';
+export { PROTOCOL_VERSION, MAX_FRAME_BYTES, LineDecoder, encodeFrame, parseFrame, type IncomingMessage } from './framing';
+export { silentLogger, streamLogger, type BridgeLogger } from './logger';
+export { locateRuntime, findRepoRoot, INSTALL_HINT, type LocatedRuntime, type LocateOptions, type RuntimeSource } from './runtime-locator';
+export {
+  PythonWorker,
+  DEFAULT_MEMORY_LIMIT_BYTES,
+  DEFAULT_RUNTIME_ARGS,
+  limitedCommand,
+  workerEnv,
+  type ReadyInfo,
+  type ProgressEvent,
+  type WorkerSpawnOptions,
+  type WorkerExit,
+} from './worker';
+export { PythonPool, type PoolOptions, type RequestOptions, type PoolStatus, type WorkerStatus, type PoolEvent } from './pool';
