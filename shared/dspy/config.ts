@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const EVALUATION_MODES = ['bootstrap_few_shot', 'copro', 'mipro'] as const;
+export const evaluationModeSchema = z.enum(EVALUATION_MODES).describe('DSPy optimizer: bootstrap_few_shot, copro or mipro.');
+export const fallbackStrategySchema = z.enum(['traditional', 'fail']).describe('On a miss or an error: run the plain prompt (traditional) or fail.');
+
+export const chainLinkSchema = z.looseObject({
+  signature: z.string().describe('Signature name: a key of workflow dspy_signatures, or `<inputs>_to_<outputs>`.'),
+});
+
+/** `dspy_config` of a workflow or a step; every key optional, defaults are applied by the runtime. */
+export const dspyConfigSchema = z.looseObject({
+  optimization_enabled: z.boolean().describe('Use the optimized program when there is one (default false).').optional(),
+  evaluation_mode: evaluationModeSchema.optional(),
+  training_data_collection: z.boolean().describe('Collect training data from runs (default false).').optional(),
+  real_time_optimization: z.boolean().describe('Optimize in the background while running (default false).').optional(),
+  cache_enabled: z.boolean().describe('Cache optimized programs (default true).').optional(),
+  max_wait_time: z.number().int().min(0).describe('Milliseconds to wait for an optimized program before falling back (default 5000).').optional(),
+  fallback_strategy: fallbackStrategySchema.optional(),
+  collect_training_data: z.boolean().describe("Store this step's inputs and outputs as training examples (default false).").optional(),
+  few_shot_examples: z.number().int().min(0).describe('Demos per predictor (default 4).').optional(),
+  bootstrap_iterations: z.number().int().min(1).describe('Bootstrap rounds (default 1).').optional(),
+  chain_steps: z.array(chainLinkSchema).describe('dspy_chain only: signatures run in order, each output feeding the next input.').optional(),
+}).describe('DSPy settings.');
+export type DspyConfig = z.infer<typeof dspyConfigSchema>;
