@@ -79,7 +79,7 @@ describe('python pool (stand-in worker)', () => {
     const pool = await startPool();
     const retries: PoolEvent[] = [];
     pool.subscribe((e) => e.type === 'request-retry' && retries.push(e));
-    const err = await pool.request('invalid').catch((e) => e);
+    const err = await pool.request<any>('invalid').catch((e: any) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.code).toBe('INVALID_PARAMS');
     expect(err.data).toEqual({ field: 'x' });
@@ -87,21 +87,21 @@ describe('python pool (stand-in worker)', () => {
   });
 
   it('a worker that dies at start fails start() with its last stderr lines', async () => {
-    const err = await startPool({}, ['--die-at-start']).catch((e) => e);
+    const err = await startPool({}, ['--die-at-start']).catch((e: any) => e);
     expect(err.code).toBe('WORKER_START_FAILED');
     expect(err.message).toMatch(/exited with code 3 before its ready handshake/);
     expect(err.message).toMatch(/No module named 'dspy'/);
   });
 
   it('a protocol version mismatch is a clear error', async () => {
-    const err = await startPool({}, ['--protocol', '2']).catch((e) => e);
+    const err = await startPool({}, ['--protocol', '2']).catch((e: any) => e);
     expect(err.code).toBe('PROTOCOL_MISMATCH');
     expect(err.message).toMatch(/speaks protocol 2, this app needs protocol 1/);
   });
 
   it('a runtime that never sends ready times out at start', async () => {
     const t0 = Date.now();
-    const err = await startPool({ startupTimeout: 500, poolSize: 1 }, ['--silent-start']).catch((e) => e);
+    const err = await startPool({ startupTimeout: 500, poolSize: 1 }, ['--silent-start']).catch((e: any) => e);
     expect(err.code).toBe('WORKER_START_FAILED');
     expect(err.message).toMatch(/did not send its ready handshake within 500 ms/);
     expect(Date.now() - t0).toBeLessThan(5000);
@@ -116,7 +116,7 @@ describe('python pool (stand-in worker)', () => {
     const [oldPid] = pool.pids();
     const replaced = new Promise<PoolEvent>((resolve) => pool.once('worker-replaced', resolve));
     const t0 = Date.now();
-    const err = await pool.request(method).catch((e) => e);
+    const err = await pool.request<any>(method).catch((e: any) => e);
     expect(err.code).toBe('PROTOCOL_ERROR');
     expect(err.message).toMatch(message);
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -147,7 +147,7 @@ describe('python pool (stand-in worker)', () => {
     const pool = await startPool({ poolSize: 2, maxRetries: 2 });
     const retries: PoolEvent[] = [];
     pool.subscribe((e) => e.type === 'request-retry' && retries.push(e));
-    const err = await pool.request('crash').catch((e) => e);
+    const err = await pool.request<any>('crash').catch((e: any) => e);
     expect(err).toBeInstanceOf(RetriesExhaustedError);
     expect(err.code).toBe('RETRIES_EXHAUSTED');
     expect(err.message).toMatch(/failed after 3 attempts; last cause: Python worker \d+ \(pid \d+\) exited with code 9/);
@@ -169,7 +169,7 @@ describe('python pool (stand-in worker)', () => {
 
   it('a timeout kills the worker and is retried, then reported', async () => {
     const pool = await startPool({ poolSize: 1, maxRetries: 1, timeout: 200 });
-    const err = await pool.request('sleep', { seconds: 5 }).catch((e) => e);
+    const err = await pool.request<any>('sleep', { seconds: 5 }).catch((e: any) => e);
     expect(err.code).toBe('RETRIES_EXHAUSTED');
     expect(err.cause.code).toBe('TIMEOUT');
     expect(err.message).toMatch(/did not answer within 200 ms/);
@@ -179,10 +179,10 @@ describe('python pool (stand-in worker)', () => {
   it('cancellation rejects with CancelledError and sends cancel to the worker', async () => {
     const pool = await startPool({ poolSize: 1 });
     const ac = new AbortController();
-    const p = pool.request('sleep', { seconds: 10 }, { signal: ac.signal });
+    const p = pool.request<any>('sleep', { seconds: 10 }, { signal: ac.signal });
     setTimeout(() => ac.abort(), 100);
     const t0 = Date.now();
-    const err = await p.catch((e) => e);
+    const err = await p.catch((e: any): any => e);
     expect(err).toBeInstanceOf(CancelledError);
     expect(err.code).toBe('CANCELLED');
     expect(Date.now() - t0).toBeLessThan(2000);
@@ -211,7 +211,7 @@ describe('python pool (stand-in worker)', () => {
     pool.subscribe((e) => e.type === 'queue' && depths.push(e.depth));
     const running = [pool.request('sleep', { seconds: 0.3 }), pool.request('echo', { n: 1 }), pool.request('echo', { n: 2 })];
     const t0 = Date.now();
-    const err = await pool.request('echo', { n: 3 }).catch((e) => e);
+    const err = await pool.request<any>('echo', { n: 3 }).catch((e: any) => e);
     expect(Date.now() - t0).toBeLessThan(50);
     expect(err).toBeInstanceOf(BusyError);
     expect(err.code).toBe('BUSY');
