@@ -16,3 +16,6 @@ export * from './yaml/validate';
 
 /** pipeline_ex's 15 step types and the DSPy plugin's 4. */
 export const allStepTypes: StepTypeDefinition[] = [...pipelineExStepTypes, ...dspyStepTypes];
+export * from './workflow/json-schema';
+export * from './graph/graph';
+export * from './graph/layout';

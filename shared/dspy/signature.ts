@@ -36,9 +36,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The signature's version: sha256 hex of its canonical JSON. */
+/** The signature's version: sha256 hex of its canonical JSON, after defaults (a field's type) are applied. */
 export function signatureHash(spec: SignatureSpec | Record<string, unknown>): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(spec))));
+  const parsed = signatureSpecSchema.safeParse(spec);
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(parsed.success ? parsed.data : spec))));
 }
 
 /**
