@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { createContext, UsageError, type CliContext } from './context';
 import { registerWorkflowCommands } from './commands/workflow';
+import { registerServeCommands } from './commands/serve';
+import { registerRuntimeCommands } from './commands/runtime';
 
 /** Each command group registers its subcommands; a handler returns the exit code. */
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
-const registrars: CommandRegistrar[] = [registerWorkflowCommands];
+const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands];
 
 export async function main(argv: string[]): Promise<number> {
   const globalOpts: { dataDir?: string } = {};

@@ -5,21 +5,15 @@
  * Pure TypeScript: no node:, no DOM, no electron.
  */
 import { z } from 'zod';
+import { layoutSidecarSchema } from '../graph/layout';
 
 export const STUDIO_IPC_CHANNEL = 'studio:rpc';
 export const STUDIO_EVENT_CHANNEL = 'studio:event';
 
 const path = z.string().min(1).max(4096);
 
-export const layoutPositionSchema = z.object({ x: z.number(), y: z.number() });
-/** The `<workflow>.layout.json` sidecar as the API carries it (node positions by step name). */
-export const layoutFileSchema = z
-  .object({
-    version: z.number().int().default(1),
-    nodes: z.record(z.string(), layoutPositionSchema).default({}),
-    viewport: z.object({ x: z.number(), y: z.number(), zoom: z.number() }).optional(),
-  })
-  .passthrough();
+/** The `<workflow>.layout.json` sidecar (shared/graph's schema): node positions by graph node id. */
+export const layoutFileSchema = layoutSidecarSchema;
 export type LayoutFile = z.infer<typeof layoutFileSchema>;
 
 export const diagnosticSchema = z.object({
