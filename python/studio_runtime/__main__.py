@@ -1,0 +1,37 @@
+"""Entry point: ``python -I -m studio_runtime``.
+
+Before anything else: keep a private dup of fd 1 for protocol frames, point fd 1 at stderr and
+make ``sys.stdout`` stderr, so a stray ``print()`` (DSPy prints progress) or a raw write to fd 1
+cannot corrupt the stream. Then set ``DSPY_CACHEDIR`` (from ``STUDIO_DSPY_CACHEDIR``) before the
+first ``import dspy``, which creates the cache directory.
+"""
+
+import os
+import sys
+import tempfile
+
+
+def main() -> int:
+    frames_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    out = os.fdopen(frames_fd, "wb", buffering=0)
+
+    cache = os.environ.get("STUDIO_DSPY_CACHEDIR")
+    if cache:
+        os.environ["DSPY_CACHEDIR"] = cache
+    elif not os.environ.get("DSPY_CACHEDIR"):
+        uid = os.getuid() if hasattr(os, "getuid") else "user"
+        os.environ["DSPY_CACHEDIR"] = os.path.join(tempfile.gettempdir(), f"studio-dspy-cache-{uid}")
+    os.environ.setdefault("LITELLM_LOG", "ERROR")
+    os.environ.setdefault("LITELLM_TELEMETRY", "False")
+
+    from .server import Server
+
+    Server(out, sys.stdin.buffer).serve()
+    sys.stderr.flush()
+    os._exit(0)  # worker threads and litellm's background threads must not keep us alive
+
+
+if __name__ == "__main__":
+    sys.exit(main())
