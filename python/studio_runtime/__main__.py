@@ -24,6 +24,8 @@ def main() -> int:
         uid = os.getuid() if hasattr(os, "getuid") else "user"
         os.environ["DSPY_CACHEDIR"] = os.path.join(tempfile.gettempdir(), f"studio-dspy-cache-{uid}")
     os.environ.setdefault("LITELLM_LOG", "ERROR")
+    # DSPy and litellm fetch a model cost map from the internet at first use (5 s timeout offline)
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("LITELLM_TELEMETRY", "False")
 
     from .server import Server

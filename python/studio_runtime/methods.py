@@ -435,7 +435,7 @@ def optimize(params, ctx):
         "program_state": program_state(optimized),
         "source": info.source,
     }
-    ctx.progress(phase="done", trial=state["trial"], total_trials=total, score=final["mean"],
+    ctx.progress(phase="done", trial=max(state["trial"], state["metric_calls"]), total_trials=total, score=final["mean"],
                  best_score=max(final["mean"], state["best"] or 0.0))
     return result
 
