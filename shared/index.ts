@@ -19,3 +19,4 @@ export const allStepTypes: StepTypeDefinition[] = [...pipelineExStepTypes, ...ds
 export * from './workflow/json-schema';
 export * from './graph/graph';
 export * from './graph/layout';
+export * from './yaml/editor';
