@@ -283,6 +283,8 @@ export class PythonWorker extends EventEmitter {
     if (this.state === 'exited') return this.exited;
     this.killReason ??= new PoolClosedError();
     this.state = 'stopping';
+    // In-flight requests end with POOL_CLOSED, not with whatever the runtime answers while exiting.
+    this.rejectAll(this.killReason);
     try {
       this.child.stdin.write(encodeFrame({ id: this.nextRequestId++, method: 'shutdown', params: {} }));
       this.child.stdin.end();
