@@ -1,0 +1,203 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * A forward-only schema step. `version` is the value PRAGMA user_version holds after it ran.
+ * Modules add their tables by appending to `migrations` (never edit or reorder a released entry).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database.Database) => void);
+}
+
+export class MigrationError extends Error {}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'training data: signatures, runs, imports, examples, label events',
+    up: `
+      CREATE TABLE signatures (
+        hash        TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        spec_json   TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX signatures_name ON signatures(name, created_at);
+
+      CREATE TABLE runs (
+        id              TEXT PRIMARY KEY,
+        signature_hash  TEXT REFERENCES signatures(hash),
+        workflow        TEXT,
+        step            TEXT,
+        inputs_json     TEXT NOT NULL,
+        outputs_json    TEXT,
+        mode            TEXT NOT NULL CHECK (mode IN ('baseline','optimized','fallback','traditional')),
+        latency_ms      REAL,
+        tokens_in       INTEGER,
+        tokens_out      INTEGER,
+        cost            REAL,
+        error           TEXT,
+        created_at      TEXT NOT NULL
+      );
+      CREATE INDEX runs_signature ON runs(signature_hash, created_at);
+
+      CREATE TABLE imports (
+        id              TEXT PRIMARY KEY,
+        signature_hash  TEXT NOT NULL REFERENCES signatures(hash),
+        file_name       TEXT NOT NULL,
+        file_sha256     TEXT NOT NULL,
+        format          TEXT NOT NULL,
+        row_count       INTEGER NOT NULL,
+        created_by      TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+      );
+
+      CREATE TABLE examples (
+        id              TEXT PRIMARY KEY,
+        signature_hash  TEXT NOT NULL REFERENCES signatures(hash),
+        inputs_json     TEXT NOT NULL,
+        outputs_json    TEXT NOT NULL,
+        input_hash      TEXT NOT NULL,
+        content_hash    TEXT NOT NULL,
+        source          TEXT NOT NULL CHECK (source IN ('execution_history','user_feedback','synthetic_generation')),
+        label_state     TEXT NOT NULL DEFAULT 'unlabeled' CHECK (label_state IN ('unlabeled','accepted','rejected','corrected')),
+        labeled_by      TEXT,
+        labeled_at      TEXT,
+        rating          INTEGER CHECK (rating BETWEEN 1 AND 5),
+        split           TEXT NOT NULL CHECK (split IN ('train','dev','test')),
+        run_id          TEXT REFERENCES runs(id) ON DELETE SET NULL,
+        import_id       TEXT REFERENCES imports(id),
+        redactions      INTEGER NOT NULL DEFAULT 0,
+        metadata_json   TEXT,
+        observed_at     TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX examples_content ON examples(signature_hash, content_hash);
+      CREATE INDEX examples_signature ON examples(signature_hash, label_state);
+
+      CREATE TABLE label_events (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        example_id      TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('accept','reject','correct','rate')),
+        label_state     TEXT NOT NULL,
+        rating          INTEGER,
+        previous_outputs_json TEXT,
+        outputs_json    TEXT,
+        by              TEXT NOT NULL,
+        at              TEXT NOT NULL
+      );
+      CREATE INDEX label_events_example ON label_events(example_id, id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'dataset versions (immutable snapshots) and their rows',
+    up: `
+      CREATE TABLE dataset_versions (
+        id              TEXT PRIMARY KEY,
+        signature_hash  TEXT NOT NULL REFERENCES signatures(hash),
+        number          INTEGER NOT NULL,
+        parent_id       TEXT REFERENCES dataset_versions(id),
+        content_hash    TEXT NOT NULL,
+        row_count       INTEGER NOT NULL,
+        note            TEXT,
+        created_by      TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX dataset_versions_number ON dataset_versions(signature_hash, number);
+
+      CREATE TABLE version_rows (
+        version_id      TEXT NOT NULL REFERENCES dataset_versions(id),
+        example_id      TEXT NOT NULL,
+        inputs_json     TEXT NOT NULL,
+        outputs_json    TEXT NOT NULL,
+        content_hash    TEXT NOT NULL,
+        source          TEXT NOT NULL,
+        label_state     TEXT NOT NULL,
+        rating          INTEGER,
+        split           TEXT NOT NULL,
+        run_id          TEXT,
+        import_id       TEXT,
+        label_event_id  INTEGER,
+        observed_at     TEXT NOT NULL,
+        PRIMARY KEY (version_id, example_id)
+      ) WITHOUT ROWID;
+
+      CREATE TRIGGER dataset_versions_immutable_u BEFORE UPDATE ON dataset_versions
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+      CREATE TRIGGER dataset_versions_immutable_d BEFORE DELETE ON dataset_versions
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+      CREATE TRIGGER version_rows_immutable_u BEFORE UPDATE ON version_rows
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+      CREATE TRIGGER version_rows_immutable_d BEFORE DELETE ON version_rows
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+    `,
+  },
+  {
+    version: 3,
+    name: 'hash-chained audit log and settings',
+    up: `
+      CREATE TABLE audit_log (
+        seq           INTEGER PRIMARY KEY,
+        at            TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        target        TEXT,
+        details_json  TEXT NOT NULL,
+        prev_hash     TEXT NOT NULL,
+        hash          TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_log_append_only_u BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_append_only_d BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+      CREATE TABLE settings (
+        key         TEXT PRIMARY KEY,
+        value_json  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies every migration newer than the file's user_version, each in its own
+ * IMMEDIATE transaction together with the user_version bump, so a crash leaves the file at
+ * the last completed version. Refuses a file newer than the code (forward-only).
+ */
+export function migrate(db: Database.Database, list: readonly Migration[] = migrations, target?: number): number {
+  checkOrder(list);
+  const latest = list.length ? list[list.length - 1].version : 0;
+  const goal = target ?? latest;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new MigrationError(`database schema version ${current} is newer than this app knows (${latest}); upgrade Pipeline Studio`);
+  }
+  if (goal < current) throw new MigrationError(`migrations are forward-only: cannot go from ${current} back to ${goal}`);
+  for (const m of list) {
+    if (m.version <= current || m.version > goal) continue;
+    db.transaction(() => {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return schemaVersion(db);
+}
+
+function checkOrder(list: readonly Migration[]): void {
+  let prev = 0;
+  for (const m of list) {
+    if (!Number.isInteger(m.version) || m.version !== prev + 1) {
+      throw new MigrationError(`migration list out of order: expected version ${prev + 1}, found ${m.version} (${m.name})`);
+    }
+    prev = m.version;
+  }
+}

@@ -1,0 +1,421 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { SignatureField } from '../../../shared/dspy/signature';
+import { sha256Hex } from '../storage/hashing';
+import type { StoredSignature } from './signatures';
+import { prepareExample, type PreparedExample, type PrepareOptions } from './store';
+import { LabelState, Source, type Example, type JsonObject } from './types';
+
+export const IMPORT_FORMATS = ['jsonl', 'csv', 'dspy'] as const;
+export const ImportFormat = z.enum(IMPORT_FORMATS);
+export type ImportFormat = z.infer<typeof ImportFormat>;
+
+/** Row-level problem: 1-based line of the file (0 when it concerns the whole file). */
+export interface RowError {
+  line: number;
+  field?: string;
+  message: string;
+}
+
+export interface ParsedRow {
+  line: number;
+  raw: Record<string, unknown>;
+}
+
+export interface ParseResult {
+  rows: ParsedRow[];
+  errors: RowError[];
+  warnings: string[];
+}
+
+/** Keys a row may carry besides the signature's fields. */
+export const META_KEYS = ['source', 'label', 'rating', 'labeled_by', 'timestamp', 'metadata', 'id'] as const;
+const IGNORED_DSPY_KEYS = new Set(['augmented', '_input_keys', 'dspy_uuid', 'dspy_split']);
+
+export function formatFromFileName(file: string): ImportFormat | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.json') return 'dspy';
+  return undefined;
+}
+
+/** Decodes UTF-8 strictly; on failure reports each line holding an invalid byte sequence. */
+export function decodeUtf8(buf: Buffer): { text?: string; errors: RowError[] } {
+  const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  try {
+    return { text: fatal.decode(buf), errors: [] };
+  } catch {
+    const errors: RowError[] = [];
+    let start = 0;
+    let line = 1;
+    while (start <= buf.length) {
+      let end = buf.indexOf(0x0a, start);
+      if (end < 0) end = buf.length;
+      const slice = buf.subarray(start, end);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(slice);
+      } catch {
+        const col = firstInvalidByte(slice);
+        errors.push({ line, message: `invalid UTF-8 byte 0x${slice[col]?.toString(16).padStart(2, '0')} at byte ${col + 1} of the line; save the file as UTF-8` });
+        if (errors.length >= 1000) break;
+      }
+      start = end + 1;
+      line += 1;
+    }
+    return { errors };
+  }
+}
+
+function firstInvalidByte(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, i + 1));
+    } catch {
+      // an incomplete sequence at the end is not yet an error: confirm with 4 more bytes
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, Math.min(b.length, i + 4)));
+      } catch {
+        return i;
+      }
+    }
+  }
+  return 0;
+}
+
+/** Splits a flat record (field names as keys) into the example shape using the signature. */
+export function flatToExample(obj: Record<string, unknown>, sig: StoredSignature, ignore: ReadonlySet<string> = new Set()): { raw?: Record<string, unknown>; errors: string[] } {
+  const inputs: JsonObject = {};
+  const outputs: JsonObject = {};
+  const raw: Record<string, unknown> = {};
+  const errors: string[] = [];
+  const inNames = new Set(sig.spec.input_fields.map((f) => f.name));
+  const outNames = new Set(sig.spec.output_fields.map((f) => f.name));
+  for (const [k, v] of Object.entries(obj)) {
+    if (inNames.has(k)) inputs[k] = v;
+    else if (outNames.has(k)) outputs[k] = v;
+    else if ((META_KEYS as readonly string[]).includes(k)) raw[k] = v;
+    else if (!ignore.has(k)) errors.push(`${k}: not a field of signature ${sig.name} (fields: ${[...inNames, ...outNames].join(', ')}) nor one of ${META_KEYS.join(', ')}`);
+  }
+  return { raw: { ...raw, inputs, outputs }, errors };
+}
+
+/** Maps the row keys (label, timestamp, ...) to NewExampleInput keys. */
+function normalizeRow(raw: Record<string, unknown>): Record<string, unknown> {
+  const { timestamp, observed_at, id: _id, ...rest } = raw as Record<string, unknown> & { timestamp?: unknown; observed_at?: unknown };
+  const out: Record<string, unknown> = { ...rest };
+  const ts = observed_at ?? timestamp;
+  if (ts !== undefined && ts !== null && ts !== '') out.observed_at = ts;
+  for (const k of Object.keys(out)) if (out[k] === null || out[k] === '') delete out[k];
+  return out;
+}
+
+export function parseJsonl(text: string, sig: StoredSignature): ParseResult {
+  const rows: ParsedRow[] = [];
+  const errors: RowError[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const lineText = lines[i].replace(/\r$/, '');
+    if (!lineText.trim()) continue;
+    const line = i + 1;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(lineText);
+    } catch (err) {
+      errors.push({ line, message: `invalid JSON: ${(err as Error).message}` });
+      continue;
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+      errors.push({ line, message: 'each line must be a JSON object' });
+      continue;
+    }
+    const o = obj as Record<string, unknown>;
+    if ('inputs' in o || 'outputs' in o) {
+      const unknown = Object.keys(o).filter((k) => k !== 'inputs' && k !== 'outputs' && !(META_KEYS as readonly string[]).includes(k));
+      if (unknown.length) {
+        errors.push({ line, field: unknown[0], message: `unknown key ${unknown.join(', ')} (allowed: inputs, outputs, ${META_KEYS.join(', ')})` });
+        continue;
+      }
+      rows.push({ line, raw: o });
+    } else {
+      const r = flatToExample(o, sig);
+      if (r.errors.length) errors.push(...r.errors.map((m) => ({ line, message: m })));
+      else rows.push({ line, raw: r.raw! });
+    }
+  }
+  return { rows, errors, warnings: [] };
+}
+
+/** `--map column=field` pairs; field is a signature field or one of the meta keys. */
+export const FieldMapping = z.record(z.string().min(1), z.string().min(1));
+export type FieldMapping = Record<string, string>;
+
+export function parseMapArgs(pairs: readonly string[]): FieldMapping {
+  const out: FieldMapping = {};
+  for (const p of pairs) {
+    const at = p.indexOf('=');
+    if (at <= 0 || at === p.length - 1) throw new Error(`--map ${JSON.stringify(p)}: expected column=field`);
+    out[p.slice(0, at)] = p.slice(at + 1);
+  }
+  return out;
+}
+
+function convertCell(field: SignatureField, text: string): { value?: unknown; error?: string } {
+  switch (field.type ?? 'string') {
+    case 'string':
+      return { value: text };
+    case 'number':
+    case 'integer': {
+      const n = Number(text.trim());
+      if (!text.trim() || !Number.isFinite(n)) return { error: `${JSON.stringify(text.slice(0, 40))} is not a number` };
+      if (field.type === 'integer' && !Number.isInteger(n)) return { error: `${text} is not an integer` };
+      return { value: n };
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(t)) return { value: true };
+      if (['false', '0', 'no'].includes(t)) return { value: false };
+      return { error: `${JSON.stringify(text.slice(0, 40))} is not a boolean (true/false)` };
+    }
+    default:
+      try {
+        return { value: JSON.parse(text) };
+      } catch {
+        return { error: `not valid JSON for a ${field.type} field` };
+      }
+  }
+}
+
+export function parseCsvText(text: string, sig: StoredSignature, mapping: FieldMapping = {}, maxFieldBytes = 1024 * 1024): ParseResult {
+  const errors: RowError[] = [];
+  const warnings: string[] = [];
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { info: true, relax_column_count: true, bom: true, skip_empty_lines: true, max_record_size: maxFieldBytes * 4 }) as any;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    return { rows: [], errors: [{ line: e.lines ?? 0, message: `CSV: ${e.message}` }], warnings };
+  }
+  if (records.length === 0) return { rows: [], errors: [{ line: 1, message: 'the file is empty: expected a header row' }], warnings };
+  const header = records[0].record.map((h) => h.trim());
+  const fields = new Map<string, { field: SignatureField; side: 'inputs' | 'outputs' }>();
+  for (const f of sig.spec.input_fields) fields.set(f.name, { field: f, side: 'inputs' });
+  for (const f of sig.spec.output_fields) fields.set(f.name, { field: f, side: 'outputs' });
+  for (const [col, target] of Object.entries(mapping)) {
+    if (!header.includes(col)) errors.push({ line: 1, field: col, message: `--map ${col}=${target}: the header has no column ${JSON.stringify(col)} (columns: ${header.join(', ')})` });
+    if (!fields.has(target) && !(META_KEYS as readonly string[]).includes(target)) {
+      errors.push({ line: 1, field: target, message: `--map ${col}=${target}: ${target} is neither a field of signature ${sig.name} nor one of ${META_KEYS.join(', ')}` });
+    }
+  }
+  // column index -> target
+  const targets: (string | undefined)[] = header.map((h) => mapping[h] ?? (fields.has(h) || (META_KEYS as readonly string[]).includes(h) ? h : undefined));
+  const unmapped = header.filter((_, i) => targets[i] === undefined);
+  if (unmapped.length) warnings.push(`ignored columns (no field of that name; use --map): ${unmapped.join(', ')}`);
+  for (const f of sig.spec.input_fields) {
+    if (!targets.includes(f.name)) errors.push({ line: 1, field: f.name, message: `missing column for input field ${f.name} (add a ${f.name} column or --map <column>=${f.name})` });
+  }
+  for (const f of sig.spec.output_fields) {
+    if (!targets.includes(f.name)) warnings.push(`no column for output field ${f.name}: examples get no value for it`);
+  }
+  if (errors.length) return { rows: [], errors, warnings };
+  const rows: ParsedRow[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const { record, info } = records[r];
+    const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+    const line = info.lines - newlines;
+    if (record.length !== header.length) {
+      errors.push({ line, message: `has ${record.length} columns, the header has ${header.length}` });
+      continue;
+    }
+    const raw: Record<string, unknown> = { inputs: {}, outputs: {} };
+    let bad = false;
+    for (let c = 0; c < record.length; c++) {
+      const target = targets[c];
+      const cell = record[c];
+      if (target === undefined || cell === '') continue;
+      const f = fields.get(target);
+      if (f) {
+        const conv = convertCell(f.field, cell);
+        if (conv.error) {
+          errors.push({ line, field: target, message: `column ${header[c]} (field ${target}): ${conv.error}` });
+          bad = true;
+        } else (raw[f.side] as JsonObject)[target] = conv.value;
+      } else if (target === 'rating') raw.rating = Number(cell);
+      else if (target === 'metadata') {
+        try {
+          raw.metadata = JSON.parse(cell);
+        } catch {
+          errors.push({ line, field: 'metadata', message: `column ${header[c]}: metadata must be a JSON object` });
+          bad = true;
+        }
+      } else raw[target] = cell;
+    }
+    if (!bad) rows.push({ line, raw });
+  }
+  return { rows, errors, warnings };
+}
+
+/** Line of each object that is an element of the top-level array or of an array one level down. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  const stack: string[] = [];
+  let line = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line += 1;
+    if (inString) {
+      if (ch === '\\') i += 1;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') {
+      if (ch === '{' && stack[stack.length - 1] === '[' && stack.length <= 2) lines.push(line);
+      stack.push(ch);
+    } else if (ch === '}' || ch === ']') stack.pop();
+  }
+  return lines;
+}
+
+/**
+ * DSPy Example JSON: a list of flat objects (what `[dict(e) for e in examples]` or `e.toDict()` give),
+ * or an object with such a list under `examples` or `demos` (the latter is what program.save() writes).
+ * `_input_keys` (from `with_inputs`) must match the signature's inputs when present.
+ */
+export function parseDspyJson(text: string, sig: StoredSignature): ParseResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : 0;
+    return { rows: [], errors: [{ line, message: `invalid JSON: ${msg}` }], warnings: [] };
+  }
+  let items: unknown;
+  if (Array.isArray(doc)) items = doc;
+  else if (doc && typeof doc === 'object') items = (doc as any).examples ?? (doc as any).demos;
+  if (!Array.isArray(items)) {
+    return { rows: [], errors: [{ line: 1, message: 'expected a JSON array of examples, or an object with an "examples" (or "demos") array' }], warnings: [] };
+  }
+  const lines = elementLines(text);
+  const rows: ParsedRow[] = [];
+  const errors: RowError[] = [];
+  const inputNames = sig.spec.input_fields.map((f) => f.name).sort();
+  items.forEach((item, i) => {
+    const line = lines[i] ?? 0;
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      errors.push({ line, message: `example ${i + 1} is not an object` });
+      return;
+    }
+    const o = item as Record<string, unknown>;
+    if (Array.isArray(o._input_keys)) {
+      const keys = [...(o._input_keys as unknown[])].map(String).sort();
+      if (keys.join(',') !== inputNames.join(',')) {
+        errors.push({ line, field: '_input_keys', message: `_input_keys [${keys.join(', ')}] differ from signature ${sig.name}'s inputs [${inputNames.join(', ')}]` });
+        return;
+      }
+    }
+    const r = flatToExample(o, sig, IGNORED_DSPY_KEYS);
+    if (r.errors.length) errors.push(...r.errors.map((m) => ({ line, message: m })));
+    else rows.push({ line, raw: r.raw! });
+  });
+  return { rows, errors, warnings: [] };
+}
+
+export interface ImportOptions {
+  format?: ImportFormat;
+  mapping?: FieldMapping;
+  /** Source given to rows that name none. */
+  defaultSource?: z.infer<typeof Source>;
+  allowedSources?: readonly string[];
+}
+
+/** Parses and validates a whole file into prepared rows; any error means nothing may be imported. */
+export function parseImport(
+  buf: Buffer,
+  fileName: string,
+  sig: StoredSignature,
+  prep: PrepareOptions,
+  options: ImportOptions = {},
+): { format: ImportFormat; prepared: PreparedExample[]; errors: RowError[]; warnings: string[]; fileSha256: string; rows: number } {
+  const fileSha256 = sha256Hex(buf);
+  const format = options.format ?? formatFromFileName(fileName);
+  if (!format) return { format: 'jsonl', prepared: [], errors: [{ line: 0, message: `cannot tell the format of ${fileName}: pass --format jsonl|csv|dspy` }], warnings: [], fileSha256, rows: 0 };
+  const decoded = decodeUtf8(buf);
+  if (decoded.text === undefined) return { format, prepared: [], errors: decoded.errors, warnings: [], fileSha256, rows: 0 };
+  const text = decoded.text.replace(/^\uFEFF/, '');
+  const parsed =
+    format === 'jsonl' ? parseJsonl(text, sig) : format === 'csv' ? parseCsvText(text, sig, options.mapping ?? {}, prep.maxFieldBytes) : parseDspyJson(text, sig);
+  const errors = [...parsed.errors];
+  const prepared: PreparedExample[] = [];
+  for (const row of parsed.rows) {
+    const raw = normalizeRow(row.raw);
+    if (raw.source === undefined && options.defaultSource) raw.source = options.defaultSource;
+    if (typeof raw.label === 'string') raw.label = raw.label.trim().toLowerCase();
+    if (raw.label !== undefined && !LabelState.safeParse(raw.label).success) {
+      errors.push({ line: row.line, field: 'label', message: `label ${JSON.stringify(raw.label)} is not one of ${LabelState.options.join(', ')}` });
+      continue;
+    }
+    if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && Source.safeParse(raw.source).success) {
+      errors.push({ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` });
+      continue;
+    }
+    const r = prepareExample(sig, raw, prep);
+    if (r.ok) prepared.push(r.example);
+    else errors.push(...r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })));
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { format, prepared, errors, warnings: parsed.warnings, fileSha256, rows: parsed.rows.length + parsed.errors.filter((e) => e.line > 1).length };
+}
+
+export function readImportFile(file: string): Buffer {
+  return fs.readFileSync(file);
+}
+
+export function newImportId(): string {
+  return `imp_${randomUUID()}`;
+}
+
+/** Export rows: what an example or a version row holds. */
+export interface ExportRow {
+  id: string;
+  inputs: JsonObject;
+  outputs: JsonObject;
+  source: string;
+  labelState: string;
+  rating: number | null;
+  split: string;
+}
+
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'dspy'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Serializes rows as stored (so redacted values stay redacted). Each format re-imports. */
+export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat): string {
+  const list = [...rows].map((r) => ('labelState' in r ? r : r));
+  if (format === 'jsonl') {
+    return list.map((r) => JSON.stringify({ id: r.id, inputs: r.inputs, outputs: r.outputs, source: r.source, label: r.labelState, rating: r.rating ?? undefined })).join('\n') + (list.length ? '\n' : '');
+  }
+  const fields = [...sig.spec.input_fields.map((f) => ({ f, side: 'inputs' as const })), ...sig.spec.output_fields.map((f) => ({ f, side: 'outputs' as const }))];
+  if (format === 'csv') {
+    const header = [...fields.map((x) => x.f.name), 'label', 'rating', 'source', 'id'];
+    const body = list.map((r) => [
+      ...fields.map(({ f, side }) => {
+        const v = (r[side] as JsonObject)[f.name];
+        return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+      }),
+      r.labelState,
+      r.rating ?? '',
+      r.source,
+      r.id,
+    ]);
+    return stringifyCsv([header, ...body]);
+  }
+  return `${JSON.stringify(list.map((r) => ({ ...r.inputs, ...r.outputs })), null, 2)}\n`;
+}

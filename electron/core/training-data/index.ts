@@ -1,0 +1,16 @@
+export { TrainingData, ValidationError, type ImportReport, type ImportArgs, type OptimizationSet } from './manager';
+export * from './types';
+export { SignatureRepository, SignatureNotFoundError, type StoredSignature } from './signatures';
+export { ExampleRepository, prepareExample, inputHashOf, contentHashOf, type PreparedExample, type ExampleFilter, type InsertResult } from './store';
+export { RunRepository, RunRecordInput, type RunRecord } from './runs';
+export { collectExecution, collectionDecision, COLLECTION_FLAG, type CollectionPolicy, type CollectResult } from './collection';
+export { applyLabel, labelHistory, LabelInput, LabelRefusedError, type LabelEvent } from './labeling';
+export { scoreQuality, completeness, typeConformance, accuracy, relevance, freshness, coverage, QUALITY_DIMENSIONS, type DatasetQuality, type ExampleQuality, type QualityItem } from './quality';
+export { detectBias, severityOf, sentimentOf, classBalance, lengthBias, topicSkew, sentimentSkew, temporalSkew, BIAS_DIMENSIONS, SEVERITY_THRESHOLDS, type BiasReport, type BiasFinding } from './bias';
+export { findNearDuplicates, NEAR_DUPLICATE_THRESHOLDS, type NearDuplicatePair } from './near-duplicates';
+export { Redactor, REDACTION_PATTERNS } from './redaction';
+export { parseImport, parseJsonl, parseCsvText, parseDspyJson, parseMapArgs, serialize, decodeUtf8, IMPORT_FORMATS, EXPORT_FORMATS, type RowError, type ImportFormat, type ExportFormat } from './import-export';
+export { VersionRepository, VersioningDisabledError, type DatasetVersion, type VersionLineage, type VersionDiff } from './versions';
+export { TrainingDataSettings, RedactionSettings, loadSettings } from './settings';
+export { splitFor, SPLIT_BOUNDS } from './splits';
+export { schemaProblems, outputProblems, inputProblems } from './json-schema';

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { Db } from '../storage/database';
+import type { AuditLog } from '../audit/audit-log';
+import { outputProblems } from './json-schema';
+import type { Redactor } from './redaction';
+import type { SignatureRepository } from './signatures';
+import { contentHashOf, type ExampleRepository } from './store';
+import { JsonObject, type Example, type LabelState } from './types';
+
+/** A person's feedback on one example. */
+export const LabelInput = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('accept'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5).optional() }),
+  z.object({ action: z.literal('reject'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5).optional(), reason: z.string().max(2000).optional() }),
+  z.object({ action: z.literal('correct'), by: z.string().min(1).max(200), outputs: JsonObject, rating: z.number().int().min(1).max(5).optional() }),
+  z.object({ action: z.literal('rate'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5) }),
+]);
+export type LabelInput = z.input<typeof LabelInput>;
+
+export class LabelRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Applies a label. accept and correct check the (new) outputs against the signature's schema
+ * and are refused with the reasons when they fail; reject and rate are always allowed.
+ * The label event (with provenance) and an audit entry commit together with the change.
+ */
+export function applyLabel(
+  deps: { db: Db; audit: AuditLog; signatures: SignatureRepository; examples: ExampleRepository; redactor: Redactor },
+  exampleId: string,
+  input: LabelInput,
+): Example {
+  const parsed = LabelInput.safeParse(input);
+  if (!parsed.success) throw new LabelRefusedError(`invalid label: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(label)'}: ${i.message}`).join('; ')}`);
+  const label = parsed.data;
+  return deps.db
+    .transaction(() => {
+      const ex = deps.examples.get(exampleId);
+      if (!ex) throw new LabelRefusedError(`no example with id ${exampleId}`);
+      const sig = deps.signatures.get(ex.signatureHash);
+      let outputs = ex.outputs;
+      let state: LabelState = ex.labelState;
+      if (label.action === 'correct') outputs = deps.redactor.redact(label.outputs).value;
+      if (label.action === 'accept' || label.action === 'correct') {
+        const problems = outputProblems(sig.spec, outputs);
+        if (problems.length) {
+          throw new LabelRefusedError(`label ${label.action} refused: the outputs fail signature ${sig.name}'s schema: ${problems.join('; ')}`, problems);
+        }
+      }
+      if (label.action === 'accept') state = 'accepted';
+      if (label.action === 'reject') state = 'rejected';
+      if (label.action === 'correct') state = 'corrected';
+      const rating = label.rating ?? ex.rating;
+      const now = new Date().toISOString();
+      const contentHash = contentHashOf(ex.inputs, outputs);
+      if (contentHash !== ex.contentHash) {
+        const clash = deps.db.prepare<[string, string, string], { id: string }>('SELECT id FROM examples WHERE signature_hash = ? AND content_hash = ? AND id <> ?').get(ex.signatureHash, contentHash, ex.id);
+        if (clash) throw new LabelRefusedError(`correction refused: it would make this example identical to example ${clash.id}`);
+      }
+      const labelChanged = label.action !== 'rate';
+      deps.db
+        .prepare(
+          `UPDATE examples SET outputs_json = ?, content_hash = ?, label_state = ?, rating = ?,
+             labeled_by = CASE WHEN ? THEN ? ELSE labeled_by END, labeled_at = CASE WHEN ? THEN ? ELSE labeled_at END, updated_at = ? WHERE id = ?`,
+        )
+        .run(JSON.stringify(outputs), contentHash, state, rating, labelChanged ? 1 : 0, label.by, labelChanged ? 1 : 0, now, now, ex.id);
+      deps.db
+        .prepare('INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(ex.id, label.action, state, rating, label.action === 'correct' ? JSON.stringify(ex.outputs) : null, JSON.stringify(outputs), label.by, now);
+      deps.audit.append({
+        actor: label.by,
+        action: 'data.label',
+        target: ex.id,
+        details: { label: label.action, state, rating, signature_hash: ex.signatureHash, ...(label.action === 'reject' && label.reason ? { reason: label.reason } : {}) },
+      });
+      return deps.examples.get(ex.id)!;
+    })
+    .immediate();
+}
+
+export interface LabelEvent {
+  id: number;
+  exampleId: string;
+  action: string;
+  labelState: LabelState;
+  rating: number | null;
+  previousOutputs: unknown;
+  outputs: unknown;
+  by: string;
+  at: string;
+}
+
+export function labelHistory(db: Db, exampleId: string): LabelEvent[] {
+  return db
+    .prepare<[string], any>('SELECT * FROM label_events WHERE example_id = ? ORDER BY id')
+    .all(exampleId)
+    .map((r) => ({
+      id: r.id,
+      exampleId: r.example_id,
+      action: r.action,
+      labelState: r.label_state,
+      rating: r.rating,
+      previousOutputs: r.previous_outputs_json ? JSON.parse(r.previous_outputs_json) : null,
+      outputs: r.outputs_json ? JSON.parse(r.outputs_json) : null,
+      by: r.by,
+      at: r.at,
+    }));
+}

@@ -1,0 +1,70 @@
+import type { RedactionSettings } from './settings';
+
+/** Patterns replaced before storage. Each match becomes [REDACTED:<kind>]. */
+export const REDACTION_PATTERNS = {
+  email: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+  // Provider key shapes (OpenAI/Anthropic sk-..., Google AIza..., GitHub ghp_/gho_/ghs_..., AWS AKIA..., Slack xox?-...),
+  // "Bearer <token>", and key=value / key: value assignments for api_key, token, secret, password.
+  api_key:
+    /\b(?:sk-(?:ant-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}|AKIA[0-9A-Z]{16}|xox[abposr]-[A-Za-z0-9-]{10,})|\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*|\b(?:api[_-]?key|access[_-]?token|secret|password|token)\b\s*[:=]\s*["']?[^\s"',;]{8,}/gi,
+  // +CC and separators, (area) codes, or 3-3-4 groups; at least 9 digits overall.
+  phone: /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,4}(?![\w])/g,
+} as const;
+
+export interface RedactionResult<T> {
+  value: T;
+  count: number;
+}
+
+/** Redacts string leaves of JSON values according to the settings. */
+export class Redactor {
+  private readonly rules: { kind: string; re: RegExp; digitsOnly?: boolean }[] = [];
+
+  constructor(settings: RedactionSettings) {
+    if (settings.api_keys) this.rules.push({ kind: 'api_key', re: REDACTION_PATTERNS.api_key });
+    if (settings.emails) this.rules.push({ kind: 'email', re: REDACTION_PATTERNS.email });
+    if (settings.phones) this.rules.push({ kind: 'phone', re: REDACTION_PATTERNS.phone, digitsOnly: true });
+    for (const c of settings.custom) this.rules.push({ kind: c.name, re: new RegExp(c.pattern, 'g') });
+  }
+
+  get enabled(): boolean {
+    return this.rules.length > 0;
+  }
+
+  redactString(text: string): RedactionResult<string> {
+    let count = 0;
+    let out = text;
+    for (const rule of this.rules) {
+      rule.re.lastIndex = 0;
+      if (!rule.re.test(out)) continue;
+      rule.re.lastIndex = 0;
+      out = out.replace(rule.re, (m) => {
+        if (rule.digitsOnly && m.replace(/\D/g, '').length < 9) return m;
+        count += 1;
+        return `[REDACTED:${rule.kind}]`;
+      });
+    }
+    return { value: out, count };
+  }
+
+  redact<T>(value: T): RedactionResult<T> {
+    if (!this.enabled) return { value, count: 0 };
+    let count = 0;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') {
+        const r = this.redactString(v);
+        count += r.count;
+        return r.value;
+      }
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) o[k] = walk(x);
+        return o;
+      }
+      return v;
+    };
+    const out = walk(value) as T;
+    return { value: out, count };
+  }
+}

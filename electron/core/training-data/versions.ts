@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { Db } from '../storage/database';
+import type { AuditLog } from '../audit/audit-log';
+import type { QualityItem } from './quality';
+import type { LabelState, Source, Split } from './types';
+
+export interface DatasetVersion {
+  id: string;
+  signatureHash: string;
+  number: number;
+  parentId: string | null;
+  contentHash: string;
+  rowCount: number;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface VersionRow extends QualityItem {
+  exampleId: string;
+  contentHash: string;
+  runId: string | null;
+  importId: string | null;
+  labelEventId: number | null;
+}
+
+export interface VersionDiff {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+}
+
+export interface VersionLineage {
+  version: DatasetVersion;
+  parent: DatasetVersion | null;
+  ancestors: string[];
+  diffFromParent: VersionDiff | null;
+  bySource: Record<string, number>;
+  byLabel: Record<string, number>;
+  runs: { count: number; ids: string[] };
+  imports: { id: string; fileName: string; format: string; rows: number; createdBy: string; createdAt: string }[];
+  labels: { count: number; by: Record<string, number> };
+}
+
+export class VersioningDisabledError extends Error {}
+
+function toVersion(r: any): DatasetVersion {
+  return {
+    id: r.id,
+    signatureHash: r.signature_hash,
+    number: r.number,
+    parentId: r.parent_id,
+    contentHash: r.content_hash,
+    rowCount: r.row_count,
+    note: r.note,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+/**
+ * Dataset versions: immutable snapshots of a signature's examples (rows copied, so later labels,
+ * corrections and deletions never change a version), with a content hash, a parent and lineage.
+ * content hash = sha256 over "content_hash|label_state|rating|split\n" of every row, ordered by content_hash.
+ */
+export class VersionRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  create(args: { signatureHash: string; by: string; note?: string; parentId?: string | null; versioningEnabled?: boolean }): DatasetVersion & { sameAsParent: boolean } {
+    if (args.versioningEnabled === false) throw new VersioningDisabledError('versioning is off (training_data.versioning_enabled: false)');
+    return this.db
+      .transaction(() => {
+        const latest = this.latest(args.signatureHash);
+        const parentId = args.parentId === undefined ? (latest?.id ?? null) : args.parentId;
+        if (parentId) {
+          const parent = this.get(parentId);
+          if (!parent) throw new Error(`no dataset version ${parentId}`);
+          if (parent.signatureHash !== args.signatureHash) throw new Error(`parent version ${parentId} belongs to another signature`);
+        }
+        const h = createHash('sha256');
+        let rows = 0;
+        for (const r of this.db
+          .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
+            'SELECT content_hash, label_state, rating, split FROM examples WHERE signature_hash = ? ORDER BY content_hash',
+          )
+          .iterate(args.signatureHash)) {
+          h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
+          rows += 1;
+        }
+        const contentHash = h.digest('hex');
+        const id = `ver_${randomUUID()}`;
+        const number = (latest?.number ?? 0) + 1;
+        const now = new Date().toISOString();
+        this.db
+          .prepare('INSERT INTO dataset_versions (id, signature_hash, number, parent_id, content_hash, row_count, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(id, args.signatureHash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
+        this.db
+          .prepare(
+            `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at)
+             SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
+                    (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at
+             FROM examples e WHERE e.signature_hash = ?`,
+          )
+          .run(id, args.signatureHash);
+        const parent = parentId ? this.get(parentId) : undefined;
+        this.audit.append({ actor: args.by, action: 'data.version.create', target: id, details: { signature_hash: args.signatureHash, number, rows, content_hash: contentHash, parent_id: parentId } });
+        return { ...this.get(id)!, sameAsParent: parent?.contentHash === contentHash };
+      })
+      .immediate();
+  }
+
+  get(id: string): DatasetVersion | undefined {
+    const r = this.db.prepare('SELECT * FROM dataset_versions WHERE id = ?').get(id);
+    return r ? toVersion(r) : undefined;
+  }
+
+  /** By id, or "<number>" / "v<number>" within a signature. */
+  resolve(ref: string, signatureHash?: string): DatasetVersion | undefined {
+    const direct = this.get(ref);
+    if (direct) return direct;
+    const m = /^v?(\d+)$/.exec(ref);
+    if (m && signatureHash) {
+      const r = this.db.prepare('SELECT * FROM dataset_versions WHERE signature_hash = ? AND number = ?').get(signatureHash, Number(m[1]));
+      return r ? toVersion(r) : undefined;
+    }
+    return undefined;
+  }
+
+  latest(signatureHash: string): DatasetVersion | undefined {
+    const r = this.db.prepare('SELECT * FROM dataset_versions WHERE signature_hash = ? ORDER BY number DESC LIMIT 1').get(signatureHash);
+    return r ? toVersion(r) : undefined;
+  }
+
+  list(signatureHash?: string): DatasetVersion[] {
+    return this.db
+      .prepare('SELECT * FROM dataset_versions WHERE (? IS NULL OR signature_hash = ?) ORDER BY signature_hash, number')
+      .all(signatureHash ?? null, signatureHash ?? null)
+      .map(toVersion);
+  }
+
+  rows(versionId: string): VersionRow[] {
+    return this.db
+      .prepare<[string], any>('SELECT * FROM version_rows WHERE version_id = ? ORDER BY example_id')
+      .all(versionId)
+      .map((r) => ({
+        id: r.example_id,
+        exampleId: r.example_id,
+        inputs: JSON.parse(r.inputs_json),
+        outputs: JSON.parse(r.outputs_json),
+        contentHash: r.content_hash,
+        source: r.source as Source,
+        labelState: r.label_state as LabelState,
+        rating: r.rating,
+        split: r.split as Split,
+        runId: r.run_id,
+        importId: r.import_id,
+        labelEventId: r.label_event_id,
+        observedAt: r.observed_at,
+      }));
+  }
+
+  diff(fromId: string, toId: string): VersionDiff {
+    const q = (sql: string) => (this.db.prepare(sql).get({ a: fromId, b: toId }) as { n: number }).n;
+    return {
+      added: q('SELECT COUNT(*) AS n FROM version_rows b WHERE b.version_id = @b AND NOT EXISTS (SELECT 1 FROM version_rows a WHERE a.version_id = @a AND a.example_id = b.example_id)'),
+      removed: q('SELECT COUNT(*) AS n FROM version_rows a WHERE a.version_id = @a AND NOT EXISTS (SELECT 1 FROM version_rows b WHERE b.version_id = @b AND b.example_id = a.example_id)'),
+      changed: q(
+        `SELECT COUNT(*) AS n FROM version_rows a JOIN version_rows b ON b.version_id = @b AND b.example_id = a.example_id
+         WHERE a.version_id = @a AND (a.content_hash <> b.content_hash OR a.label_state <> b.label_state OR COALESCE(a.rating, 0) <> COALESCE(b.rating, 0))`,
+      ),
+      unchanged: q(
+        `SELECT COUNT(*) AS n FROM version_rows a JOIN version_rows b ON b.version_id = @b AND b.example_id = a.example_id
+         WHERE a.version_id = @a AND a.content_hash = b.content_hash AND a.label_state = b.label_state AND COALESCE(a.rating, 0) = COALESCE(b.rating, 0)`,
+      ),
+    };
+  }
+
+  /** Which runs, imports and labels produced the version's rows, and what changed since its parent. */
+  lineage(versionId: string): VersionLineage {
+    const version = this.get(versionId);
+    if (!version) throw new Error(`no dataset version ${versionId}`);
+    const parent = version.parentId ? (this.get(version.parentId) ?? null) : null;
+    const ancestors: string[] = [];
+    for (let p = parent; p; p = p.parentId ? (this.get(p.parentId) ?? null) : null) ancestors.push(p.id);
+    const group = (col: string) =>
+      Object.fromEntries(
+        (this.db.prepare(`SELECT ${col} AS k, COUNT(*) AS n FROM version_rows WHERE version_id = ? GROUP BY ${col}`).all(versionId) as { k: string; n: number }[]).map((r) => [r.k, r.n]),
+      );
+    const runIds = (this.db.prepare('SELECT DISTINCT run_id AS id FROM version_rows WHERE version_id = ? AND run_id IS NOT NULL ORDER BY run_id').all(versionId) as { id: string }[]).map((r) => r.id);
+    const imports = (
+      this.db
+        .prepare(
+          `SELECT i.id, i.file_name, i.format, i.created_by, i.created_at, COUNT(*) AS rows FROM version_rows v JOIN imports i ON i.id = v.import_id
+           WHERE v.version_id = ? GROUP BY i.id ORDER BY i.created_at`,
+        )
+        .all(versionId) as any[]
+    ).map((r) => ({ id: r.id, fileName: r.file_name, format: r.format, rows: r.rows, createdBy: r.created_by, createdAt: r.created_at }));
+    const labelBy = Object.fromEntries(
+      (
+        this.db
+          .prepare(
+            `SELECT le.by AS k, COUNT(*) AS n FROM version_rows v JOIN label_events le ON le.example_id = v.example_id AND le.id <= v.label_event_id
+             WHERE v.version_id = ? GROUP BY le.by`,
+          )
+          .all(versionId) as { k: string; n: number }[]
+      ).map((r) => [r.k, r.n]),
+    );
+    return {
+      version,
+      parent,
+      ancestors,
+      diffFromParent: parent ? this.diff(parent.id, version.id) : null,
+      bySource: group('source'),
+      byLabel: group('label_state'),
+      runs: { count: runIds.length, ids: runIds.slice(0, 100) },
+      imports,
+      labels: { count: Object.values(labelBy).reduce((a, b) => a + b, 0), by: labelBy },
+    };
+  }
+}
