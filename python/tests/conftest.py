@@ -1,0 +1,9 @@
+import os
+import sys
+import tempfile
+
+# Before anything imports dspy: keep its disk cache out of the home directory, stay offline.
+os.environ.setdefault("DSPY_CACHEDIR", tempfile.mkdtemp(prefix="studio-test-dspy-cache-"))
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("STUDIO_PROGRAMS_DIR", tempfile.mkdtemp(prefix="studio-test-programs-"))
+sys.path.insert(0, os.path.dirname(__file__))

@@ -1,0 +1,80 @@
+"""Test helpers: a studio_runtime subprocess speaking the protocol."""
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+class Runtime:
+    def __init__(self, env=None):
+        e = {"PATH": os.environ.get("PATH", ""), "STUDIO_DSPY_CACHEDIR": tempfile.mkdtemp(prefix="studio-rt-cache-"),
+             "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        e.update(env or {})
+        self.cwd = tempfile.mkdtemp(prefix="studio-rt-cwd-")
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "studio_runtime"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=self.cwd, env=e)
+        self.lines = queue.Queue()
+        self.raw_lines = []
+        self.stderr = []
+        threading.Thread(target=self._read_out, daemon=True).start()
+        threading.Thread(target=self._read_err, daemon=True).start()
+        self.ready = self.next_message(timeout=60)
+        self.next_id = 1
+
+    def _read_out(self):
+        for line in self.proc.stdout:
+            self.raw_lines.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def _read_err(self):
+        for line in self.proc.stderr:
+            self.stderr.append(line.decode("utf-8", "replace"))
+
+    def next_message(self, timeout=30):
+        line = self.lines.get(timeout=timeout)
+        if line is None:
+            raise EOFError("runtime closed stdout")
+        return json.loads(line)  # every stdout line must be JSON
+
+    def send_raw(self, data: bytes):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def send(self, obj):
+        self.send_raw(json.dumps(obj).encode() + b"\n")
+
+    def request(self, method, params=None, rid=None):
+        if rid is None:
+            rid = self.next_id
+            self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
+        return rid
+
+    def wait_reply(self, rid, timeout=60, notifications=None):
+        end = time.time() + timeout
+        while True:
+            msg = self.next_message(timeout=max(0.1, end - time.time()))
+            if msg.get("id") == rid and ("result" in msg or "error" in msg):
+                return msg
+            if notifications is not None and "method" in msg:
+                notifications.append(msg)
+
+    def call(self, method, params=None, timeout=60, notifications=None):
+        return self.wait_reply(self.request(method, params), timeout, notifications)
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
