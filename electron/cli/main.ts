@@ -3,11 +3,13 @@ import { createContext, UsageError, type CliContext } from './context';
 import { registerWorkflowCommands } from './commands/workflow';
 import { registerServeCommands } from './commands/serve';
 import { registerRuntimeCommands } from './commands/runtime';
+import { registerDataCommands } from './commands/data';
+import { registerAuditCommands } from './commands/audit';
 
 /** Each command group registers its subcommands; a handler returns the exit code. */
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
-const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands];
+const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands, registerDataCommands, registerAuditCommands];
 
 export async function main(argv: string[]): Promise<number> {
   const globalOpts: { dataDir?: string } = {};

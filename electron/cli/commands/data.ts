@@ -1,0 +1,373 @@
+/**
+ * `pipeline-studio data ...`: the training data store (signatures, import, export, list, label,
+ * delete, versions, quality, bias, settings). Every subcommand takes --json.
+ * Exit codes: 0 ok, 1 the operation was refused or found problems, 2 usage errors.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { CliContext } from '../context';
+import { UsageError } from '../context';
+import {
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  LABEL_STATES,
+  LabelRefusedError,
+  SignatureNotFoundError,
+  SOURCES,
+  SPLITS,
+  TrainingData,
+  VersioningDisabledError,
+  parseMapArgs,
+  type DatasetQuality,
+  type BiasReport,
+} from '../../core/training-data';
+
+function usage<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new UsageError(`${what}: ${r.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+async function withStore<T>(ctx: CliContext, fn: (td: TrainingData) => T | Promise<T>): Promise<T> {
+  const td = TrainingData.open(ctx.dataDir());
+  try {
+    return await fn(td);
+  } catch (err) {
+    if (err instanceof SignatureNotFoundError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    td.close();
+  }
+}
+
+function fmt(x: number | null | undefined, digits = 3): string {
+  return x === null || x === undefined ? '-' : x.toFixed(digits);
+}
+
+export function registerDataCommands(program: Command, ctx: CliContext): void {
+  const data = program.command('data').description('Training data: signatures, import/export, labels, versions, quality and bias');
+
+  const sig = data.command('signature').description('Signatures (by content hash) that examples belong to');
+  sig
+    .command('add <file>')
+    .description('Register a signature spec (YAML or JSON with input_fields/output_fields) under a name')
+    .requiredOption('--name <name>', 'name to resolve it by (each change of the spec is a new version)')
+    .option('--by <who>', 'who registers it', 'cli')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { name: string; by: string; json?: boolean }) => {
+      if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      let spec: unknown;
+      try {
+        spec = parseYaml(fs.readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`${file}: not valid YAML/JSON: ${(err as Error).message}`);
+      }
+      if (spec && typeof spec === 'object' && 'dspy_signature' in spec) spec = (spec as any).dspy_signature;
+      await withStore(ctx, (td) => {
+        let s;
+        try {
+          s = td.registerSignature(o.name, spec, o.by);
+        } catch (err) {
+          throw new UsageError(`${file}: ${(err as Error).message}`);
+        }
+        if (o.json) ctx.json({ ok: true, name: s.name, hash: s.hash, created: s.created });
+        else ctx.out(`${s.created ? 'registered' : 'already registered'} ${s.name} ${s.hash}`);
+      });
+    });
+  sig
+    .command('list')
+    .description('List registered signatures')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        const list = td.signatures.list();
+        if (o.json) ctx.json(list.map((s) => ({ name: s.name, hash: s.hash, examples: s.examples, created_at: s.createdAt, spec: s.spec })));
+        else if (!list.length) ctx.out('no signatures (add one with `data signature add <file> --name <name>`)');
+        else for (const s of list) ctx.out(`${s.name}\t${s.hash.slice(0, 12)}\t${s.examples} examples`);
+      });
+    });
+
+  data
+    .command('import <file>')
+    .description('Import examples from JSONL, CSV (with --map) or DSPy Example JSON; one transaction: any bad row imports nothing')
+    .requiredOption('--signature <nameOrHash>', 'signature the examples belong to')
+    .option('--format <format>', `file format (${IMPORT_FORMATS.join('|')}; default from the extension)`)
+    .option('--map <column=field>', 'CSV: map a column to a signature field or to label/rating/source/labeled_by/timestamp (repeatable)', collect, [])
+    .option('--source <source>', `source of rows that name none (${SOURCES.join('|')})`)
+    .option('--by <who>', 'who imports', 'cli')
+    .option('--dry-run', 'validate only')
+    .option('--json', 'print a JSON report')
+    .action(async (file: string, o: { signature: string; format?: string; map: string[]; source?: string; by: string; dryRun?: boolean; json?: boolean }) => {
+      const format = o.format === undefined ? undefined : usage(z.enum(IMPORT_FORMATS), o.format, '--format');
+      const source = o.source === undefined ? undefined : usage(z.enum(SOURCES), o.source, '--source');
+      let mapping: Record<string, string>;
+      try {
+        mapping = parseMapArgs(o.map);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      if (Object.keys(mapping).length && (format ?? path.extname(file).toLowerCase()) !== 'csv' && path.extname(file).toLowerCase() !== '.csv') {
+        throw new UsageError('--map applies to CSV files only');
+      }
+      if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      await withStore(ctx, (td) => {
+        const report = td.importFile({ signature: o.signature, file, format, mapping, source, by: o.by, dryRun: o.dryRun });
+        if (o.json) ctx.json(report);
+        else if (report.ok) {
+          ctx.out(`${o.dryRun ? 'valid' : 'imported'}: ${o.dryRun ? report.rows : report.inserted} examples into ${report.signature.name}${report.duplicates ? ` (${report.duplicates} exact duplicates skipped)` : ''}${report.redactions ? `, ${report.redactions} values redacted` : ''}`);
+          for (const w of report.warnings) ctx.err(`warning: ${w}`);
+        } else {
+          ctx.err(`import refused: ${report.errors.length} error(s), nothing was imported`);
+          for (const e of report.errors.slice(0, 200)) ctx.err(`${file}:${e.line}: ${e.message}`);
+          if (report.errors.length > 200) ctx.err(`... and ${report.errors.length - 200} more (use --json for all)`);
+        }
+        if (!report.ok) ctx.setExitCode(1);
+      });
+    });
+
+  data
+    .command('export')
+    .description('Export examples (or a version) as stored: redacted values stay redacted')
+    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--format <format>', `${EXPORT_FORMATS.join('|')}`, 'jsonl')
+    .option('--version <id>', 'export a dataset version (id or number)')
+    .option('--label <states>', `comma-separated label states to include (${LABEL_STATES.join(',')})`)
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--json', 'print a JSON summary (with --out)')
+    .action(async (o: { signature: string; format: string; version?: string; label?: string; out?: string; json?: boolean }) => {
+      const format = usage(z.enum(EXPORT_FORMATS), o.format, '--format');
+      const labelStates = o.label ? usage(z.array(z.enum(LABEL_STATES)), o.label.split(',').map((s) => s.trim()), '--label') : undefined;
+      await withStore(ctx, (td) => {
+        const text = td.exportData({ signature: o.signature, format, version: o.version, labelStates });
+        if (o.out) {
+          fs.writeFileSync(o.out, text);
+          if (o.json) ctx.json({ ok: true, file: o.out, format, bytes: Buffer.byteLength(text) });
+          else ctx.out(`wrote ${o.out}`);
+        } else process.stdout.write(text);
+      });
+    });
+
+  data
+    .command('list')
+    .description('List examples of a signature')
+    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--label <state>', `only this label state (${LABEL_STATES.join('|')})`)
+    .option('--split <split>', `only this split (${SPLITS.join('|')})`)
+    .option('--source <source>', `only this source (${SOURCES.join('|')})`)
+    .option('--limit <n>', 'at most n examples', '50')
+    .option('--offset <n>', 'skip n examples', '0')
+    .option('--json', 'print JSON')
+    .action(async (o: { signature: string; label?: string; split?: string; source?: string; limit: string; offset: string; json?: boolean }) => {
+      const f = usage(
+        z.object({
+          label: z.enum(LABEL_STATES).optional(),
+          split: z.enum(SPLITS).optional(),
+          source: z.enum(SOURCES).optional(),
+          limit: z.coerce.number().int().min(1).max(100000),
+          offset: z.coerce.number().int().min(0),
+        }),
+        o,
+        'data list',
+      );
+      await withStore(ctx, (td) => {
+        const s = td.signatures.resolve(o.signature);
+        const filter = { signatureHash: s.hash, labelState: f.label, split: f.split, source: f.source };
+        const total = td.examples.count(filter);
+        const list = td.examples.list({ ...filter, limit: f.limit, offset: f.offset });
+        if (o.json) ctx.json({ signature: { name: s.name, hash: s.hash }, total, examples: list });
+        else {
+          ctx.out(`${total} examples of ${s.name}${total > list.length ? ` (showing ${list.length})` : ''}`);
+          for (const e of list) ctx.out(`${e.id}\t${e.labelState}\t${e.rating ?? '-'}\t${e.split}\t${e.source}\t${JSON.stringify(e.inputs).slice(0, 60)} -> ${JSON.stringify(e.outputs).slice(0, 60)}`);
+        }
+      });
+    });
+
+  data
+    .command('label <exampleId>')
+    .description('Accept, reject, correct or rate an example (accept/correct are refused when the outputs fail the schema)')
+    .option('--accept', 'accept the outputs')
+    .option('--reject', 'reject the outputs')
+    .option('--correct <json>', 'replace the outputs with this JSON object')
+    .option('--rate <n>', 'rating 1-5 (alone, or with one of the above)')
+    .option('--reason <text>', 'why (with --reject)')
+    .option('--by <who>', 'who labels', process.env.USER || 'cli')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { accept?: boolean; reject?: boolean; correct?: string; rate?: string; reason?: string; by: string; json?: boolean }) => {
+      const actions = [o.accept && 'accept', o.reject && 'reject', o.correct !== undefined && 'correct'].filter(Boolean) as string[];
+      if (actions.length > 1) throw new UsageError('give one of --accept, --reject, --correct');
+      const rating = o.rate === undefined ? undefined : usage(z.coerce.number().int().min(1).max(5), o.rate, '--rate (1-5)');
+      if (actions.length === 0 && rating === undefined) throw new UsageError('give --accept, --reject, --correct <json> or --rate <n>');
+      let outputs: unknown;
+      if (o.correct !== undefined) {
+        try {
+          outputs = JSON.parse(o.correct);
+        } catch (err) {
+          throw new UsageError(`--correct: not valid JSON: ${(err as Error).message}`);
+        }
+        if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) throw new UsageError('--correct: expected a JSON object of output fields');
+      }
+      const action = actions[0] ?? 'rate';
+      await withStore(ctx, (td) => {
+        try {
+          const ex = td.label(id, { action, by: o.by, rating, outputs, reason: o.reason } as any);
+          if (o.json) ctx.json({ ok: true, example: ex });
+          else ctx.out(`${ex.id}: ${ex.labelState}${ex.rating ? `, rated ${ex.rating}` : ''} by ${o.by}`);
+        } catch (err) {
+          if (!(err instanceof LabelRefusedError)) throw err;
+          if (o.json) ctx.json({ ok: false, error: err.message, problems: err.problems });
+          else ctx.err(err.message);
+          ctx.setExitCode(1);
+        }
+      });
+    });
+
+  data
+    .command('delete <exampleId>')
+    .description('Delete an example (its copies in dataset versions stay)')
+    .option('--by <who>', 'who deletes', process.env.USER || 'cli')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { by: string; json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        const ok = td.deleteExample(id, o.by);
+        if (o.json) ctx.json({ ok, id });
+        else if (ok) ctx.out(`deleted ${id}`);
+        else ctx.err(`no example ${id}`);
+        if (!ok) ctx.setExitCode(1);
+      });
+    });
+
+  const version = data.command('version').description('Immutable dataset versions with lineage');
+  version
+    .command('create')
+    .description("Snapshot a signature's examples as a new version (parent: the latest version)")
+    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--note <text>', 'note')
+    .option('--by <who>', 'who creates it', process.env.USER || 'cli')
+    .option('--json', 'print JSON')
+    .action(async (o: { signature: string; note?: string; by: string; json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        try {
+          const v = td.createVersion({ signature: o.signature, by: o.by, note: o.note });
+          if (o.json) ctx.json({ ok: true, version: v });
+          else ctx.out(`version ${v.number} (${v.id}): ${v.rowCount} rows, content ${v.contentHash.slice(0, 12)}${v.sameAsParent ? ' (same content as its parent)' : ''}`);
+        } catch (err) {
+          if (!(err instanceof VersioningDisabledError)) throw err;
+          if (o.json) ctx.json({ ok: false, error: err.message });
+          else ctx.err(err.message);
+          ctx.setExitCode(1);
+        }
+      });
+    });
+  version
+    .command('list')
+    .description('List versions')
+    .option('--signature <nameOrHash>', 'only this signature')
+    .option('--json', 'print JSON')
+    .action(async (o: { signature?: string; json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        const list = td.versions.list(o.signature ? td.signatures.resolve(o.signature).hash : undefined);
+        if (o.json) ctx.json(list);
+        else for (const v of list) ctx.out(`${v.number}\t${v.id}\t${v.rowCount} rows\t${v.createdAt}\t${v.createdBy}${v.note ? `\t${v.note}` : ''}`);
+      });
+    });
+  version
+    .command('show <version>')
+    .description('A version with its lineage: sources, runs, imports, labels, changes since its parent')
+    .option('--signature <nameOrHash>', 'signature (to refer to a version by number)')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, o: { signature?: string; json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        const v = td.versions.resolve(ref, o.signature ? td.signatures.resolve(o.signature).hash : undefined);
+        if (!v) throw new UsageError(`no dataset version ${ref}${o.signature ? '' : ' (pass --signature to use a version number)'}`);
+        const lin = td.versions.lineage(v.id);
+        if (o.json) ctx.json(lin);
+        else {
+          ctx.out(`version ${v.number} ${v.id}: ${v.rowCount} rows, content ${v.contentHash}`);
+          ctx.out(`parent: ${lin.parent ? `${lin.parent.number} ${lin.parent.id}` : '-'}`);
+          if (lin.diffFromParent) ctx.out(`since parent: +${lin.diffFromParent.added} -${lin.diffFromParent.removed} ~${lin.diffFromParent.changed}`);
+          ctx.out(`sources: ${JSON.stringify(lin.bySource)}; labels: ${JSON.stringify(lin.byLabel)}`);
+          ctx.out(`runs: ${lin.runs.count}; imports: ${lin.imports.map((i) => `${i.fileName} (${i.rows})`).join(', ') || '-'}; label events: ${lin.labels.count}`);
+        }
+      });
+    });
+
+  data
+    .command('quality')
+    .description('Quality dimensions per dataset (and per example with --examples); threshold decides what optimizers may use')
+    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--version <id>', 'score a version instead of the live examples')
+    .option('--threshold <x>', 'quality threshold 0..1 (default: training_data.quality_threshold)')
+    .option('--examples', 'include per-example scores')
+    .option('--json', 'print JSON')
+    .action(async (o: { signature: string; version?: string; threshold?: string; examples?: boolean; json?: boolean }) => {
+      const threshold = o.threshold === undefined ? undefined : usage(z.coerce.number().min(0).max(1), o.threshold, '--threshold (0..1)');
+      await withStore(ctx, (td) => {
+        const q = td.quality(o.signature, { version: o.version, threshold });
+        const out: Partial<DatasetQuality> & { bias: BiasReport } = { ...q };
+        if (!o.examples) delete out.perExample;
+        if (o.json) ctx.json(out);
+        else {
+          ctx.out(`${q.examples} examples; overall ${fmt(q.overall)}; usable ${q.usable} (threshold ${q.threshold}); rejected ${q.rejected}; below threshold ${q.belowThreshold}; conflicts ${q.conflicts}; near-duplicate pairs ${q.nearDuplicatePairs.length}`);
+          for (const [k, v] of Object.entries(q.dimensions)) ctx.out(`  ${k.padEnd(13)} ${fmt(v)}`);
+          if (o.examples) for (const e of q.perExample) ctx.out(`  ${e.id}\t${fmt(e.score)}\t${e.usable ? 'usable' : e.reasons.join('; ')}`);
+        }
+      });
+    });
+
+  data
+    .command('bias')
+    .description('Bias report: class balance, length bias, topic, sentiment and temporal skew (when bias_detection is on)')
+    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--version <id>', 'a version instead of the live examples')
+    .option('--json', 'print JSON')
+    .action(async (o: { signature: string; version?: string; json?: boolean }) => {
+      await withStore(ctx, (td) => {
+        const b = td.bias(o.signature, o.version);
+        if (o.json) ctx.json(b);
+        else if (!b.enabled) ctx.out('bias detection is off (training_data.bias_detection: false)');
+        else {
+          ctx.out(`${b.examples} examples; bias ${fmt(b.score)} (${b.severity})`);
+          for (const d of b.dimensions) ctx.out(`  ${d.dimension.padEnd(15)} ${d.measurable ? `${fmt(d.score)} ${d.severity.padEnd(6)}` : 'n/a         '} ${d.finding}`);
+        }
+      });
+    });
+
+  data
+    .command('config')
+    .description('Show or change training_data settings (audited as config.change)')
+    .option('--set <key=value>', 'set a key (value read as JSON, else as text); repeatable', collect, [])
+    .option('--by <who>', 'who changes it', process.env.USER || 'cli')
+    .option('--json', 'print JSON')
+    .action(async (o: { set: string[]; by: string; json?: boolean }) => {
+      const patch: Record<string, unknown> = {};
+      for (const pair of o.set) {
+        const at = pair.indexOf('=');
+        if (at <= 0) throw new UsageError(`--set ${pair}: expected key=value`);
+        const raw = pair.slice(at + 1);
+        let value: unknown = raw;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          /* text */
+        }
+        patch[pair.slice(0, at)] = value;
+      }
+      await withStore(ctx, (td) => {
+        let s = td.settings;
+        if (o.set.length) {
+          try {
+            s = td.updateSettings(patch as any, o.by);
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+        }
+        if (o.json) ctx.json(s);
+        else for (const [k, v] of Object.entries(s)) ctx.out(`${k}: ${JSON.stringify(v)}`);
+      });
+    });
+}
