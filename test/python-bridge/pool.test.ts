@@ -68,6 +68,15 @@ describe('python pool (stand-in worker)', () => {
     }
   });
 
+  it("sends the worker's stderr lines to the injected logger", async () => {
+    const lines: { message: string; meta?: Record<string, unknown> }[] = [];
+    const noop = () => {};
+    const pool = await startPool({ poolSize: 1, logger: { debug: noop, warn: noop, error: noop, info: (message, meta) => lines.push({ message, meta }) } });
+    await pool.request('crash', {}, { maxRetries: 0 }).catch(() => {});
+    expect(lines.some((l) => l.message === 'stand-in worker starting' && l.meta?.stream === 'stderr' && typeof l.meta?.pid === 'number')).toBe(true);
+    await until(() => lines.some((l) => l.message === 'stand-in: crashing on purpose'), 2000, 'crash line');
+  });
+
   it('routes progress notifications to the request in order', async () => {
     const pool = await startPool();
     const events: unknown[] = [];
