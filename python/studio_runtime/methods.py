@@ -179,6 +179,7 @@ def _predict_outputs(pred) -> dict:
 def _evaluate(program, examples, metric, ctx, phase, total_hint=None, report=True):
     """Sequential evaluation; per-example scores, outputs and errors. Honours cancel."""
     scores, outputs, errors = [], [], []
+    first_exc = None
     running = 0.0
     for i, ex in enumerate(examples):
         ctx.check()
@@ -194,8 +195,7 @@ def _evaluate(program, examples, metric, ctx, phase, total_hint=None, report=Tru
             s = 0.0
             outputs.append(None)
             errors.append(f"{type(e).__name__}: {_scrub(str(e), ctx)}")
-            if _is_lm_error(e) and all(err is not None for err in errors) and i == len(examples) - 1:
-                raise LMError(f"every example failed; first error: {errors[0]}") from e
+            first_exc = first_exc or e
         scores.append(s)
         running += s
         if report:
@@ -203,7 +203,8 @@ def _evaluate(program, examples, metric, ctx, phase, total_hint=None, report=Tru
                          best_score=round(running / (i + 1), 6))
     ctx.check()
     if examples and all(err is not None for err in errors):
-        raise RpcError(f"every example failed; first error: {errors[0]}")
+        cls = LMError if _is_lm_error(first_exc) else RpcError
+        raise cls(f"every example failed ({phase}); first error: {errors[0]}")
     mean = sum(scores) / len(scores) if scores else 0.0
     return {"scores": scores, "mean": mean, "outputs": outputs, "errors": errors}
 

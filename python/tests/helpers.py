@@ -24,6 +24,7 @@ class Runtime:
         threading.Thread(target=self._read_err, daemon=True).start()
         self.ready = self.next_message(timeout=60)
         self.next_id = 1
+        self.stash = {}
 
     def _read_out(self):
         for line in self.proc.stdout:
@@ -56,13 +57,18 @@ class Runtime:
         return rid
 
     def wait_reply(self, rid, timeout=60, notifications=None):
+        if rid in self.stash:
+            return self.stash.pop(rid)
         end = time.time() + timeout
         while True:
             msg = self.next_message(timeout=max(0.1, end - time.time()))
             if msg.get("id") == rid and ("result" in msg or "error" in msg):
                 return msg
-            if notifications is not None and "method" in msg:
-                notifications.append(msg)
+            if "method" in msg:
+                if notifications is not None:
+                    notifications.append(msg)
+            elif msg.get("id") is not None:
+                self.stash[msg["id"]] = msg  # a reply to another request, kept for its own wait_reply
 
     def call(self, method, params=None, timeout=60, notifications=None):
         return self.wait_reply(self.request(method, params), timeout, notifications)
