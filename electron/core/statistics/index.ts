@@ -1,0 +1,3 @@
+export * from './distributions';
+export * from './tests';
+export * from './paired';
