@@ -23,3 +23,25 @@ export const dspyConfigSchema = z.looseObject({
   chain_steps: z.array(chainLinkSchema).describe('dspy_chain only: signatures run in order, each output feeding the next input.').optional(),
 }).describe('DSPy settings.');
 export type DspyConfig = z.infer<typeof dspyConfigSchema>;
+
+/** What the runtime uses for keys set neither on the step nor on the workflow. */
+export const DSPY_CONFIG_DEFAULTS = {
+  optimization_enabled: false,
+  evaluation_mode: 'bootstrap_few_shot',
+  training_data_collection: false,
+  real_time_optimization: false,
+  cache_enabled: true,
+  max_wait_time: 5000,
+  fallback_strategy: 'traditional',
+  collect_training_data: false,
+  few_shot_examples: 4,
+  bootstrap_iterations: 1,
+} as const satisfies DspyConfig;
+
+export type EffectiveDspyConfig = { -readonly [K in keyof typeof DSPY_CONFIG_DEFAULTS]: NonNullable<DspyConfig[K]> } & Pick<DspyConfig, 'chain_steps'>;
+
+/** A step's effective settings: the step's dspy_config over the workflow's over the defaults. */
+export function effectiveDspyConfig(workflow?: DspyConfig, step?: DspyConfig): EffectiveDspyConfig {
+  const defined = (c?: DspyConfig) => Object.fromEntries(Object.entries(c ?? {}).filter(([, v]) => v !== undefined));
+  return { ...DSPY_CONFIG_DEFAULTS, ...defined(workflow), ...defined(step) } as EffectiveDspyConfig;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractTemplateRefs, renameStepInTemplates, resolveSignature, signatureFromConvention, signatureHash, workflowJsonSchema } from '../../shared/index';
+import { effectiveDspyConfig, extractTemplateRefs, renameStepInTemplates, resolveSignature, signatureFromConvention, signatureHash, workflowJsonSchema } from '../../shared/index';
 
 describe('signatures', () => {
   it('reads the <inputs>_to_<outputs> convention', () => {
@@ -48,5 +48,12 @@ describe('workflowJsonSchema', () => {
     expect(text).toContain('Demos per predictor');
     expect(s.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect((s.properties as Record<string, unknown>).workflow).toBeDefined();
+  });
+});
+
+describe('effectiveDspyConfig', () => {
+  it('layers step over workflow over defaults', () => {
+    const c = effectiveDspyConfig({ optimization_enabled: true, max_wait_time: 1000 }, { max_wait_time: 3000, few_shot_examples: undefined });
+    expect(c).toMatchObject({ optimization_enabled: true, max_wait_time: 3000, few_shot_examples: 4, fallback_strategy: 'traditional', evaluation_mode: 'bootstrap_few_shot' });
   });
 });
