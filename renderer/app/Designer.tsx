@@ -1,0 +1,99 @@
+/** The designer workbench: palette | canvas over YAML editor | inspector. */
+import { useEffect, useRef } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Palette } from '../canvas/Palette';
+import { Canvas } from '../canvas/Canvas';
+import { Inspector } from '../canvas/Inspector';
+import { YamlEditor } from '../yaml-editor/YamlEditor';
+import { useUi } from '../stores/ui';
+import { useDocument } from '../stores/document';
+import { registerCommand } from './commands';
+import { autoLayout } from '../canvas/layout';
+import { persistLayoutSoon } from '../workspace/actions';
+import { exportGraph } from '../export/export';
+import { Icon } from './icons';
+import { revealPosition } from '../yaml-editor/editor-ref';
+
+function CanvasCommands() {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const offs = [
+      registerCommand({ id: 'canvas.fit', group: 'View', title: 'Fit view', run: () => flow.fitView({ padding: 0.15, duration: 200 }) }),
+      registerCommand({
+        id: 'canvas.layout',
+        group: 'View',
+        title: 'Auto-layout',
+        run: () => {
+          const view = useDocument.getState().view;
+          if (!view) return;
+          useDocument.getState().setPositions(autoLayout(view.steps, view.edges), 'Auto-layout');
+          persistLayoutSoon();
+          requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 200 }));
+        },
+      }),
+      registerCommand({ id: 'export.png', group: 'Export', title: 'Export graph as PNG', run: () => void exportGraph('png', flow.getNodes()) }),
+      registerCommand({ id: 'export.svg', group: 'Export', title: 'Export graph as SVG', run: () => void exportGraph('svg', flow.getNodes()) }),
+    ];
+    return () => offs.forEach((o) => o());
+  }, [flow]);
+  return null;
+}
+
+function EditorHeader() {
+  const parseError = useDocument((s) => s.parseError);
+  const fileName = useDocument((s) => s.fileName);
+  const setVisible = useUi((s) => s.setEditorVisible);
+  return (
+    <div className="panel-header">
+      <Icon name="code" width={14} height={14} /> YAML <span className="mono" style={{ textTransform: 'none', letterSpacing: 0, fontWeight: 400 }}>{fileName}</span>
+      <span className="spacer" />
+      {parseError && (
+        <button type="button" className="btn sev-error" style={{ textTransform: 'none', letterSpacing: 0, height: 22 }} onClick={() => revealPosition(parseError.line, parseError.column)}>
+          Line {parseError.line}: {parseError.message.replace(/^YAML: /, '').slice(0, 80)}
+        </button>
+      )}
+      <button type="button" className="btn icon" aria-label="Hide YAML editor" title="Hide (Ctrl+J)" onClick={() => setVisible(false)}>
+        <Icon name="close" />
+      </button>
+    </div>
+  );
+}
+
+export function Designer() {
+  const visible = useUi((s) => s.editorVisible);
+  const height = useUi((s) => s.editorHeight);
+  const center = useRef<HTMLDivElement>(null);
+  const onSplitDown = (e: React.PointerEvent) => {
+    const el = center.current;
+    if (!el) return;
+    const rect = el.getBoundingClientRect();
+    const target = e.currentTarget as HTMLElement;
+    target.setPointerCapture(e.pointerId);
+    target.classList.add('dragging');
+    const move = (ev: PointerEvent) => useUi.getState().setEditorHeight(Math.min(rect.height - 140, Math.max(120, rect.bottom - ev.clientY)));
+    const up = () => {
+      target.classList.remove('dragging');
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  return (
+    <ReactFlowProvider>
+      <CanvasCommands />
+      <div className="workbench">
+        <Palette />
+        <div ref={center} className={`center ${visible ? '' : 'editor-hidden'}`} style={height ? ({ ['--editor-h' as string]: `${height}px` } as React.CSSProperties) : undefined}>
+          <Canvas />
+          <div className="splitter" role="separator" aria-orientation="horizontal" aria-label="Resize YAML editor" onPointerDown={onSplitDown} />
+          <section className="editor-pane" aria-label="YAML editor" style={visible ? undefined : { display: 'none' }}>
+            <EditorHeader />
+            <YamlEditor />
+          </section>
+        </div>
+        <Inspector />
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,194 @@
+/** The graph canvas: nodes from the last good view, positions from the layout sidecar. */
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import { useDocument } from '../stores/document';
+import { StepNode, type StepFlowNode } from './StepNode';
+import { fillMissing } from './layout';
+import { addStepOfType, connectSteps, disconnect } from './operations';
+import { persistLayoutSoon } from '../workspace/actions';
+import { familyColor } from '../model/catalog';
+import { useUi } from '../stores/ui';
+import type { DiagnosticView } from '../model/types';
+
+const nodeTypes = { step: StepNode };
+export const STEP_MIME = 'application/x-pipeline-step';
+const EMPTY: DiagnosticView[] = [];
+
+export function Canvas() {
+  const view = useDocument((s) => s.view);
+  const positions = useDocument((s) => s.positions);
+  const selection = useDocument((s) => s.selection);
+  const diagnostics = useDocument((s) => s.diagnostics);
+  const parseError = useDocument((s) => s.parseError);
+  const theme = useUi((s) => s.theme);
+  const flow = useReactFlow();
+  const dragStart = useRef<Record<string, { x: number; y: number }> | null>(null);
+
+  // Steps without a position get one (dagre on first open); this is layout, not YAML.
+  useEffect(() => {
+    if (!view) return;
+    const filled = fillMissing(view.steps, view.edges, useDocument.getState().positions);
+    if (filled) useDocument.getState().setPositions(filled);
+  }, [view]);
+
+  const byStep = useMemo(() => {
+    const m = new Map<string, DiagnosticView[]>();
+    for (const d of diagnostics) {
+      if (!d.step) continue;
+      const list = m.get(d.step) ?? [];
+      list.push(d);
+      m.set(d.step, list);
+    }
+    return m;
+  }, [diagnostics]);
+
+  const selected = useMemo(() => new Set(selection), [selection]);
+  const nodes: StepFlowNode[] = useMemo(
+    () =>
+      (view?.steps ?? []).map((step) => ({
+        id: step.id,
+        type: 'step' as const,
+        position: positions[step.id] ?? { x: step.index * 280, y: 0 },
+        data: { step, diagnostics: byStep.get(step.id) ?? EMPTY },
+        selected: selected.has(step.id),
+        ariaLabel: `${step.name} (${step.type})`,
+      })),
+    [view, positions, byStep, selected],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      (view?.edges ?? []).map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        sourceHandle: e.sourceHandle ?? 'flow-out',
+        targetHandle: e.targetHandle ?? 'flow-in',
+        className: e.kind,
+        label: e.label,
+        animated: false,
+        data: { kind: e.kind },
+      })),
+    [view],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
+    const doc = useDocument.getState();
+    let next: Record<string, { x: number; y: number }> | null = null;
+    let ended = false;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position) {
+        if (!dragStart.current) dragStart.current = doc.positions;
+        next = next ?? { ...doc.positions };
+        next[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
+      }
+      if (c.type === 'position' && c.dragging === false) ended = true;
+    }
+    if (next) doc.setPositions(next);
+    if (ended && dragStart.current) {
+      const before = dragStart.current;
+      dragStart.current = null;
+      const after = useDocument.getState().positions;
+      // Record one history entry for the whole drag.
+      useDocument.setState({ positions: before });
+      useDocument.getState().setPositions(after, 'Move nodes');
+      persistLayoutSoon();
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    for (const c of changes) {
+      if (c.type === 'remove') {
+        const e = useDocument.getState().view?.edges.find((x) => x.id === c.id);
+        if (e?.kind === 'previous_response') disconnect(e.source, e.target);
+      }
+    }
+  }, []);
+
+  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
+    useDocument.getState().select(sel.map((n) => n.id));
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (c.source && c.target) connectSteps(c.source, c.target, c.sourceHandle, c.targetHandle);
+  }, []);
+
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    if (e.dataTransfer.types.includes(STEP_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const type = e.dataTransfer.getData(STEP_MIME);
+      if (!type) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      addStepOfType(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 24) });
+    },
+    [flow],
+  );
+
+  const fitted = useRef<number>(-1);
+  const viewVersion = useDocument((s) => s.viewVersion);
+  const textSource = useDocument((s) => s.textSource);
+  useEffect(() => {
+    // Fit on first render of a freshly loaded document.
+    if (textSource === 'load' && fitted.current !== viewVersion && nodes.length) {
+      fitted.current = viewVersion;
+      requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 0 }));
+    }
+  }, [viewVersion, textSource, nodes.length, flow]);
+
+  return (
+    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      {parseError && (
+        <div className="canvas-banner" role="status" data-testid="parse-error-banner">
+          <span className="sev-error">YAML error</span>
+          <span>
+            line {parseError.line}: {parseError.message.replace(/^YAML: /, '')} — showing the last valid graph
+          </span>
+        </div>
+      )}
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        colorMode={theme}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={nodes.length > 80}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        aria-label="Workflow canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
+        <MiniMap pannable zoomable nodeColor={(n) => familyColor[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor="rgba(0,0,0,0.25)" ariaLabel="Minimap" />
+        <Controls showInteractive={false} aria-label="Canvas controls" />
+      </ReactFlow>
+      {view && view.steps.length === 0 && (
+        <div className="canvas-empty">
+          <div>Drag a step from the palette to start</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+/** Signature editor: input/output fields (name, type, description), JSON schema for object outputs, instructions. */
+import { useEffect, useState } from 'react';
+import type { Json } from '../model/edits';
+import { Icon } from '../app/icons';
+import { setSignature } from './operations';
+
+const TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'];
+type Field = { name: string; type: string; description?: string; schema?: Json; [k: string]: Json | undefined };
+type Sig = { input_fields: Field[]; output_fields: Field[]; instructions?: string };
+
+function normalize(raw: unknown): Sig {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((f) => f && typeof f === 'object').map((f) => ({ ...(f as Field) })) : []);
+  return { input_fields: list(r.input_fields), output_fields: list(r.output_fields), ...(typeof r.instructions === 'string' ? { instructions: r.instructions } : {}) };
+}
+
+function SchemaBox({ value, onCommit }: { value: Json | undefined; onCommit: (v: Json | undefined) => void }) {
+  const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText(value === undefined ? '' : JSON.stringify(value, null, 2)), [value]);
+  return (
+    <div className="field">
+      <label className="label">
+        JSON schema
+        <textarea
+          className="textarea"
+          rows={5}
+          value={text}
+          spellCheck={false}
+          placeholder='{"type": "object", "properties": {}}'
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => {
+            if (!text.trim()) {
+              setError(null);
+              onCommit(undefined);
+              return;
+            }
+            try {
+              onCommit(JSON.parse(text) as Json);
+              setError(null);
+            } catch (err) {
+              setError((err as Error).message);
+            }
+          }}
+        />
+      </label>
+      {error && <span className="sev-error small">{error}</span>}
+    </div>
+  );
+}
+
+function FieldRow({ field, kind, onChange, onRemove }: { field: Field; kind: 'input' | 'output'; onChange: (f: Field) => void; onRemove: () => void }) {
+  const [name, setName] = useState(field.name);
+  const [desc, setDesc] = useState(field.description ?? '');
+  useEffect(() => setName(field.name), [field.name]);
+  useEffect(() => setDesc(field.description ?? ''), [field.description]);
+  return (
+    <div className="sig-field" data-testid={`sig-${kind}-${field.name}`}>
+      <div className="row">
+        <input
+          className="input mono"
+          aria-label={`${kind} field name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={() => name !== field.name && name.trim() && onChange({ ...field, name: name.trim() })}
+          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          style={{ flex: 1 }}
+        />
+        <select className="select" aria-label={`${kind} field type`} value={field.type ?? 'string'} onChange={(e) => onChange({ ...field, type: e.target.value })} style={{ width: 96 }}>
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+        <button type="button" className="btn icon" aria-label={`Remove ${kind} field ${field.name}`} title="Remove field" onClick={onRemove}>
+          <Icon name="trash" />
+        </button>
+      </div>
+      <input
+        className="input"
+        aria-label={`${kind} field description`}
+        placeholder="Description"
+        value={desc}
+        onChange={(e) => setDesc(e.target.value)}
+        onBlur={() => desc !== (field.description ?? '') && onChange({ ...field, description: desc || undefined })}
+        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      />
+      {kind === 'output' && (field.type === 'object' || field.type === 'array') && (
+        <SchemaBox value={field.schema} onCommit={(schema) => onChange({ ...field, schema })} />
+      )}
+    </div>
+  );
+}
+
+export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
+  const sig = normalize(raw);
+  const [instructions, setInstructions] = useState(sig.instructions ?? '');
+  useEffect(() => setInstructions(sig.instructions ?? ''), [sig.instructions]);
+
+  const commit = (next: Sig) => {
+    const clean = (f: Field): Json => {
+      const out: Record<string, Json> = {};
+      for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v as Json;
+      return out;
+    };
+    const value: Record<string, Json> = { input_fields: next.input_fields.map(clean), output_fields: next.output_fields.map(clean) };
+    if (next.instructions) value.instructions = next.instructions;
+    setSignature(step, value);
+  };
+  const update = (kind: 'input_fields' | 'output_fields', i: number, f: Field) => commit({ ...sig, [kind]: sig[kind].map((x, j) => (j === i ? f : x)) });
+  const remove = (kind: 'input_fields' | 'output_fields', i: number) => commit({ ...sig, [kind]: sig[kind].filter((_, j) => j !== i) });
+  const add = (kind: 'input_fields' | 'output_fields') => {
+    const taken = new Set(sig[kind].map((f) => f.name));
+    let n = kind === 'input_fields' ? 'input' : 'output';
+    for (let i = 2; taken.has(n); i++) n = `${kind === 'input_fields' ? 'input' : 'output'}_${i}`;
+    commit({ ...sig, [kind]: [...sig[kind], { name: n, type: 'string', description: '' }] });
+  };
+
+  return (
+    <div data-testid="signature-editor">
+      <div className="section">
+        <h4>
+          Inputs<span className="spacer" />
+          <button type="button" className="btn" onClick={() => add('input_fields')} aria-label="Add input field">
+            <Icon name="plus" /> Add
+          </button>
+        </h4>
+        {sig.input_fields.length === 0 && <div className="muted small">No input fields.</div>}
+        {sig.input_fields.map((f, i) => (
+          <FieldRow key={`${i}`} field={f} kind="input" onChange={(nf) => update('input_fields', i, nf)} onRemove={() => remove('input_fields', i)} />
+        ))}
+      </div>
+      <div className="section">
+        <h4>
+          Outputs<span className="spacer" />
+          <button type="button" className="btn" onClick={() => add('output_fields')} aria-label="Add output field">
+            <Icon name="plus" /> Add
+          </button>
+        </h4>
+        {sig.output_fields.length === 0 && <div className="muted small">No output fields.</div>}
+        {sig.output_fields.map((f, i) => (
+          <FieldRow key={`${i}`} field={f} kind="output" onChange={(nf) => update('output_fields', i, nf)} onRemove={() => remove('output_fields', i)} />
+        ))}
+      </div>
+      <div className="section">
+        <h4>Instructions</h4>
+        <textarea
+          className="textarea"
+          aria-label="Signature instructions"
+          rows={3}
+          style={{ fontFamily: 'var(--font-ui)' }}
+          placeholder="What the program should do (the signature's docstring)"
+          value={instructions}
+          onChange={(e) => setInstructions(e.target.value)}
+          onBlur={() => instructions !== (sig.instructions ?? '') && commit({ ...sig, instructions: instructions || undefined })}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+/** Ctrl/Cmd+K: fuzzy-filtered commands, plus "go to step". */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { allCommands, type Command } from '../app/commands';
+import { useUi } from '../stores/ui';
+import { useDocument } from '../stores/document';
+
+function score(title: string, q: string): number {
+  if (!q) return 1;
+  const t = title.toLowerCase();
+  if (t.includes(q)) return 10 - t.indexOf(q) / 100;
+  let i = 0;
+  for (const ch of t) if (ch === q[i]) i++;
+  return i === q.length ? 1 : 0;
+}
+
+export function CommandPalette() {
+  const close = useUi((s) => s.closeDialog);
+  const [q, setQ] = useState('');
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const items = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    const steps: Command[] = (useDocument.getState().view?.steps ?? []).map((s) => ({
+      id: `goto.${s.id}`,
+      group: 'Go to',
+      title: `${s.name}  ·  ${s.type}`,
+      run: () => useDocument.getState().select([s.id]),
+    }));
+    return [...allCommands().filter((c) => c.enabled?.() ?? true), ...steps]
+      .map((c) => ({ c, s: score(`${c.group} ${c.title}`, needle) }))
+      .filter((x) => x.s > 0)
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 60)
+      .map((x) => x.c);
+  }, [q]);
+  const runAt = (i: number) => {
+    const c = items[i];
+    if (!c) return;
+    close();
+    setTimeout(() => c.run(), 0);
+  };
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="dialog palette-dialog" role="dialog" aria-modal="true" aria-label="Command palette">
+        <input
+          ref={input}
+          aria-label="Type a command"
+          placeholder="Type a command or a step name…"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setActive(0);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              setActive((a) => Math.min(a + 1, items.length - 1));
+            } else if (e.key === 'ArrowUp') {
+              e.preventDefault();
+              setActive((a) => Math.max(a - 1, 0));
+            } else if (e.key === 'Enter') runAt(active);
+            else if (e.key === 'Escape') close();
+          }}
+        />
+        <div className="cmd-list" role="listbox" aria-label="Commands">
+          {items.map((c, i) => (
+            <div key={c.id} role="option" aria-selected={i === active} className={`cmd ${i === active ? 'active' : ''}`} onMouseEnter={() => setActive(i)} onClick={() => runAt(i)}>
+              <span className="cmd-group">{c.group}</span>
+              <span className="cmd-title">{c.title}</span>
+              {c.shortcut && <span className="kbd">{c.shortcut}</span>}
+            </div>
+          ))}
+          {items.length === 0 && <div className="muted" style={{ padding: 12 }}>No matching command</div>}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,236 @@
+/** Host-served dialogs: a path browser for open / open folder / save as (browser mode has no native dialogs), discard guard, templates. */
+import { useEffect, useRef, useState } from 'react';
+import { studio } from '../api/client';
+import type { DirEntry, TemplateSummary } from '../../shared/api/index';
+import { useUi } from '../stores/ui';
+import { useDocument } from '../stores/document';
+import { Icon } from '../app/icons';
+import { newFromTemplate, openFolder, openPath, saveTo } from './actions';
+import { familyColor } from '../model/catalog';
+
+function Dialog({ title, children, footer, testId }: { title: string; children: React.ReactNode; footer?: React.ReactNode; testId?: string }) {
+  const close = useUi((s) => s.closeDialog);
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()} onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} data-testid={testId}>
+        <header>
+          <h2>{title}</h2>
+          <button type="button" className="btn icon" aria-label="Close" onClick={close}>
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="dialog-body">{children}</div>
+        {footer && <footer>{footer}</footer>}
+      </div>
+    </div>
+  );
+}
+
+export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' }) {
+  const close = useUi((s) => s.closeDialog);
+  const docPath = useDocument((s) => s.path);
+  const fileName = useDocument((s) => s.fileName);
+  const [dir, setDir] = useState<string | null>(null);
+  const [parent, setParent] = useState<string | null>(null);
+  const [entries, setEntries] = useState<DirEntry[]>([]);
+  const [pathText, setPathText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const list = async (p?: string) => {
+    try {
+      const res = await studio.call('fs.list', { path: p, filter: mode === 'open-folder' ? 'yaml' : 'yaml' });
+      setDir(res.path);
+      setParent(res.parent);
+      setEntries(mode === 'open-folder' ? res.entries.filter((e) => e.kind === 'dir') : res.entries);
+      setError(null);
+      if (mode === 'save-as') setPathText(`${res.path}/${fileName}`);
+      else if (mode === 'open-folder') setPathText(res.path);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  useEffect(() => {
+    (async () => {
+      const info = await studio.call('app.info', {});
+      const start = docPath ? docPath.replace(/[/\\][^/\\]*$/, '') : info.homeDir;
+      await list(start);
+      inputRef.current?.focus();
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const submit = async () => {
+    const p = pathText.trim();
+    if (!p) return;
+    if (mode === 'open') {
+      const st = await studio.call('workspace.exists', { path: p }).catch(() => null);
+      if (st?.kind === 'dir') return list(p);
+      if (await openPath(p)) close();
+    } else if (mode === 'open-folder') {
+      close();
+      await openFolder(p);
+    } else {
+      const st = await studio.call('workspace.exists', { path: p }).catch(() => null);
+      if (st?.kind === 'dir') return list(p);
+      if (st?.exists && !window.confirm(`${p} exists. Replace it?`)) return;
+      if (await saveTo(p)) close();
+    }
+  };
+
+  const title = mode === 'open' ? 'Open workflow' : mode === 'open-folder' ? 'Open folder' : 'Save workflow as';
+  return (
+    <Dialog
+      title={title}
+      testId="path-dialog"
+      footer={
+        <>
+          <button type="button" className="btn outline" onClick={close}>Cancel</button>
+          <button type="button" className="btn primary" onClick={submit} data-testid="path-dialog-submit">
+            {mode === 'open' ? 'Open' : mode === 'open-folder' ? 'Open folder' : 'Save'}
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span className="label">{mode === 'save-as' ? 'File path' : mode === 'open-folder' ? 'Folder' : 'File path (or pick below)'}</span>
+        <input
+          ref={inputRef}
+          className="input mono"
+          data-testid="path-input"
+          value={pathText}
+          onChange={(e) => setPathText(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && submit()}
+          placeholder="/path/to/workflow.yaml"
+        />
+      </label>
+      <div className="row small muted">
+        <button type="button" className="btn icon" aria-label="Parent folder" disabled={!parent} onClick={() => parent && list(parent)}>
+          <Icon name="up" />
+        </button>
+        <span className="mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{dir}</span>
+      </div>
+      {error && <div className="sev-error small">{error}</div>}
+      <div className="file-list" role="listbox" aria-label="Files">
+        {entries.map((e) => (
+          <button
+            type="button"
+            key={e.path}
+            role="option"
+            aria-selected={pathText === e.path}
+            className={pathText === e.path ? 'selected' : ''}
+            onClick={() => (e.kind === 'dir' && mode !== 'open-folder' ? list(e.path) : setPathText(e.kind === 'dir' ? e.path : mode === 'save-as' ? e.path : e.path))}
+            onDoubleClick={() => (e.kind === 'dir' ? list(e.path) : openPath(e.path).then((ok) => ok && close()))}
+          >
+            <Icon name={e.kind === 'dir' ? 'folder' : 'file'} />
+            <span>{e.name}</span>
+          </button>
+        ))}
+        {entries.length === 0 && <div className="muted small" style={{ padding: 10 }}>No workflow files here.</div>}
+      </div>
+    </Dialog>
+  );
+}
+
+export function ConfirmDiscard() {
+  const pending = useUi((s) => s.pendingAction);
+  const close = useUi((s) => s.closeDialog);
+  const fileName = useDocument((s) => s.fileName);
+  return (
+    <Dialog
+      title="Unsaved changes"
+      testId="confirm-discard"
+      footer={
+        <>
+          <button type="button" className="btn outline" onClick={close}>Cancel</button>
+          <button type="button" className="btn danger outline" onClick={() => { close(); pending?.(); }}>Discard changes</button>
+        </>
+      }
+    >
+      <p style={{ margin: 0 }}>
+        <strong>{fileName}</strong> has unsaved changes. Discard them?
+      </p>
+    </Dialog>
+  );
+}
+
+export function TemplateCards({ templates, onPick }: { templates: TemplateSummary[]; onPick: (id: string) => void }) {
+  return (
+    <div className="cards">
+      {templates.map((t) => (
+        <button type="button" key={t.id} className={`card ${t.id === 'dspy_code_analysis' ? 'featured' : ''}`} onClick={() => onPick(t.id)} data-testid={`template-${t.id}`}>
+          <h3>{t.name}</h3>
+          <p>{t.description}</p>
+          <div className="card-meta">
+            <span className="chip">{t.stepCount} steps</span>
+            {t.stepTypes.slice(0, 3).map((ty) => (
+              <span className="chip" key={ty} style={{ borderLeft: `3px solid ${familyColor[ty.startsWith('dspy') ? 'dspy' : ty.includes('gemini') ? 'gemini' : ty.includes('claude') ? 'claude' : 'data']}` }}>
+                {ty}
+              </span>
+            ))}
+          </div>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function TemplatesDialog() {
+  const close = useUi((s) => s.closeDialog);
+  const [templates, setTemplates] = useState<TemplateSummary[]>([]);
+  useEffect(() => {
+    studio.call('templates.list', {}).then((r) => setTemplates(r.templates));
+  }, []);
+  return (
+    <Dialog title="New workflow from template" testId="templates-dialog">
+      <TemplateCards templates={templates} onPick={(id) => { close(); void newFromTemplate(id); }} />
+    </Dialog>
+  );
+}
+
+export function SettingsDialog() {
+  const theme = useUi((s) => s.theme);
+  const setTheme = useUi((s) => s.setTheme);
+  const [info, setInfo] = useState<{ mode: string; dataDir: string; version: string } | null>(null);
+  const [secrets, setSecrets] = useState<{ available: boolean; providers: { provider: string; configured: boolean; source: string; envVar: string }[] } | null>(null);
+  useEffect(() => {
+    studio.call('app.info', {}).then(setInfo);
+    studio.call('secrets.status', {}).then(setSecrets);
+  }, []);
+  return (
+    <Dialog title="Settings" testId="settings-dialog">
+      <div className="section" style={{ padding: '0 0 14px' }}>
+        <h4>Appearance</h4>
+        <div className="settings-grid">
+          <span className="muted">Theme</span>
+          <select className="select" aria-label="Theme" value={theme} onChange={(e) => setTheme(e.target.value as 'dark' | 'light')} style={{ maxWidth: 200 }}>
+            <option value="dark">Dark</option>
+            <option value="light">Light</option>
+          </select>
+        </div>
+      </div>
+      <div className="section" style={{ padding: '14px 0' }}>
+        <h4>Providers</h4>
+        <div className="settings-grid">
+          {secrets?.providers.map((p) => (
+            <div key={p.provider} style={{ display: 'contents' }}>
+              <span className="muted">{p.provider}</span>
+              <span className="small">
+                {p.configured ? <span className="sev-ok">configured</span> : <span className="muted">not configured</span>} · {p.source === 'none' ? `set ${p.envVar}` : p.source}
+              </span>
+            </div>
+          ))}
+        </div>
+        {secrets && !secrets.available && <p className="muted small">In browser mode API keys come from environment variables; the desktop app stores them with the OS keychain (safeStorage).</p>}
+      </div>
+      <div className="section" style={{ padding: '14px 0 0', borderBottom: 0 }}>
+        <h4>About</h4>
+        <div className="settings-grid small">
+          <span className="muted">Version</span><span>{info?.version}</span>
+          <span className="muted">Mode</span><span>{info?.mode}</span>
+          <span className="muted">Data directory</span><span className="mono">{info?.dataDir}</span>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

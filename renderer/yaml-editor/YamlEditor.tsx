@@ -1,0 +1,110 @@
+/**
+ * The YAML editor: Monaco + monaco-yaml. Keystrokes go to the store at once (none lost); canvas edits
+ * arrive as minimal edits (common prefix/suffix), so the cursor, scroll and Monaco's undo stack survive.
+ */
+import { useEffect, useRef } from 'react';
+import { setupMonaco, monaco } from './monaco-setup';
+import { useDocument } from '../stores/document';
+import { useUi } from '../stores/ui';
+import { registerEditor } from './editor-ref';
+
+export function minimalEdit(oldText: string, newText: string): { start: number; end: number; text: string } | null {
+  if (oldText === newText) return null;
+  let start = 0;
+  const max = Math.min(oldText.length, newText.length);
+  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let endOld = oldText.length;
+  let endNew = newText.length;
+  while (endOld > start && endNew > start && oldText.charCodeAt(endOld - 1) === newText.charCodeAt(endNew - 1)) {
+    endOld--;
+    endNew--;
+  }
+  return { start, end: endOld, text: newText.slice(start, endNew) };
+}
+
+export function YamlEditor() {
+  const host = useRef<HTMLDivElement>(null);
+  const theme = useUi((s) => s.theme);
+  const diagnostics = useDocument((s) => s.diagnostics);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+
+  useEffect(() => {
+    setupMonaco();
+    const state = useDocument.getState();
+    const model = monaco.editor.createModel(state.text, 'yaml', monaco.Uri.parse(`file:///workflow-${Date.now()}.yaml`));
+    model.updateOptions({ tabSize: 2, insertSpaces: true });
+    const editor = monaco.editor.create(host.current!, {
+      model,
+      theme: useUi.getState().theme === 'dark' ? 'studio-dark' : 'studio-light',
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 12.5,
+      fontFamily: "'JetBrains Mono', 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
+      lineNumbersMinChars: 3,
+      scrollBeyondLastLine: false,
+      renderLineHighlight: 'line',
+      tabSize: 2,
+      wordWrap: 'off',
+      padding: { top: 8 },
+      quickSuggestions: { other: true, comments: false, strings: true },
+      ariaLabel: 'Workflow YAML',
+    });
+    editorRef.current = editor;
+    const unregister = registerEditor(editor);
+    let applying = false;
+    const sub = model.onDidChangeContent(() => {
+      if (!applying) useDocument.getState().setTextFromEditor(model.getValue());
+    });
+    const unsub = useDocument.subscribe((s, prev) => {
+      if (s.textVersion === prev.textVersion || s.textSource === 'editor') return;
+      const edit = minimalEdit(model.getValue(), s.text);
+      if (!edit) return;
+      applying = true;
+      try {
+        const range = monaco.Range.fromPositions(model.getPositionAt(edit.start), model.getPositionAt(edit.end));
+        if (s.textSource === 'load') model.setValue(s.text);
+        else model.pushEditOperations(editor.getSelections() ?? [], [{ range, text: edit.text, forceMoveMarkers: true }], () => null);
+      } finally {
+        applying = false;
+      }
+    });
+    return () => {
+      unsub();
+      sub.dispose();
+      unregister();
+      editor.dispose();
+      model.dispose();
+    };
+  }, []);
+
+  useEffect(() => {
+    monaco.editor.setTheme(theme === 'dark' ? 'studio-dark' : 'studio-light');
+  }, [theme]);
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    const sev = { error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info };
+    monaco.editor.setModelMarkers(
+      model,
+      'pipeline-studio',
+      diagnostics.map((d) => {
+        const line = Math.max(1, Math.min(d.line, model.getLineCount()));
+        const col = Math.max(1, d.column);
+        const lineText = model.getLineContent(line);
+        const wordEnd = lineText.slice(col - 1).search(/[\s:,\]}]|$/);
+        return {
+          severity: sev[d.severity],
+          message: d.path ? `${d.message} (${d.path})` : d.message,
+          startLineNumber: line,
+          startColumn: col,
+          endLineNumber: line,
+          endColumn: Math.max(col + Math.max(wordEnd, 1), col + 1),
+          source: 'pipeline-studio',
+        };
+      }),
+    );
+  }, [diagnostics]);
+
+  return <div className="editor-host" ref={host} data-testid="yaml-editor" />;
+}
