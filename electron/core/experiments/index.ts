@@ -1,0 +1,3 @@
+export * from './allocation';
+export * from './experiment';
+export * from './analysis';
