@@ -18,12 +18,12 @@ export interface RedactionResult<T> {
 
 /** Redacts string leaves of JSON values according to the settings. */
 export class Redactor {
-  private readonly rules: { kind: string; re: RegExp; digitsOnly?: boolean }[] = [];
+  private readonly rules: { kind: string; re: RegExp; digitsOnly?: boolean; pre?: RegExp }[] = [];
 
   constructor(settings: RedactionSettings) {
-    if (settings.api_keys) this.rules.push({ kind: 'api_key', re: REDACTION_PATTERNS.api_key });
-    if (settings.emails) this.rules.push({ kind: 'email', re: REDACTION_PATTERNS.email });
-    if (settings.phones) this.rules.push({ kind: 'phone', re: REDACTION_PATTERNS.phone, digitsOnly: true });
+    if (settings.api_keys) this.rules.push({ kind: 'api_key', re: REDACTION_PATTERNS.api_key, pre: /sk-|AIza|gh[pousr]_|AKIA|xox|bearer|key|token|secret|password/i });
+    if (settings.emails) this.rules.push({ kind: 'email', re: REDACTION_PATTERNS.email, pre: /@/ });
+    if (settings.phones) this.rules.push({ kind: 'phone', re: REDACTION_PATTERNS.phone, digitsOnly: true, pre: /\d{3}/ });
     for (const c of settings.custom) this.rules.push({ kind: c.name, re: new RegExp(c.pattern, 'g') });
   }
 
@@ -35,6 +35,7 @@ export class Redactor {
     let count = 0;
     let out = text;
     for (const rule of this.rules) {
+      if (rule.pre && !rule.pre.test(out)) continue;
       rule.re.lastIndex = 0;
       if (!rule.re.test(out)) continue;
       rule.re.lastIndex = 0;
@@ -50,17 +51,29 @@ export class Redactor {
   redact<T>(value: T): RedactionResult<T> {
     if (!this.enabled) return { value, count: 0 };
     let count = 0;
+    // returns the same object when nothing changed (no copying on the common path)
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') {
         const r = this.redactString(v);
         count += r.count;
         return r.value;
       }
-      if (Array.isArray(v)) return v.map(walk);
+      if (Array.isArray(v)) {
+        let copy: unknown[] | undefined;
+        for (let i = 0; i < v.length; i++) {
+          const x = walk(v[i]);
+          if (x !== v[i]) (copy ??= [...v])[i] = x;
+        }
+        return copy ?? v;
+      }
       if (v && typeof v === 'object') {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) o[k] = walk(x);
-        return o;
+        let copy: Record<string, unknown> | undefined;
+        for (const k of Object.keys(v)) {
+          const old = (v as Record<string, unknown>)[k];
+          const x = walk(old);
+          if (x !== old) (copy ??= { ...(v as Record<string, unknown>) })[k] = x;
+        }
+        return copy ?? v;
       }
       return v;
     };

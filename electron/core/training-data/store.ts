@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../storage/database';
-import { canonicalJson, sha256Hex } from '../storage/hashing';
+import { canonicalJson, newId, sha256Hex } from '../storage/hashing';
 import type { AuditLog } from '../audit/audit-log';
 import { outputProblems } from './json-schema';
 import type { Redactor } from './redaction';
@@ -194,7 +193,7 @@ export class ExampleRepository {
     const ids: string[] = [];
     let duplicates = 0;
     for (const p of rows) {
-      const id = randomUUID();
+      const id = newId();
       const labeled = p.label !== 'unlabeled';
       const info = this.insertStmt.run(
         id, signatureHash, p.inputsJson, p.outputsJson, p.inputHash, p.contentHash, p.source, p.label,
