@@ -445,7 +445,7 @@ def _compile(strategy, opt, student, trainset, devset, metric, num_threads, dev_
     import dspy
 
     max_boot = _int(opt, "max_bootstrapped_demos", 4)
-    max_lab = _int(opt, "max_labeled_demos", 4 if strategy != "mipro" else 4)
+    max_lab = _int(opt, "max_labeled_demos", 4)
     seed = _int(opt, "seed", 9)
     if strategy == "bootstrap_few_shot":
         tp = dspy.BootstrapFewShot(metric=metric, max_bootstrapped_demos=max_boot, max_labeled_demos=max_lab,

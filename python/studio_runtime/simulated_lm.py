@@ -23,10 +23,9 @@ import re
 import threading
 import time
 
-from .datasets import json_type, stable_hash, truth_value, unit, words_of, wrong_value
+from .datasets import stable_hash, truth_value, unit, words_of, wrong_value
 
 SECTION = re.compile(r"\[\[ ## (\w+) ## \]\]\n(.*?)(?=\n*\[\[ ## \w+ ## \]\]|\n\nRespond with|\Z)", re.S)
-OUTPUT_LINE = re.compile(r"^\d+\. `(\w+)` \(([^)]*(?:\)[^)]*)*?)\)")
 SCHEMA_NOTE = "# note: the value you produce must adhere to the JSON schema: "
 GOOD_WORDS = ("carefully", "step by step", "majority", "category", "most")
 META_WORDS = ("instruction", "prefix", "description", "summary", "observation", "proposed", "tip",
