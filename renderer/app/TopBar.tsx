@@ -38,7 +38,7 @@ export function TopBar() {
       {open && (
         <div className="doc-title" data-testid="doc-title">
           <strong>{fileName}</strong>
-          {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" data-testid="dirty" />}
+          {dirty && <span className="dirty-dot" role="img" title="Unsaved changes" aria-label="Unsaved changes" data-testid="dirty" />}
           <span className="doc-path">{path ?? 'not saved yet'}</span>
         </div>
       )}

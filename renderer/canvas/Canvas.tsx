@@ -18,7 +18,7 @@ import { StepNode, type StepFlowNode } from './StepNode';
 import { fillMissing } from './layout';
 import { addStepOfType, connectSteps, disconnect } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
-import { familyColor } from '../model/catalog';
+import { familyHex } from '../model/catalog';
 import { useUi } from '../stores/ui';
 import type { DiagnosticView } from '../model/types';
 
@@ -76,7 +76,6 @@ export function Canvas() {
         sourceHandle: e.sourceHandle ?? 'flow-out',
         targetHandle: e.targetHandle ?? 'flow-in',
         className: e.kind,
-        label: e.label,
         animated: false,
         data: { kind: e.kind },
       })),
@@ -181,7 +180,7 @@ export function Canvas() {
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
-        <MiniMap pannable zoomable nodeColor={(n) => familyColor[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor="rgba(0,0,0,0.25)" ariaLabel="Minimap" />
+        <MiniMap pannable zoomable nodeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
         <Controls showInteractive={false} aria-label="Canvas controls" />
       </ReactFlow>
       {view && view.steps.length === 0 && (

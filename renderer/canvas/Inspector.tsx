@@ -1,7 +1,7 @@
 /** Inspector: forms for the selected step (from its schema), prompt parts, the signature editor, its problems. */
 import { useEffect, useState } from 'react';
 import { useDocument } from '../stores/document';
-import { familyColor, stepDef } from '../model/catalog';
+import { familyStrong, stepDef } from '../model/catalog';
 import { dspyConfigSchema } from '../../shared/dspy/config';
 import type { Json } from '../model/edits';
 import type { StepView } from '../model/types';
@@ -240,7 +240,7 @@ export function Inspector() {
       <div className="panel-body">
         <div className="section">
           <div className="row" style={{ marginBottom: 10 }}>
-            <span className="family-tag" style={{ ['--family-color' as string]: familyColor[step.family] }}>{def?.label ?? step.type}</span>
+            <span className="family-tag" style={{ ['--family-strong' as string]: familyStrong[step.family] }}>{def?.label ?? step.type}</span>
             <span className="mono small muted">{step.type}</span>
           </div>
           {def && <p className="muted small" style={{ marginTop: 0 }}>{def.description}</p>}

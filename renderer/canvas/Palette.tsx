@@ -1,6 +1,6 @@
 /** Step palette: every step type grouped by family; drag onto the canvas, or click/Enter to add. */
 import { useMemo, useState } from 'react';
-import { familyColor, familyOrder, stepCatalog, typeGlyph } from '../model/catalog';
+import { familyColor, familyOrder, familyStrong, stepCatalog, typeGlyph } from '../model/catalog';
 import { Icon } from '../app/icons';
 import { STEP_MIME } from './Canvas';
 import { addStepOfType } from './operations';
@@ -49,7 +49,7 @@ export function Palette() {
                   if (e.key === 'Enter') addStepOfType(d.type);
                 }}
               >
-                <span className="pi-icon" style={{ background: familyColor[g.family] }} aria-hidden="true">
+                <span className="pi-icon" style={{ background: familyStrong[g.family] }} aria-hidden="true">
                   {typeGlyph(d.type)}
                 </span>
                 <span className="pi-text">

@@ -1,7 +1,7 @@
 /** One card per step, colored by family: signature fields as typed handles, a validation badge. */
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { familyColor, typeGlyph } from '../model/catalog';
+import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
 
 export type StepNodeData = { step: StepView; diagnostics: DiagnosticView[] };
@@ -24,7 +24,7 @@ function StepNodeImpl({ data }: NodeProps<StepFlowNode>) {
   return (
     <div
       className={`step-node ${step.family === 'control' ? 'container' : ''}`}
-      style={{ ['--family-color' as string]: familyColor[step.family] }}
+      style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
       data-testid={`node-${step.id}`}
       data-step-type={step.type}
     >

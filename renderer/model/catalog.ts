@@ -30,6 +30,17 @@ export const familyColor: Record<Family, string> = {
   data: 'var(--family-data)',
 };
 
+export const familyStrong: Record<Family, string> = {
+  dspy: 'var(--family-dspy-strong)',
+  claude: 'var(--family-claude-strong)',
+  gemini: 'var(--family-gemini-strong)',
+  control: 'var(--family-control-strong)',
+  data: 'var(--family-data-strong)',
+};
+
+/** Literal colors for SVG attributes (the minimap cannot resolve CSS variables). */
+export const familyHex: Record<Family, string> = { dspy: '#8b5cf6', claude: '#d97757', gemini: '#3b82f6', control: '#0ea5a4', data: '#16a34a' };
+
 /** Two-letter glyph for a step type's icon. */
 export function typeGlyph(type: string): string {
   const map: Record<string, string> = {

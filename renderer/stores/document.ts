@@ -214,8 +214,9 @@ export const useDocument = create<DocumentState>((set, get) => ({
 }));
 
 export function isDirty(s: Pick<DocumentState, 'open' | 'text' | 'savedText' | 'positions' | 'savedPositionsJson' | 'path'>): boolean {
+  // Layout changes of saved files are written to the sidecar at once, so only the text can be unsaved.
   if (!s.open) return false;
-  return s.text !== s.savedText || JSON.stringify(s.positions) !== s.savedPositionsJson;
+  return s.text !== s.savedText;
 }
 
 export function layoutOf(s: Pick<DocumentState, 'positions' | 'viewport'>): LayoutFile {

@@ -32,7 +32,7 @@ interface UiState {
 function initialTheme(): Theme {
   const saved = localStorage.getItem('ps_theme');
   if (saved === 'dark' || saved === 'light') return saved;
-  return window.matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+  return 'dark';
 }
 
 let toastId = 1;

@@ -1,0 +1,71 @@
+/** Security decisions for the Electron shell as pure functions (wired to Electron in main.ts, tested in test/). */
+
+/** The renderer's origin: file:// (packaged) or the Vite dev server on loopback. */
+export interface AppOrigin {
+  kind: 'file' | 'http';
+  /** For 'file': the absolute file URL of index.html's directory (ends with '/'); for 'http': the origin. */
+  base: string;
+}
+
+export function isAppUrl(url: string, app: AppOrigin): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (app.kind === 'file') return u.protocol === 'file:' && `file://${u.pathname}`.startsWith(app.base);
+  return u.origin === app.base && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
+}
+
+/** In-app navigation is refused except to the app itself (reload). */
+export function allowNavigation(url: string, app: AppOrigin): boolean {
+  return isAppUrl(url, app);
+}
+
+/** New windows are always refused; http(s) links may be opened in the system browser instead. */
+export function windowOpenDecision(url: string): { action: 'deny'; openExternal: boolean } {
+  let external = false;
+  try {
+    const u = new URL(url);
+    external = u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    external = false;
+  }
+  return { action: 'deny', openExternal: external };
+}
+
+/** Only the main frame of our window, showing our app, may call the API. */
+export function isTrustedSender(frame: { url: string; isMainFrame: boolean } | null | undefined, app: AppOrigin): boolean {
+  return !!frame && frame.isMainFrame && isAppUrl(frame.url, app);
+}
+
+/** Permission requests (camera, notifications, ...) are all refused. */
+export function allowPermission(_permission: string): boolean {
+  return false;
+}
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export const WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
