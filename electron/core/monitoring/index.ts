@@ -1,0 +1,4 @@
+export * from './metrics';
+export * from './alerts';
+export * from './adaptive';
+export * from './health';

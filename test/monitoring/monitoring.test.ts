@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AlertManager, buildHealthReport, decideReoptimization, MetricsAggregator, summarize,
+  type ExecutionRecord, type MetricsSummary,
+} from '../../electron/core/monitoring';
+
+const rec = (i: number, patch: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
+  step: 's', signatureHash: 'sig', mode: 'optimized', ok: true, latencyMs: i, tokens: 10, cost: 0.01, timestamp: 1000 + i, ...patch,
+});
+
+describe('summarize', () => {
+  const records: ExecutionRecord[] = [
+    ...Array.from({ length: 100 }, (_, i) => rec(i + 1, { cacheHit: i % 4 !== 0, quality: 0.5 })),
+    rec(200, { mode: 'fallback', ok: true, fallbackMs: 20, cacheHit: false }),
+    rec(201, { mode: 'fallback', ok: false, fallbackMs: 40, signatureHash: 'other' }),
+    rec(202, { mode: 'traditional' }),
+    rec(203, { mode: 'baseline', ok: false, quality: 1 }),
+  ];
+  const s = summarize(records, [
+    { signatureHash: 'sig', strategy: 'copro', durationMs: 300, ok: true, timestamp: 1001 },
+    { signatureHash: 'sig', strategy: 'mipro', durationMs: 100, ok: false, timestamp: 1002 },
+    { signatureHash: 'sig', strategy: 'mipro', durationMs: 999, ok: true, timestamp: 10 },
+  ], 1000, 2000);
+  it('counts executions by mode and the success rate', () => {
+    expect(s.executions).toBe(104);
+    expect(s.byMode).toEqual({ optimized: 100, baseline: 1, fallback: 2, traditional: 1 });
+    expect(s.successRate).toBeCloseTo(102 / 104, 12);
+    expect(s.errorRate).toBeCloseTo(2 / 104, 12);
+  });
+  it('latency percentiles (type 7 interpolation)', () => {
+    const lat = records.map((r) => r.latencyMs).sort((a, b) => a - b);
+    // hand: p50 of 104 values sits between the 52nd and 53rd (52 and 53)
+    expect(s.latencyMs.p50).toBeCloseTo(52.5, 12);
+    expect(s.latencyMs.p99).toBeGreaterThan(lat[101]);
+    expect(s.latencyMs.p99).toBeLessThanOrEqual(lat[103]);
+  });
+  it('cache hit rate over lookups only, fallback count and time, tokens, cost, quality', () => {
+    expect(s.cache).toEqual({ lookups: 101, hits: 75, hitRate: 75 / 101 });
+    expect(s.fallback).toMatchObject({ count: 2, totalMs: 60, p50Ms: 30 });
+    expect(s.tokens).toBe(1040);
+    expect(s.cost).toBeCloseTo(1.04, 10);
+    expect(s.quality).toBeCloseTo(51 / 101, 12);
+    expect(s.bySignature.other).toEqual({ executions: 1, errorRate: 1, quality: NaN });
+  });
+  it('optimization durations inside the window', () => {
+    expect(s.optimizations).toMatchObject({ count: 2, failed: 1, totalMs: 400 });
+    expect(s.optimizations.durationMs.p50).toBe(200);
+  });
+  it('an empty window has NaN rates', () => {
+    const e = summarize(records, [], 0, 10);
+    expect(e.executions).toBe(0);
+    expect(e.successRate).toBeNaN();
+    expect(e.cache.hitRate).toBeNaN();
+  });
+});
+
+describe('MetricsAggregator', () => {
+  it('slides: old records leave the window and the retention', () => {
+    let now = 0;
+    const m = new MetricsAggregator({ retentionMs: 1000, clock: () => now });
+    for (let t = 0; t < 2000; t += 100) { now = t; m.record(rec(1, { timestamp: t, ok: t >= 1000 })); }
+    now = 1900;
+    expect(m.snapshot().executions).toBe(11); // 900..1900, both ends inclusive
+    expect(m.snapshot(450).executions).toBe(5);
+    expect(m.snapshot(450).errorRate).toBe(0);
+    expect(m.size).toBe(11);
+  });
+  it('bounds the number of records', () => {
+    const m = new MetricsAggregator({ maxRecords: 3, clock: () => 1000 });
+    for (let i = 0; i < 5; i++) m.record(rec(i, { timestamp: 1000 }));
+    expect(m.size).toBe(3);
+  });
+});
+
+const summaryWith = (executions: number, errorRate: number, p95: number): MetricsSummary => {
+  const s = summarize([], [], 0, 0);
+  return { ...s, executions, errorRate, successRate: 1 - errorRate, latencyMs: { p50: p95 / 2, p95, p99: p95 } };
+};
+
+describe('AlertManager', () => {
+  it('raises, dedups, escalates, de-escalates and resolves', () => {
+    const a = new AlertManager();
+    expect(a.evaluate(summaryWith(100, 0.015, 100), 1).map((c) => [c.type, c.alert.metric, c.alert.severity])).toEqual([['raised', 'error_rate', 'warning']]);
+    expect(a.evaluate(summaryWith(100, 0.016, 100), 2)).toEqual([]);
+    expect(a.active()).toHaveLength(1);
+    const esc = a.evaluate(summaryWith(100, 0.03, 100), 3);
+    expect(esc.map((c) => [c.type, c.alert.severity, c.alert.threshold])).toEqual([['escalated', 'critical', 0.02]]);
+    expect(esc[0].alert.raisedAt).toBe(1);
+    expect(a.evaluate(summaryWith(100, 0.012, 100), 4).map((c) => c.type)).toEqual(['deescalated']);
+    const res = a.evaluate(summaryWith(100, 0.01, 100), 5);
+    expect(res.map((c) => [c.type, c.alert.resolvedAt])).toEqual([['resolved', 5]]);
+    expect(a.active()).toEqual([]);
+    expect(a.history()).toHaveLength(1);
+  });
+  it('response time: p95 > 5000 warning, > 10000 critical', () => {
+    const a = new AlertManager();
+    expect(a.evaluate(summaryWith(100, 0, 5000), 1)).toEqual([]);
+    expect(a.evaluate(summaryWith(100, 0, 5001), 2)[0].alert).toMatchObject({ metric: 'response_time', severity: 'warning' });
+    expect(a.evaluate(summaryWith(100, 0, 10001), 3)[0].alert).toMatchObject({ severity: 'critical', message: 'p95 response time 10001 ms > critical threshold 10000' });
+  });
+  it('waits for enough executions; thresholds configurable', () => {
+    expect(new AlertManager().evaluate(summaryWith(5, 1, 0), 1)).toEqual([]);
+    const a = new AlertManager({ minExecutions: 1, thresholds: { error_rate: { warning: 0.5, critical: 0.9 } } });
+    expect(a.evaluate(summaryWith(5, 0.4, 0), 1)).toEqual([]);
+    expect(a.evaluate(summaryWith(5, 0.6, 0), 1)[0].alert.severity).toBe('warning');
+  });
+});
+
+describe('decideReoptimization', () => {
+  it('needs at least 5 executions', () => {
+    expect(decideReoptimization({ executions: 4, errorRate: 1, baselineErrorRate: 0 }).reoptimize).toBe(false);
+    expect(decideReoptimization({ executions: 5, errorRate: 1, baselineErrorRate: 0 }).reoptimize).toBe(true);
+  });
+  it('error rate past 1.5x the baseline', () => {
+    expect(decideReoptimization({ executions: 10, errorRate: 0.15, baselineErrorRate: 0.1 }).reoptimize).toBe(false);
+    const d = decideReoptimization({ executions: 10, errorRate: 0.16, baselineErrorRate: 0.1 });
+    expect(d.reoptimize).toBe(true);
+    expect(d.reasons[0]).toMatch(/error rate 0\.160 > 1\.5 x baseline 0\.100/);
+  });
+  it('quality under 0.8x the baseline', () => {
+    expect(decideReoptimization({ executions: 10, errorRate: 0, baselineErrorRate: 0, quality: 0.641, baselineQuality: 0.8 }).reoptimize).toBe(false);
+    const d = decideReoptimization({ executions: 10, errorRate: 0, baselineErrorRate: 0, quality: 0.63, baselineQuality: 0.8 });
+    expect(d.reasons).toEqual(['quality 0.630 < 0.8 x baseline 0.800']);
+  });
+});
+
+describe('buildHealthReport', () => {
+  const base = {
+    now: 5, summary: summaryWith(10, 0, 100),
+    deployment: { phase: 'canary' as const, rolloutPercentage: 1 },
+    featureFlags: { optimization_enabled: true, training_data_collection: true, real_time_optimization: false },
+  };
+  it('healthy with a full pool and no alerts', () => {
+    const r = buildHealthReport({ ...base, pythonBridge: { ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [] });
+    expect(r.status).toBe('healthy');
+    expect(r.components.map((c) => c.name)).toEqual(['python_bridge', 'alerts']);
+    expect(r.deployment.rolloutPercentage).toBe(1);
+  });
+  it('python down is degraded; a critical alert is unhealthy', () => {
+    expect(buildHealthReport({ ...base, pythonBridge: { ready: false, workers: 0, poolSize: 3, restarts: 2 }, alerts: [] }).status).toBe('degraded');
+    const critical = { metric: 'error_rate' as const, severity: 'critical' as const, value: 0.5, threshold: 0.02, message: 'x', raisedAt: 1, updatedAt: 1 };
+    const r = buildHealthReport({ ...base, pythonBridge: { ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [critical] });
+    expect(r.status).toBe('unhealthy');
+    expect(r.components[1].detail).toBe('critical: x');
+  });
+});
