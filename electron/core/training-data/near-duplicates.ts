@@ -3,10 +3,13 @@ import { jaccard, tokenSet } from './text';
 /** Near-duplicate thresholds: token-set Jaccard of the inputs AND of the outputs at least these. */
 export const NEAR_DUPLICATE_THRESHOLDS = { inputs: 0.8, outputs: 0.8 } as const;
 
-const PERMUTATIONS = 64;
-const BANDS = 16; // 16 bands x 4 rows: a pair at Jaccard 0.8 becomes a candidate with p = 1-(1-0.8^4)^16 = 0.9998
+const PERMUTATIONS = 120;
+// 20 bands x 6 rows: a pair at Jaccard 0.8 becomes a candidate with p = 1-(1-0.8^6)^20 = 0.998,
+// at 0.5 with p = 0.27, at 0.4 with p = 0.08 (so few dissimilar pairs reach the exact check).
+const BANDS = 20;
 const ROWS = PERMUTATIONS / BANDS;
-const MAX_BUCKET = 256;
+/** Each item is compared with at most this many following members of one LSH bucket (bounds the work on skewed data). */
+const MAX_BUCKET = 24;
 
 export interface DuplicateItem {
   id: string;
@@ -55,7 +58,7 @@ function minhash(set: ReadonlySet<string>): Uint32Array {
 }
 
 /**
- * Finds near-duplicates: MinHash (64 permutations) with LSH banding over the input tokens
+ * Finds near-duplicates: MinHash (120 permutations, 20 bands of 6) with LSH banding over the input tokens
  * proposes candidate pairs; each candidate is confirmed with the exact token-set Jaccard of
  * inputs (>= 0.8) and of outputs (>= 0.8). Items with identical input token sets are grouped first.
  */
@@ -74,10 +77,10 @@ export function findNearDuplicates(items: readonly DuplicateItem[], thresholds =
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const pairs: NearDuplicatePair[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const consider = (i: number, j: number, inSim?: number) => {
     const [a, b] = i < j ? [i, j] : [j, i];
-    const key = `${a},${b}`;
+    const key = a * items.length + b;
     if (seen.has(key)) return;
     seen.add(key);
     const si = inSim ?? jaccard(inSets[a], inSets[b]);
@@ -100,18 +103,20 @@ export function findNearDuplicates(items: readonly DuplicateItem[], thresholds =
     for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length && y < x + 1 + MAX_BUCKET; y++) consider(group[x], group[y], 1);
     for (let y = 1; y < group.length; y++) union(group[0], group[y]);
   }
-  const buckets = new Map<string, number[]>();
+  // one Map per band, keyed by a 32-bit mix of the band's rows (collisions only add candidates, which are verified)
+  const bands = Array.from({ length: BANDS }, () => new Map<number, number[]>());
   for (const i of reps) {
     const sig = minhash(inSets[i]);
     for (let b = 0; b < BANDS; b++) {
-      let key = `${b}`;
-      for (let r = 0; r < ROWS; r++) key += `:${sig[b * ROWS + r]}`;
-      const bucket = buckets.get(key);
+      let key = 0x9e3779b9;
+      for (let r = 0; r < ROWS; r++) key = Math.imul(key ^ sig[b * ROWS + r], 0x85ebca6b) ^ (key >>> 13);
+      const bucket = bands[b].get(key);
       if (bucket) bucket.push(i);
-      else buckets.set(key, [i]);
+      else bands[b].set(key, [i]);
     }
   }
-  for (const bucket of buckets.values()) {
+  const buckets = bands.flatMap((m) => [...m.values()]);
+  for (const bucket of buckets) {
     if (bucket.length < 2) continue;
     for (let x = 0; x < bucket.length; x++) for (let y = x + 1; y < bucket.length && y < x + 1 + MAX_BUCKET; y++) consider(bucket[x], bucket[y]);
   }
