@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapCalls, checkBudget, DEFAULT_PRICE, estimateOptimization, priceOf } from '../../electron/core/optimization/estimate';
+
+describe('bootstrapCalls (BootstrapFewShot._bootstrap)', () => {
+  it('stops after max_bootstrapped_demos successes', () => {
+    // success 1: exactly 4 attempts; success 0.5, 1 round: 8 examples expected
+    expect(bootstrapCalls(20, 4, 1, 1, 1)).toEqual({ min: 4, max: 20, expected: 4 });
+    expect(bootstrapCalls(20, 4, 1, 0.5, 1).expected).toBeCloseTo(8, 10);
+    // 3 rounds: q = 1 - 0.5^3 = 0.875, attempts per example 1.75, examples 4 / 0.875
+    expect(bootstrapCalls(20, 4, 3, 0.5, 1).expected).toBeCloseTo((4 / 0.875) * 1.75, 10);
+    expect(bootstrapCalls(20, 4, 3, 0, 1).expected).toBe(60);
+    expect(bootstrapCalls(3, 4, 1, 1, 2)).toEqual({ min: 6, max: 6, expected: 6 });
+    expect(bootstrapCalls(20, 0, 1, 0.5, 1)).toEqual({ min: 0, max: 0, expected: 0 });
+  });
+});
+
+describe('estimateOptimization', () => {
+  it('bootstrap_few_shot on 20 examples with a 10-example dev set', () => {
+    const e = estimateOptimization({ strategy: 'bootstrap_few_shot', trainSize: 20, devSize: 10, model: 'simulated/toy', bootstrapSuccessRate: 1 });
+    expect(e.lmCalls.breakdown).toEqual({ bootstrap: 4, adoption_evaluation: 20 });
+    expect(e.lmCalls.expected).toBe(24);
+    expect(e.lmCalls.max).toBe(40);
+    expect(e.costUsd).toBe(0);
+    expect(e.wallTimeMs).toBe(0);
+    // teacher prompt: 150 + 200 * (1 + 16) + 100 * 16 tokens
+    expect(e.tokens.input).toBe(4 * (150 + 200 * 17 + 1600) + 20 * (150 + 200 * 11 + 100 * 10));
+  });
+
+  it('copro: depth x breadth candidates, each scored on the trainset', () => {
+    const e = estimateOptimization({ strategy: 'copro', params: { breadth: 10, depth: 3 }, trainSize: 20, devSize: 0, model: 'simulated/toy' });
+    expect(e.lmCalls.breakdown).toEqual({ instruction_proposals: 3, candidate_evaluation: 600, adoption_evaluation: 0 });
+    // two predictors: candidates accumulate, (1 + 2) * breadth per predictor, each evaluation runs both predictors
+    const two = estimateOptimization({ strategy: 'copro', params: { breadth: 2, depth: 2 }, trainSize: 5, devSize: 0, model: 'simulated/toy', predictors: 2 });
+    expect(two.lmCalls.breakdown.candidate_evaluation).toBe((2 * 1 * 2 + 2 * 2 * 2) * 5 * 2);
+    expect(() => estimateOptimization({ strategy: 'copro', params: { breadth: 1 }, trainSize: 5, devSize: 0, model: 'x' })).toThrow(/breadth/);
+  });
+
+  it('mipro auto=light without a dev set follows MIPROv2 (80/20 split, 10 trials, minibatches)', () => {
+    const e = estimateOptimization({ strategy: 'mipro', params: { auto: 'light' }, trainSize: 100, devSize: 0, model: 'simulated/toy' });
+    expect(e.lmCalls.breakdown).toEqual({
+      bootstrap_demo_sets: 4 * 8, // n - 2 BootstrapFewShot runs on the 20 training examples
+      instruction_proposals: 10 + 3 + 2,
+      trial_evaluation: 35 * 10 + 80 * 3 + 80,
+      adoption_evaluation: 0,
+    });
+    expect(e.notes[0]).toMatch(/6 candidates, 3 instructions, 10 trials, valset 80, minibatches of 35/);
+  });
+
+  it('mipro: small valsets are evaluated in full; heavy runs more trials', () => {
+    const light = estimateOptimization({ strategy: 'mipro', params: { auto: 'light' }, trainSize: 40, devSize: 30, model: 'simulated/toy' });
+    expect(light.lmCalls.breakdown.trial_evaluation).toBe(30 * 10 + 30);
+    const heavy = estimateOptimization({ strategy: 'mipro', params: { auto: 'heavy' }, trainSize: 40, devSize: 30, model: 'simulated/toy' });
+    // heavy: n = 18, trials = max(4 * log2 18, 27) = 27
+    expect(heavy.lmCalls.breakdown.trial_evaluation).toBe(30 * 27 + 30);
+  });
+
+  it('mipro manual needs num_candidates and num_trials', () => {
+    expect(() => estimateOptimization({ strategy: 'mipro', params: { num_candidates: 5 }, trainSize: 40, devSize: 40, model: 'x' })).toThrow(/num_trials/);
+    const e = estimateOptimization({ strategy: 'mipro', params: { num_candidates: 5, num_trials: 7, minibatch: false }, trainSize: 40, devSize: 40, model: 'x' });
+    expect(e.lmCalls.breakdown.trial_evaluation).toBe(40 * 7 + 40);
+    expect(() => estimateOptimization({ strategy: 'mipro', params: { num_candidates: 5, num_trials: 7 }, trainSize: 40, devSize: 20, model: 'x' })).toThrow(/minibatch_size 35 exceeds the valset size 20/);
+    expect(() => estimateOptimization({ strategy: 'mipro', params: { auto: 'huge' }, trainSize: 40, devSize: 20, model: 'x' })).toThrow(/auto must be/);
+  });
+
+  it('rejects bad params', () => {
+    expect(() => estimateOptimization({ strategy: 'bootstrap_few_shot', params: { max_rounds: -1 }, trainSize: 5, devSize: 0, model: 'x' })).toThrow(/max_rounds must be a non-negative integer/);
+  });
+
+  it('prices by the longest model prefix, with a default for unknown models', () => {
+    expect(priceOf('anthropic/claude-sonnet-4-20250514')).toEqual({ price: { input: 3, output: 15 }, source: 'table' });
+    expect(priceOf('gemini/gemini-2.5-flash-lite').price.input).toBe(0.3);
+    expect(priceOf('ollama/llama3')).toEqual({ price: DEFAULT_PRICE, source: 'default' });
+    const e = estimateOptimization({ strategy: 'bootstrap_few_shot', trainSize: 20, devSize: 0, model: 'ollama/llama3', bootstrapSuccessRate: 1, msPerCall: 100 });
+    expect(e.costUsd).toBeCloseTo((e.tokens.input * 3 + e.tokens.output * 15) / 1e6, 12);
+    expect(e.notes.join()).toMatch(/no price listed for ollama\/llama3/);
+    expect(e.wallTimeMs).toBe(400);
+  });
+
+  it('evaluation calls share the threads', () => {
+    const one = estimateOptimization({ strategy: 'copro', params: { breadth: 2, depth: 1 }, trainSize: 10, devSize: 0, model: 'x', msPerCall: 10 });
+    const four = estimateOptimization({ strategy: 'copro', params: { breadth: 2, depth: 1 }, trainSize: 10, devSize: 0, model: 'x', msPerCall: 10, threads: 4 });
+    expect(one.wallTimeMs).toBe(10 * (1 + 20));
+    expect(four.wallTimeMs).toBe(10 * 1 + (10 * 20) / 4);
+  });
+});
+
+describe('checkBudget', () => {
+  const e = estimateOptimization({ strategy: 'copro', trainSize: 50, devSize: 20, model: 'anthropic/claude-opus-4' });
+  it('refuses a run over any cap with a clear message', () => {
+    const r = checkBudget(e, { maxCostUsd: 0.5, maxLmCalls: 100 });
+    expect(r.ok).toBe(false);
+    expect(r.violations).toHaveLength(2);
+    expect(r.message).toMatch(/^refused copro on anthropic\/claude-opus-4: estimated cost \$\d+\.\d{4} exceeds the cap \$0\.5; estimated 1\d{3} LM calls exceed the cap 100/);
+  });
+  it('passes within budget', () => {
+    const r = checkBudget(e, { maxCostUsd: 1e6, maxTokens: 1e12 });
+    expect(r.ok).toBe(true);
+    expect(r.message).toMatch(/^within budget/);
+  });
+});
