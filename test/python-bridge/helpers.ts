@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import type { LocatedRuntime } from '../../electron/core/python-bridge';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -19,8 +20,17 @@ export function standinRuntime(): LocatedRuntime {
   return { python: anyPython(), source: 'option', description: 'test stand-in' };
 }
 
+const created: string[] = [];
+// Registered on the root suite of every test file importing this module.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh data dir, removed after the test file. */
 export function tempDataDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'ps-bridge-test-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-bridge-test-'));
+  created.push(dir);
+  return dir;
 }
 
 /** Every live process: pid, ppid, pgid, cmdline (from /proc). */

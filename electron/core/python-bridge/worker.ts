@@ -211,7 +211,7 @@ export class PythonWorker extends EventEmitter {
   }
 
   /** Waits for the `ready` handshake and checks the protocol version. */
-  waitReady(timeoutMs = 60_000): Promise<ReadyInfo> {
+  waitReady(timeoutMs = this.options.startupTimeoutMs ?? 60_000): Promise<ReadyInfo> {
     if (this.ready) return Promise.resolve(this.ready);
     return new Promise<ReadyInfo>((resolve, reject) => {
       const timer = setTimeout(() => {
