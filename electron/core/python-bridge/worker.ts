@@ -105,11 +105,20 @@ function findOnPath(name: string): string | null {
   return null;
 }
 
-/** The command line that applies the memory limit: prlimit when available, else `ulimit -v` via /bin/sh. */
-export function limitedCommand(python: string, args: string[], memoryLimitBytes: number | null): { file: string; args: string[]; limiter: string } {
-  if (memoryLimitBytes === null || process.platform === 'win32') return { file: python, args, limiter: 'none' };
+function detectPrlimit(): string | null {
   if (prlimitPath === undefined) prlimitPath = findOnPath('prlimit');
-  if (prlimitPath) return { file: prlimitPath, args: [`--as=${Math.floor(memoryLimitBytes)}`, '--', python, ...args], limiter: 'prlimit' };
+  return prlimitPath;
+}
+
+/** The command line that applies the memory limit: prlimit when available, else `ulimit -v` via /bin/sh. */
+export function limitedCommand(
+  python: string,
+  args: string[],
+  memoryLimitBytes: number | null,
+  prlimit: string | null = detectPrlimit(),
+): { file: string; args: string[]; limiter: 'none' | 'prlimit' | 'ulimit' } {
+  if (memoryLimitBytes === null || process.platform === 'win32') return { file: python, args, limiter: 'none' };
+  if (prlimit) return { file: prlimit, args: [`--as=${Math.floor(memoryLimitBytes)}`, '--', python, ...args], limiter: 'prlimit' };
   const kib = Math.floor(memoryLimitBytes / 1024);
   return { file: '/bin/sh', args: ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, python, ...args], limiter: 'ulimit' };
 }
