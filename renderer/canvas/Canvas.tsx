@@ -11,7 +11,6 @@ import {
   type Edge,
   type EdgeChange,
   type NodeChange,
-  type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useDocument } from '../stores/document';
 import { StepNode, type StepFlowNode } from './StepNode';
@@ -86,7 +85,13 @@ export function Canvas() {
     const doc = useDocument.getState();
     let next: Record<string, { x: number; y: number }> | null = null;
     let ended = false;
+    let sel: Set<string> | null = null;
     for (const c of changes) {
+      if (c.type === 'select') {
+        sel = sel ?? new Set(doc.selection);
+        if (c.selected) sel.add(c.id);
+        else sel.delete(c.id);
+      }
       if (c.type === 'position' && c.position) {
         if (!dragStart.current) dragStart.current = doc.positions;
         next = next ?? { ...doc.positions };
@@ -94,6 +99,7 @@ export function Canvas() {
       }
       if (c.type === 'position' && c.dragging === false) ended = true;
     }
+    if (sel) doc.select([...sel]);
     if (next) doc.setPositions(next);
     if (ended && dragStart.current) {
       const before = dragStart.current;
@@ -115,9 +121,6 @@ export function Canvas() {
     }
   }, []);
 
-  const onSelectionChange = useCallback(({ nodes: sel }: OnSelectionChangeParams) => {
-    useDocument.getState().select(sel.map((n) => n.id));
-  }, []);
 
   const onConnect = useCallback((c: Connection) => {
     if (c.source && c.target) connectSteps(c.source, c.target, c.sourceHandle, c.targetHandle);
@@ -167,7 +170,6 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onSelectionChange={onSelectionChange}
         onConnect={onConnect}
         deleteKeyCode={null}
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}

@@ -83,7 +83,8 @@ function SchemaField({ step, field }: { step: StepView; field: FormField }) {
 
 function PromptEditor({ step }: { step: StepView }) {
   const prompt = Array.isArray(step.raw.prompt) ? (step.raw.prompt as Record<string, Json>[]) : null;
-  const names = useDocument((s) => s.view?.steps.map((x) => x.name) ?? []);
+  const steps = useDocument((s) => s.view?.steps);
+  const names = (steps ?? []).map((x) => x.name);
   const commit = (next: Record<string, Json>[]) => setField(step.name, ['prompt'], next, `Edit prompt of ${step.name}`);
   if (!prompt) {
     return (

@@ -111,13 +111,12 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
         <span className="mono" style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{dir}</span>
       </div>
       {error && <div className="sev-error small">{error}</div>}
-      <div className="file-list" role="listbox" aria-label="Files">
+      <div className="file-list" role="group" aria-label="Files">
         {entries.map((e) => (
           <button
             type="button"
             key={e.path}
-            role="option"
-            aria-selected={pathText === e.path}
+            aria-pressed={pathText === e.path}
             className={pathText === e.path ? 'selected' : ''}
             onClick={() => (e.kind === 'dir' && mode !== 'open-folder' ? list(e.path) : setPathText(e.kind === 'dir' ? e.path : mode === 'save-as' ? e.path : e.path))}
             onDoubleClick={() => (e.kind === 'dir' ? list(e.path) : openPath(e.path).then((ok) => ok && close()))}

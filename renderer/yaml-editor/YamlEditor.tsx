@@ -43,6 +43,7 @@ export function YamlEditor() {
       lineNumbersMinChars: 3,
       scrollBeyondLastLine: false,
       renderLineHighlight: 'line',
+      renderFinalNewline: 'on',
       tabSize: 2,
       wordWrap: 'off',
       padding: { top: 8 },

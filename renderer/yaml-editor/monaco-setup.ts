@@ -31,12 +31,12 @@ export function setupMonaco(): typeof monaco {
       { token: 'type', foreground: '8aa3ff' },
       { token: 'string', foreground: 'a5d6a7' },
       { token: 'number', foreground: 'f4b678' },
-      { token: 'comment', foreground: '6b7280', fontStyle: 'italic' },
+      { token: 'comment', foreground: '8b949e', fontStyle: 'italic' },
     ],
     colors: {
       'editor.background': '#16191f',
       'editor.lineHighlightBackground': '#1f232b',
-      'editorLineNumber.foreground': '#4b5262',
+      'editorLineNumber.foreground': '#8b929e',
       'editorLineNumber.activeForeground': '#9aa1ad',
       'editorGutter.background': '#16191f',
       'editor.selectionBackground': '#2c3a66',
@@ -47,9 +47,9 @@ export function setupMonaco(): typeof monaco {
     inherit: true,
     rules: [
       { token: 'type', foreground: '2444c8' },
-      { token: 'comment', foreground: '6b7280', fontStyle: 'italic' },
+      { token: 'comment', foreground: '5f6775', fontStyle: 'italic' },
     ],
-    colors: { 'editor.background': '#ffffff', 'editor.lineHighlightBackground': '#f3f5f8', 'editorLineNumber.foreground': '#9aa1ad' },
+    colors: { 'editor.background': '#ffffff', 'editor.lineHighlightBackground': '#f3f5f8', 'editorLineNumber.foreground': '#5f6775' },
   });
   return monaco;
 }
