@@ -1,5 +1,5 @@
 /** The graph canvas: nodes from the last good view, positions from the layout sidecar. */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -34,6 +34,8 @@ export function Canvas() {
   const theme = useUi((s) => s.theme);
   const flow = useReactFlow();
   const dragStart = useRef<Record<string, { x: number; y: number }> | null>(null);
+  // Measured sizes (React Flow reports them as 'dimensions' changes; the minimap and fit view need them).
+  const [dims, setDims] = useState<Record<string, { width: number; height: number }>>({});
 
   // Steps without a position get one (dagre on first open); this is layout, not YAML.
   useEffect(() => {
@@ -62,9 +64,10 @@ export function Canvas() {
         position: positions[step.id] ?? { x: step.index * 280, y: 0 },
         data: { step, diagnostics: byStep.get(step.id) ?? EMPTY },
         selected: selected.has(step.id),
+        measured: dims[step.id],
         ariaLabel: `${step.name} (${step.type})`,
       })),
-    [view, positions, byStep, selected],
+    [view, positions, byStep, selected, dims],
   );
   const edges: Edge[] = useMemo(
     () =>
@@ -86,7 +89,9 @@ export function Canvas() {
     let next: Record<string, { x: number; y: number }> | null = null;
     let ended = false;
     let sel: Set<string> | null = null;
+    const measured: Record<string, { width: number; height: number }> = {};
     for (const c of changes) {
+      if (c.type === 'dimensions' && c.dimensions) measured[c.id] = { width: c.dimensions.width, height: c.dimensions.height };
       if (c.type === 'select') {
         sel = sel ?? new Set(doc.selection);
         if (c.selected) sel.add(c.id);
@@ -99,6 +104,7 @@ export function Canvas() {
       }
       if (c.type === 'position' && c.dragging === false) ended = true;
     }
+    if (Object.keys(measured).length) setDims((d) => ({ ...d, ...measured }));
     if (sel) doc.select([...sel]);
     if (next) doc.setPositions(next);
     if (ended && dragStart.current) {
@@ -182,7 +188,7 @@ export function Canvas() {
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
-        <MiniMap pannable zoomable nodeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
+        <MiniMap pannable zoomable style={{ width: 168, height: 110 }} nodeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
         <Controls showInteractive={false} aria-label="Canvas controls" />
       </ReactFlow>
       {view && view.steps.length === 0 && (

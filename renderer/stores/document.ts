@@ -133,7 +133,7 @@ export const useDocument = create<DocumentState>((set, get) => ({
       parseTimer = null;
       const cur = get();
       set(rebuild(cur.text, cur));
-    }, 40);
+    }, 20);
   },
 
   applyEdit(label, fn, after) {

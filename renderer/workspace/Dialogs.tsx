@@ -57,7 +57,6 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
       await list(start);
       inputRef.current?.focus();
     })();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = async () => {

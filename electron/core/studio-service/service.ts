@@ -77,7 +77,8 @@ export function createStudioService(opts: StudioServiceOptions): Router {
   const homeDir = opts.homeDir ?? os.homedir();
   const recentPath = path.join(opts.dataDir, 'recent.json');
   const samplesDir = path.join(opts.dataDir, 'samples');
-  let router: Router;
+  // Assigned once below; the handlers only run after that.
+  const ref: { router?: Router } = {};
 
   async function readRecent(): Promise<RecentFile[]> {
     try {
@@ -93,7 +94,7 @@ export function createStudioService(opts: StudioServiceOptions): Router {
     await fs.mkdir(opts.dataDir, { recursive: true });
     const files = list.slice(0, MAX_RECENT);
     await writeFileAtomic(recentPath, JSON.stringify(files, null, 2));
-    router.emit('workspace.recentChanged', { files });
+    ref.router?.emit('workspace.recentChanged', { files });
   }
 
   async function manifest(): Promise<TemplateManifestEntry[]> {
@@ -178,7 +179,7 @@ export function createStudioService(opts: StudioServiceOptions): Router {
 
     'workspace.clearRecent': async () => {
       await fs.rm(recentPath, { force: true });
-      router.emit('workspace.recentChanged', { files: [] });
+      ref.router?.emit('workspace.recentChanged', { files: [] });
       return { ok: true as const };
     },
 
@@ -247,6 +248,6 @@ export function createStudioService(opts: StudioServiceOptions): Router {
     },
   };
 
-  router = createRouter(handlers, opts.log);
-  return router;
+  ref.router = createRouter(handlers, opts.log);
+  return ref.router;
 }
