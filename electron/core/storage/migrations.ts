@@ -161,6 +161,93 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'optimization engine: jobs, program versions, result cache, execution metrics, experiments',
+    up: `
+      CREATE TABLE optimization_jobs (
+        id               TEXT PRIMARY KEY,
+        signature_hash   TEXT NOT NULL,
+        signature_name   TEXT,
+        dataset_version  TEXT,
+        strategy         TEXT NOT NULL,
+        params_json      TEXT NOT NULL,
+        model            TEXT NOT NULL,
+        cache_key        TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('queued','running','succeeded','failed','cancelled')),
+        progress_json    TEXT,
+        estimate_json    TEXT,
+        result_json      TEXT,
+        error            TEXT,
+        requested_by     TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        started_at       TEXT,
+        finished_at      TEXT
+      );
+      CREATE INDEX optimization_jobs_signature ON optimization_jobs(signature_hash, created_at);
+      CREATE INDEX optimization_jobs_status ON optimization_jobs(status);
+
+      CREATE TABLE program_versions (
+        id                  TEXT PRIMARY KEY,
+        signature_hash      TEXT NOT NULL,
+        job_id              TEXT REFERENCES optimization_jobs(id),
+        strategy            TEXT NOT NULL,
+        model               TEXT NOT NULL,
+        dataset_version     TEXT,
+        baseline_score      REAL NOT NULL,
+        optimized_score     REAL NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN ('candidate','promoted','superseded','rolled_back','rejected')),
+        decision_json       TEXT NOT NULL,
+        program_spec_json   TEXT NOT NULL,
+        program_state_json  TEXT NOT NULL,
+        source              TEXT NOT NULL,
+        created_at          TEXT NOT NULL,
+        promoted_at         TEXT
+      );
+      CREATE INDEX program_versions_signature ON program_versions(signature_hash, created_at);
+
+      CREATE TABLE optimization_cache (
+        key              TEXT PRIMARY KEY,
+        parts_json       TEXT NOT NULL,
+        value_json       TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        expires_at       INTEGER NOT NULL,
+        last_used_at     INTEGER NOT NULL,
+        hits             INTEGER NOT NULL DEFAULT 0
+      );
+
+      CREATE TABLE execution_metrics (
+        run_id           TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        workflow         TEXT,
+        step             TEXT,
+        signature_hash   TEXT,
+        mode             TEXT NOT NULL,
+        ok               INTEGER NOT NULL,
+        latency_ms       REAL NOT NULL,
+        cache_hit        INTEGER NOT NULL,
+        fallback_ms      REAL,
+        tokens           INTEGER NOT NULL DEFAULT 0,
+        cost             REAL NOT NULL DEFAULT 0,
+        program_version  TEXT,
+        experiment_id    TEXT,
+        arm              TEXT,
+        at               INTEGER NOT NULL
+      );
+      CREATE INDEX execution_metrics_at ON execution_metrics(at);
+
+      CREATE TABLE experiments (
+        id           TEXT PRIMARY KEY,
+        state_json   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+      CREATE TABLE experiment_outcomes (
+        seq            INTEGER PRIMARY KEY,
+        experiment_id  TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        outcome_json   TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

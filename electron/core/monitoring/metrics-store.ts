@@ -1,0 +1,57 @@
+import type { Db } from '../storage/database';
+import { summarize, type ExecutionRecord, type MetricsSummary, type OptimizationRecord } from './metrics';
+
+export type StoredExecution = ExecutionRecord & { runId: string; workflow?: string; programVersion?: string; experimentId?: string; arm?: string };
+
+/** Execution metrics in SQLite, so `metrics` in one process reports the runs of another. */
+export class MetricsStore {
+  constructor(private readonly db: Db) {}
+
+  record(r: StoredExecution): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO execution_metrics (run_id, workflow, step, signature_hash, mode, ok, latency_ms, cache_hit, fallback_ms, tokens, cost, program_version, experiment_id, arm, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.runId, r.workflow ?? null, r.step, r.signatureHash ?? null, r.mode, r.ok ? 1 : 0, r.latencyMs,
+        r.cacheHit === undefined ? -1 : r.cacheHit ? 1 : 0, r.fallbackMs ?? null, r.tokens, r.cost, r.programVersion ?? null, r.experimentId ?? null, r.arm ?? null, r.timestamp,
+      );
+  }
+
+  executions(from = 0, to = Date.now()): StoredExecution[] {
+    const rows = this.db.prepare('SELECT * FROM execution_metrics WHERE at >= ? AND at <= ? ORDER BY at').all(from, to) as Record<string, any>[];
+    return rows.map((r) => ({
+      runId: r.run_id,
+      workflow: r.workflow ?? undefined,
+      step: r.step ?? '',
+      signatureHash: r.signature_hash ?? undefined,
+      mode: r.mode,
+      ok: r.ok === 1,
+      latencyMs: r.latency_ms,
+      cacheHit: r.cache_hit === -1 ? undefined : r.cache_hit === 1,
+      fallbackMs: r.fallback_ms ?? undefined,
+      tokens: r.tokens,
+      cost: r.cost,
+      programVersion: r.program_version ?? undefined,
+      experimentId: r.experiment_id ?? undefined,
+      arm: r.arm ?? undefined,
+      timestamp: r.at,
+    }));
+  }
+
+  /** Finished optimization jobs as monitoring sees them. */
+  optimizations(from = 0, to = Date.now()): OptimizationRecord[] {
+    const rows = this.db
+      .prepare(`SELECT signature_hash, strategy, status, started_at, finished_at FROM optimization_jobs WHERE finished_at IS NOT NULL AND started_at IS NOT NULL`)
+      .all() as { signature_hash: string; strategy: string; status: string; started_at: string; finished_at: string }[];
+    return rows
+      .map((r) => ({ signatureHash: r.signature_hash, strategy: r.strategy, durationMs: Date.parse(r.finished_at) - Date.parse(r.started_at), ok: r.status === 'succeeded', timestamp: Date.parse(r.finished_at) }))
+      .filter((o) => o.timestamp >= from && o.timestamp <= to);
+  }
+
+  summary(windowMs?: number, now = Date.now()): MetricsSummary {
+    const from = windowMs === undefined ? 0 : now - windowMs;
+    return summarize(this.executions(from, now), this.optimizations(from, now), from, now);
+  }
+}

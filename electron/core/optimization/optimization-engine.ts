@@ -1,0 +1,319 @@
+import { EventEmitter } from 'node:events';
+import type { DspyPluginConfig } from '../../../shared/plugin-config/schema';
+import type { ProgramSpec } from '../dspy-plugin/program-spec';
+import type { LmConfig } from '../providers/provider-settings';
+import type { PythonPool } from '../python-bridge/pool';
+import type { TrainingData } from '../training-data/manager';
+import { decideAdoption } from './adoption';
+import { checkBudget, estimateOptimization, type Budget, type Estimate, type Strategy } from './estimate';
+import {
+  JobRepository,
+  ProgramVersionRepository,
+  SqliteCacheBackend,
+  type JobProgress,
+  type OptimizationJob,
+  type OptimizationOutcome,
+  type StoredProgramVersion,
+} from './job-store';
+import { cacheKey, ResultCache, type CacheKeyParts } from './result-cache';
+
+export interface OptimizeRequest {
+  /** Registered signature (name or hash) whose examples train the program. */
+  signature: string;
+  program: ProgramSpec;
+  strategy?: Strategy;
+  params?: Record<string, unknown>;
+  /** Dataset version id; by default a version is snapshotted now (when versioning is on). */
+  datasetVersion?: string;
+  metric?: string | Record<string, unknown>;
+  lm: LmConfig;
+  budget?: Budget;
+  requestedBy?: string;
+}
+
+export type EngineEvent =
+  | { type: 'job'; job: OptimizationJob }
+  | { type: 'progress'; jobId: string; progress: JobProgress };
+
+/** The runtime's optimize result (docs/python-runtime.md). */
+interface RuntimeOptimizeResult {
+  baseline_score: number;
+  optimized_score: number;
+  baseline_scores: number[];
+  optimized_scores: number[];
+  dev_ids: (string | null)[];
+  demos: unknown;
+  instructions: unknown;
+  lm_calls: number;
+  wall_time_s: number;
+  program_state: Record<string, unknown>;
+  source: string;
+}
+
+export class OptimizationRefused extends Error {}
+
+/** What a cached optimization result holds: enough to answer a repeated request without Python. */
+interface CachedResult {
+  versionId: string;
+  outcome: OptimizationOutcome;
+}
+
+const MAX_HISTORY = 500;
+
+/**
+ * The optimization engine: async jobs persisted in SQLite, results cached by
+ * (signature hash, dataset version, strategy and params, model), adoption against the baseline,
+ * every promoted program a version that can be rolled back, all of it audited.
+ */
+export class OptimizationEngine extends EventEmitter {
+  readonly jobs: JobRepository;
+  readonly versions: ProgramVersionRepository;
+  readonly cache: ResultCache<CachedResult>;
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<OptimizationJob> }>();
+
+  constructor(
+    private readonly deps: {
+      data: TrainingData;
+      pool: () => Promise<PythonPool>;
+      config: () => DspyPluginConfig;
+      /** Called with each finished job, for monitoring. */
+      onFinished?: (job: OptimizationJob, durationMs: number) => void;
+    },
+  ) {
+    super();
+    this.jobs = new JobRepository(deps.data.db);
+    this.versions = new ProgramVersionRepository(deps.data.db);
+    const opt = deps.config().optimization;
+    this.cache = new ResultCache<CachedResult>({ ttlSeconds: opt.cache_ttl, maxEntries: 500, backend: new SqliteCacheBackend(deps.data.db) });
+  }
+
+  /** At startup: jobs a crash left running are failed with the reason; queued ones run again. */
+  recover(): { failed: string[]; resumed: string[] } {
+    const { failed, queued } = this.jobs.recoverInterrupted();
+    for (const job of queued) this.launch(job, undefined);
+    return { failed, resumed: queued.map((j) => j.id) };
+  }
+
+  private resolveStrategy(requested?: Strategy): Strategy {
+    const opt = this.deps.config().optimization;
+    if (!opt.enabled) throw new OptimizationRefused('optimization is disabled (plugins.dspy_plugin.config.optimization.enabled: false)');
+    const strategy = requested ?? opt.default_strategy;
+    if (!opt.strategies.includes(strategy)) {
+      throw new OptimizationRefused(`strategy ${strategy} is not allowed: optimization.strategies lists ${opt.strategies.join(', ')}`);
+    }
+    return strategy;
+  }
+
+  private dataset(req: OptimizeRequest) {
+    const sig = this.deps.data.signatures.resolve(req.signature);
+    let version = req.datasetVersion ?? null;
+    if (!version && this.deps.data.settings.versioning_enabled) {
+      version = this.deps.data.createVersion({ signature: sig.hash, by: req.requestedBy ?? 'optimizer', note: 'snapshot for optimization' }).id;
+    }
+    const set = this.deps.data.examplesForOptimization(sig.hash, version ?? undefined);
+    const toExample = (i: { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs });
+    return { sig, version, train: set.train.map(toExample), dev: set.dev.map(toExample), excluded: set.excluded };
+  }
+
+  /** LM calls, tokens, cost and time before a run, and whether the budget allows it. */
+  estimate(req: OptimizeRequest): { estimate: Estimate; budget?: ReturnType<typeof checkBudget>; trainSize: number; devSize: number } {
+    const strategy = this.resolveStrategy(req.strategy);
+    const sig = this.deps.data.signatures.resolve(req.signature);
+    const set = this.deps.data.examplesForOptimization(sig.hash, req.datasetVersion);
+    const estimate = estimateOptimization({
+      strategy,
+      params: req.params,
+      trainSize: set.train.length,
+      devSize: set.dev.length || set.train.length,
+      model: req.lm.model,
+      predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
+      msPerCall: req.lm.provider === 'simulated' ? (req.lm.latency_ms ?? 0) : undefined,
+    });
+    return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
+  }
+
+  /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
+  submit(req: OptimizeRequest): OptimizationJob {
+    const strategy = this.resolveStrategy(req.strategy);
+    const { sig, version, train, dev } = this.dataset(req);
+    const min = strategy === 'mipro' ? 2 : 1;
+    if (train.length < min) {
+      throw new OptimizationRefused(
+        `${strategy} needs at least ${min} usable training example${min > 1 ? 's' : ''} for ${sig.name ?? sig.hash.slice(0, 12)}; found ${train.length}. Label or import examples (accepted, quality >= threshold) first.`,
+      );
+    }
+    const { estimate, budget } = this.estimate({ ...req, strategy, datasetVersion: version ?? undefined });
+    if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
+    const params = req.params ?? {};
+    const parts: CacheKeyParts = { signatureHash: sig.hash, datasetVersion: version ?? 'live', strategy, params: { ...params, metric: req.metric ?? null }, model: req.lm.model };
+    const job = this.jobs.create({
+      signatureHash: sig.hash,
+      signatureName: sig.name ?? null,
+      datasetVersion: version,
+      strategy,
+      params,
+      model: req.lm.model,
+      cacheKey: cacheKey(parts),
+      estimate,
+      requestedBy: req.requestedBy ?? 'user',
+    });
+    const cached = this.deps.config().optimization.cache_enabled ? this.cache.get(parts) : undefined;
+    if (cached) {
+      this.jobs.markRunning(job.id);
+      const finished = this.jobs.finish(job.id, 'succeeded', { result: { ...cached.outcome, cached: true } });
+      this.emit('event', { type: 'job', job: finished } satisfies EngineEvent);
+      this.running.set(job.id, { controller: new AbortController(), done: Promise.resolve(finished) });
+      return finished;
+    }
+    this.emit('event', { type: 'job', job } satisfies EngineEvent);
+    this.launch(job, { req, parts, train, dev });
+    return job;
+  }
+
+  private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] } | undefined): void {
+    const controller = new AbortController();
+    const done = this.execute(job, work, controller.signal).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, { controller, done });
+  }
+
+  private async execute(
+    job: OptimizationJob,
+    work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] } | undefined,
+    signal: AbortSignal,
+  ): Promise<OptimizationJob> {
+    const started = Date.now();
+    const finish = (status: 'succeeded' | 'failed' | 'cancelled', fields: { result?: OptimizationOutcome; error?: string }) => {
+      const finished = this.jobs.finish(job.id, status, fields);
+      this.emit('event', { type: 'job', job: finished } satisfies EngineEvent);
+      this.deps.onFinished?.(finished, Date.now() - started);
+      return finished;
+    };
+    if (!work) return finish('failed', { error: 'a queued job cannot be resumed after a restart without its request; submit it again' });
+    await Promise.resolve();
+    this.jobs.markRunning(job.id);
+    this.emit('event', { type: 'job', job: this.jobs.get(job.id)! } satisfies EngineEvent);
+    const { req, parts, train, dev } = work;
+    const history: NonNullable<JobProgress['history']> = [];
+    let lastSaved = 0;
+    let budgetStop: string | undefined;
+    try {
+      const pool = await this.deps.pool();
+      const result = await pool.request<RuntimeOptimizeResult>(
+        'optimize',
+        { program: req.program, strategy: job.strategy, params: job.params, trainset: train, devset: dev.length ? dev : undefined, metric: req.metric ?? defaultMetric(req.program), lm: req.lm },
+        {
+          signal,
+          // An optimization is long and costly: one attempt per worker crash is enough.
+          timeout: Math.max(this.deps.config().python_bridge.timeout, 30 * 60_000),
+          maxRetries: 1,
+          onProgress: (p: Record<string, any>) => {
+            if (typeof p.score === 'number' && p.phase === 'compile' && typeof p.trial === 'number' && p.trial > 0) {
+              history.push({ trial: p.trial, score: p.score, best: p.best_score ?? p.score });
+              if (history.length > MAX_HISTORY) history.shift();
+            }
+            const progress: JobProgress = { phase: p.phase, trial: p.trial, totalTrials: p.total_trials ?? undefined, score: p.score ?? undefined, bestScore: p.best_score ?? undefined, lmCalls: p.lm_calls, history: [...history] };
+            if (req.budget?.maxLmCalls !== undefined && (p.lm_calls ?? 0) > req.budget.maxLmCalls) {
+              budgetStop = `stopped: ${p.lm_calls} LM calls passed the budget cap of ${req.budget.maxLmCalls}`;
+              this.cancel(job.id);
+            }
+            this.emit('event', { type: 'progress', jobId: job.id, progress } satisfies EngineEvent);
+            if (Date.now() - lastSaved > 250 || p.phase === 'done') {
+              lastSaved = Date.now();
+              this.jobs.saveProgress(job.id, progress);
+            }
+          },
+        },
+      );
+      const decision = decideAdoption({ strategy: job.strategy, baselineScore: result.baseline_score, optimizedScore: result.optimized_score, devSize: result.optimized_scores.length });
+      const version = this.versions.add({
+        signatureHash: job.signatureHash,
+        jobId: job.id,
+        strategy: job.strategy,
+        model: job.model,
+        datasetVersion: job.datasetVersion,
+        baselineScore: result.baseline_score,
+        optimizedScore: result.optimized_score,
+        status: decision.adopt ? 'candidate' : 'rejected',
+        decision,
+        programSpec: req.program as unknown as Record<string, unknown>,
+        programState: result.program_state,
+        source: result.source,
+      });
+      if (decision.adopt) this.promote(version.id, `optimizer:${job.requestedBy}`, decision.reason);
+      const outcome: OptimizationOutcome = {
+        baselineScore: result.baseline_score,
+        optimizedScore: result.optimized_score,
+        devSize: result.optimized_scores.length,
+        trainSize: train.length,
+        baselineScores: result.baseline_scores,
+        optimizedScores: result.optimized_scores,
+        devIds: result.dev_ids.map((x) => x ?? ''),
+        demos: result.demos,
+        instructions: result.instructions,
+        lmCalls: result.lm_calls,
+        wallTimeS: result.wall_time_s,
+        programVersion: version.id,
+        decision,
+        promoted: decision.adopt,
+        cached: false,
+      };
+      if (this.deps.config().optimization.cache_enabled) this.cache.set(parts, { versionId: version.id, outcome });
+      return finish('succeeded', { result: outcome });
+    } catch (err) {
+      if (signal.aborted) return finish('cancelled', { error: budgetStop ?? 'cancelled by the user' });
+      return finish('failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  get(jobId: string): OptimizationJob | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  /** Resolves when the job has finished (immediately for a finished one). */
+  async wait(jobId: string): Promise<OptimizationJob> {
+    const live = this.running.get(jobId);
+    if (live) return live.done;
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`no optimization job ${jobId}`);
+    return job;
+  }
+
+  cancel(jobId: string): boolean {
+    const live = this.running.get(jobId);
+    if (!live) return false;
+    live.controller.abort();
+    return true;
+  }
+
+  /** Makes a version the one real-time execution uses; audited. */
+  promote(versionId: string, by: string, reason = 'promoted by hand'): StoredProgramVersion {
+    const v = this.versions.promote(versionId);
+    this.deps.data.audit.append({ actor: by, action: 'program.promote', target: versionId, details: { signature_hash: v.signatureHash, strategy: v.strategy, score: v.optimizedScore, baseline: v.baselineScore, reason } });
+    return v;
+  }
+
+  rollback(signatureHash: string, by: string): { from: StoredProgramVersion; to?: StoredProgramVersion } {
+    const r = this.versions.rollback(signatureHash);
+    this.deps.data.audit.append({ actor: by, action: 'program.rollback', target: r.from.id, details: { signature_hash: signatureHash, to: r.to?.id ?? 'baseline' } });
+    return r;
+  }
+
+  /** The promoted program of a signature: what a DSPy step runs. */
+  promoted(signatureHash: string): StoredProgramVersion | undefined {
+    return this.versions.promoted(signatureHash);
+  }
+
+  /** Cache warming: the programs of the most used cached results, newest promoted first. */
+  warm(n = 10): StoredProgramVersion[] {
+    return this.cache
+      .mostUsed(n)
+      .map((e) => this.versions.get(e.value.versionId))
+      .filter((v): v is StoredProgramVersion => v !== undefined && v.status === 'promoted');
+  }
+}
+
+/** Object outputs compare field by field; everything else by exact match. */
+export function defaultMetric(program: ProgramSpec): string {
+  const last = program.kind === 'chain' ? program.steps[program.steps.length - 1].signature : program.signature;
+  return (last.output_fields ?? []).some((f) => f.type === 'object') ? 'json_field_match' : 'exact_match';
+}
