@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { DspyPluginConfig } from '../../shared/plugin-config/schema';
 import { evaluateFeatureFlags } from './deployment/rollout';
+import { compareArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';
 import type { DSPyPlugin } from './dspy-plugin/dspy-plugin';
 import { RealTimeExecutor } from './dspy-plugin/real-time-executor';
 import { AlertManager } from './monitoring/alerts';
@@ -100,6 +101,11 @@ export class Studio {
       dspy: this.executor,
       providers: { claude: this.providers.claude, gemini: this.providers.gemini },
     });
+  }
+
+  /** Offline A/B of two arms (baseline or program versions) on the same labeled examples. */
+  compare(req: CompareRequest): Promise<ComparisonReport> {
+    return compareArms({ data: this.data, versions: this.engine.versions, pool: () => this.pool() }, req);
   }
 
   async health(windowMs = 15 * 60_000): Promise<PluginHealthReport> {

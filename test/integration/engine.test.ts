@@ -126,6 +126,23 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     }
   });
 
+  it('reports a significant win of the optimized program over the baseline in an offline A/B comparison', async () => {
+    const studio = await open();
+    seed(studio, 240);
+    const program = { kind: 'step' as const, name: 'classify', module: 'predict' as const, signature: TOY_SIGNATURE as never };
+    const lm = { provider: 'simulated' as const, model: 'simulated/toy' };
+    const job = await studio.engine.wait(studio.engine.submit({ signature: 'classify', program, strategy: 'bootstrap_few_shot', params: { max_bootstrapped_demos: 4, max_labeled_demos: 4 }, lm }).id);
+    expect(job.status, job.error ?? '').toBe('succeeded');
+    const report = await studio.compare({ signature: 'classify', a: 'baseline', b: { version: job.result!.programVersion }, lm });
+    expect(report.n).toBeGreaterThanOrEqual(30);
+    expect(report.arms.b.mean).toBeGreaterThan(report.arms.a.mean);
+    expect(report.aggregate.test).toMatch(/McNemar/i);
+    expect(report.aggregate.pValue).toBeLessThan(0.05);
+    expect(report.aggregate.significant).toBe(true);
+    expect(report.aggregate.wins).toBeGreaterThan(report.aggregate.losses);
+    expect(report.examples.filter((e) => e.outcome === 'win').length).toBe(report.aggregate.wins);
+  });
+
   it('really gates behaviour on feature flags, collection and the rollout percentage', async () => {
     const studio = await open({
       plugins: {

@@ -1,0 +1,126 @@
+import { signatureSpecSchema } from '../../../shared/dspy/signature';
+import type { ProgramSpec } from '../dspy-plugin/program-spec';
+import { defaultMetric } from '../optimization/optimization-engine';
+import type { ProgramVersionRepository } from '../optimization/job-store';
+import type { LmConfig } from '../providers/provider-settings';
+import type { PythonPool } from '../python-bridge/pool';
+import { compareMetric, type MetricComparison } from '../statistics/paired';
+import type { TrainingData } from '../training-data/manager';
+
+/** An arm: the baseline program, or a stored program version. */
+export type ArmRef = 'baseline' | { version: string };
+
+export interface CompareRequest {
+  signature: string;
+  a: ArmRef;
+  b: ArmRef;
+  /** Dataset version to compare on; the live examples by default. */
+  datasetVersion?: string;
+  /** Which splits to use; held-out dev and test by default (all labeled ones when those are too few). */
+  splits?: ('train' | 'dev' | 'test')[];
+  metric?: string | Record<string, unknown>;
+  lm: LmConfig;
+  signal?: AbortSignal;
+  onProgress?: (p: { arm: 'a' | 'b'; done: number; total: number }) => void;
+}
+
+export interface ArmResult {
+  label: string;
+  mean: number;
+  latencyMsPerExample: number;
+  lmCalls: number;
+}
+
+export interface ExampleComparison {
+  id: string;
+  inputs: Record<string, unknown>;
+  expected: Record<string, unknown>;
+  a: { outputs: unknown; score: number; error: string | null };
+  b: { outputs: unknown; score: number; error: string | null };
+  /** From b's side: b scored higher, equal, lower; or either arm errored. */
+  outcome: 'win' | 'tie' | 'loss' | 'error';
+  different: boolean;
+}
+
+export interface ComparisonReport {
+  signatureHash: string;
+  metric: string;
+  n: number;
+  arms: { a: ArmResult; b: ArmResult };
+  aggregate: MetricComparison;
+  examples: ExampleComparison[];
+}
+
+const MIN_HELD_OUT = 10;
+
+interface EvaluateResult {
+  scores: number[];
+  mean: number;
+  ids: (string | null)[];
+  outputs: unknown[];
+  errors: (string | null)[];
+  metric: string;
+  lm_calls: number;
+}
+
+/** The baseline program of a stored signature (a chain's links are kept in the spec). */
+export function programFromSignature(name: string, spec: unknown): ProgramSpec {
+  const parsed = signatureSpecSchema.parse(spec);
+  const links = (parsed as Record<string, unknown>).chain;
+  if (Array.isArray(links)) {
+    return {
+      kind: 'chain',
+      name,
+      steps: links.map((l) => {
+        const link = l as Record<string, unknown>;
+        return { kind: 'step' as const, name: String(link.name), module: 'predict' as const, signature: signatureSpecSchema.parse(link) };
+      }),
+    };
+  }
+  return { kind: 'step', name, module: 'predict', signature: parsed };
+}
+
+/**
+ * Offline A/B: both arms run on the same examples; per example outputs and scores, and per metric
+ * the paired test (McNemar for pass/fail, Wilcoxon for scores) with a bootstrap CI.
+ */
+export async function compareArms(deps: { data: TrainingData; versions: ProgramVersionRepository; pool: () => Promise<PythonPool> }, req: CompareRequest): Promise<ComparisonReport> {
+  const sig = deps.data.signatures.resolve(req.signature);
+  const items = deps.data.itemsFor(sig.hash, req.datasetVersion).filter((i) => i.labelState === 'accepted' || i.labelState === 'corrected');
+  const wanted = req.splits ?? ['dev', 'test'];
+  let chosen = items.filter((i) => wanted.includes(i.split));
+  if (!req.splits && chosen.length < MIN_HELD_OUT) chosen = items;
+  if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
+  const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
+  const baseline = programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec);
+  const arm = (ref: ArmRef) => {
+    if (ref === 'baseline') return { label: 'baseline', program: baseline, state: undefined };
+    const v = deps.versions.get(ref.version);
+    if (!v) throw new Error(`no program version ${ref.version}`);
+    if (v.signatureHash !== sig.hash) throw new Error(`program version ${v.id} belongs to another signature`);
+    return { label: `${v.strategy} ${v.id}`, program: v.programSpec as unknown as ProgramSpec, state: v.programState };
+  };
+  const metric = req.metric ?? defaultMetric(baseline);
+  const pool = await deps.pool();
+  const evaluate = async (which: 'a' | 'b', ref: ArmRef) => {
+    const { label, program, state } = arm(ref);
+    const started = performance.now();
+    const res = await pool.request<EvaluateResult>('evaluate', { program, dataset, metric, lm: req.lm, program_state: state }, {
+      signal: req.signal,
+      timeout: 30 * 60_000,
+      onProgress: (p: Record<string, any>) => req.onProgress?.({ arm: which, done: p.trial ?? 0, total: dataset.length }),
+    });
+    return { label, res, ms: performance.now() - started };
+  };
+  const A = await evaluate('a', req.a);
+  const B = await evaluate('b', req.b);
+  const aggregate = compareMetric(A.res.metric, A.res.scores, B.res.scores);
+  const examples = dataset.map((ex, i): ExampleComparison => {
+    const a = { outputs: A.res.outputs[i], score: A.res.scores[i], error: A.res.errors[i] };
+    const b = { outputs: B.res.outputs[i], score: B.res.scores[i], error: B.res.errors[i] };
+    const outcome = a.error || b.error ? 'error' : b.score > a.score ? 'win' : b.score < a.score ? 'loss' : 'tie';
+    return { id: ex.id, inputs: ex.inputs, expected: ex.outputs, a, b, outcome, different: JSON.stringify(a.outputs) !== JSON.stringify(b.outputs) };
+  });
+  const armResult = (x: typeof A): ArmResult => ({ label: x.label, mean: x.res.mean, latencyMsPerExample: x.ms / dataset.length, lmCalls: x.res.lm_calls });
+  return { signatureHash: sig.hash, metric: A.res.metric, n: dataset.length, arms: { a: armResult(A), b: armResult(B) }, aggregate, examples };
+}
