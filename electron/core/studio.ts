@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { DspyPluginConfig } from '../../shared/plugin-config/schema';
+import { dspyPluginConfigSchema, parseConfig, type DspyPluginConfig } from '../../shared/plugin-config/schema';
+import { ExperimentStore } from './experiments/experiment-store';
 import { evaluateFeatureFlags } from './deployment/rollout';
 import { compareArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';
 import type { DSPyPlugin } from './dspy-plugin/dspy-plugin';
@@ -14,6 +15,29 @@ import { providerSettingsFromEnv, type ProviderSettings } from './providers/prov
 import { PythonPool, type PoolOptions } from './python-bridge/pool';
 import { TrainingData } from './training-data/manager';
 import { runWorkflow, type RunOptions, type RunResult } from './workflow-runtime/workflow-runner';
+
+const CONFIG_KEY = 'plugins.dspy_plugin';
+
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = base[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** The values a change replaced, by section, for the audit entry. */
+function diffKeys(before: DspyPluginConfig, after: DspyPluginConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const section of Object.keys(after) as (keyof DspyPluginConfig)[]) {
+    for (const [k, v] of Object.entries(after[section])) {
+      const old = (before[section] as Record<string, unknown>)[k];
+      if (JSON.stringify(old) !== JSON.stringify(v)) out[`${section}.${k}`] = old;
+    }
+  }
+  return out;
+}
 
 export interface StudioOptions {
   dataDir: string;
@@ -34,6 +58,7 @@ export class Studio {
   readonly executor: RealTimeExecutor;
   readonly metrics: MetricsStore;
   readonly alerts = new AlertManager();
+  readonly experiments: ExperimentStore;
   providers: ProviderSettings;
 
   private constructor(
@@ -44,6 +69,7 @@ export class Studio {
   ) {
     this.providers = options.providers ?? providerSettingsFromEnv();
     this.metrics = new MetricsStore(data.db);
+    this.experiments = new ExperimentStore(data.db);
     this.engine = new OptimizationEngine({ data, pool: () => this.pool(), config: () => this.config });
     this.executor = new RealTimeExecutor({
       engine: this.engine,
@@ -51,17 +77,66 @@ export class Studio {
       pool: () => this.pool(),
       config: () => this.config,
       providers: () => this.providers,
+      experiments: this.experiments,
       observe: (r) => this.metrics.record({ ...r, runId: r.runId ?? '' }),
     });
   }
 
   static async open(options: StudioOptions): Promise<Studio> {
     mkdirSync(options.dataDir, { recursive: true });
-    const host = await createPluginHost({ plugins: options.plugins });
     const data = TrainingData.open(options.dataDir);
+    const stored = data.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(CONFIG_KEY) as { value_json: string } | undefined;
+    const plugins = options.plugins ?? (stored ? { dspy_plugin: { module: 'Pipeline.Plugins.DSPyPlugin', enabled: true, config: JSON.parse(stored.value_json) } } : undefined);
+    const host = await createPluginHost({ plugins });
     const studio = new Studio(options.dataDir, host, data, options);
+    if (host.plugins.get('dspy_plugin')) studio.syncTrainingSettings('startup');
     studio.engine.recover();
     return studio;
+  }
+
+  /** The store's training-data settings follow the plugin config (one source of truth). */
+  private syncTrainingSettings(by: string): void {
+    const c = this.config;
+    const wanted = {
+      collection_enabled: c.training_data.collection_enabled,
+      quality_threshold: c.training_data.quality_threshold,
+      bias_detection: c.training_data.bias_detection,
+      versioning_enabled: c.training_data.versioning_enabled,
+      sources: [...c.training_data.sources],
+      feature_flags: [...c.deployment.feature_flags],
+    };
+    const current = this.data.settings;
+    if (Object.entries(wanted).some(([k, v]) => JSON.stringify(current[k as keyof typeof current]) !== JSON.stringify(v))) this.data.updateSettings(wanted, by);
+  }
+
+  /**
+   * Changes the plugin config at run time (deployment phase, rollout, flags, ...): validated,
+   * stored, audited, in effect for the next execution. Pool settings apply after restartPool().
+   */
+  updateConfig(patch: Record<string, unknown>, by: string): DspyPluginConfig {
+    const merged = deepMerge(this.config as unknown as Record<string, unknown>, patch);
+    const parsed = parseConfig(dspyPluginConfigSchema, merged);
+    if (!parsed.ok) throw new Error(`invalid configuration: ${parsed.errors.map((e) => e.message).join('; ')}`);
+    const before = this.config;
+    this.dspyPlugin.reconfigure(parsed.value);
+    this.data.db
+      .prepare('INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
+      .run(CONFIG_KEY, JSON.stringify(parsed.value), new Date().toISOString());
+    this.data.audit.append({ actor: by, action: 'config.change', target: 'plugins.dspy_plugin', details: { patch, before: diffKeys(before, parsed.value) } });
+    this.syncTrainingSettings(by);
+    return parsed.value;
+  }
+
+  setProviders(settings: ProviderSettings): void {
+    this.providers = settings;
+  }
+
+  /** Stops the workers and starts a fresh pool with the current python_bridge settings. */
+  async restartPool(): Promise<void> {
+    const old = this.poolPromise;
+    this.poolPromise = undefined;
+    await (await old?.catch(() => undefined))?.shutdown();
+    await this.pool();
   }
 
   get dspyPlugin(): DSPyPlugin {

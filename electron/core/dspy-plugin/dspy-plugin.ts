@@ -54,6 +54,11 @@ export class DSPyPlugin implements Plugin {
     this.startedAt = Date.now();
   }
 
+  /** Applies an already validated config (Settings and the monitor's deployment controls). */
+  reconfigure(config: DspyPluginConfig): void {
+    this.current = config;
+  }
+
   health(): PluginHealth {
     const config = this.config;
     return {

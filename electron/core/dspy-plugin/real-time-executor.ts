@@ -4,6 +4,8 @@ import { effectiveDspyConfig, type DspyConfig } from '../../../shared/dspy/confi
 import type { DspyPluginConfig } from '../../../shared/plugin-config/schema';
 import { effectiveRollout } from '../deployment/phases';
 import { evaluateFeatureFlags, isInRollout } from '../deployment/rollout';
+import { assignArm } from '../experiments/experiment';
+import type { ExperimentStore } from '../experiments/experiment-store';
 import type { ExecutionRecord } from '../monitoring/metrics';
 import { OptimizationRefused, type OptimizationEngine } from '../optimization/optimization-engine';
 import { lmForStep, type ProviderSettings } from '../providers/provider-settings';
@@ -16,7 +18,7 @@ import { stringify } from '../workflow-runtime/run-scope';
 type StepOutcome = Omit<StepRecord, 'step' | 'type' | 'latencyMs'> & { result: unknown };
 
 export interface ExecutionObserver {
-  (record: ExecutionRecord & { runId?: string; workflow: string; programVersion?: string }): void;
+  (record: ExecutionRecord & { runId?: string; workflow: string; programVersion?: string; experimentId?: string; arm?: string }): void;
 }
 
 export class InputResolutionError extends Error {}
@@ -65,6 +67,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       pool: () => Promise<PythonPool>;
       config: () => DspyPluginConfig;
       providers: () => ProviderSettings;
+      experiments?: ExperimentStore;
       observe?: ExecutionObserver;
       now?: () => number;
     },
@@ -114,9 +117,15 @@ export class RealTimeExecutor implements DspyStepExecutor {
     };
 
     let outcome: StepOutcome;
+    const experiment = config.deployment.experiment_enabled && config.monitoring.ab_testing ? this.deps.experiments?.runningFor(program.signatureHash) : undefined;
+    const arm = experiment ? assignArm(experiment, unit) : undefined;
     try {
       const rollout = effectiveRollout(config.deployment.phase, config.deployment.rollout_percentage);
-      if (!isInRollout(unit, rollout)) {
+      if (arm) {
+        // The experiment decides the arm; rollout and flags do not mix into its comparison.
+        outcome =
+          arm.kind === 'traditional' ? await traditional('traditional', `experiment ${experiment!.id}: arm ${arm.id}`) : await runProgram(arm.kind === 'optimized' ? arm.programVersionId : undefined);
+      } else if (!isInRollout(unit, rollout)) {
         outcome = await traditional('traditional', `outside the ${rollout}% rollout of phase ${config.deployment.phase}`);
       } else if (!flags.optimization_enabled) {
         outcome = await runProgram();
@@ -133,7 +142,11 @@ export class RealTimeExecutor implements DspyStepExecutor {
       outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${err instanceof Error ? err.message : String(err)}`, failedAt);
     }
     if (fallbackMs !== undefined && outcome.mode === 'fallback') outcome = { ...outcome, reason: `${outcome.reason} (switched in ${fallbackMs.toFixed(1)} ms)` };
-    this.record(step, ctx, program, outcome, { cacheHit, fallbackMs, latencyMs: this.now() - started, collect: flags.training_data_collection });
+    const latencyMs = this.now() - started;
+    if (experiment && arm) {
+      this.deps.experiments!.record({ experimentId: experiment.id, armId: arm.id, unitId: unit, ok: outcome.status === 'ok', latencyMs, cost: outcome.costUsd ?? 0, timestamp: Date.now() });
+    }
+    this.record(step, ctx, program, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection, experimentId: experiment?.id, arm: arm?.id });
     return { ...outcome, signatureHash: program.signatureHash };
   }
 
@@ -165,7 +178,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
     return traditional('fallback', `optimization still running after max_wait_time ${maxWait} ms: fell back to traditional execution (job ${job.id} continues)`, deadline);
   }
 
-  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean }) {
+  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string }) {
     const mode = outcome.mode === 'mock' ? 'traditional' : (outcome.mode ?? 'baseline');
     const outputs = outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
     const collected = this.deps.data.collectExecution(
@@ -196,6 +209,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
       fallbackMs: m.fallbackMs,
       timestamp: Date.now(),
       programVersion: outcome.programVersion,
+      experimentId: m.experimentId,
+      arm: m.arm,
     });
   }
 
