@@ -5,11 +5,12 @@ import { registerServeCommands } from './commands/serve';
 import { registerRuntimeCommands } from './commands/runtime';
 import { registerDataCommands } from './commands/data';
 import { registerAuditCommands } from './commands/audit';
+import { registerEngineCommands } from './commands/engine';
 
 /** Each command group registers its subcommands; a handler returns the exit code. */
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
-const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands, registerDataCommands, registerAuditCommands];
+const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands, registerDataCommands, registerAuditCommands, registerEngineCommands];
 
 export async function main(argv: string[]): Promise<number> {
   const globalOpts: { dataDir?: string } = {};

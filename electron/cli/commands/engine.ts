@@ -1,0 +1,325 @@
+/**
+ * `pipeline-studio run | optimize | programs | compare | experiment | metrics`: the DSPy engine
+ * from the command line. All take --json and the global --data-dir.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { programForStep } from '../../core/dspy-plugin/program-spec';
+import { ARM_KINDS, type Arm } from '../../core/experiments/experiment';
+import type { ArmRef } from '../../core/experiments/offline-comparison';
+import { OptimizationRefused, type OptimizeRequest } from '../../core/optimization/optimization-engine';
+import { lmForStep } from '../../core/providers/provider-settings';
+import { Studio } from '../../core/studio';
+import { validateWorkflow } from '../../core/workflow-validation';
+import type { PluginEntry } from '../../core/plugins/plugin-manager';
+import type { RunEvent } from '../../core/workflow-runtime/workflow-runner';
+import { UsageError, type CliContext } from '../context';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `name=value` pairs; a value that parses as JSON keeps its type. */
+export function parsePairs(pairs: string[], what: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of pairs) {
+    const at = p.indexOf('=');
+    if (at <= 0) throw new UsageError(`${what} must look like name=value (got "${p}")`);
+    const raw = p.slice(at + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // plain text
+    }
+    out[p.slice(0, at)] = value;
+  }
+  return out;
+}
+
+interface LoadedWorkflow {
+  file: string;
+  workflow: Record<string, unknown>;
+  plugins?: Record<string, PluginEntry>;
+}
+
+async function loadWorkflow(file: string): Promise<LoadedWorkflow> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const result = await validateWorkflow(text);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (!result.model || errors.length) {
+    throw new Error(`${file} is ${result.verdict}: ${errors.slice(0, 5).map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
+  }
+  const root = parseYaml(text) as Record<string, unknown>;
+  return { file, workflow: result.model as Record<string, unknown>, plugins: root.plugins as Record<string, PluginEntry> | undefined };
+}
+
+async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntry> | undefined, fn: (s: Studio) => Promise<T>): Promise<T> {
+  const studio = await Studio.open({ dataDir: ctx.dataDir(), plugins });
+  try {
+    return await fn(studio);
+  } finally {
+    await studio.close();
+  }
+}
+
+function findStep(workflow: Record<string, unknown>, name: string): Record<string, unknown> {
+  const steps = (workflow.steps as Record<string, unknown>[]) ?? [];
+  const step = steps.find((s) => s.name === name);
+  if (!step) throw new UsageError(`no step named ${name}; steps: ${steps.map((s) => String(s.name)).join(', ')}`);
+  if (!String(step.type).startsWith('dspy_')) throw new UsageError(`step ${name} is a ${String(step.type)} step: only dspy_* steps have a DSPy program`);
+  return step;
+}
+
+/** The step's program, registered in the store under the step's name. */
+function stepProgram(studio: Studio, loaded: LoadedWorkflow, stepName: string, mock: boolean) {
+  const step = findStep(loaded.workflow, stepName);
+  const program = programForStep(step, loaded.workflow);
+  studio.data.registerSignature(stepName, program.signature, 'cli');
+  return { step, program, lm: lmForStep(String(step.type), studio.providers, { mock, model: step.model as string | undefined }) };
+}
+
+const budgetOpts = z.object({ budgetCalls: z.coerce.number().int().positive().optional(), budgetCost: z.coerce.number().positive().optional() });
+
+export function registerEngineCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('run <workflow>')
+    .description('run a workflow step by step (DSPy steps through the optimized program, with fallback)')
+    .option('--input <name=value>', 'a workflow input, read as {{inputs.name}} and by DSPy input fields (repeatable)', collect, [])
+    .option('--mock', "mock providers, like pipeline_ex's TEST_MODE=mock; DSPy steps use the simulated model")
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { input: string[]; mock?: boolean; json?: boolean }) => {
+      const inputs = parsePairs(opts.input, '--input');
+      const loaded = await loadWorkflow(file);
+      await withStudio(ctx, loaded.plugins, async (studio) => {
+        const onEvent = (e: RunEvent) => {
+          if (opts.json || e.type !== 'step_finished') return;
+          const r = e.record;
+          ctx.err(`${r.step} (${r.type}): ${r.status}${r.mode ? ` [${r.mode}]` : ''} ${r.latencyMs.toFixed(0)} ms${r.reason ? ` - ${r.reason}` : ''}${r.error ? ` - ${r.error}` : ''}`);
+        };
+        const result = await studio.run(loaded.workflow, { baseDir: path.dirname(path.resolve(file)), inputs, mock: opts.mock, onEvent });
+        if (!result.ok) ctx.setExitCode(1);
+        const summary = { workflow: loaded.workflow.name, ok: result.ok, records: result.records, outputs: result.scope.steps };
+        if (opts.json) return ctx.json(summary);
+        ctx.out(JSON.stringify(result.scope.steps, null, 2));
+        ctx.out(result.ok ? 'run succeeded' : 'run failed');
+      });
+    });
+
+  program
+    .command('optimize <workflow>')
+    .description("optimize a DSPy step's program on its labeled examples (estimate first; --estimate-only stops there)")
+    .requiredOption('--step <name>', 'the dspy_* step to optimize')
+    .option('--strategy <name>', 'bootstrap_few_shot | copro | mipro (default: the plugin\'s default_strategy)')
+    .option('--param <name=value>', 'optimizer parameter, e.g. max_bootstrapped_demos=4 (repeatable)', collect, [])
+    .option('--dataset-version <id>', 'dataset version (default: a new snapshot)')
+    .option('--metric <name>', 'exact_match | contains | f1 | json_field_match | llm_judge')
+    .option('--budget-calls <n>', 'refuse or stop beyond this many LM calls')
+    .option('--budget-cost <usd>', 'refuse a run estimated above this cost')
+    .option('--estimate-only', 'print the estimate and stop')
+    .option('--mock', 'use the simulated model')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: Record<string, any>) => {
+      const budget = budgetOpts.safeParse(opts);
+      if (!budget.success) throw new UsageError(`budget: ${budget.error.issues[0].message}`);
+      const strategy = z.enum(['bootstrap_few_shot', 'copro', 'mipro']).optional().safeParse(opts.strategy);
+      if (!strategy.success) throw new UsageError(`--strategy must be bootstrap_few_shot, copro or mipro (got ${opts.strategy})`);
+      const loaded = await loadWorkflow(file);
+      await withStudio(ctx, loaded.plugins, async (studio) => {
+        const { program: p, lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
+        const req: OptimizeRequest = {
+          signature: p.signatureHash,
+          program: p.program,
+          strategy: strategy.data,
+          params: parsePairs(opts.param, '--param'),
+          datasetVersion: opts.datasetVersion,
+          metric: opts.metric,
+          lm,
+          budget: { maxLmCalls: budget.data.budgetCalls, maxCostUsd: budget.data.budgetCost },
+          requestedBy: 'cli',
+        };
+        try {
+          const est = studio.engine.estimate(req);
+          if (opts.estimateOnly) {
+            if (est.budget && !est.budget.ok) ctx.setExitCode(1);
+            return opts.json ? ctx.json({ ...est, lm: lm.label }) : ctx.out(`${lm.label}: ~${est.estimate.lmCalls.expected} LM calls, ${est.estimate.tokens.total} tokens, $${est.estimate.costUsd.toFixed(4)}, ~${Math.round(est.estimate.wallTimeMs / 1000)} s on ${est.trainSize} train / ${est.devSize} dev examples${est.budget ? `; ${est.budget.message}` : ''}`);
+          }
+          const job = studio.engine.submit(req);
+          if (!opts.json) {
+            studio.engine.on('event', (e) => {
+              if (e.type === 'progress' && e.jobId === job.id) ctx.err(`${e.progress.phase} ${e.progress.trial ?? ''}/${e.progress.totalTrials ?? '?'} score ${e.progress.score ?? '-'} best ${e.progress.bestScore ?? '-'} lm_calls ${e.progress.lmCalls ?? 0}`);
+            });
+          }
+          const done = await studio.engine.wait(job.id);
+          if (done.status !== 'succeeded') ctx.setExitCode(1);
+          if (opts.json) return ctx.json({ ...done, lm: lm.label });
+          if (!done.result) return ctx.out(`${done.status}: ${done.error}`);
+          ctx.out(`${done.strategy} on ${lm.label}: baseline ${done.result.baselineScore.toFixed(3)} -> optimized ${done.result.optimizedScore.toFixed(3)} (${done.result.lmCalls} LM calls${done.result.cached ? ', cached' : ''})`);
+          ctx.out(done.result.decision.reason);
+          ctx.out(`program version ${done.result.programVersion}${done.result.promoted ? ' (promoted)' : ''}`);
+        } catch (err) {
+          if (err instanceof OptimizationRefused) {
+            ctx.setExitCode(1);
+            return opts.json ? ctx.json({ refused: err.message }) : ctx.err(`refused: ${err.message}`);
+          }
+          throw err;
+        }
+      });
+    });
+
+  const programs = program.command('programs').description('optimized program versions: list, promote, roll back, export');
+  programs
+    .command('list')
+    .option('--signature <nameOrHash>', 'only this signature')
+    .option('--json', 'print JSON')
+    .action(async (opts: { signature?: string; json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const hash = opts.signature ? studio.data.signatures.resolve(opts.signature).hash : undefined;
+        const list = studio.engine.versions.list(hash).map(({ programState: _s, source: _src, ...v }) => v);
+        if (opts.json) return ctx.json(list);
+        for (const v of list) ctx.out(`${v.id} ${v.status.padEnd(11)} ${v.strategy} ${v.baselineScore.toFixed(3)} -> ${v.optimizedScore.toFixed(3)} ${v.signatureHash.slice(0, 12)}`);
+      }),
+    );
+  programs
+    .command('promote <versionId>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const v = studio.engine.promote(id, 'cli');
+        opts.json ? ctx.json({ id: v.id, status: v.status }) : ctx.out(`${v.id} promoted`);
+      }),
+    );
+  programs
+    .command('rollback <signature>')
+    .option('--json', 'print JSON')
+    .action(async (sig: string, opts: { json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const r = studio.engine.rollback(studio.data.signatures.resolve(sig).hash, 'cli');
+        opts.json ? ctx.json({ from: r.from.id, to: r.to?.id ?? 'baseline' }) : ctx.out(`rolled back ${r.from.id} -> ${r.to?.id ?? 'baseline'}`);
+      }),
+    );
+  programs
+    .command('export <versionId>')
+    .description('write the program state (as program.save() writes it) and its DSPy Python source')
+    .requiredOption('--out <file.json>', 'program JSON; the source goes beside it as .py')
+    .action(async (id: string, opts: { out: string }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const v = studio.engine.versions.get(id);
+        if (!v) throw new UsageError(`no program version ${id}`);
+        await writeFile(opts.out, `${JSON.stringify(v.programState, null, 2)}\n`);
+        const py = opts.out.replace(/\.json$/i, '') + '.py';
+        await writeFile(py, v.source);
+        ctx.out(`wrote ${opts.out} and ${py}`);
+      }),
+    );
+
+  program
+    .command('compare <workflow>')
+    .description("offline A/B of two program versions of a step on its labeled examples (paired test)")
+    .requiredOption('--step <name>', 'the dspy_* step')
+    .option('--a <ref>', 'baseline | promoted | a program version id', 'baseline')
+    .option('--b <ref>', 'baseline | promoted | a program version id', 'promoted')
+    .option('--metric <name>', 'metric (default: exact_match, json_field_match for object outputs)')
+    .option('--mock', 'use the simulated model')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { step: string; a: string; b: string; metric?: string; mock?: boolean; json?: boolean }) => {
+      const loaded = await loadWorkflow(file);
+      await withStudio(ctx, loaded.plugins, async (studio) => {
+        const { program: p, lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
+        const ref = (r: string): ArmRef => {
+          if (r === 'baseline') return 'baseline';
+          if (r === 'promoted') {
+            const v = studio.engine.promoted(p.signatureHash);
+            if (!v) throw new UsageError(`step ${opts.step} has no promoted program: optimize it first, or name a version`);
+            return { version: v.id };
+          }
+          return { version: r };
+        };
+        const report = await studio.compare({ signature: p.signatureHash, a: ref(opts.a), b: ref(opts.b), metric: opts.metric, lm });
+        if (opts.json) return ctx.json({ ...report, lm: lm.label });
+        const g = report.aggregate;
+        ctx.out(`${report.arms.a.label}: ${report.arms.a.mean.toFixed(3)}   ${report.arms.b.label}: ${report.arms.b.mean.toFixed(3)}   (${report.n} examples, ${lm.label})`);
+        ctx.out(`difference ${g.difference.toFixed(3)} [${g.ci[0].toFixed(3)}, ${g.ci[1].toFixed(3)}], ${g.test} p=${g.pValue.toPrecision(3)}${g.significant ? ' (significant)' : ''}; wins ${g.wins} / ties ${g.ties} / losses ${g.losses}`);
+        if (g.warning) ctx.out(`warning: ${g.warning}`);
+      });
+    });
+
+  const experiment = program.command('experiment').description('live A/B experiments on the executions of a step');
+  experiment
+    .command('create <id> <workflow>')
+    .requiredOption('--step <name>', 'the dspy_* step whose executions are split')
+    .option('--arm <id:kind[:weight[:version]]>', `an arm; kind is one of ${ARM_KINDS.join(', ')} (repeatable; the first is the control)`, collect, [])
+    .option('--sample-size <n>', 'outcomes wanted per arm', '100')
+    .option('--json', 'print JSON')
+    .action(async (id: string, file: string, opts: { step: string; arm: string[]; sampleSize: string; json?: boolean }) => {
+      const arms: Arm[] = opts.arm.map((a) => {
+        const [armId, kind, weight = '1', version] = a.split(':');
+        if (!armId || !ARM_KINDS.includes(kind as Arm['kind'])) throw new UsageError(`--arm ${a}: expected id:kind[:weight[:version]] with kind one of ${ARM_KINDS.join(', ')}`);
+        return { id: armId, kind: kind as Arm['kind'], weight: Number(weight), programVersionId: version };
+      });
+      const loaded = await loadWorkflow(file);
+      await withStudio(ctx, loaded.plugins, async (studio) => {
+        const { program: p } = stepProgram(studio, loaded, opts.step, false);
+        const exp = studio.experiments.create({ id, signatureHash: p.signatureHash, arms, targetSampleSize: Number(opts.sampleSize) });
+        opts.json ? ctx.json(exp) : ctx.out(`experiment ${exp.id} created (draft); start it with: experiment start ${exp.id}`);
+      });
+    });
+  for (const [verb, status] of [['start', 'running'], ['stop', 'stopped'], ['complete', 'completed']] as const) {
+    experiment
+      .command(`${verb} <id>`)
+      .option('--json', 'print JSON')
+      .action(async (id: string, opts: { json?: boolean }) =>
+        withStudio(ctx, undefined, async (studio) => {
+          const exp = studio.experiments.transition(id, status);
+          if (verb === 'start' && !studio.config.deployment.experiment_enabled) studio.updateConfig({ deployment: { experiment_enabled: true } }, 'cli');
+          opts.json ? ctx.json(exp) : ctx.out(`experiment ${id}: ${exp.status}`);
+        }),
+      );
+  }
+  experiment
+    .command('list')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const list = studio.experiments.list();
+        if (opts.json) return ctx.json(list);
+        for (const e of list) ctx.out(`${e.id} ${e.status} arms: ${e.arms.map((a) => `${a.id}(${a.kind})`).join(', ')}`);
+      }),
+    );
+  experiment
+    .command('show <id>')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const analysis = studio.experiments.analyze(id);
+        if (opts.json) return ctx.json({ experiment: studio.experiments.get(id), analysis });
+        for (const a of analysis.arms) ctx.out(`${a.armId}: n=${a.n} success ${(a.successRate * 100).toFixed(1)}%`);
+        ctx.out(analysis.recommendation);
+      }),
+    );
+
+  program
+    .command('metrics')
+    .description('executions by mode, latency percentiles, cache hit rate, fallbacks, cost; alerts and plugin health')
+    .option('--window <minutes>', 'only the last N minutes (default: everything)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { window?: string; json?: boolean }) =>
+      withStudio(ctx, undefined, async (studio) => {
+        const minutes = opts.window === undefined ? undefined : Number(opts.window);
+        if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--window must be a positive number of minutes');
+        const summary = studio.metrics.summary(minutes === undefined ? undefined : minutes * 60_000);
+        const health = await studio.health(minutes === undefined ? undefined : minutes * 60_000);
+        if (opts.json) return ctx.json({ summary, health, deployment: studio.config.deployment });
+        ctx.out(`executions ${summary.executions} (${Object.entries(summary.byMode).map(([m, n]) => `${m} ${n}`).join(', ')})`);
+        ctx.out(`success ${(summary.successRate * 100).toFixed(1)}%  latency p50 ${summary.latencyMs.p50.toFixed(0)} ms p95 ${summary.latencyMs.p95.toFixed(0)} ms p99 ${summary.latencyMs.p99.toFixed(0)} ms`);
+        ctx.out(`cache hit rate ${(summary.cache.hitRate * 100).toFixed(1)}% of ${summary.cache.lookups} lookups; fallbacks ${summary.fallback.count}`);
+        ctx.out(`health: ${health.status}`);
+      }),
+    );
+}
