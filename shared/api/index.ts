@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 import { layoutSidecarSchema } from '../graph/layout';
+import { tuningEvents, tuningMethods } from './tuning';
+
+export * from './tuning';
 
 export const STUDIO_IPC_CHANNEL = 'studio:rpc';
 export const STUDIO_EVENT_CHANNEL = 'studio:event';
@@ -153,6 +156,7 @@ export const studioMethods = {
     params: z.object({ provider: z.enum(['anthropic', 'gemini', 'openai']), value: z.string().max(4096) }).strict(),
     result: z.object({ ok: z.literal(true) }),
   },
+  ...tuningMethods,
 } as const;
 
 export type StudioMethod = keyof typeof studioMethods;
@@ -168,6 +172,7 @@ export function isStudioMethod(name: unknown): name is StudioMethod {
 export const studioEvents = {
   'workspace.recentChanged': z.object({ files: z.array(recentFileSchema) }),
   'host.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  ...tuningEvents,
 } as const;
 export type StudioEvent = keyof typeof studioEvents;
 export type EventPayload<E extends StudioEvent> = z.output<(typeof studioEvents)[E]>;

@@ -8,12 +8,17 @@ import { parseDocument } from 'yaml';
 import { layoutFileSchema, StudioApiError, type LayoutFile, type RecentFile, type TemplateSummary } from '../../../shared/api/index';
 import { createRouter, type Handlers, type Router } from './router';
 import { validateText } from './validate';
+import { Studio, type StudioOptions } from '../studio';
+import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
+import { createTuningHandlers, type ProviderPrefs } from './tuning';
 
 export interface SecretStore {
   /** True when secrets can be stored (Electron safeStorage available). */
   available(): boolean;
   has(provider: string): boolean;
   set(provider: string, value: string): void;
+  /** The stored key (host side only; never sent to the renderer). */
+  get?(provider: string): string | null;
 }
 
 export interface StudioServiceOptions {
@@ -25,7 +30,15 @@ export interface StudioServiceOptions {
   version?: string;
   homeDir?: string;
   log?: (msg: string) => void;
+  /** Overrides for the Studio the service opens (tests: small pools, fixed providers). */
+  studio?: Partial<Omit<StudioOptions, 'dataDir'>>;
 }
+
+export type StudioService = Router & {
+  /** The service's one Studio, opened on first use. */
+  studio(): Promise<Studio>;
+  close(): Promise<void>;
+};
 
 const MAX_RECENT = 12;
 const PROVIDER_ENV: Record<string, string> = { anthropic: 'ANTHROPIC_API_KEY', gemini: 'GEMINI_API_KEY', openai: 'OPENAI_API_KEY' };
@@ -71,7 +84,7 @@ interface TemplateManifestEntry {
   category: TemplateSummary['category'];
 }
 
-export function createStudioService(opts: StudioServiceOptions): Router {
+export function createStudioService(opts: StudioServiceOptions): StudioService {
   const env = opts.env ?? process.env;
   const templatesDir = opts.templatesDir ?? defaultTemplatesDir();
   const homeDir = opts.homeDir ?? os.homedir();
@@ -79,6 +92,53 @@ export function createStudioService(opts: StudioServiceOptions): Router {
   const samplesDir = path.join(opts.dataDir, 'samples');
   // Assigned once below; the handlers only run after that.
   const ref: { router?: Router } = {};
+  const prefsPath = path.join(opts.dataDir, 'providers.json');
+  let studioPromise: Promise<Studio> | undefined;
+
+  async function loadProviderPrefs(): Promise<ProviderPrefs> {
+    try {
+      return JSON.parse(await fs.readFile(prefsPath, 'utf8')) as ProviderPrefs;
+    } catch {
+      return {};
+    }
+  }
+  /** Keys from safeStorage (desktop) or the environment; models and endpoints from the saved preferences. */
+  function buildProviders(prefs: ProviderPrefs): ProviderSettings {
+    const base = providerSettingsFromEnv(env);
+    const key = (p: string) => opts.secretStore?.get?.(p) ?? undefined;
+    const pick = (v: string | null | undefined, fallback: string | undefined) => (v === null ? undefined : (v ?? fallback));
+    return providerSettingsSchema.parse({
+      claude: { apiKey: key('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
+      gemini: { apiKey: key('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
+      openaiCompatible:
+        prefs.openaiCompatible === null ? undefined : prefs.openaiCompatible ? { ...prefs.openaiCompatible, apiKey: key('openai') ?? env.OPENAI_COMPATIBLE_API_KEY } : base.openaiCompatible,
+      simulatedLatencyMs: base.simulatedLatencyMs,
+    });
+  }
+  function studio(): Promise<Studio> {
+    studioPromise ??= (async () => {
+      const poolSize = Number(env.PIPELINE_STUDIO_POOL_SIZE) || undefined;
+      const s = await Studio.open({
+        dataDir: opts.dataDir,
+        providers: buildProviders(await loadProviderPrefs()),
+        ...opts.studio,
+        pool: { ...(poolSize ? { poolSize } : {}), ...opts.studio?.pool },
+      });
+      s.engine.on('event', (e: { type: string; job?: unknown; jobId?: string; progress?: unknown }) => {
+        if (e.type === 'job') ref.router?.emit('optimize.job', { job: e.job as never });
+        else ref.router?.emit('optimize.progress', { jobId: e.jobId!, progress: e.progress as never });
+      });
+      return s;
+    })().catch((err) => {
+      studioPromise = undefined;
+      throw err;
+    });
+    return studioPromise;
+  }
+  function keySource(provider: 'anthropic' | 'gemini' | 'openai'): 'safe-storage' | 'environment' | 'none' {
+    if (opts.secretStore?.has(provider)) return 'safe-storage';
+    return env[PROVIDER_ENV[provider]] ? 'environment' : 'none';
+  }
 
   async function readRecent(): Promise<RecentFile[]> {
     try {
@@ -220,7 +280,7 @@ export function createStudioService(opts: StudioServiceOptions): Router {
       return { dir: target, workflowPath, datasetPath, examples };
     },
 
-    'workflow.validate': ({ text }) => validateText(text),
+    'workflow.validate': async ({ text }) => validateText(text, studioPromise ? (await studioPromise.catch(() => undefined))?.host : undefined),
 
     'export.write': async ({ path: p, content, encoding }) => {
       const file = abs(p);
@@ -244,10 +304,42 @@ export function createStudioService(opts: StudioServiceOptions): Router {
         throw new StudioApiError('forbidden', `secure storage is not available here; set ${PROVIDER_ENV[provider]} in the environment`);
       }
       opts.secretStore.set(provider, value);
+      // A new key takes effect at once.
+      if (studioPromise) void studioPromise.then(async (s) => s.setProviders(buildProviders(await loadProviderPrefs()))).catch(() => undefined);
       return { ok: true as const };
     },
+
+    ...createTuningHandlers({
+      studio,
+      emit: (event, payload) => ref.router?.emit(event, payload),
+      keySource,
+      keyStorage: opts.secretStore?.available() ? 'safe-storage' : 'environment',
+      loadProviderPrefs,
+      saveProviderPrefs: async (prefs) => {
+        await fs.mkdir(opts.dataDir, { recursive: true });
+        await writeFileAtomic(prefsPath, JSON.stringify(prefs, null, 2));
+      },
+      buildProviders,
+      by: opts.mode === 'test' ? 'tester' : localUser(),
+    }),
   };
 
   ref.router = createRouter(handlers, opts.log);
-  return ref.router;
+  return Object.assign(ref.router, {
+    studio,
+    async close() {
+      const s = studioPromise ? await studioPromise.catch(() => undefined) : undefined;
+      studioPromise = undefined;
+      await s?.close();
+    },
+  });
+}
+
+/** Who labels and promotes: the OS account name (audit and demo provenance). */
+function localUser(): string {
+  try {
+    return os.userInfo().username || 'user';
+  } catch {
+    return 'user';
+  }
 }

@@ -1,13 +1,10 @@
-/** Workflow validation for the API: shared's validator with the plugin catalog (pipeline_ex + DSPy step types). */
-import { validateWorkflowText } from '../../../shared/yaml/validate';
-import { pipelineExStepTypes } from '../../../shared/workflow/catalog';
-import { dspyStepTypes } from '../../../shared/dspy/steps';
+/** Workflow validation for the API: the host's one validation path (the plugins' step catalog). */
+import { validateWorkflow } from '../workflow-validation';
+import type { PluginHost } from '../plugin-host';
 import type { ApiDiagnostic } from '../../../shared/api/index';
 
-const catalog = [...pipelineExStepTypes, ...dspyStepTypes];
-
-export function validateText(text: string): { ok: boolean; diagnostics: ApiDiagnostic[] } {
-  const result = validateWorkflowText(text, catalog);
+export async function validateText(text: string, host?: PluginHost): Promise<{ ok: boolean; diagnostics: ApiDiagnostic[] }> {
+  const result = await validateWorkflow(text, host);
   const diagnostics: ApiDiagnostic[] = result.diagnostics.map((d) => ({ severity: d.severity, message: d.message, path: d.path, line: d.line, column: d.column }));
   return { ok: result.verdict === 'valid', diagnostics };
 }

@@ -1,0 +1,521 @@
+/**
+ * StudioApi handlers of the tuning screens over one lazily opened Studio: training data,
+ * optimization (engine events streamed as StudioApi events), comparison, experiments,
+ * monitoring, configuration and providers.
+ */
+import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion, type ProviderStatus, type StudioMethod, type StudioEvent, type EventPayload, type DemoRef } from '../../../shared/api/index';
+import { DEPLOYMENT_PHASES, FEATURE_FLAGS } from '../../../shared/plugin-config/schema';
+import type { Studio } from '../studio';
+import { programFromSignature } from '../experiments/offline-comparison';
+import { priceOf } from '../optimization/estimate';
+import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
+import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
+import type { Example } from '../training-data/types';
+import type { Handlers } from './router';
+
+type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | `runtime.${string}`>;
+
+export interface TuningDeps {
+  studio: () => Promise<Studio>;
+  emit: <E extends StudioEvent>(event: E, payload: EventPayload<E>) => void;
+  /** Where keys come from (for the status: never the key itself). */
+  keySource: (provider: 'anthropic' | 'gemini' | 'openai') => 'safe-storage' | 'environment' | 'none';
+  keyStorage: 'safe-storage' | 'environment';
+  /** Non-secret provider settings persisted by the service. */
+  saveProviderPrefs: (prefs: ProviderPrefs) => Promise<void>;
+  loadProviderPrefs: () => Promise<ProviderPrefs>;
+  buildProviders: (prefs: ProviderPrefs) => ProviderSettings;
+  by: string;
+}
+
+export interface ProviderPrefs {
+  claude?: { model?: string | null; apiBase?: string | null };
+  gemini?: { model?: string | null; apiBase?: string | null };
+  openaiCompatible?: { apiBase: string; model: string } | null;
+}
+
+const fail = (code: 'bad_request' | 'not_found' | 'conflict', err: unknown): never => {
+  throw new StudioApiError(code, err instanceof Error ? err.message : String(err));
+};
+
+/** Runs f; errors from the core (refusals, validation, unknown ids) become bad_request with the message. */
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof StudioApiError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    return fail(/^no |not found/i.test(msg) ? 'not_found' : 'bad_request', err);
+  }
+}
+
+async function guardAsync<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof StudioApiError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    return fail(/^no |not found/i.test(msg) ? 'not_found' : 'bad_request', err);
+  }
+}
+
+function rowOf(e: Example | (Record<string, any> & { id: string }), q?: { score: number; usable: boolean; reasons: string[] }): ExampleRow {
+  const x = e as Record<string, any>;
+  return {
+    id: x.exampleId ?? x.id,
+    inputs: x.inputs,
+    outputs: x.outputs,
+    source: x.source,
+    labelState: x.labelState,
+    labeledBy: x.labeledBy ?? null,
+    labeledAt: x.labeledAt ?? null,
+    rating: x.rating ?? null,
+    split: x.split,
+    quality: q ? q.score : null,
+    usable: q ? q.usable : false,
+    reasons: q ? q.reasons : [],
+    observedAt: x.observedAt,
+  };
+}
+
+const finite = (n: unknown): number | null => (typeof n === 'number' && Number.isFinite(n) ? n : null);
+
+function costOf(model: string, lmCalls: number, inTok = 350, outTok = 100): number {
+  if (model.startsWith('simulated')) return 0;
+  const { price } = priceOf(model);
+  return (lmCalls * (inTok * price.input + outTok * price.output)) / 1_000_000;
+}
+
+function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
+  const job = v.jobId ? studio.engine.jobs.get(v.jobId) : undefined;
+  const lmCalls = job?.result?.lmCalls ?? null;
+  return {
+    id: v.id,
+    signatureHash: v.signatureHash,
+    jobId: v.jobId,
+    strategy: v.strategy,
+    model: v.model,
+    datasetVersion: v.datasetVersion,
+    baselineScore: v.baselineScore,
+    optimizedScore: v.optimizedScore,
+    status: v.status,
+    createdAt: v.createdAt,
+    promotedAt: v.promotedAt,
+    lmCalls,
+    costUsd: lmCalls === null ? null : costOf(v.model, lmCalls),
+  };
+}
+
+function jobOut(j: OptimizationJob): MethodResult<'optimize.jobs'>['jobs'][number] {
+  return j as unknown as MethodResult<'optimize.jobs'>['jobs'][number];
+}
+
+/** The first predictor's instructions and demos in a `program.save()` JSON. */
+function predictorsOf(state: Record<string, unknown>): { instructions: string; demos: Record<string, unknown>[] } {
+  // A single Predict saves its state at the top level; a module saves one key per predictor.
+  if (Array.isArray(state.demos)) {
+    const sig = state.signature as { instructions?: unknown } | undefined;
+    return { instructions: String(sig?.instructions ?? ''), demos: state.demos as Record<string, unknown>[] };
+  }
+  for (const [key, value] of Object.entries(state)) {
+    if (key === 'metadata' || !value || typeof value !== 'object') continue;
+    const p = value as { demos?: unknown; signature?: { instructions?: unknown } };
+    return { instructions: String(p.signature?.instructions ?? ''), demos: Array.isArray(p.demos) ? (p.demos as Record<string, unknown>[]) : [] };
+  }
+  return { instructions: '', demos: [] };
+}
+
+export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMethod> {
+  const lm = (studio: Studio) => lmForStep('dspy_claude', studio.providers);
+
+  const programOf = (studio: Studio, signature: string) => {
+    const sig = studio.data.signatures.resolve(signature);
+    return { sig, program: programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec) };
+  };
+
+  const request = (studio: Studio, p: MethodResult<'optimize.run'> extends never ? never : { signature: string; strategy: 'bootstrap_few_shot' | 'copro' | 'mipro'; params: Record<string, unknown>; datasetVersion?: string; budget?: Record<string, number | undefined> }) => {
+    const { program } = programOf(studio, p.signature);
+    const l = lm(studio);
+    return { signature: p.signature, program, strategy: p.strategy, params: p.params, datasetVersion: p.datasetVersion, budget: p.budget, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms }, requestedBy: deps.by };
+  };
+
+  const providerStatus = async (): Promise<ProviderStatus> => {
+    const studio = await deps.studio();
+    const s = studio.providers;
+    const active = lmForStep('dspy_claude', s);
+    const prov = (name: 'anthropic' | 'gemini', p: ProviderSettings['claude']) => ({
+      configured: Boolean(p.apiKey),
+      source: p.apiKey ? deps.keySource(name) : 'none',
+      model: p.model ?? null,
+      apiBase: p.apiBase ?? null,
+    });
+    return {
+      simulated: active.provider === 'simulated',
+      simulatedLabel: SIMULATED_LABEL,
+      activeLabel: active.label,
+      claude: prov('anthropic', s.claude),
+      gemini: prov('gemini', s.gemini),
+      openaiCompatible: s.openaiCompatible ? { apiBase: s.openaiCompatible.apiBase, model: s.openaiCompatible.model, hasKey: Boolean(s.openaiCompatible.apiKey) } : null,
+      keyStorage: deps.keyStorage,
+    };
+  };
+
+  const poolStatus = async (studio: Studio) => {
+    if (!studio.poolStarted) {
+      return { started: false, state: 'not started', poolSize: studio.config.python_bridge.pool_size, readyWorkers: 0, queueDepth: 0, inFlight: 0, restarts: 0, runtime: null, workers: [] };
+    }
+    const pool = await studio.pool().catch(() => undefined);
+    if (!pool) return { started: true, state: 'failed', poolSize: studio.config.python_bridge.pool_size, readyWorkers: 0, queueDepth: 0, inFlight: 0, restarts: 0, runtime: null, workers: [] };
+    const st = pool.status() as unknown as Record<string, any>;
+    return {
+      started: true,
+      state: String(st.state),
+      poolSize: st.poolSize,
+      readyWorkers: st.readyWorkers,
+      queueDepth: st.queueDepth,
+      inFlight: st.inFlight,
+      restarts: st.restarts,
+      runtime: st.runtime ? { python: st.runtime.python, pythonVersion: st.runtime.pythonVersion, dspyVersion: st.runtime.dspyVersion } : null,
+      workers: (st.workers as Record<string, any>[]).map((w) => ({ id: w.id, pid: w.pid ?? null, state: String(w.state) })),
+    };
+  };
+
+  return {
+    'data.signatures': async () => {
+      const studio = await deps.studio();
+      return { signatures: studio.data.signatures.list().map((s) => ({ name: s.name, hash: s.hash, spec: s.spec as never, examples: s.examples, createdAt: s.createdAt })) };
+    },
+
+    'data.registerSignature': async ({ name, spec }) => {
+      const studio = await deps.studio();
+      const s = guard(() => studio.data.registerSignature(name, spec, deps.by));
+      const count = studio.data.examples.count({ signatureHash: s.hash });
+      return { signature: { name: s.name, hash: s.hash, spec: s.spec as never, examples: count, createdAt: s.createdAt }, created: s.created };
+    },
+
+    'data.list': async ({ signature, version, labelState, split, source, limit }) => {
+      const studio = await deps.studio();
+      return guard(() => {
+        const sig = studio.data.signatures.resolve(signature);
+        const items = studio.data.itemsFor(sig.hash, version);
+        const quality = studio.data.quality(sig.hash, { version });
+        const byId = new Map(quality.perExample.map((q) => [q.id, q]));
+        const live = version ? undefined : new Map(studio.data.examples.list({ signatureHash: sig.hash }).map((e) => [e.id, e]));
+        const rows = items
+          .filter((i) => (!labelState || i.labelState === labelState) && (!split || i.split === split) && (!source || i.source === source))
+          .slice(0, limit)
+          .map((i) => rowOf((live?.get(i.id) as Example | undefined) ?? (i as never), byId.get(i.id)));
+        return { total: items.length, rows, threshold: quality.threshold };
+      });
+    },
+
+    'data.import': async ({ signature, fileName, content, format, mapping, dryRun }) => {
+      const studio = await deps.studio();
+      return guard(() => {
+        const r = studio.data.importFile({ signature, data: Buffer.from(content, 'base64'), fileName, format, mapping, dryRun, by: deps.by, source: 'user_feedback' });
+        return { ok: r.ok, importId: r.importId, file: r.file, format: r.format, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, redactions: r.redactions, errors: r.errors, warnings: r.warnings, durationMs: r.durationMs };
+      });
+    },
+
+    'data.export': async ({ signature, format, version, path: target }) => {
+      const studio = await deps.studio();
+      const content = guard(() => studio.data.exportData({ signature, format, version, by: deps.by }));
+      const sig = studio.data.signatures.resolve(signature);
+      const fileName = `${sig.name}${version ? `-v${studio.data.versions.resolve(version, sig.hash)?.number ?? ''}` : ''}.${format === 'dspy' ? 'dspy.json' : format}`;
+      if (target) {
+        if (!path.isAbsolute(target)) throw new StudioApiError('bad_request', `path must be absolute: ${target}`);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.writeFile(target, content);
+      }
+      return { content, fileName, path: target ?? null, bytes: Buffer.byteLength(content) };
+    },
+
+    'data.label': async ({ id, action, outputs, rating }) => {
+      const studio = await deps.studio();
+      const input =
+        action === 'correct'
+          ? { action, by: deps.by, outputs: outputs ?? fail('bad_request', new Error('correct needs outputs')), rating }
+          : action === 'rate'
+            ? { action, by: deps.by, rating: rating ?? fail('bad_request', new Error('rate needs a rating 1-5')) }
+            : { action, by: deps.by, rating };
+      const e = guard(() => studio.data.label(id, input as never));
+      return { row: rowOf(e) };
+    },
+
+    'data.labelHistory': async ({ id }) => {
+      const studio = await deps.studio();
+      return { events: studio.data.labelHistory(id) as unknown as Record<string, unknown>[] };
+    },
+
+    'data.quality': async ({ signature, version }) => {
+      const studio = await deps.studio();
+      return guard(() => {
+        const q = studio.data.quality(signature, { version });
+        const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+        const findings: string[] = [];
+        if (q.examples === 0) findings.push('No examples yet: import a file or label runs to start.');
+        else {
+          findings.push(`${q.usable} of ${q.examples} examples are usable for optimization (quality at least ${pct(q.threshold)}, not rejected).`);
+          if (q.rejected) findings.push(`${q.rejected} rejected example${q.rejected === 1 ? ' is' : 's are'} left out of training.`);
+          if (q.belowThreshold) findings.push(`${q.belowThreshold} example${q.belowThreshold === 1 ? ' scores' : 's score'} below the quality threshold.`);
+          if (q.conflicts) findings.push(`${q.conflicts} input${q.conflicts === 1 ? ' has' : 's have'} conflicting labelled outputs.`);
+          if (q.nearDuplicatePairs.length) findings.push(`${q.nearDuplicatePairs.length} near-duplicate pair${q.nearDuplicatePairs.length === 1 ? '' : 's'} reduce diversity.`);
+          const weakest = Object.entries(q.dimensions)
+            .filter(([, v]) => v !== null)
+            .sort((a, b) => (a[1] as number) - (b[1] as number))[0];
+          if (weakest) findings.push(`Weakest dimension: ${weakest[0].replace('_', ' ')} at ${pct(weakest[1])}.`);
+        }
+        return {
+          examples: q.examples,
+          threshold: q.threshold,
+          dimensions: q.dimensions,
+          overall: q.overall,
+          usable: q.usable,
+          rejected: q.rejected,
+          belowThreshold: q.belowThreshold,
+          conflicts: q.conflicts,
+          nearDuplicates: q.nearDuplicatePairs.length,
+          findings,
+          bias: { enabled: q.bias.enabled, score: q.bias.score, severity: q.bias.severity, dimensions: q.bias.dimensions.map((d) => ({ dimension: d.dimension, score: d.score, severity: d.severity, measurable: d.measurable, finding: d.finding })) },
+        };
+      });
+    },
+
+    'data.versions': async ({ signature }) => {
+      const studio = await deps.studio();
+      const sig = guard(() => studio.data.signatures.resolve(signature));
+      return { versions: studio.data.versions.list(sig.hash).sort((a, b) => b.number - a.number) };
+    },
+
+    'data.createVersion': async ({ signature, note }) => {
+      const studio = await deps.studio();
+      const v = guard(() => studio.data.createVersion({ signature, note, by: deps.by }));
+      const { sameAsParent, ...version } = v;
+      return { version, sameAsParent };
+    },
+
+    'data.lineage': async ({ version }) => {
+      const studio = await deps.studio();
+      return guard(() => studio.data.versions.lineage(version)) as never;
+    },
+
+    'data.diff': async ({ signature, a, b }) => {
+      const studio = await deps.studio();
+      return guard(() => {
+        const sig = studio.data.signatures.resolve(signature);
+        const ra = studio.data.itemsFor(sig.hash, a) as unknown as (Record<string, any> & { id: string })[];
+        const rb = studio.data.itemsFor(sig.hash, b) as unknown as (Record<string, any> & { id: string })[];
+        const key = (r: Record<string, any>) => String(r.exampleId ?? r.id);
+        const ma = new Map(ra.map((r) => [key(r), r]));
+        const mb = new Map(rb.map((r) => [key(r), r]));
+        const sameRow = (x: Record<string, any>, y: Record<string, any>) => x.contentHash === y.contentHash && x.labelState === y.labelState && x.rating === y.rating;
+        const added = rb.filter((r) => !ma.has(key(r))).map((r) => rowOf(r));
+        const removed = ra.filter((r) => !mb.has(key(r))).map((r) => rowOf(r));
+        const changed = rb.filter((r) => ma.has(key(r)) && !sameRow(ma.get(key(r))!, r)).map((r) => ({ before: rowOf(ma.get(key(r))!), after: rowOf(r) }));
+        return { added: added.slice(0, 500), removed: removed.slice(0, 500), changed: changed.slice(0, 500), unchanged: rb.length - added.length - changed.length };
+      });
+    },
+
+    'optimize.estimate': async (p) => {
+      const studio = await deps.studio();
+      return guard(() => {
+        const req = request(studio, p);
+        const r = studio.engine.estimate(req as never);
+        return { estimate: r.estimate, budget: r.budget ?? null, trainSize: r.trainSize, devSize: r.devSize, lmLabel: lm(studio).label };
+      });
+    },
+
+    'optimize.run': async (p) => {
+      const studio = await deps.studio();
+      const job = guard(() => studio.engine.submit(request(studio, p) as never));
+      return { job: jobOut(job) };
+    },
+
+    'optimize.cancel': async ({ jobId }) => ({ cancelled: (await deps.studio()).engine.cancel(jobId) }),
+
+    'optimize.jobs': async ({ signature }) => {
+      const studio = await deps.studio();
+      const hash = signature ? guard(() => studio.data.signatures.resolve(signature)).hash : undefined;
+      return { jobs: studio.engine.jobs.list({ signatureHash: hash, limit: 200 }).map(jobOut) };
+    },
+
+    'optimize.job': async ({ jobId }) => {
+      const studio = await deps.studio();
+      const job = studio.engine.get(jobId);
+      if (!job) throw new StudioApiError('not_found', `no optimization job ${jobId}`);
+      const sig = studio.data.signatures.get(job.signatureHash);
+      const v = job.result ? studio.engine.versions.get(job.result.programVersion) : undefined;
+      const state = v ? predictorsOf(v.programState) : { instructions: '', demos: [] };
+      const items = studio.data.itemsFor(sig.hash, job.datasetVersion ?? undefined) as unknown as (Record<string, any> & { id: string })[];
+      const inputNames = sig.spec.input_fields.map((f) => f.name);
+      const keyOf = (inputs: Record<string, unknown>) => JSON.stringify(inputNames.map((n) => inputs[n] ?? null));
+      const byInputs = new Map(items.map((i) => [keyOf(i.inputs), i]));
+      const demos: DemoRef[] = state.demos.map((d) => {
+        const inputs = Object.fromEntries(inputNames.map((n) => [n, d[n]]));
+        const outputs = Object.fromEntries(Object.entries(d).filter(([k]) => !inputNames.includes(k) && k !== 'augmented'));
+        const hit = byInputs.get(keyOf(inputs));
+        const exampleId = hit ? String(hit.exampleId ?? hit.id) : null;
+        const live = exampleId ? studio.data.examples.get(exampleId) : undefined;
+        return { inputs, outputs, exampleId, labeledBy: live?.labeledBy ?? null, labelState: live?.labelState ?? hit?.labelState ?? null };
+      });
+      return {
+        job: jobOut(job),
+        version: v ? versionOf(studio, v) : null,
+        baselineInstructions: sig.spec.instructions ?? '',
+        optimizedInstructions: state.instructions || (sig.spec.instructions ?? ''),
+        demos,
+        lmLabel: job.model.startsWith('simulated') ? SIMULATED_LABEL : job.model,
+      };
+    },
+
+    'optimize.versions': async ({ signature }) => {
+      const studio = await deps.studio();
+      const sig = guard(() => studio.data.signatures.resolve(signature));
+      return { versions: studio.engine.versions.list(sig.hash).map((v) => versionOf(studio, v)), promoted: studio.engine.promoted(sig.hash)?.id ?? null };
+    },
+
+    'optimize.promote': async ({ versionId }) => {
+      const studio = await deps.studio();
+      const v = guard(() => studio.engine.promote(versionId, deps.by));
+      return { version: versionOf(studio, v) };
+    },
+
+    'optimize.rollback': async ({ signature }) => {
+      const studio = await deps.studio();
+      const r = guard(() => studio.engine.rollback(studio.data.signatures.resolve(signature).hash, deps.by));
+      return { from: r.from.id, to: r.to?.id ?? null };
+    },
+
+    'optimize.export': async ({ versionId, kind, path: target }) => {
+      const studio = await deps.studio();
+      const v = studio.engine.versions.get(versionId);
+      if (!v) throw new StudioApiError('not_found', `no program version ${versionId}`);
+      if (!path.isAbsolute(target)) throw new StudioApiError('bad_request', `path must be absolute: ${target}`);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      const content = kind === 'json' ? `${JSON.stringify(v.programState, null, 2)}\n` : v.source;
+      await fs.writeFile(target, content);
+      let specPath: string | null = null;
+      if (kind === 'json') {
+        // program.save() keeps no field names or types: the spec goes beside it.
+        specPath = target.replace(/(\.json)?$/i, '.signature.json');
+        const sig = studio.data.signatures.get(v.signatureHash);
+        await fs.writeFile(specPath, `${JSON.stringify({ name: sig.name, program: v.programSpec, signature: sig.spec }, null, 2)}\n`);
+      }
+      studio.data.audit.append({ actor: deps.by, action: 'program.export', target: versionId, details: { kind, path: target } });
+      return { path: target, bytes: Buffer.byteLength(content), specPath };
+    },
+
+    'compare.run': async ({ signature, a, b, datasetVersion }) => {
+      const studio = await deps.studio();
+      const l = lm(studio);
+      const report = await guardAsync(() => studio.compare({ signature, a, b, datasetVersion, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms } }));
+      const agg = report.aggregate;
+      const count = (o: string) => report.examples.filter((e) => e.outcome === o).length;
+      const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: costOf(l.model, x.lmCalls) });
+      return {
+        signatureHash: report.signatureHash,
+        metric: report.metric,
+        n: report.n,
+        lmLabel: l.label,
+        arms: { a: arm(report.arms.a), b: arm(report.arms.b) },
+        aggregate: {
+          metric: agg.metric,
+          kind: agg.kind,
+          n: agg.n,
+          meanControl: agg.meanControl,
+          meanTreatment: agg.meanTreatment,
+          difference: agg.difference,
+          ci: agg.ci && agg.ci.every(Number.isFinite) ? agg.ci : null,
+          pValue: finite(agg.pValue),
+          test: agg.test,
+          significant: agg.significant,
+          tooFew: agg.tooFewToTell,
+          message: agg.warning ?? '',
+        },
+        wins: count('win'),
+        ties: count('tie'),
+        losses: count('loss'),
+        errors: count('error'),
+        examples: report.examples,
+      };
+    },
+
+    'experiments.list': async () => {
+      const studio = await deps.studio();
+      return { experiments: studio.experiments.list() as never };
+    },
+
+    'experiments.create': async ({ name, signature, arms, targetSampleSize, alpha }) => {
+      const studio = await deps.studio();
+      const exp = guard(() => {
+        const sig = studio.data.signatures.resolve(signature);
+        return studio.experiments.create({ id: `exp_${randomUUID().slice(0, 8)}`, name, arms, targetSampleSize, alpha, signatureHash: sig.hash });
+      });
+      studio.data.audit.append({ actor: deps.by, action: 'experiment.create', target: exp.id, details: { name } });
+      return { experiment: exp as never };
+    },
+
+    'experiments.transition': async ({ id, to }) => {
+      const studio = await deps.studio();
+      const exp = guard(() => studio.experiments.transition(id, to));
+      studio.data.audit.append({ actor: deps.by, action: 'experiment.transition', target: id, details: { to } });
+      return { experiment: exp as never };
+    },
+
+    'experiments.analyze': async ({ id }) => {
+      const studio = await deps.studio();
+      const experiment = studio.experiments.get(id);
+      if (!experiment) throw new StudioApiError('not_found', `no experiment ${id}`);
+      // NaN (no data yet) travels as null.
+      const analysis = JSON.parse(JSON.stringify(studio.experiments.analyze(id)));
+      return { experiment: experiment as never, analysis };
+    },
+
+    'monitor.snapshot': async ({ windowMs }) => {
+      const studio = await deps.studio();
+      const health = await studio.health(windowMs);
+      const summary = JSON.parse(JSON.stringify(studio.metrics.summary(windowMs)));
+      const c = studio.config;
+      return {
+        windowMs,
+        summary,
+        health: { status: health.status, components: health.components },
+        alerts: health.alerts as never,
+        deployment: { phase: c.deployment.phase, rolloutPercentage: c.deployment.rollout_percentage, featureFlags: [...c.deployment.feature_flags], phases: [...DEPLOYMENT_PHASES], knownFlags: [...FEATURE_FLAGS] },
+        pool: await poolStatus(studio),
+      };
+    },
+
+    'config.get': async () => ({ config: (await deps.studio()).config as unknown as Record<string, unknown> }),
+
+    'config.update': async ({ patch }) => {
+      const studio = await deps.studio();
+      const config = guard(() => studio.updateConfig(patch, deps.by)) as unknown as Record<string, unknown>;
+      deps.emit('config.changed', { config });
+      return { config };
+    },
+
+    'providers.status': () => providerStatus(),
+
+    'providers.update': async (patch) => {
+      const studio = await deps.studio();
+      const prefs = await deps.loadProviderPrefs();
+      if (patch.claude) prefs.claude = { ...prefs.claude, ...patch.claude };
+      if (patch.gemini) prefs.gemini = { ...prefs.gemini, ...patch.gemini };
+      if (patch.openaiCompatible !== undefined) prefs.openaiCompatible = patch.openaiCompatible;
+      const settings = guard(() => deps.buildProviders(prefs));
+      await deps.saveProviderPrefs(prefs);
+      studio.setProviders(settings);
+      return providerStatus();
+    },
+
+    'runtime.restart': async () => {
+      const studio = await deps.studio();
+      await guardAsync(() => studio.restartPool());
+      return { pool: await poolStatus(studio) };
+    },
+  };
+}

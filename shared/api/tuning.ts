@@ -1,0 +1,476 @@
+/**
+ * The tuning half of the StudioApi: training data, optimization, comparison, experiments,
+ * monitoring and settings. Params are validated strictly; results are typed here and checked for
+ * shape (an object) by the router. Pure TypeScript: no node:, no DOM, no electron.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const sigRef = z.string().min(1).max(200);
+const absPath = z.string().min(1).max(4096);
+
+/** A result typed for the renderer; the router checks it is an object. */
+const typed = <T>() => z.custom<T>((v) => typeof v === 'object' && v !== null);
+
+export const LABEL_STATES = ['unlabeled', 'accepted', 'rejected', 'corrected'] as const;
+export const SPLITS = ['train', 'dev', 'test'] as const;
+export const SOURCES = ['execution_history', 'user_feedback', 'synthetic_generation'] as const;
+export const STRATEGIES = ['bootstrap_few_shot', 'copro', 'mipro'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface FieldSpec {
+  name: string;
+  type: string;
+  description?: string;
+  schema?: Record<string, unknown>;
+}
+export interface SignatureSpecLike {
+  input_fields: FieldSpec[];
+  output_fields: FieldSpec[];
+  instructions?: string;
+}
+export interface SignatureSummary {
+  name: string;
+  hash: string;
+  spec: SignatureSpecLike;
+  examples: number;
+  createdAt: string;
+}
+export interface ExampleRow {
+  id: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  source: (typeof SOURCES)[number];
+  labelState: (typeof LABEL_STATES)[number];
+  labeledBy: string | null;
+  labeledAt: string | null;
+  rating: number | null;
+  split: (typeof SPLITS)[number];
+  quality: number | null;
+  usable: boolean;
+  reasons: string[];
+  observedAt: string;
+}
+export interface RowError {
+  line: number;
+  field?: string;
+  message: string;
+}
+export interface ImportReport {
+  ok: boolean;
+  importId?: string;
+  file: string;
+  format: string;
+  rows: number;
+  inserted: number;
+  duplicates: number;
+  redactions: number;
+  errors: RowError[];
+  warnings: string[];
+  durationMs: number;
+}
+export interface BiasFinding {
+  dimension: string;
+  score: number;
+  severity: 'none' | 'low' | 'medium' | 'high';
+  measurable: boolean;
+  finding: string;
+}
+export interface QualityReport {
+  examples: number;
+  threshold: number;
+  dimensions: Record<string, number | null>;
+  overall: number | null;
+  usable: number;
+  rejected: number;
+  belowThreshold: number;
+  conflicts: number;
+  nearDuplicates: number;
+  findings: string[];
+  bias: { enabled: boolean; score: number | null; severity: string; dimensions: BiasFinding[] };
+}
+export interface DatasetVersion {
+  id: string;
+  number: number;
+  parentId: string | null;
+  contentHash: string;
+  rowCount: number;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+export interface VersionLineage {
+  version: DatasetVersion;
+  parent: DatasetVersion | null;
+  ancestors: string[];
+  diffFromParent: { added: number; removed: number; changed: number; unchanged: number } | null;
+  bySource: Record<string, number>;
+  byLabel: Record<string, number>;
+  imports: { id: string; fileName: string; format: string; rows: number; createdBy: string; createdAt: string }[];
+  labels: { count: number; by: Record<string, number> };
+}
+export interface Estimate {
+  strategy: Strategy;
+  model: string;
+  lmCalls: { expected: number; min: number; max: number; breakdown: Record<string, number> };
+  tokens: { input: number; output: number; total: number };
+  costUsd: number;
+  wallTimeMs: number;
+  notes: string[];
+}
+export interface JobProgress {
+  phase: string;
+  trial?: number;
+  totalTrials?: number;
+  score?: number;
+  bestScore?: number;
+  lmCalls?: number;
+  history?: { trial: number; score: number; best: number }[];
+}
+export interface DemoRef {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  exampleId: string | null;
+  labeledBy: string | null;
+  labelState: string | null;
+}
+export interface OptimizationJob {
+  id: string;
+  signatureHash: string;
+  signatureName: string | null;
+  datasetVersion: string | null;
+  strategy: Strategy;
+  params: Record<string, unknown>;
+  model: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: JobProgress | null;
+  estimate: Estimate | null;
+  result: {
+    baselineScore: number;
+    optimizedScore: number;
+    devSize: number;
+    trainSize: number;
+    demos: unknown;
+    instructions: unknown;
+    lmCalls: number;
+    wallTimeS: number;
+    programVersion: string;
+    decision: { adopt: boolean; reason: string };
+    promoted: boolean;
+    cached: boolean;
+  } | null;
+  error: string | null;
+  requestedBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+export interface ProgramVersion {
+  id: string;
+  signatureHash: string;
+  jobId: string | null;
+  strategy: Strategy;
+  model: string;
+  datasetVersion: string | null;
+  baselineScore: number;
+  optimizedScore: number;
+  status: 'candidate' | 'promoted' | 'superseded' | 'rolled_back' | 'rejected';
+  createdAt: string;
+  promotedAt: string | null;
+  /** LM calls the optimization spent (from its job). */
+  lmCalls: number | null;
+  costUsd: number | null;
+}
+export interface JobDetail {
+  job: OptimizationJob;
+  version: ProgramVersion | null;
+  baselineInstructions: string;
+  optimizedInstructions: string;
+  demos: DemoRef[];
+  lmLabel: string;
+}
+export interface ComparisonExample {
+  id: string;
+  inputs: Record<string, unknown>;
+  expected: Record<string, unknown>;
+  a: { outputs: unknown; score: number; error: string | null };
+  b: { outputs: unknown; score: number; error: string | null };
+  outcome: 'win' | 'tie' | 'loss' | 'error';
+  different: boolean;
+}
+export interface ComparisonReport {
+  signatureHash: string;
+  metric: string;
+  n: number;
+  lmLabel: string;
+  arms: { a: { label: string; mean: number; latencyMsPerExample: number; lmCalls: number; costUsd: number }; b: { label: string; mean: number; latencyMsPerExample: number; lmCalls: number; costUsd: number } };
+  aggregate: {
+    metric: string;
+    kind: string;
+    n: number;
+    meanControl: number;
+    meanTreatment: number;
+    difference: number;
+    ci: [number, number] | null;
+    pValue: number | null;
+    test: string;
+    significant: boolean;
+    tooFew: boolean;
+    message: string;
+  };
+  wins: number;
+  ties: number;
+  losses: number;
+  errors: number;
+  examples: ComparisonExample[];
+}
+export interface ExperimentSummary {
+  id: string;
+  name: string;
+  signatureHash: string;
+  arms: { id: string; kind: 'traditional' | 'baseline_dspy' | 'optimized'; programVersionId?: string; weight: number }[];
+  controlArmId: string;
+  targetSampleSize: number;
+  status: 'draft' | 'running' | 'stopped' | 'completed';
+  alpha: number;
+  createdAt: string;
+}
+export interface ExperimentAnalysis {
+  experimentId: string;
+  alpha: number;
+  arms: { armId: string; kind: string; n: number; successRate: number | null; meanScore: number | null; latencyP50: number | null; latencyP95: number | null; totalCost: number }[];
+  comparisons: { armId: string; controlArmId: string; successRate: { pValue: number | null; difference: number; significant: boolean }; score?: { welch: { pValue: number | null; difference: number; ci: [number, number] }; significant: boolean } }[];
+  progress: number;
+  complete: boolean;
+  recommendation: string;
+}
+export interface MonitorSnapshot {
+  windowMs: number;
+  summary: Record<string, unknown> & {
+    executions: number;
+    byMode: Record<string, number>;
+    latencyMs: { p50: number; p95: number; p99: number } | Record<string, number>;
+    cache: { hits: number; misses: number; hitRate: number | null };
+    fallback: { count: number; rate: number | null };
+    tokens: number;
+    cost: number;
+    optimizations: Record<string, unknown>;
+  };
+  health: { status: string; components: { name: string; status: string; detail: string }[] };
+  alerts: { id?: string; metric: string; severity: string; message: string; value?: number; since?: number }[];
+  deployment: { phase: string; rolloutPercentage: number; featureFlags: string[]; phases: string[]; knownFlags: string[] };
+  pool: {
+    started: boolean;
+    state: string;
+    poolSize: number;
+    readyWorkers: number;
+    queueDepth: number;
+    inFlight: number;
+    restarts: number;
+    runtime: { python?: string; pythonVersion?: string; dspyVersion?: string } | null;
+    workers: { id: number | string; pid?: number | null; state: string }[];
+  };
+}
+export interface ProviderStatus {
+  simulated: boolean;
+  simulatedLabel: string;
+  activeLabel: string;
+  claude: { configured: boolean; source: string; model: string | null; apiBase: string | null };
+  gemini: { configured: boolean; source: string; model: string | null; apiBase: string | null };
+  openaiCompatible: { apiBase: string; model: string; hasKey: boolean } | null;
+  keyStorage: 'safe-storage' | 'environment';
+}
+
+const armRef = z.union([z.literal('baseline'), z.object({ version: id }).strict()]);
+const budget = z
+  .object({ maxCostUsd: z.number().min(0).optional(), maxLmCalls: z.number().int().min(0).optional(), maxTokens: z.number().int().min(0).optional(), maxWallTimeMs: z.number().min(0).optional() })
+  .strict();
+const optimizeRequest = z
+  .object({
+    signature: sigRef,
+    strategy: z.enum(STRATEGIES),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    datasetVersion: id.optional(),
+    budget: budget.optional(),
+  })
+  .strict();
+
+export const tuningMethods = {
+  'data.signatures': {
+    params: z.object({}).strict(),
+    result: typed<{ signatures: SignatureSummary[] }>(),
+  },
+  'data.registerSignature': {
+    params: z.object({ name: sigRef, spec: z.record(z.string(), z.unknown()) }).strict(),
+    result: typed<{ signature: SignatureSummary; created: boolean }>(),
+  },
+  'data.list': {
+    params: z
+      .object({
+        signature: sigRef,
+        version: id.optional(),
+        labelState: z.enum(LABEL_STATES).optional(),
+        split: z.enum(SPLITS).optional(),
+        source: z.enum(SOURCES).optional(),
+        limit: z.number().int().min(1).max(100_000).default(20_000),
+      })
+      .strict(),
+    result: typed<{ total: number; rows: ExampleRow[]; threshold: number }>(),
+  },
+  'data.import': {
+    params: z
+      .object({
+        signature: sigRef,
+        fileName: z.string().min(1).max(500),
+        /** The file's bytes, base64. */
+        content: z.string().max(200_000_000),
+        format: z.enum(['jsonl', 'csv', 'dspy']).optional(),
+        mapping: z.record(z.string().min(1), z.string().min(1)).optional(),
+        dryRun: z.boolean().default(false),
+      })
+      .strict(),
+    result: typed<ImportReport>(),
+  },
+  'data.export': {
+    params: z.object({ signature: sigRef, format: z.enum(['jsonl', 'csv', 'dspy']), version: id.optional(), path: absPath.optional() }).strict(),
+    result: typed<{ content: string; fileName: string; path: string | null; bytes: number }>(),
+  },
+  'data.label': {
+    params: z
+      .object({
+        id,
+        action: z.enum(['accept', 'reject', 'correct', 'rate']),
+        outputs: z.record(z.string(), z.unknown()).optional(),
+        rating: z.number().int().min(1).max(5).optional(),
+      })
+      .strict(),
+    result: typed<{ row: ExampleRow }>(),
+  },
+  'data.labelHistory': {
+    params: z.object({ id }).strict(),
+    result: typed<{ events: Record<string, unknown>[] }>(),
+  },
+  'data.quality': {
+    params: z.object({ signature: sigRef, version: id.optional() }).strict(),
+    result: typed<QualityReport>(),
+  },
+  'data.versions': {
+    params: z.object({ signature: sigRef }).strict(),
+    result: typed<{ versions: DatasetVersion[] }>(),
+  },
+  'data.createVersion': {
+    params: z.object({ signature: sigRef, note: z.string().max(500).optional() }).strict(),
+    result: typed<{ version: DatasetVersion; sameAsParent: boolean }>(),
+  },
+  'data.lineage': {
+    params: z.object({ version: id }).strict(),
+    result: typed<VersionLineage>(),
+  },
+  'data.diff': {
+    params: z.object({ signature: sigRef, a: id, b: id }).strict(),
+    result: typed<{ added: ExampleRow[]; removed: ExampleRow[]; changed: { before: ExampleRow; after: ExampleRow }[]; unchanged: number }>(),
+  },
+  'optimize.estimate': {
+    params: optimizeRequest,
+    result: typed<{ estimate: Estimate; budget: { ok: boolean; violations: string[]; message: string } | null; trainSize: number; devSize: number; lmLabel: string }>(),
+  },
+  'optimize.run': {
+    params: optimizeRequest,
+    result: typed<{ job: OptimizationJob }>(),
+  },
+  'optimize.cancel': {
+    params: z.object({ jobId: id }).strict(),
+    result: typed<{ cancelled: boolean }>(),
+  },
+  'optimize.jobs': {
+    params: z.object({ signature: sigRef.optional() }).strict(),
+    result: typed<{ jobs: OptimizationJob[] }>(),
+  },
+  'optimize.job': {
+    params: z.object({ jobId: id }).strict(),
+    result: typed<JobDetail>(),
+  },
+  'optimize.versions': {
+    params: z.object({ signature: sigRef }).strict(),
+    result: typed<{ versions: ProgramVersion[]; promoted: string | null }>(),
+  },
+  'optimize.promote': {
+    params: z.object({ versionId: id }).strict(),
+    result: typed<{ version: ProgramVersion }>(),
+  },
+  'optimize.rollback': {
+    params: z.object({ signature: sigRef }).strict(),
+    result: typed<{ from: string; to: string | null }>(),
+  },
+  'optimize.export': {
+    params: z.object({ versionId: id, kind: z.enum(['json', 'python']), path: absPath }).strict(),
+    result: typed<{ path: string; bytes: number; specPath: string | null }>(),
+  },
+  'compare.run': {
+    params: z.object({ signature: sigRef, a: armRef, b: armRef, datasetVersion: id.optional() }).strict(),
+    result: typed<ComparisonReport>(),
+  },
+  'experiments.list': {
+    params: z.object({}).strict(),
+    result: typed<{ experiments: ExperimentSummary[] }>(),
+  },
+  'experiments.create': {
+    params: z
+      .object({
+        name: z.string().min(1).max(200),
+        signature: sigRef,
+        arms: z
+          .array(z.object({ id: z.string().min(1).max(60), kind: z.enum(['traditional', 'baseline_dspy', 'optimized']), programVersionId: id.optional(), weight: z.number().min(0).max(1000) }).strict())
+          .min(2)
+          .max(8),
+        targetSampleSize: z.number().int().min(1).max(10_000_000),
+        alpha: z.number().gt(0).lt(1).default(0.05),
+      })
+      .strict(),
+    result: typed<{ experiment: ExperimentSummary }>(),
+  },
+  'experiments.transition': {
+    params: z.object({ id, to: z.enum(['running', 'stopped', 'completed']) }).strict(),
+    result: typed<{ experiment: ExperimentSummary }>(),
+  },
+  'experiments.analyze': {
+    params: z.object({ id }).strict(),
+    result: typed<{ experiment: ExperimentSummary; analysis: ExperimentAnalysis }>(),
+  },
+  'monitor.snapshot': {
+    params: z.object({ windowMs: z.number().int().min(1000).max(90 * 86_400_000).default(3_600_000) }).strict(),
+    result: typed<MonitorSnapshot>(),
+  },
+  'config.get': {
+    params: z.object({}).strict(),
+    result: typed<{ config: Record<string, unknown> }>(),
+  },
+  'config.update': {
+    params: z.object({ patch: z.record(z.string(), z.unknown()) }).strict(),
+    result: typed<{ config: Record<string, unknown> }>(),
+  },
+  'providers.status': {
+    params: z.object({}).strict(),
+    result: typed<ProviderStatus>(),
+  },
+  'providers.update': {
+    params: z
+      .object({
+        claude: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
+        gemini: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
+        openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1).max(200) }).strict().nullable().optional(),
+      })
+      .strict(),
+    result: typed<ProviderStatus>(),
+  },
+  'runtime.restart': {
+    params: z.object({}).strict(),
+    result: typed<{ pool: MonitorSnapshot['pool'] }>(),
+  },
+} as const;
+
+export const tuningEvents = {
+  'optimize.job': typed<{ job: OptimizationJob }>(),
+  'optimize.progress': typed<{ jobId: string; progress: JobProgress }>(),
+  'config.changed': typed<{ config: Record<string, unknown> }>(),
+} as const;
