@@ -89,8 +89,12 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     expect(res.records[0].reason).toMatch(/still running after max_wait_time 400 ms/);
     // The pool's cold start is outside the deadline; the deadline itself is respected.
     expect(elapsed).toBeLessThan(400 + 10_000);
-    const running = studio.engine.jobs.list({ signatureHash: sigHash }).find((j) => j.status === 'running' || j.status === 'queued');
-    expect(running).toBeDefined();
+    const again = await studio.run(wf, { baseDir: '.', inputs: { text: 'teal amber' }, mock: true });
+    expect(again.records[0].mode).toBe('fallback');
+    // The second miss joins the optimization already under way instead of starting another.
+    const live = studio.engine.jobs.list({ signatureHash: sigHash }).filter((j) => j.status === 'running' || j.status === 'queued');
+    expect(live).toHaveLength(1);
+    const running = live[0];
     studio.engine.cancel(running!.id);
     expect((await studio.engine.wait(running!.id)).status).toBe('cancelled');
   });

@@ -108,7 +108,12 @@ export class OptimizationEngine extends EventEmitter {
     const sig = this.deps.data.signatures.resolve(req.signature);
     let version = req.datasetVersion ?? null;
     if (!version && this.deps.data.settings.versioning_enabled) {
-      version = this.deps.data.createVersion({ signature: sig.hash, by: req.requestedBy ?? 'optimizer', note: 'snapshot for optimization' }).id;
+      // An unchanged dataset reuses its latest snapshot, so equal requests share one cache key.
+      const latest = this.deps.data.versions.latest(sig.hash);
+      version =
+        latest && latest.contentHash === this.deps.data.versions.liveContent(sig.hash).contentHash
+          ? latest.id
+          : this.deps.data.createVersion({ signature: sig.hash, by: req.requestedBy ?? 'optimizer', note: 'snapshot for optimization' }).id;
     }
     const set = this.deps.data.examplesForOptimization(sig.hash, version ?? undefined);
     const toExample = (i: { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs });
@@ -146,6 +151,10 @@ export class OptimizationEngine extends EventEmitter {
     if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
     const params = req.params ?? {};
     const parts: CacheKeyParts = { signatureHash: sig.hash, datasetVersion: version ?? 'live', strategy, params: { ...params, metric: req.metric ?? null }, model: req.lm.model };
+    // The same optimization already under way is joined, not started twice.
+    const key = cacheKey(parts);
+    const inFlight = [...this.running.keys()].map((id) => this.jobs.get(id)).find((j) => j && j.cacheKey === key && (j.status === 'queued' || j.status === 'running'));
+    if (inFlight) return inFlight;
     const job = this.jobs.create({
       signatureHash: sig.hash,
       signatureName: sig.name ?? null,
@@ -153,7 +162,7 @@ export class OptimizationEngine extends EventEmitter {
       strategy,
       params,
       model: req.lm.model,
-      cacheKey: cacheKey(parts),
+      cacheKey: key,
       estimate,
       requestedBy: req.requestedBy ?? 'user',
     });

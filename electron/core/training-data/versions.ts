@@ -82,17 +82,7 @@ export class VersionRepository {
           if (!parent) throw new Error(`no dataset version ${parentId}`);
           if (parent.signatureHash !== args.signatureHash) throw new Error(`parent version ${parentId} belongs to another signature`);
         }
-        const h = createHash('sha256');
-        let rows = 0;
-        for (const r of this.db
-          .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
-            'SELECT content_hash, label_state, rating, split FROM examples WHERE signature_hash = ? ORDER BY content_hash',
-          )
-          .iterate(args.signatureHash)) {
-          h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
-          rows += 1;
-        }
-        const contentHash = h.digest('hex');
+        const { contentHash, rows } = this.liveContent(args.signatureHash);
         const id = `ver_${randomUUID()}`;
         const number = (latest?.number ?? 0) + 1;
         const now = new Date().toISOString();
@@ -129,6 +119,21 @@ export class VersionRepository {
       return r ? toVersion(r) : undefined;
     }
     return undefined;
+  }
+
+  /** The content hash a snapshot of the live examples would have now. */
+  liveContent(signatureHash: string): { contentHash: string; rows: number } {
+    const h = createHash('sha256');
+    let rows = 0;
+    for (const r of this.db
+      .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
+        'SELECT content_hash, label_state, rating, split FROM examples WHERE signature_hash = ? ORDER BY content_hash',
+      )
+      .iterate(signatureHash)) {
+      h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
+      rows += 1;
+    }
+    return { contentHash: h.digest('hex'), rows };
   }
 
   latest(signatureHash: string): DatasetVersion | undefined {
