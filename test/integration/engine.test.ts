@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { signatureHash } from '../../shared/dspy/signature';
 import { Studio } from '../../electron/core/studio';
 import { toyDataset, TOY_SIGNATURE } from '../support/toy-data';

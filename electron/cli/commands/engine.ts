@@ -192,7 +192,8 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .action(async (id: string, opts: { json?: boolean }) =>
       withStudio(ctx, undefined, async (studio) => {
         const v = studio.engine.promote(id, 'cli');
-        opts.json ? ctx.json({ id: v.id, status: v.status }) : ctx.out(`${v.id} promoted`);
+        if (opts.json) ctx.json({ id: v.id, status: v.status });
+        else ctx.out(`${v.id} promoted`);
       }),
     );
   programs
@@ -201,7 +202,8 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .action(async (sig: string, opts: { json?: boolean }) =>
       withStudio(ctx, undefined, async (studio) => {
         const r = studio.engine.rollback(studio.data.signatures.resolve(sig).hash, 'cli');
-        opts.json ? ctx.json({ from: r.from.id, to: r.to?.id ?? 'baseline' }) : ctx.out(`rolled back ${r.from.id} -> ${r.to?.id ?? 'baseline'}`);
+        if (opts.json) ctx.json({ from: r.from.id, to: r.to?.id ?? 'baseline' });
+        else ctx.out(`rolled back ${r.from.id} -> ${r.to?.id ?? 'baseline'}`);
       }),
     );
   programs
@@ -267,7 +269,8 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
       await withStudio(ctx, loaded.plugins, async (studio) => {
         const { program: p } = stepProgram(studio, loaded, opts.step, false);
         const exp = studio.experiments.create({ id, signatureHash: p.signatureHash, arms, targetSampleSize: Number(opts.sampleSize) });
-        opts.json ? ctx.json(exp) : ctx.out(`experiment ${exp.id} created (draft); start it with: experiment start ${exp.id}`);
+        if (opts.json) ctx.json(exp);
+        else ctx.out(`experiment ${exp.id} created (draft); start it with: experiment start ${exp.id}`);
       });
     });
   for (const [verb, status] of [['start', 'running'], ['stop', 'stopped'], ['complete', 'completed']] as const) {
@@ -278,7 +281,8 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         withStudio(ctx, undefined, async (studio) => {
           const exp = studio.experiments.transition(id, status);
           if (verb === 'start' && !studio.config.deployment.experiment_enabled) studio.updateConfig({ deployment: { experiment_enabled: true } }, 'cli');
-          opts.json ? ctx.json(exp) : ctx.out(`experiment ${id}: ${exp.status}`);
+          if (opts.json) ctx.json(exp);
+          else ctx.out(`experiment ${id}: ${exp.status}`);
         }),
       );
   }
