@@ -24,16 +24,24 @@ export const signatureSpecSchema = z.looseObject({
 }).describe('A DSPy signature: typed inputs and outputs.');
 export type SignatureSpec = z.infer<typeof signatureSpecSchema>;
 
-/** JSON with object keys sorted at every level, so equal specs serialise identically. */
+/** JSON with object keys sorted at every level, so equal values serialise (and hash) identically. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  const obj = value as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(obj).sort()) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** The signature's version: sha256 hex of its canonical JSON, after defaults (a field's type) are applied. */

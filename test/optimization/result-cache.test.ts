@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKey, canonicalJson, InMemoryCacheBackend, ResultCache, type CacheKeyParts } from '../../electron/core/optimization/result-cache';
+import { canonicalJson } from '../../shared/dspy/signature';
+import { cacheKey, InMemoryCacheBackend, ResultCache, type CacheKeyParts } from '../../electron/core/optimization/result-cache';
 
 const parts = (sig: string, params: Record<string, unknown> = { max_bootstrapped_demos: 4 }): CacheKeyParts =>
   ({ signatureHash: sig, datasetVersion: 'd1', strategy: 'bootstrap_few_shot', params, model: 'simulated/toy' });

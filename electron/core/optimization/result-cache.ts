@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../shared/dspy/signature';
 
 /** What an optimized program depends on: any change makes a different cache entry. */
 export interface CacheKeyParts {
@@ -7,16 +8,6 @@ export interface CacheKeyParts {
   strategy: string;
   params: Record<string, unknown>;
   model: string;
-}
-
-/** JSON with object keys sorted at every depth, so equal params give equal keys. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function cacheKey(p: CacheKeyParts): string {

@@ -1,25 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** JSON with object keys sorted at every depth, so equal values hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + (value[i] === undefined ? 'null' : canonicalJson(value[i]));
-    return `${out}]`;
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
+export { canonicalJson } from '../../../shared/dspy/signature';
 
 export function sha256Hex(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
