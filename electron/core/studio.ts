@@ -8,6 +8,7 @@ import { RealTimeExecutor } from './dspy-plugin/real-time-executor';
 import { AlertManager } from './monitoring/alerts';
 import { buildHealthReport, type PluginHealthReport } from './monitoring/health';
 import { MetricsStore } from './monitoring/metrics-store';
+import { AdaptiveReoptimizer } from './optimization/adaptive-reoptimizer';
 import { OptimizationEngine } from './optimization/optimization-engine';
 import { createPluginHost, type PluginHost } from './plugin-host';
 import type { PluginEntry } from './plugins/plugin-manager';
@@ -59,6 +60,9 @@ export class Studio {
   readonly metrics: MetricsStore;
   readonly alerts = new AlertManager();
   readonly experiments: ExperimentStore;
+  readonly adaptive: AdaptiveReoptimizer;
+  /** Program versions loaded into the workers at pool start (cache_warming). */
+  warming: Promise<string[]> = Promise.resolve([]);
   providers: ProviderSettings;
 
   private constructor(
@@ -71,6 +75,7 @@ export class Studio {
     this.metrics = new MetricsStore(data.db);
     this.experiments = new ExperimentStore(data.db);
     this.engine = new OptimizationEngine({ data, pool: () => this.pool(), config: () => this.config });
+    this.adaptive = new AdaptiveReoptimizer({ metrics: this.metrics, engine: this.engine, enabled: () => this.config.real_time.adaptive_thresholds });
     this.executor = new RealTimeExecutor({
       engine: this.engine,
       data,
@@ -78,7 +83,11 @@ export class Studio {
       config: () => this.config,
       providers: () => this.providers,
       experiments: this.experiments,
-      observe: (r) => this.metrics.record({ ...r, runId: r.runId ?? '' }),
+      observe: (r, { program, lm }) => {
+        const exec = { ...r, runId: r.runId ?? '' };
+        this.metrics.record(exec);
+        this.adaptive.check(exec, program.program, lm);
+      },
     });
   }
 
@@ -158,12 +167,23 @@ export class Studio {
       const pb = this.config.python_bridge;
       const pool = new PythonPool({ poolSize: pb.pool_size, timeout: pb.timeout, maxRetries: pb.max_retries, healthCheckInterval: pb.health_check_interval, dataDir: this.dataDir, ...this.options.pool });
       await pool.start();
+      if (this.config.real_time.cache_warming) this.warming = this.warm(pool);
       return pool;
     })().catch((err) => {
       this.poolPromise = undefined;
       throw err;
     });
     return this.poolPromise;
+  }
+
+  /** Cache warming: the generated modules of the most used promoted programs are imported in the workers. */
+  private async warm(pool: PythonPool): Promise<string[]> {
+    const warmed: string[] = [];
+    for (const v of this.engine.warm(10)) {
+      await Promise.all(pool.workers().map(() => pool.request('export_source', { program: v.programSpec }).catch(() => undefined)));
+      warmed.push(v.id);
+    }
+    return warmed;
   }
 
   get poolStarted(): boolean {

@@ -72,10 +72,38 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     expect(metrics.executions).toBe(2);
     expect(metrics.cache.hits).toBe(1);
 
+    // Adaptive thresholds: 5 failing executions of the promoted program start a re-optimization.
+    const versionId = done.result!.programVersion;
+    let last;
+    for (let i = 0; i < 5; i++) {
+      const run = studio.data.runs.record({ signature_hash: sigHash, step: 'classify', inputs: { text: `x${i}` }, mode: 'optimized', error: 'provider error' });
+      last = { runId: run.id, step: 'classify', signatureHash: sigHash, mode: 'optimized' as const, ok: false, latencyMs: 1, tokens: 0, cost: 0, programVersion: versionId, timestamp: Date.now() };
+      studio.metrics.record(last);
+    }
+    const decision = studio.adaptive.check(last!, program, lm);
+    expect(decision?.reoptimize).toBe(true);
+    expect(decision?.reasons[0]).toMatch(/error rate 0\.833 > 1\.5 x baseline 0\.000/);
+    expect(studio.adaptive.triggered[0]).toMatchObject({ versionId });
+    expect(studio.adaptive.check(last!, program, lm)).toBeUndefined();
+
     const rolled = studio.engine.rollback(sigHash, 'tester');
     expect(rolled.to).toBeUndefined();
     const third = await studio.run(wf, { baseDir: '.', inputs: { text: 'apple banana otter' }, mock: true });
     expect(third.records[0].mode).toBe('baseline');
+  });
+
+  it('warms the workers with the most used promoted programs when the pool starts', async () => {
+    const dataDir = tmp();
+    const first = await Studio.open({ dataDir, pool: { poolSize: 1, healthCheckInterval: 0 }, providers: { claude: {}, gemini: {}, simulatedLatencyMs: 0 } });
+    seed(first);
+    const program = { kind: 'step' as const, name: 'classify', module: 'predict' as const, signature: TOY_SIGNATURE as never };
+    const job = await first.engine.wait(first.engine.submit({ signature: 'classify', program, lm: { provider: 'simulated', model: 'simulated/toy' } }).id);
+    expect(job.result?.promoted).toBe(true);
+    await first.close();
+    const second = await Studio.open({ dataDir, pool: { poolSize: 1, healthCheckInterval: 0 }, providers: { claude: {}, gemini: {}, simulatedLatencyMs: 0 } });
+    studios.push(second);
+    await second.pool();
+    expect(await second.warming).toEqual([job.result!.programVersion]);
   });
 
   it('falls back to traditional execution when real-time optimization outlasts max_wait_time', async () => {

@@ -8,7 +8,7 @@ import { assignArm } from '../experiments/experiment';
 import type { ExperimentStore } from '../experiments/experiment-store';
 import type { ExecutionRecord } from '../monitoring/metrics';
 import { OptimizationRefused, type OptimizationEngine } from '../optimization/optimization-engine';
-import { lmForStep, type ProviderSettings } from '../providers/provider-settings';
+import { lmForStep, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
@@ -18,7 +18,7 @@ import { stringify } from '../workflow-runtime/run-scope';
 type StepOutcome = Omit<StepRecord, 'step' | 'type' | 'latencyMs'> & { result: unknown };
 
 export interface ExecutionObserver {
-  (record: ExecutionRecord & { runId?: string; workflow: string; programVersion?: string; experimentId?: string; arm?: string }): void;
+  (record: ExecutionRecord & { runId?: string; workflow: string; programVersion?: string; experimentId?: string; arm?: string }, context: { program: StepProgram; lm: LmConfig }): void;
 }
 
 export class InputResolutionError extends Error {}
@@ -146,7 +146,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
     if (experiment && arm) {
       this.deps.experiments!.record({ experimentId: experiment.id, armId: arm.id, unitId: unit, ok: outcome.status === 'ok', latencyMs, cost: outcome.costUsd ?? 0, timestamp: Date.now() });
     }
-    this.record(step, ctx, program, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection, experimentId: experiment?.id, arm: arm?.id });
+    this.record(step, ctx, program, lm, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection, experimentId: experiment?.id, arm: arm?.id });
     return { ...outcome, signatureHash: program.signatureHash };
   }
 
@@ -178,7 +178,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
     return traditional('fallback', `optimization still running after max_wait_time ${maxWait} ms: fell back to traditional execution (job ${job.id} continues)`, deadline);
   }
 
-  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string }) {
+  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, lm: LmConfig, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string }) {
     const mode = outcome.mode === 'mock' ? 'traditional' : (outcome.mode ?? 'baseline');
     const outputs = outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
     const collected = this.deps.data.collectExecution(
@@ -211,7 +211,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       programVersion: outcome.programVersion,
       experimentId: m.experimentId,
       arm: m.arm,
-    });
+    }, { program, lm });
   }
 
   private now(): number {
