@@ -1,3 +1,4 @@
+import { contentSecurityPolicy } from '../core/content-security-policy';
 /** Security decisions for the Electron shell as pure functions (wired to Electron in main.ts, tested in test/). */
 
 /** The renderer's origin: file:// (packaged) or the Vite dev server on loopback. */
@@ -45,19 +46,7 @@ export function allowPermission(_permission: string): boolean {
   return false;
 }
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+export const CSP = contentSecurityPolicy();
 
 export const WEB_PREFERENCES = {
   contextIsolation: true,

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Router } from '../core/studio-service/router';
 import { checkRequest } from './security';
+import { contentSecurityPolicy } from '../core/content-security-policy';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -45,19 +46,7 @@ const MIME: Record<string, string> = {
 
 /** Same policy as the Electron window, plus ws: to our own origin. */
 export function browserCsp(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {

@@ -3,18 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allStepTypes, parseWorkflowDocument, validateWorkflowText, workflowToGraph } from '../../shared/index';
 import { HAVE_PIPELINE_EX, OWN, PIPELINE_EX } from './helpers';
+import { seededRandom } from '../../electron/core/statistics/distributions';
 
-/** mulberry32: small seeded PRNG so every run tries the same inputs. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GARBAGE = ['', ':', '- ', '{', ']', '&a', '*a', '!!binary', '"', "'", '|', '>', '#', '\t', '---', '? ', '@', '%YAML 1.2', '<<: *a', '{{steps.', '\u0000', '\uFFFD', 'null', '~', '[]', '{}', '- type: previous_response\n  step: ghost'];
 const VALUES = ['3', '-1', 'true', 'null', '[]', '{}', '"str"', '[1, 2]', '{a: 1}', '1e309', '0x1F', '2001-01-01', '.nan', '|\n  x'];
@@ -51,7 +41,7 @@ const seeds = [
 
 describe('fuzz', () => {
   it('parser, validator and graph builder never throw on mutated workflows', () => {
-    const rnd = prng(20240611);
+    const rnd = seededRandom(20240611);
     const ITERATIONS = 4000;
     const verdicts: Record<string, number> = {};
     let tried = 0;
