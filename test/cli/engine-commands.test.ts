@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,10 @@ describe('pipeline-studio run and metrics', () => {
 
   it('refuses --input without a value and a workflow with errors', () => {
     expect(runCli(['run', 'test/fixtures/workflows/toy_classify.yaml', '--input', 'novalue']).code).toBe(2);
-    const bad = runCli(['--data-dir', dataDir(), 'run', '../shared/fixtures/pipeline_ex/examples/data_transform_example.yaml', '--mock']);
+    const dir = dataDir();
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'workflow:\n  name: bad\n  steps:\n    - name: ask\n      type: claude\n      prompt: "not a list"\n');
+    const bad = runCli(['--data-dir', dir, 'run', file, '--mock']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/is invalid: .*prompt/);
   });
