@@ -20,6 +20,11 @@ function electronBinary() {
   }
 }
 
+// The DSPy runtime (python/.venv); without it the app still runs, with traditional execution only.
+if (run(process.execPath, [path.join(root, 'scripts/setup-python.mjs')]).status !== 0) {
+  console.error('The Python DSPy runtime could not be set up (see above): DSPy steps will fall back to traditional execution.');
+}
+
 let bin = electronBinary();
 let reason = '';
 if (!bin) {
