@@ -33,6 +33,8 @@ export default defineConfig({
         reuseExistingServer: false,
         timeout: 60_000,
         stdout: 'pipe',
+        // One Python worker on small CI machines; the simulated model waits a little per call so progress is visible.
+        env: { ...(process.env as Record<string, string>), PIPELINE_STUDIO_POOL_SIZE: '1', PIPELINE_STUDIO_SIMULATED_LATENCY_MS: process.env.PIPELINE_STUDIO_SIMULATED_LATENCY_MS ?? '10' },
       }
     : undefined,
 });

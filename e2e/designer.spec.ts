@@ -159,7 +159,7 @@ test('command palette, light theme, settings, templates dialog', async ({ page }
   await shot(page, '09-command-palette');
   expect(await axeSerious(page)).toEqual([]);
   await page.keyboard.press('Enter');
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Main toolbar' }).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByTestId('settings-dialog')).toBeVisible();
   await shot(page, '10-settings');
   expect(await axeSerious(page)).toEqual([]);

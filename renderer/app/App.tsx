@@ -9,6 +9,35 @@ import { isDirty, useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { useShortcuts } from './shortcuts';
 import { openPath } from '../workspace/actions';
+import { ActivityBar } from './ActivityBar';
+import { useNav } from '../stores/nav';
+import { DataScreen } from '../data/DataScreen';
+import { OptimizeScreen } from '../optimize/OptimizeScreen';
+import { CompareScreen } from '../compare/CompareScreen';
+import { ExperimentsScreen } from '../experiments/ExperimentsScreen';
+import { MonitorScreen } from '../monitor/MonitorScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
+
+function Main() {
+  const view = useNav((s) => s.view);
+  const open = useDocument((s) => s.open);
+  switch (view) {
+    case 'data':
+      return <DataScreen />;
+    case 'optimize':
+      return <OptimizeScreen />;
+    case 'compare':
+      return <CompareScreen />;
+    case 'experiments':
+      return <ExperimentsScreen />;
+    case 'monitor':
+      return <MonitorScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return open ? <Designer /> : <Welcome />;
+  }
+}
 
 function Toasts() {
   const toasts = useUi((s) => s.toasts);
@@ -67,7 +96,6 @@ function FolderBar() {
 
 export function App() {
   const theme = useUi((s) => s.theme);
-  const open = useDocument((s) => s.open);
   useShortcuts();
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -95,7 +123,12 @@ export function App() {
   return (
     <div className="app" style={{ position: 'relative' }}>
       <TopBar />
-      {open ? <Designer /> : <Welcome />}
+      <div className="main-row">
+        <ActivityBar />
+        <main className="main-area">
+          <Main />
+        </main>
+      </div>
       <StatusBar />
       <FolderBar />
       <Dialogs />

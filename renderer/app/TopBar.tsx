@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { isDirty, useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { Icon } from './icons';
+import { useNav } from '../stores/nav';
 import { allCommands } from './commands';
 import { guardUnsaved, save } from '../workspace/actions';
 
@@ -44,10 +45,10 @@ export function TopBar() {
       )}
       <div className="spacer" />
       <nav className="toolbar" aria-label="Main toolbar">
-        <button type="button" className="btn" onClick={() => guardUnsaved(() => ui.openDialog('templates'))} title="New from template">
+        <button type="button" className="btn" onClick={() => guardUnsaved(() => (useNav.getState().go('design'), ui.openDialog('templates')))} title="New from template">
           <Icon name="plus" /> New
         </button>
-        <button type="button" className="btn" onClick={() => guardUnsaved(() => ui.openDialog('open'))} title="Open (Ctrl+O)">
+        <button type="button" className="btn" onClick={() => guardUnsaved(() => (useNav.getState().go('design'), ui.openDialog('open')))} title="Open (Ctrl+O)">
           <Icon name="folder" /> Open
         </button>
         <button type="button" className="btn" onClick={() => void save()} disabled={!open} title="Save (Ctrl+S)" data-testid="save-button">

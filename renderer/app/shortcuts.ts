@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { allCommands } from './commands';
 import { useUi } from '../stores/ui';
+import { useNav } from '../stores/nav';
 
 export function isTypingTarget(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -43,6 +44,8 @@ export function useShortcuts(): void {
       }
       const id = keyToCommand(e, isTypingTarget(e.target));
       if (!id) return;
+      // Canvas edits only act on the designer screen.
+      if (id.startsWith('edit.') && useNav.getState().view !== 'design') return;
       e.preventDefault();
       if (id === 'palette') {
         const ui = useUi.getState();

@@ -1,0 +1,259 @@
+import { expect, test, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+
+test.beforeEach(() => skipWithoutChromium());
+
+const dataDir = () => process.env.E2E_DATA_DIR!;
+const EXPORT_DIR = path.resolve('test-output/exported');
+const TOY_DATA = path.resolve('templates/sample-project/data/toy_labels.jsonl');
+
+async function noSerious(page: Page, where: string) {
+  const v = await axeSerious(page);
+  expect(v, `axe on ${where}`).toEqual([]);
+}
+
+const pct = async (page: Page, testId: string) => Number((await page.getByTestId(testId).locator('.stat-value').innerText()).replace('%', ''));
+
+test('full loop: import, label by keyboard, optimize, compare, promote, export', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-analyze_security')).toBeVisible();
+  const toy = path.join(dataDir(), 'samples', 'code-analysis', 'toy_labels.yaml');
+  expect(existsSync(toy)).toBe(true);
+  await page.goto(`/?token=${TOKEN}&file=${encodeURIComponent(toy)}`);
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+
+  // Data: register the step's signature, import the dataset.
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('signature-picker').selectOption('wf:classify');
+  await expect(page.getByTestId('examples-count')).toBeVisible();
+  await page.getByTestId('import-file').setInputFiles(TOY_DATA);
+  await expect(page.getByTestId('import-dialog')).toBeVisible();
+  await page.getByTestId('import-check').click();
+  await expect(page.getByTestId('import-report')).toContainText('All 120 rows are valid');
+  await shot(page, '20-data-import');
+  await noSerious(page, 'import dialog');
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('import-dialog')).toBeHidden();
+  await expect(page.getByTestId('examples-count')).toHaveText('120 of 120 examples');
+  await expect(page.getByTestId('example-row').first()).toBeVisible();
+  await shot(page, '21-data-table');
+  await noSerious(page, 'data table');
+
+  // Label ten examples with the keyboard only.
+  await page.getByTestId('filter-label').selectOption('unlabeled');
+  await expect(page.getByTestId('examples-count')).toHaveText('12 of 120 examples');
+  await page.getByTestId('start-labeling').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('labeling')).toBeVisible();
+  await expect(page.getByTestId('label-position')).toHaveText('1 / 12');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts-help')).toBeVisible();
+  await shot(page, '22-labeling-shortcuts');
+  await noSerious(page, 'shortcuts help');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts-help')).toBeHidden();
+  for (let i = 0; i < 10; i++) {
+    await expect(page.getByTestId('label-position')).toHaveText(`${i + 1} / 12`);
+    if (i === 3) {
+      // Edit the output (same value), save with Ctrl+Enter: a correction.
+      await page.keyboard.press('e');
+      await expect(page.getByTestId('edit-output-label')).toBeFocused();
+      if (i === 3) await shot(page, '23-labeling-edit');
+      await page.keyboard.press('Control+Enter');
+    } else {
+      await page.keyboard.press(String((i % 5) + 1));
+      await expect(page.getByTestId(`rate-${(i % 5) + 1}`)).toHaveAttribute('aria-pressed', 'true');
+      if (i === 1) {
+        await shot(page, '24-labeling');
+        await noSerious(page, 'labeling');
+      }
+      await page.keyboard.press('a');
+    }
+  }
+  await expect(page.getByTestId('label-position')).toHaveText('11 / 12');
+  await expect(page.locator('.labeling-bar')).toContainText('10 of 12 labeled');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('label-state')).toHaveText('accepted');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('filter-label').selectOption('');
+  await page.getByTestId('tab-quality').click();
+  await expect(page.getByTestId('findings')).toContainText('usable for optimization');
+  await shot(page, '25-data-quality');
+  await noSerious(page, 'quality');
+  await page.getByTestId('tab-versions').click();
+  await page.getByTestId('create-version').click();
+  await expect(page.locator('.version-item')).toHaveCount(1);
+
+  // Optimize with bootstrap_few_shot and watch the progress.
+  await page.getByTestId('nav-optimize').click();
+  await expect(page.getByTestId('estimate')).toContainText('LM calls');
+  await expect(page.getByTestId('estimate')).toContainText('simulated (offline demo)');
+  await page.getByTestId('param-max_bootstrapped_demos').fill('3');
+  await page.getByTestId('param-max_labeled_demos').fill('3');
+  await shot(page, '26-optimize-setup');
+  await noSerious(page, 'optimize setup');
+  await page.getByTestId('run-optimization').click();
+  await expect(page.getByTestId('progress')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('phase')).not.toHaveText('');
+  await shot(page, '27-optimize-progress');
+  await expect(page.getByTestId('job-status')).toHaveText('succeeded', { timeout: 150_000 });
+  await expect(page.getByTestId('demos')).toBeVisible();
+  const baseline = await pct(page, 'baseline-score');
+  const optimized = await pct(page, 'optimized-score');
+  expect(optimized).toBeGreaterThan(baseline);
+  await expect(page.getByTestId('demos')).toContainText('labeled by');
+  await expect(page.getByTestId('runs-chart')).toBeVisible();
+  await shot(page, '28-optimize-result');
+  await noSerious(page, 'optimize result');
+
+  // Compare baseline vs optimized.
+  await page.getByTestId('open-compare').click();
+  await expect(page.getByTestId('aggregate')).toBeVisible({ timeout: 90_000 });
+  const [wins, , losses] = (await page.getByTestId('wtl').innerText()).split('/').map((x) => Number(x.trim()));
+  expect(wins).toBeGreaterThan(0);
+  expect(wins).toBeGreaterThan(losses);
+  await expect(page.getByTestId('significance')).toContainText(/p [<=]/);
+  await shot(page, '29-compare');
+  await noSerious(page, 'compare');
+  await page.getByTestId('filter-win').click();
+  await expect(page.locator('.ct-row.win').first()).toBeVisible();
+  const csv = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  expect((await csv).suggestedFilename()).toBe('comparison-classify.csv');
+
+  // Promote (the engine may already have adopted it: roll back first), export program JSON + source.
+  await page.getByTestId('nav-optimize').click();
+  await page.getByTestId('run-item').first().click();
+  await expect(page.getByTestId('promote')).toBeVisible();
+  if ((await page.getByTestId('promote').innerText()).includes('Promoted')) {
+    await page.getByTestId('rollback').click();
+    await expect(page.getByTestId('promote')).toHaveText('Promote');
+  }
+  await page.getByTestId('promote').click();
+  await expect(page.getByTestId('promote')).toHaveText('Promoted');
+  mkdirSync(EXPORT_DIR, { recursive: true });
+  await page.getByTestId('export-path').fill(path.join(EXPORT_DIR, 'program'));
+  await page.getByTestId('export-json').click();
+  await expect.poll(() => existsSync(path.join(EXPORT_DIR, 'program.json'))).toBe(true);
+  await page.getByTestId('export-python').click();
+  await expect.poll(() => existsSync(path.join(EXPORT_DIR, 'program.py'))).toBe(true);
+  const state = JSON.parse(readFileSync(path.join(EXPORT_DIR, 'program.json'), 'utf8'));
+  expect(state.demos.length).toBeGreaterThan(0);
+  expect(JSON.stringify(state)).not.toMatch(/api_key/);
+  expect(existsSync(path.join(EXPORT_DIR, 'program.signature.json'))).toBe(true);
+
+  // Export the YAML from the designer.
+  await page.getByTestId('nav-design').click();
+  await page.getByTestId('export-menu').click();
+  const dl = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: /YAML/ }).click();
+  const yamlPath = path.join(EXPORT_DIR, 'toy_labels.yaml');
+  await (await dl).saveAs(yamlPath);
+  const yaml = readFileSync(yamlPath, 'utf8');
+  expect(yaml).toContain('type: dspy_claude');
+  expect(yaml).toContain('dspy_plugin');
+  expect(errors).toEqual([]);
+});
+
+test('monitor, experiments and settings screens: controls take effect, accessible', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('nav-monitor').click();
+  await expect(page.getByTestId('screen-monitor')).toBeVisible();
+  await expect(page.getByTestId('deployment-phase')).toBeVisible();
+  await page.getByTestId('deployment-phase').selectOption('staging');
+  await expect(page.locator('.toast')).toContainText('Deployment phase: in effect now');
+  await page.getByTestId('rollout').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.locator('label[for="dep-rollout"]')).toContainText('%');
+  await expect(page.getByTestId('pool')).toBeVisible();
+  await shot(page, '30-monitor');
+  await noSerious(page, 'monitor');
+  const cfg = await page.evaluate(() => (window as any).__studio.api.call('config.get', {}));
+  expect(cfg.config.deployment.phase).toBe('staging');
+
+  await page.getByTestId('nav-experiments').click();
+  const sigs = await page.evaluate(() => (window as any).__studio.api.call('data.signatures', {}));
+  if (sigs.signatures.length) {
+    await page.getByTestId('new-experiment').click();
+    await page.getByLabel('Arm 2 kind').selectOption('traditional');
+    await page.getByTestId('create-experiment-submit').click();
+    await expect(page.getByTestId('experiment-view')).toBeVisible();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect(page.getByTestId('experiment-view')).toContainText('running');
+    await expect(page.getByTestId('recommendation')).not.toBeEmpty();
+  }
+  await shot(page, '31-experiments');
+  await noSerious(page, 'experiments');
+
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('simulated-notice')).toContainText('No provider key is set');
+  await expect(page.getByTestId('providers')).toContainText('simulated (offline demo)');
+  await page.getByTestId('plugin-config').fill('{ "deployment": { "rollout_percentage": 250 } }');
+  await page.getByTestId('apply-config').click();
+  await expect(page.getByTestId('config-error')).toContainText(/rollout_percentage|100/);
+  await shot(page, '32-settings');
+  await noSerious(page, 'settings');
+
+  // Every screen's controls are reachable by keyboard: Tab lands on visible, focusable elements with a focus ring.
+  await page.getByTestId('nav-data').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('screen-data')).toBeVisible();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return 'none';
+      const s = getComputedStyle(el);
+      return `${s.outlineStyle}/${s.boxShadow}`;
+    });
+    expect(outline).not.toBe('none');
+    expect(outline.startsWith('none/none')).toBe(false);
+  }
+});
+
+test('dataset table: 10,000 rows scroll smoothly (virtualized)', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.waitForFunction(() => Boolean((window as any).__studio?.api));
+  const lines: string[] = [];
+  for (let i = 0; i < 10_000; i++) lines.push(JSON.stringify({ inputs: { text: `row ${i} apple banana ${i % 97}` }, outputs: { label: 'fruit' }, label: i % 3 ? 'accepted' : 'unlabeled', labeled_by: 'bench' }));
+  const file = path.resolve('test-output/big.jsonl');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const content = readFileSync(file).toString('base64');
+  const report = await page.evaluate(async (c) => {
+    const api = (window as any).__studio.api;
+    await api.call('data.registerSignature', { name: 'big_table', spec: { input_fields: [{ name: 'text', type: 'string' }], output_fields: [{ name: 'label', type: 'string' }] } });
+    return api.call('data.import', { signature: 'big_table', fileName: 'big.jsonl', content: c });
+  }, content);
+  expect(report.inserted).toBe(10_000);
+  await page.evaluate(() => (window as any).__studio.nav.getState().setSignature('big_table'));
+  await page.getByTestId('nav-data').click();
+  await expect(page.getByTestId('examples-count')).toHaveText('10000 of 10000 examples', { timeout: 60_000 });
+  const scroller = page.getByTestId('examples-scroll');
+  const frames = await scroller.evaluate(async (el) => {
+    const times: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 60; i++) {
+      el.scrollTop += 5000;
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return { times, rendered: el.querySelectorAll('[data-testid="example-row"]').length, top: el.scrollTop };
+  });
+  expect(frames.rendered).toBeLessThan(120);
+  const sorted = [...frames.times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(`10k rows: median frame ${median.toFixed(1)} ms, ${frames.rendered} rows in the DOM`);
+  expect(median).toBeLessThan(50);
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.getByTestId('example-row').last()).toContainText('row');
+  await shot(page, '33-data-10k');
+});

@@ -1,0 +1,379 @@
+/** Labeling mode, keyboard first: ←/→ move, 1-5 rate, a accept, r reject, e edit, Ctrl/Cmd+Enter save and advance, ? help. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ExampleRow, FieldSpec } from '../../shared/api/index';
+import { studio } from '../api/client';
+import { useUi } from '../stores/ui';
+import { errText, valueText } from '../tuning/common';
+import { comboOf, displayCombo, LABEL_ACTIONS, tip, useLabelBindings, type LabelAction } from './label-shortcuts';
+
+/** Checks a value against the small JSON Schema subset signatures use (type, enum, required, properties, items, min/max). */
+export function schemaErrors(value: unknown, schema: Record<string, unknown> | undefined, at = ''): string[] {
+  if (!schema) return [];
+  const errs: string[] = [];
+  const t = schema.type as string | undefined;
+  const where = at || 'value';
+  const typeOk =
+    !t ||
+    (t === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) ||
+    (t === 'array' && Array.isArray(value)) ||
+    (t === 'string' && typeof value === 'string') ||
+    (t === 'integer' && Number.isInteger(value)) ||
+    (t === 'number' && typeof value === 'number') ||
+    (t === 'boolean' && typeof value === 'boolean');
+  if (!typeOk) return [`${where} must be ${t}`];
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) errs.push(`${where} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+  if (typeof value === 'number') {
+    if (typeof schema.minimum === 'number' && value < schema.minimum) errs.push(`${where} must be >= ${schema.minimum}`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) errs.push(`${where} must be <= ${schema.maximum}`);
+  }
+  if (t === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const r of (schema.required as string[] | undefined) ?? []) if (obj[r] === undefined) errs.push(`${at ? `${at}.` : ''}${r} is required`);
+    for (const [k, s] of Object.entries((schema.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+      if (obj[k] !== undefined) errs.push(...schemaErrors(obj[k], s, at ? `${at}.${k}` : k));
+    }
+  }
+  if (t === 'array' && schema.items) (value as unknown[]).forEach((v, i) => errs.push(...schemaErrors(v, schema.items as Record<string, unknown>, `${where}[${i}]`)));
+  return errs;
+}
+
+function fieldSchema(f: FieldSpec): Record<string, unknown> | undefined {
+  if (f.schema) return f.schema;
+  const map: Record<string, string> = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean', array: 'array', object: 'object' };
+  return map[f.type] ? { type: map[f.type] } : undefined;
+}
+
+/** Parses the edited outputs: strings as typed, everything else as JSON; returns errors per field. */
+export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>): { outputs: Record<string, unknown>; errors: string[] } {
+  const outputs: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const f of fields) {
+    const raw = draft[f.name] ?? '';
+    if (f.type === 'string') {
+      outputs[f.name] = raw;
+      continue;
+    }
+    try {
+      outputs[f.name] = JSON.parse(raw);
+    } catch (e) {
+      errors.push(`${f.name}: not valid JSON (${errText(e)})`);
+      continue;
+    }
+    errors.push(...schemaErrors(outputs[f.name], fieldSchema(f), f.name));
+  }
+  return { outputs, errors };
+}
+
+export function Labeling({
+  rows,
+  index,
+  setIndex,
+  inputs,
+  outputs,
+  onChanged,
+  onClose,
+}: {
+  rows: ExampleRow[];
+  index: number;
+  setIndex: (i: number) => void;
+  inputs: FieldSpec[];
+  outputs: FieldSpec[];
+  onChanged: (row: ExampleRow) => void;
+  onClose: () => void;
+}) {
+  const row = rows[index];
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [help, setHelp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recording, setRecording] = useState<LabelAction | null>(null);
+  const bindings = useLabelBindings((s) => s.bindings);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const firstEditor = useRef<HTMLTextAreaElement>(null);
+
+  const startEdit = useCallback(() => {
+    if (!row) return;
+    setDraft(Object.fromEntries(outputs.map((f) => [f.name, f.type === 'string' ? String(row.outputs[f.name] ?? '') : JSON.stringify(row.outputs[f.name] ?? null, null, 2)])));
+    setEditing(true);
+    setError(null);
+    requestAnimationFrame(() => firstEditor.current?.focus());
+  }, [row, outputs]);
+
+  useEffect(() => {
+    setEditing(false);
+    setError(null);
+  }, [index]);
+
+  const advance = useCallback(() => {
+    if (index < rows.length - 1) setIndex(index + 1);
+    requestAnimationFrame(() => rootRef.current?.focus());
+  }, [index, rows.length, setIndex]);
+
+  // Labels are sent in order on a queue and the view advances at once, so fast typing never drops a key.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const pendingCount = useRef(0);
+  const apply = useCallback(
+    (action: 'accept' | 'reject' | 'correct' | 'rate', extra: { rating?: number; outputs?: Record<string, unknown> } = {}, move = true) => {
+      if (!row) return;
+      const target = row;
+      const position = index + 1;
+      if (move) {
+        setEditing(false);
+        advance();
+      }
+      pendingCount.current += 1;
+      setBusy(true);
+      queue.current = queue.current.then(async () => {
+        try {
+          const r = await studio.call('data.label', { id: target.id, action, ...extra });
+          onChanged({ ...r.row, quality: target.quality, usable: target.usable, reasons: target.reasons });
+          setError(null);
+          if (!move) setEditing(false);
+        } catch (e) {
+          const msg = `Example ${position}: ${errText(e)}`;
+          setError(msg);
+          useUi.getState().toast('error', msg);
+        } finally {
+          pendingCount.current -= 1;
+          if (pendingCount.current === 0) setBusy(false);
+        }
+      });
+    },
+    [row, index, onChanged, advance],
+  );
+
+  const save = useCallback(() => {
+    const parsed = parseOutputs(outputs, draft);
+    if (parsed.errors.length) {
+      setError(parsed.errors.join('; '));
+      return;
+    }
+    apply('correct', { outputs: parsed.outputs });
+  }, [outputs, draft, apply]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (useUi.getState().dialog) return;
+      const root = rootRef.current;
+      if (!root || !document.contains(root)) return;
+      if (recording) {
+        if (e.key === 'Escape') setRecording(null);
+        else if (!['Control', 'Meta', 'Shift', 'Alt'].includes(e.key)) {
+          useLabelBindings.getState().rebind(recording, comboOf(e));
+          setRecording(null);
+        }
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
+      const combo = comboOf(e);
+      const action = useLabelBindings.getState().actionFor(combo);
+      const inEditor = e.target instanceof HTMLElement && (e.target.tagName === 'TEXTAREA' || e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT');
+      if (e.key === 'Escape') {
+        if (help) setHelp(false);
+        else if (editing) {
+          setEditing(false);
+          rootRef.current?.focus();
+        } else onClose();
+        e.preventDefault();
+        return;
+      }
+      if (!action) return;
+      if (inEditor && action !== 'save') return;
+      e.preventDefault();
+      e.stopPropagation();
+      switch (action) {
+        case 'prev':
+          if (index > 0) setIndex(index - 1);
+          break;
+        case 'next':
+          if (index < rows.length - 1) setIndex(index + 1);
+          break;
+        case 'accept':
+          apply('accept');
+          break;
+        case 'reject':
+          apply('reject');
+          break;
+        case 'edit':
+          startEdit();
+          break;
+        case 'save':
+          if (editing) save();
+          else apply('accept');
+          break;
+        case 'help':
+          setHelp((h) => !h);
+          break;
+        default:
+          apply('rate', { rating: Number(action.slice(4)) }, false);
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [recording, help, editing, index, rows.length, setIndex, apply, startEdit, save, onClose]);
+
+  useEffect(() => {
+    rootRef.current?.focus();
+  }, []);
+
+  if (!row) return <div className="labeling-empty muted">No examples match the filters.</div>;
+  const labeledCount = rows.filter((r) => r.labelState !== 'unlabeled').length;
+
+  return (
+    <div className="labeling" ref={rootRef} tabIndex={-1} data-testid="labeling" aria-label="Labeling mode">
+      <div className="labeling-bar">
+        <button type="button" className="btn outline" onClick={() => index > 0 && setIndex(index - 1)} title={tip('Previous', 'prev')} aria-label="Previous example">
+          ←
+        </button>
+        <span data-testid="label-position">
+          {index + 1} / {rows.length}
+        </span>
+        <button type="button" className="btn outline" onClick={() => index < rows.length - 1 && setIndex(index + 1)} title={tip('Next', 'next')} aria-label="Next example">
+          →
+        </button>
+        <div className="progress-mini" aria-label={`${labeledCount} of ${rows.length} labeled`} role="img">
+          <div style={{ width: `${(labeledCount / Math.max(1, rows.length)) * 100}%` }} />
+        </div>
+        <span className="muted small" aria-live="polite">
+          {labeledCount} of {rows.length} labeled{busy ? ' · saving…' : ''}
+        </span>
+        <div className="spacer" />
+        <button type="button" className="btn" onClick={() => setHelp(true)} title={tip('Shortcuts', 'help')}>
+          Shortcuts <span className="kbd">{displayCombo(bindings.help)}</span>
+        </button>
+        <button type="button" className="btn" onClick={onClose} title="Back to the table (Esc)">
+          Close
+        </button>
+      </div>
+      <div className="labeling-body">
+        <section className="label-card" aria-label="Inputs">
+          <h4>Inputs</h4>
+          {inputs.map((f) => (
+            <div className="label-field" key={f.name}>
+              <div className="lf-name mono">
+                {f.name} <span className="chip">{f.type}</span>
+              </div>
+              <div className="lf-value" data-testid={`label-input-${f.name}`}>
+                {valueText(row.inputs[f.name])}
+              </div>
+            </div>
+          ))}
+        </section>
+        <section className="label-card" aria-label="Outputs">
+          <h4>
+            Outputs <span className={`state-pill ${row.labelState}`} data-testid="label-state">{row.labelState}</span>
+            {row.labeledBy && <span className="muted small">by {row.labeledBy}</span>}
+          </h4>
+          {outputs.map((f, i) =>
+            editing ? (
+              <div className="label-field" key={f.name}>
+                <label className="lf-name mono" htmlFor={`edit-${f.name}`}>
+                  {f.name} <span className="chip">{f.type}</span>
+                </label>
+                <textarea
+                  id={`edit-${f.name}`}
+                  ref={i === 0 ? firstEditor : undefined}
+                  className="textarea"
+                  rows={f.type === 'object' || f.type === 'array' ? 8 : 2}
+                  value={draft[f.name] ?? ''}
+                  onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value })}
+                  data-testid={`edit-output-${f.name}`}
+                  spellCheck={false}
+                />
+                {f.schema && <div className="muted small">Validated against the field's JSON schema.</div>}
+              </div>
+            ) : (
+              <div className="label-field" key={f.name}>
+                <div className="lf-name mono">
+                  {f.name} <span className="chip">{f.type}</span>
+                </div>
+                <pre className="lf-value" data-testid={`label-output-${f.name}`}>
+                  {f.type === 'string' ? valueText(row.outputs[f.name]) : JSON.stringify(row.outputs[f.name], null, 2)}
+                </pre>
+              </div>
+            ),
+          )}
+          {error && (
+            <div className="inline-error" role="alert" data-testid="label-error">
+              {error}
+            </div>
+          )}
+        </section>
+      </div>
+      <div className="labeling-actions" role="toolbar" aria-label="Label actions">
+        <div className="rating" role="group" aria-label="Rating">
+          {[1, 2, 3, 4, 5].map((n) => (
+            <button
+              key={n}
+              type="button"
+              className={`btn outline star ${row.rating !== null && n <= row.rating ? 'on' : ''}`}
+              aria-pressed={row.rating === n}
+              title={tip(`Rate ${n}`, `rate${n}` as LabelAction)}
+              onClick={() => apply('rate', { rating: n }, false)}
+              data-testid={`rate-${n}`}
+            >
+              {n}
+            </button>
+          ))}
+        </div>
+        <div className="spacer" />
+        {editing ? (
+          <>
+            <button type="button" className="btn" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+            <button type="button" className="btn primary" onClick={save} title={tip('Save and advance', 'save')} data-testid="label-save">
+              Save <span className="kbd">{displayCombo(bindings.save)}</span>
+            </button>
+          </>
+        ) : (
+          <>
+            <button type="button" className="btn outline danger" onClick={() => apply('reject')} title={tip('Reject', 'reject')} data-testid="label-reject">
+              Reject <span className="kbd">{displayCombo(bindings.reject)}</span>
+            </button>
+            <button type="button" className="btn outline" onClick={startEdit} title={tip('Edit the output', 'edit')} data-testid="label-edit">
+              Edit <span className="kbd">{displayCombo(bindings.edit)}</span>
+            </button>
+            <button type="button" className="btn primary" onClick={() => apply('accept')} title={tip('Accept', 'accept')} data-testid="label-accept">
+              Accept <span className="kbd">{displayCombo(bindings.accept)}</span>
+            </button>
+          </>
+        )}
+      </div>
+      {help && (
+        <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && setHelp(false)}>
+          <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts-help">
+            <header>
+              <h2 id="shortcuts-title">Labeling shortcuts</h2>
+              <button type="button" className="btn" onClick={() => useLabelBindings.getState().reset()}>
+                Reset to defaults
+              </button>
+              <button type="button" className="btn icon" aria-label="Close" onClick={() => setHelp(false)} autoFocus>
+                ✕
+              </button>
+            </header>
+            <div className="dialog-body">
+              <p className="muted small">Click a key to rebind it, then press the new key (Esc cancels). Bindings are kept on this machine.</p>
+              <table className="shortcut-table">
+                <tbody>
+                  {LABEL_ACTIONS.map((a) => (
+                    <tr key={a.id}>
+                      <td>{a.title}</td>
+                      <td>
+                        <button type="button" className="btn outline" onClick={() => setRecording(a.id)} data-testid={`rebind-${a.id}`} aria-label={`Rebind ${a.title}: ${displayCombo(bindings[a.id])}`}>
+                          {recording === a.id ? 'Press a key…' : <span className="kbd">{displayCombo(bindings[a.id])}</span>}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

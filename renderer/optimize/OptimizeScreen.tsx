@@ -1,0 +1,435 @@
+/** Optimize: configure a run with its estimate and budget, watch it live, read and act on the result. */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { diffWords } from 'diff';
+import type { DatasetVersion, Estimate, JobDetail, JobProgress, OptimizationJob, ProgramVersion, Strategy } from '../../shared/api/index';
+import { studio } from '../api/client';
+import { useNav } from '../stores/nav';
+import { useUi } from '../stores/ui';
+import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LineChart, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
+
+const STRATEGY_PARAMS: Record<Strategy, { key: string; label: string; def: number | string; options?: string[] }[]> = {
+  bootstrap_few_shot: [
+    { key: 'max_bootstrapped_demos', label: 'Bootstrapped demos', def: 4 },
+    { key: 'max_labeled_demos', label: 'Labeled demos', def: 4 },
+    { key: 'max_rounds', label: 'Rounds', def: 1 },
+  ],
+  copro: [
+    { key: 'breadth', label: 'Breadth (candidates per round)', def: 4 },
+    { key: 'depth', label: 'Depth (rounds)', def: 2 },
+  ],
+  mipro: [
+    { key: 'auto', label: 'Preset', def: 'light', options: ['light', 'medium', 'heavy'] },
+    { key: 'max_bootstrapped_demos', label: 'Bootstrapped demos', def: 4 },
+    { key: 'max_labeled_demos', label: 'Labeled demos', def: 4 },
+  ],
+};
+const STRATEGY_LABEL: Record<Strategy, string> = { bootstrap_few_shot: 'BootstrapFewShot', copro: 'COPRO', mipro: 'MIPROv2' };
+const ACTIVE = ['queued', 'running'];
+
+export function OptimizeScreen() {
+  const signature = useNav((s) => s.signature);
+  const { signatures, reload } = useSignatures();
+  const sig = signatures.find((s) => s.name === signature);
+  const jobId = useNav((s) => s.jobId);
+  const [jobs, setJobs] = useState<OptimizationJob[]>([]);
+  const [versions, setVersions] = useState<ProgramVersion[]>([]);
+  const [promoted, setPromoted] = useState<string | null>(null);
+  const loadRuns = useCallback(async () => {
+    if (!sig) return;
+    const [j, v] = await Promise.all([attempt(() => studio.call('optimize.jobs', { signature: sig.name }), 'Runs'), attempt(() => studio.call('optimize.versions', { signature: sig.name }), 'Program versions')]);
+    if (j) setJobs(j.jobs);
+    if (v) {
+      setVersions(v.versions);
+      setPromoted(v.promoted);
+    }
+  }, [sig]);
+  useEffect(() => {
+    void loadRuns();
+  }, [loadRuns]);
+  useEffect(
+    () =>
+      studio.on('optimize.job', ({ job }) => {
+        setJobs((js) => [job, ...js.filter((x) => x.id !== job.id)]);
+        if (!ACTIVE.includes(job.status)) void loadRuns();
+      }),
+    [loadRuns],
+  );
+  const current = jobs.find((j) => j.id === jobId) ?? null;
+
+  return (
+    <div className="screen" data-testid="screen-optimize">
+      <ScreenHeader title="Optimize">
+        <SignaturePicker onRegistered={reload} />
+      </ScreenHeader>
+      {!sig ? (
+        <Empty title="No signature selected">Pick the step or signature to optimize above.</Empty>
+      ) : (
+        <div className="optimize-grid">
+          <div className="col">
+            <RunForm signature={sig.name} examples={sig.examples} onStarted={(j) => { setJobs((js) => [j, ...js]); useNav.getState().showJob(j.id); }} />
+            <RunsList jobs={jobs} selected={jobId} />
+          </div>
+          <div className="col wide">
+            {current ? <JobView key={current.id} job={current} promoted={promoted} onChanged={loadRuns} /> : <Empty title="No run selected">Set up a run on the left and press Run, or pick an earlier run.</Empty>}
+            <RunsChart versions={versions} jobs={jobs} />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RunForm({ signature, examples, onStarted }: { signature: string; examples: number; onStarted: (j: OptimizationJob) => void }) {
+  const [strategy, setStrategy] = useState<Strategy>('bootstrap_few_shot');
+  const [params, setParams] = useState<Record<string, number | string>>({});
+  const [datasetVersion, setDatasetVersion] = useState('');
+  const [dsVersions, setDsVersions] = useState<DatasetVersion[]>([]);
+  const [maxCost, setMaxCost] = useState('');
+  const [maxCalls, setMaxCalls] = useState('');
+  const [est, setEst] = useState<{ estimate: Estimate; budget: { ok: boolean; message: string } | null; trainSize: number; devSize: number; lmLabel: string } | null>(null);
+  const [estError, setEstError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  useEffect(() => {
+    void studio.call('data.versions', { signature }).then((r) => setDsVersions(r.versions), () => setDsVersions([]));
+  }, [signature, examples]);
+  const effective = useMemo(() => Object.fromEntries(STRATEGY_PARAMS[strategy].map((p) => [p.key, params[`${strategy}.${p.key}`] ?? p.def])), [strategy, params]);
+  const budget = useMemo(() => {
+    const b: { maxCostUsd?: number; maxLmCalls?: number } = {};
+    if (maxCost.trim() && Number.isFinite(Number(maxCost))) b.maxCostUsd = Number(maxCost);
+    if (maxCalls.trim() && Number.isInteger(Number(maxCalls))) b.maxLmCalls = Number(maxCalls);
+    return Object.keys(b).length ? b : undefined;
+  }, [maxCost, maxCalls]);
+  const request = useMemo(() => ({ signature, strategy, params: effective, datasetVersion: datasetVersion || undefined, budget }), [signature, strategy, effective, datasetVersion, budget]);
+  useEffect(() => {
+    let live = true;
+    const t = setTimeout(() => {
+      studio.call('optimize.estimate', request).then(
+        (r) => live && (setEst(r), setEstError(null)),
+        (e) => live && (setEst(null), setEstError(errText(e))),
+      );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [request, examples]);
+  const run = async () => {
+    setRunning(true);
+    const r = await attempt(() => studio.call('optimize.run', request), 'Optimization refused');
+    setRunning(false);
+    if (r) onStarted(r.job);
+  };
+  const e = est?.estimate;
+  return (
+    <section className="card-panel" aria-labelledby="run-title" data-testid="run-form">
+      <h3 id="run-title">New run</h3>
+      <div className="form-grid">
+        <label htmlFor="opt-strategy">Strategy</label>
+        <select id="opt-strategy" className="select" value={strategy} onChange={(ev) => setStrategy(ev.target.value as Strategy)} data-testid="strategy">
+          {(Object.keys(STRATEGY_LABEL) as Strategy[]).map((s) => (
+            <option key={s} value={s}>
+              {STRATEGY_LABEL[s]} ({s})
+            </option>
+          ))}
+        </select>
+        <label htmlFor="opt-dataset">Dataset</label>
+        <select id="opt-dataset" className="select" value={datasetVersion} onChange={(ev) => setDatasetVersion(ev.target.value)}>
+          <option value="">Live examples (snapshot a new version)</option>
+          {dsVersions.map((v) => (
+            <option key={v.id} value={v.id}>
+              v{v.number} · {v.rowCount} rows{v.note ? ` · ${v.note}` : ''}
+            </option>
+          ))}
+        </select>
+        {STRATEGY_PARAMS[strategy].map((p) => (
+          <ParamInput key={`${strategy}.${p.key}`} p={p} value={effective[p.key]} onChange={(v) => setParams({ ...params, [`${strategy}.${p.key}`]: v })} />
+        ))}
+        <label htmlFor="opt-max-cost">Budget: max cost ($)</label>
+        <input id="opt-max-cost" className="input" inputMode="decimal" placeholder="no cap" value={maxCost} onChange={(ev) => setMaxCost(ev.target.value)} />
+        <label htmlFor="opt-max-calls">Budget: max LM calls</label>
+        <input id="opt-max-calls" className="input" inputMode="numeric" placeholder="no cap" value={maxCalls} onChange={(ev) => setMaxCalls(ev.target.value)} />
+      </div>
+      <div className="estimate" data-testid="estimate" aria-live="polite">
+        {e ? (
+          <>
+            <div className="stats-row">
+              <Stat label="LM calls" value={fmtNum(e.lmCalls.expected)} sub={`${fmtNum(e.lmCalls.min)}–${fmtNum(e.lmCalls.max)}`} />
+              <Stat label="Tokens" value={fmtNum(e.tokens.total)} />
+              <Stat label="Cost" value={fmtUsd(e.costUsd)} />
+              <Stat label="Time" value={fmtMs(e.wallTimeMs)} />
+            </div>
+            <div className="small muted">
+              {est.trainSize} train / {est.devSize} dev examples usable · model <LmBadge label={est.lmLabel} />
+            </div>
+            {est.budget && !est.budget.ok && (
+              <div className="inline-error" role="alert">
+                Over budget: {est.budget.message}
+              </div>
+            )}
+          </>
+        ) : (
+          <div className="small sev-warning">{estError ?? 'Estimating…'}</div>
+        )}
+      </div>
+      <button type="button" className="btn primary block" onClick={() => void run()} disabled={running || !est || (est.budget !== null && !est.budget.ok)} data-testid="run-optimization">
+        {running ? 'Starting…' : 'Run optimization'}
+      </button>
+    </section>
+  );
+}
+
+function ParamInput({ p, value, onChange }: { p: { key: string; label: string; options?: string[] }; value: number | string; onChange: (v: number | string) => void }) {
+  const id = `param-${p.key}`;
+  return (
+    <>
+      <label htmlFor={id}>{p.label}</label>
+      {p.options ? (
+        <select id={id} className="select" value={String(value)} onChange={(e) => onChange(e.target.value)}>
+          {p.options.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      ) : (
+        <input id={id} className="input" type="number" min={0} max={50} value={value} onChange={(e) => onChange(Number(e.target.value))} data-testid={id} />
+      )}
+    </>
+  );
+}
+
+function RunsList({ jobs, selected }: { jobs: OptimizationJob[]; selected: string | null }) {
+  return (
+    <section className="card-panel" aria-labelledby="runs-title">
+      <h3 id="runs-title">Runs</h3>
+      <ul className="runs-list">
+        {jobs.map((j) => (
+          <li key={j.id}>
+            <button type="button" className={`run-item ${selected === j.id ? 'selected' : ''}`} onClick={() => useNav.getState().showJob(j.id)} data-testid="run-item">
+              <span className={`status-dot ${j.status}`} aria-hidden="true" />
+              <span className="run-main">
+                <strong>{STRATEGY_LABEL[j.strategy]}</strong> <span className="muted small">{new Date(j.createdAt).toLocaleTimeString()}</span>
+              </span>
+              <span className="small">{j.result ? `${fmtPct(j.result.baselineScore)} → ${fmtPct(j.result.optimizedScore)}` : j.status}</span>
+            </button>
+          </li>
+        ))}
+        {jobs.length === 0 && <li className="muted small">No runs yet.</li>}
+      </ul>
+    </section>
+  );
+}
+
+function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobProgress | null }) {
+  const p = progress ?? job.progress;
+  const total = p?.totalTrials ?? job.estimate?.lmCalls.expected ?? 0;
+  const frac = p?.phase === 'done' ? 1 : p?.trial && p.totalTrials ? Math.min(1, p.trial / p.totalTrials) : p?.lmCalls && job.estimate ? Math.min(0.99, p.lmCalls / Math.max(1, job.estimate.lmCalls.expected)) : 0.02;
+  const history = p?.history ?? [];
+  const cost = p?.lmCalls && job.estimate ? (job.estimate.costUsd * p.lmCalls) / Math.max(1, job.estimate.lmCalls.expected) : 0;
+  return (
+    <div className="progress-view" data-testid="progress">
+      <div className="progress-head">
+        <span className="phase" data-testid="phase">
+          {p?.phase ?? job.status}
+        </span>
+        <span className="muted small">
+          {p?.trial !== undefined && total ? `trial ${p.trial} of ${p.totalTrials ?? '?'}` : ''}
+        </span>
+        <div className="spacer" />
+        <span className="small">{fmtPct(frac)}</span>
+      </div>
+      <div className="progress-bar" role="progressbar" aria-label="Optimization progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
+        <div style={{ width: `${frac * 100}%` }} />
+      </div>
+      <div className="stats-row">
+        <Stat label="LM calls so far" value={fmtNum(p?.lmCalls ?? 0)} testId="lm-calls" />
+        <Stat label="Cost so far" value={fmtUsd(cost)} />
+        <Stat label="Last trial" value={fmtPct(p?.score)} />
+        <Stat label="Best so far" value={fmtPct(p?.bestScore)} />
+      </div>
+      <LineChart
+        label="Trial scores against the best so far"
+        xLabel="trial"
+        series={[
+          { name: 'trial score', cls: 'series-a', points: history.map((h) => [h.trial, h.score]) },
+          { name: 'best so far', cls: 'series-b', points: history.map((h) => [h.trial, h.best]) },
+        ]}
+      />
+      <div className="legend small">
+        <span className="lg series-a">trial score</span> <span className="lg series-b">best so far</span>
+      </div>
+    </div>
+  );
+}
+
+function InstructionDiff({ before, after }: { before: string; after: string }) {
+  const parts = diffWords(before, after);
+  return (
+    <div className="instr-diff" data-testid="instructions-diff">
+      {parts.map((p, i) => (
+        <span key={i} className={p.added ? 'ins' : p.removed ? 'del' : ''}>
+          {p.value}
+        </span>
+      ))}
+      {before === after && <div className="muted small">The instructions did not change: this strategy optimizes the demos.</div>}
+    </div>
+  );
+}
+
+function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted: string | null; onChanged: () => void }) {
+  const [progress, setProgress] = useState<JobProgress | null>(job.progress);
+  const [detail, setDetail] = useState<JobDetail | null>(null);
+  const [exportPath, setExportPath] = useState('');
+  const dataDir = useDataDir();
+  useEffect(() => studio.on('optimize.progress', (e) => e.jobId === job.id && setProgress(e.progress)), [job.id]);
+  useEffect(() => {
+    if (job.status === 'succeeded') void attempt(() => studio.call('optimize.job', { jobId: job.id }), 'Run').then((d) => d && setDetail(d));
+  }, [job.id, job.status]);
+  useEffect(() => {
+    if (dataDir && detail?.version) setExportPath(`${dataDir}/exports/${job.signatureName ?? 'program'}/${detail.version.id}`);
+  }, [dataDir, detail?.version, job.signatureName]);
+  const r = job.result;
+  const versionId = r?.programVersion;
+  const exportAs = async (kind: 'json' | 'python') => {
+    const target = `${exportPath.replace(/\.(json|py)$/i, '')}.${kind === 'json' ? 'json' : 'py'}`;
+    const res = await attempt(() => studio.call('optimize.export', { versionId: versionId!, kind, path: target }), 'Export');
+    if (res) useUi.getState().toast('success', `Wrote ${res.path}${res.specPath ? ` and ${res.specPath.split('/').pop()}` : ''}`);
+  };
+  return (
+    <section className="card-panel" aria-labelledby="job-title" data-testid="job-view">
+      <h3 id="job-title">
+        {STRATEGY_LABEL[job.strategy]} run <span className={`status-pill ${job.status}`} data-testid="job-status">{job.status}</span>
+        <span className="spacer" />
+        <LmBadge label={detail?.lmLabel ?? (job.model.startsWith('simulated') ? 'simulated (offline demo)' : job.model)} />
+      </h3>
+      {ACTIVE.includes(job.status) && (
+        <>
+          <ProgressView job={job} progress={progress} />
+          <button type="button" className="btn outline danger" onClick={() => void attempt(() => studio.call('optimize.cancel', { jobId: job.id }), 'Cancel')} data-testid="cancel-run">
+            Cancel run
+          </button>
+        </>
+      )}
+      {job.error && (
+        <div className="inline-error" role="alert">
+          {job.error}
+        </div>
+      )}
+      {r && (
+        <div className="result" data-testid="result">
+          <div className="stats-row">
+            <Stat label="Baseline dev score" value={fmtPct(r.baselineScore, 1)} testId="baseline-score" />
+            <Stat label="Optimized dev score" value={<span className={r.optimizedScore > r.baselineScore ? 'sev-ok' : ''}>{fmtPct(r.optimizedScore, 1)}</span>} testId="optimized-score" sub={`${r.optimizedScore >= r.baselineScore ? '+' : ''}${((r.optimizedScore - r.baselineScore) * 100).toFixed(1)} pts on ${r.devSize} dev examples`} />
+            <Stat label="LM calls" value={fmtNum(r.lmCalls)} sub={`${r.wallTimeS.toFixed(1)} s${r.cached ? ' · cached' : ''}`} />
+          </div>
+          <p className={`small ${r.decision.adopt ? 'sev-ok' : 'sev-warning'}`}>{r.decision.reason}</p>
+          <div className="action-row">
+            <button type="button" className="btn primary" disabled={promoted === versionId} onClick={() => void attempt(() => studio.call('optimize.promote', { versionId: versionId! }), 'Promote').then((x) => x && (useUi.getState().toast('success', 'Promoted: DSPy steps now run this program'), onChanged()))} data-testid="promote">
+              {promoted === versionId ? 'Promoted' : 'Promote'}
+            </button>
+            <button type="button" className="btn outline" disabled={!promoted} onClick={() => void attempt(() => studio.call('optimize.rollback', { signature: job.signatureName ?? job.signatureHash }), 'Roll back').then((x) => x && (useUi.getState().toast('success', x.to ? 'Rolled back to the previous program' : 'Rolled back to the baseline'), onChanged()))} data-testid="rollback">
+              Roll back
+            </button>
+            <button type="button" className="btn outline" onClick={() => useNav.getState().compare('baseline', { version: versionId! })} data-testid="open-compare">
+              Compare with baseline
+            </button>
+          </div>
+          <div className="export-row">
+            <label htmlFor="export-path" className="small muted">
+              Export to (written by the host)
+            </label>
+            <div className="row">
+              <input id="export-path" className="input mono" value={exportPath} onChange={(e) => setExportPath(e.target.value)} data-testid="export-path" />
+              <button type="button" className="btn outline" onClick={() => void exportAs('json')} data-testid="export-json">
+                DSPy program JSON
+              </button>
+              <button type="button" className="btn outline" onClick={() => void exportAs('python')} data-testid="export-python">
+                Python source
+              </button>
+            </div>
+          </div>
+          {detail && (
+            <>
+              <h4>Instructions</h4>
+              <InstructionDiff before={detail.baselineInstructions} after={detail.optimizedInstructions} />
+              <h4>Demos chosen ({detail.demos.length})</h4>
+              <ol className="demos" data-testid="demos">
+                {detail.demos.map((d, i) => (
+                  <li key={i}>
+                    <span className="mono">{valueText(Object.values(d.inputs)[0])}</span> → <span className="mono">{valueText(Object.values(d.outputs)[0])}</span>
+                    <span className="small muted">
+                      {d.exampleId ? (
+                        <>
+                          {' '}
+                          from example <span className="mono">{d.exampleId.slice(0, 12)}</span>
+                          {d.labeledBy ? ` · labeled by ${d.labeledBy}` : ' · unlabeled'}
+                          {d.labelState ? ` (${d.labelState})` : ''}
+                        </>
+                      ) : (
+                        ' · generated by the optimizer'
+                      )}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Every run of the signature: dev score against optimization cost (LM calls when cost is 0), by strategy. */
+function RunsChart({ versions, jobs }: { versions: ProgramVersion[]; jobs: OptimizationJob[] }) {
+  const points = versions.map((v) => ({ v, x: v.costUsd && v.costUsd > 0 ? v.costUsd : (v.lmCalls ?? 0), y: v.optimizedScore }));
+  const useCost = versions.some((v) => (v.costUsd ?? 0) > 0);
+  const xMax = Math.max(1e-9, ...points.map((p) => p.x));
+  const W = 520;
+  const H = 180;
+  const pad = { l: 36, r: 12, t: 10, b: 26 };
+  const sx = (x: number) => pad.l + ((W - pad.l - pad.r) * x) / xMax;
+  const sy = (y: number) => H - pad.b - (H - pad.t - pad.b) * y;
+  return (
+    <section className="card-panel" aria-labelledby="runs-chart-title">
+      <h3 id="runs-chart-title">All runs: score against {useCost ? 'cost' : 'LM calls'}</h3>
+      {points.length === 0 ? (
+        <p className="muted small">Finished runs appear here{jobs.length ? '' : ' after the first run'}.</p>
+      ) : (
+        <>
+          <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Optimized score of each run against its cost" data-testid="runs-chart">
+            {[0, 0.5, 1].map((g) => (
+              <g key={g}>
+                <line x1={pad.l} x2={W - pad.r} y1={sy(g)} y2={sy(g)} className="grid" />
+                <text x={pad.l - 4} y={sy(g) + 3} textAnchor="end" className="axis">
+                  {g * 100}%
+                </text>
+              </g>
+            ))}
+            <text x={W - pad.r} y={H - 6} textAnchor="end" className="axis">
+              {useCost ? fmtUsd(xMax) : `${fmtNum(xMax)} LM calls`}
+            </text>
+            {points.map(({ v, x, y }) => (
+              <g key={v.id} className={`strategy-${v.strategy}`}>
+                <line x1={sx(x)} x2={sx(x)} y1={sy(v.baselineScore)} y2={sy(y)} className="baseline-link" />
+                <circle cx={sx(x)} cy={sy(y)} r={v.status === 'promoted' ? 6 : 4.5}>
+                  <title>{`${STRATEGY_LABEL[v.strategy]}: ${fmtPct(y, 1)} (baseline ${fmtPct(v.baselineScore, 1)}), ${useCost ? fmtUsd(v.costUsd) : `${v.lmCalls} LM calls`}, ${v.status}`}</title>
+                </circle>
+              </g>
+            ))}
+          </svg>
+          <div className="legend small">
+            <span className="lg strategy-bootstrap_few_shot">BootstrapFewShot</span> <span className="lg strategy-copro">COPRO</span> <span className="lg strategy-mipro">MIPROv2</span> <span className="muted">· larger dot = promoted · line from the baseline</span>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+let dataDirCache: string | null = null;
+export function useDataDir(): string | null {
+  const [d, setD] = useState<string | null>(dataDirCache);
+  useEffect(() => {
+    if (!dataDirCache) void studio.call('app.info', {}).then((i) => setD((dataDirCache = i.dataDir)));
+  }, []);
+  return d;
+}

@@ -1,0 +1,172 @@
+/** Settings: providers and keys (kept by the host), default models, an OpenAI-compatible endpoint, the Python runtime, the plugin configuration. */
+import { useCallback, useEffect, useState } from 'react';
+import type { MonitorSnapshot, ProviderStatus } from '../../shared/api/index';
+import { studio } from '../api/client';
+import { useUi } from '../stores/ui';
+import { PoolView } from '../monitor/MonitorScreen';
+import { attempt, errText, LmBadge, ScreenHeader } from '../tuning/common';
+
+export function SettingsScreen() {
+  const [p, setP] = useState<ProviderStatus | null>(null);
+  const [pool, setPool] = useState<MonitorSnapshot['pool'] | null>(null);
+  const load = useCallback(async () => {
+    const [a, b] = await Promise.all([attempt(() => studio.call('providers.status', {}), 'Providers'), attempt(() => studio.call('monitor.snapshot', {}), 'Runtime')]);
+    if (a) setP(a);
+    if (b) setPool(b.pool);
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <div className="screen" data-testid="screen-settings">
+      <ScreenHeader title="Settings" />
+      <div className="screen-body settings-grid-2">
+        {p?.simulated && (
+          <div className="notice" role="note" data-testid="simulated-notice">
+            <strong>No provider key is set.</strong> DSPy steps, optimization and comparisons use the built-in simulated model, labelled <LmBadge label={p.simulatedLabel} />, so you can try the whole loop offline
+            (open the sample project's <span className="mono">toy_labels.yaml</span>). Add a key or an OpenAI-compatible endpoint below and real providers replace it at once.
+          </div>
+        )}
+        {p && <Providers p={p} onChanged={setP} />}
+        <section className="card-panel">
+          <h3>Python runtime</h3>
+          {pool ? <PoolView pool={pool} onRestarted={load} /> : <p className="muted small">Loading…</p>}
+        </section>
+        <PluginConfig />
+      </div>
+    </div>
+  );
+}
+
+function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: ProviderStatus) => void }) {
+  const [keys, setKeys] = useState<Record<string, string>>({});
+  const [claudeModel, setClaudeModel] = useState(p.claude.model ?? '');
+  const [geminiModel, setGeminiModel] = useState(p.gemini.model ?? '');
+  const [oaBase, setOaBase] = useState(p.openaiCompatible?.apiBase ?? '');
+  const [oaModel, setOaModel] = useState(p.openaiCompatible?.model ?? '');
+  const saveKey = async (provider: 'anthropic' | 'gemini' | 'openai') => {
+    const value = keys[provider]?.trim();
+    if (!value) return;
+    if (await attempt(() => studio.call('secrets.set', { provider, value }), 'Save key')) {
+      setKeys({ ...keys, [provider]: '' });
+      useUi.getState().toast('success', `${provider} key stored with the system keychain`);
+      const s = await attempt(() => studio.call('providers.status', {}), 'Providers');
+      if (s) onChanged(s);
+    }
+  };
+  const save = async () => {
+    const r = await attempt(
+      () =>
+        studio.call('providers.update', {
+          claude: { model: claudeModel.trim() || null },
+          gemini: { model: geminiModel.trim() || null },
+          openaiCompatible: oaBase.trim() ? { apiBase: oaBase.trim(), model: oaModel.trim() || 'llama3.1' } : null,
+        }),
+      'Save providers',
+    );
+    if (r) {
+      onChanged(r);
+      useUi.getState().toast('success', `Providers saved: DSPy steps now use ${r.activeLabel}`);
+    }
+  };
+  const row = (name: 'anthropic' | 'gemini', label: string, st: ProviderStatus['claude'], envVar: string) => (
+    <div className="provider" key={name}>
+      <div className="row">
+        <strong>{label}</strong>
+        <span className={`health-pill ${st.configured ? 'healthy' : 'idle'}`}>{st.configured ? `key set (${st.source})` : 'no key'}</span>
+      </div>
+      {p.keyStorage === 'safe-storage' ? (
+        <div className="row">
+          <input className="input" type="password" autoComplete="off" aria-label={`${label} API key`} placeholder={st.configured ? '•••••••• (stored; enter a new one to replace)' : 'API key'} value={keys[name] ?? ''} onChange={(e) => setKeys({ ...keys, [name]: e.target.value })} />
+          <button type="button" className="btn outline" onClick={() => void saveKey(name)} disabled={!keys[name]}>
+            Store key
+          </button>
+        </div>
+      ) : (
+        <p className="small muted">
+          Browser mode reads keys from the environment: set <span className="mono">{envVar}</span> and restart the server. Keys are never shown or exported.
+        </p>
+      )}
+    </div>
+  );
+  return (
+    <section className="card-panel" data-testid="providers">
+      <h3>
+        Providers <span className="spacer" /> <span className="small muted">DSPy steps use</span> <LmBadge label={p.activeLabel} />
+      </h3>
+      {row('anthropic', 'Anthropic (dspy_claude)', p.claude, 'ANTHROPIC_API_KEY')}
+      {row('gemini', 'Google Gemini (dspy_gemini)', p.gemini, 'GEMINI_API_KEY')}
+      <div className="form-grid">
+        <label htmlFor="claude-model">Default Claude model</label>
+        <input id="claude-model" className="input mono" placeholder="provider default" value={claudeModel} onChange={(e) => setClaudeModel(e.target.value)} />
+        <label htmlFor="gemini-model">Default Gemini model</label>
+        <input id="gemini-model" className="input mono" placeholder="provider default" value={geminiModel} onChange={(e) => setGeminiModel(e.target.value)} />
+        <label htmlFor="oa-base">OpenAI-compatible endpoint</label>
+        <input id="oa-base" className="input mono" placeholder="e.g. http://127.0.0.1:11434/v1 (Ollama)" value={oaBase} onChange={(e) => setOaBase(e.target.value)} data-testid="openai-base" />
+        <label htmlFor="oa-model">Endpoint model</label>
+        <input id="oa-model" className="input mono" placeholder="llama3.1" value={oaModel} onChange={(e) => setOaModel(e.target.value)} />
+      </div>
+      <div className="action-row">
+        <div className="spacer" />
+        <button type="button" className="btn primary" onClick={() => void save()} data-testid="save-providers">
+          Save providers
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function PluginConfig() {
+  const [text, setText] = useState('');
+  const [saved, setSaved] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void studio.call('config.get', {}).then(
+      (r) => {
+        const t = JSON.stringify(r.config, null, 2);
+        setText(t);
+        setSaved(t);
+      },
+      (e) => setError(errText(e)),
+    );
+  }, []);
+  let parseError: string | null = null;
+  try {
+    if (text) JSON.parse(text);
+  } catch (e) {
+    parseError = errText(e);
+  }
+  const apply = async () => {
+    try {
+      const r = await studio.call('config.update', { patch: JSON.parse(text) as Record<string, unknown> });
+      const t = JSON.stringify(r.config, null, 2);
+      setText(t);
+      setSaved(t);
+      setError(null);
+      useUi.getState().toast('success', 'Plugin configuration applied');
+    } catch (e) {
+      setError(errText(e));
+    }
+  };
+  return (
+    <section className="card-panel config-editor">
+      <h3>Plugin configuration (plugins.dspy_plugin.config)</h3>
+      <p className="small muted">Validated by the host against the plugin's schema before it applies; every change is audited. Pool settings apply after a runtime restart.</p>
+      <textarea className="textarea" aria-label="Plugin configuration JSON" rows={18} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="plugin-config" />
+      {(parseError || error) && (
+        <div className="inline-error" role="alert" data-testid="config-error">
+          {parseError ? `Not valid JSON: ${parseError}` : error}
+        </div>
+      )}
+      <div className="action-row">
+        <button type="button" className="btn" disabled={text === saved} onClick={() => setText(saved)}>
+          Revert
+        </button>
+        <div className="spacer" />
+        <button type="button" className="btn primary" disabled={Boolean(parseError) || text === saved} onClick={() => void apply()} data-testid="apply-config">
+          Validate and apply
+        </button>
+      </div>
+    </section>
+  );
+}

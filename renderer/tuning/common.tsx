@@ -1,0 +1,273 @@
+/** Shared pieces of the tuning screens: the signature picker, charts, formatting, file helpers. */
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ProviderStatus, SignatureSummary } from '../../shared/api/index';
+import { studio } from '../api/client';
+import { useDocument } from '../stores/document';
+import { useNav } from '../stores/nav';
+import { useUi } from '../stores/ui';
+
+export const fmtPct = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`);
+export const fmtNum = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+export const fmtUsd = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
+export const fmtMs = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`);
+export const fmtP = (p: number | null | undefined): string => (p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export const valueText = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+
+/** Runs an API call with a toast on failure. */
+export async function attempt<T>(f: () => Promise<T>, what: string): Promise<T | undefined> {
+  try {
+    return await f();
+  } catch (e) {
+    useUi.getState().toast('error', `${what}: ${errText(e)}`);
+    return undefined;
+  }
+}
+
+/** DSPy steps of the open workflow with their signature, to register as datasets. */
+export function useWorkflowSignatures(): { name: string; spec: Record<string, unknown> }[] {
+  const steps = useDocument((s) => s.view?.steps);
+  return useMemo(
+    () =>
+      (steps ?? [])
+        .filter((s) => s.type.startsWith('dspy_') && s.raw.dspy_signature && typeof s.raw.dspy_signature === 'object')
+        .map((s) => ({ name: s.name, spec: s.raw.dspy_signature as Record<string, unknown> })),
+    [steps],
+  );
+}
+
+export function useSignatures(): { signatures: SignatureSummary[]; reload: () => void } {
+  const [signatures, setSignatures] = useState<SignatureSummary[]>([]);
+  const reload = useCallback(() => {
+    void attempt(() => studio.call('data.signatures', {}), 'Loading signatures').then((r) => r && setSignatures(r.signatures));
+  }, []);
+  useEffect(reload, [reload]);
+  return { signatures, reload };
+}
+
+/** Picks the signature every tuning screen works on: stored ones, and the open workflow's DSPy steps. */
+export function SignaturePicker({ onRegistered }: { onRegistered?: () => void }) {
+  const { signatures, reload } = useSignatures();
+  const fromWorkflow = useWorkflowSignatures();
+  const current = useNav((s) => s.signature);
+  const setSignature = useNav((s) => s.setSignature);
+  const stored = new Set(signatures.map((s) => s.name));
+  const pending = fromWorkflow.filter((w) => !stored.has(w.name));
+  useEffect(() => {
+    if (!current && signatures.length) setSignature(signatures[0].name);
+  }, [current, signatures, setSignature]);
+  const choose = async (value: string) => {
+    if (value.startsWith('wf:')) {
+      const w = fromWorkflow.find((x) => x.name === value.slice(3));
+      if (!w) return;
+      const r = await attempt(() => studio.call('data.registerSignature', { name: w.name, spec: w.spec }), 'Registering the signature');
+      if (!r) return;
+      reload();
+      setSignature(r.signature.name);
+      onRegistered?.();
+      useUi.getState().toast('success', `Signature ${r.signature.name} registered from the workflow`);
+    } else setSignature(value);
+  };
+  return (
+    <label className="sig-picker">
+      <span className="muted small">Signature</span>
+      <select className="select" aria-label="Signature" data-testid="signature-picker" value={current && stored.has(current) ? current : ''} onChange={(e) => void choose(e.target.value)}>
+        <option value="" disabled>
+          {signatures.length || pending.length ? 'Choose a signature…' : 'No signatures: open a workflow with DSPy steps'}
+        </option>
+        {signatures.length > 0 && (
+          <optgroup label="Datasets">
+            {signatures.map((s) => (
+              <option key={s.hash} value={s.name}>
+                {s.name} · {s.examples} examples
+              </option>
+            ))}
+          </optgroup>
+        )}
+        {pending.length > 0 && (
+          <optgroup label="From the open workflow">
+            {pending.map((w) => (
+              <option key={w.name} value={`wf:${w.name}`}>
+                {w.name} (register)
+              </option>
+            ))}
+          </optgroup>
+        )}
+      </select>
+    </label>
+  );
+}
+
+/** A horizontal bar, 0..1. */
+export function Bar({ value, label, detail, tone }: { value: number | null; label: string; detail?: string; tone?: 'ok' | 'warn' | 'bad' | 'accent' }) {
+  const v = value === null || !Number.isFinite(value) ? 0 : Math.max(0, Math.min(1, value));
+  const t = tone ?? (value === null ? 'accent' : v >= 0.7 ? 'ok' : v >= 0.4 ? 'warn' : 'bad');
+  return (
+    <div className="bar-row">
+      <span className="bar-label">{label}</span>
+      <div className="bar-track" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(v * 100)}>
+        <div className={`bar-fill ${t}`} style={{ width: `${v * 100}%` }} />
+      </div>
+      <span className="bar-value">{detail ?? fmtPct(value)}</span>
+    </div>
+  );
+}
+
+export function Stat({ label, value, sub, testId }: { label: string; value: ReactNode; sub?: ReactNode; testId?: string }) {
+  return (
+    <div className="stat" data-testid={testId}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {sub !== undefined && <div className="stat-sub">{sub}</div>}
+    </div>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <h3>{title}</h3>
+      {children && <div className="muted">{children}</div>}
+    </div>
+  );
+}
+
+/** The active language model; "simulated (offline demo)" when no provider is set. */
+export function useProviders(): ProviderStatus | null {
+  const [p, setP] = useState<ProviderStatus | null>(null);
+  useEffect(() => {
+    void studio.call('providers.status', {}).then(setP, () => setP(null));
+  }, []);
+  return p;
+}
+
+export function LmBadge({ label }: { label: string | null | undefined }) {
+  if (!label) return null;
+  const simulated = label.startsWith('simulated');
+  return (
+    <span className={`lm-badge ${simulated ? 'sim' : ''}`} data-testid="lm-badge" title={simulated ? 'No provider key is set: results come from the built-in simulated model' : 'Language model'}>
+      {label}
+    </span>
+  );
+}
+
+/** Saves text as a download in the browser (and in Electron, which handles downloads the same way). */
+export function download(name: string, text: string, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function fileToBase64(file: File): Promise<string> {
+  return file.arrayBuffer().then((buf) => {
+    const bytes = new Uint8Array(buf);
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
+  });
+}
+
+/** A line chart of points (x, y) in plain SVG; each series its own class. */
+export function LineChart({
+  series,
+  height = 160,
+  yMax = 1,
+  xLabel,
+  yLabel,
+  label,
+}: {
+  series: { name: string; cls: string; points: [number, number][]; step?: boolean }[];
+  height?: number;
+  yMax?: number;
+  xLabel?: string;
+  yLabel?: string;
+  label: string;
+}) {
+  const W = 520;
+  const H = height;
+  const pad = { l: 36, r: 10, t: 10, b: 24 };
+  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
+  const xMax = Math.max(1, ...xs);
+  const x = (v: number) => pad.l + ((W - pad.l - pad.r) * v) / xMax;
+  const y = (v: number) => H - pad.b - ((H - pad.t - pad.b) * Math.max(0, Math.min(yMax, v))) / yMax;
+  return (
+    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
+      {[0, 0.25, 0.5, 0.75, 1].map((g) => (
+        <g key={g}>
+          <line x1={pad.l} x2={W - pad.r} y1={y(g * yMax)} y2={y(g * yMax)} className="grid" />
+          <text x={pad.l - 4} y={y(g * yMax) + 3} textAnchor="end" className="axis">
+            {yMax === 1 ? `${g * 100}%` : fmtNum(g * yMax)}
+          </text>
+        </g>
+      ))}
+      {series.map((s) => {
+        const pts = s.points.map(([a, b]) => `${x(a)},${y(b)}`).join(' ');
+        return (
+          <g key={s.name} className={s.cls}>
+            <polyline points={pts} fill="none" />
+            {s.points.map(([a, b], i) => (
+              <circle key={i} cx={x(a)} cy={y(b)} r={2.5} />
+            ))}
+          </g>
+        );
+      })}
+      {xLabel && (
+        <text x={W - pad.r} y={H - 4} textAnchor="end" className="axis">
+          {xLabel}
+        </text>
+      )}
+      {yLabel && (
+        <text x={pad.l} y={pad.t - 1} className="axis">
+          {yLabel}
+        </text>
+      )}
+    </svg>
+  );
+}
+
+/** Tabs with arrow-key navigation. */
+export function Tabs<T extends string>({ tabs, value, onChange, label }: { tabs: { id: T; label: string }[]; value: T; onChange: (t: T) => void; label: string }) {
+  return (
+    <div className="tabs" role="tablist" aria-label={label}>
+      {tabs.map((t, i) => (
+        <button
+          key={t.id}
+          type="button"
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={value === t.id}
+          tabIndex={value === t.id ? 0 : -1}
+          className={value === t.id ? 'active' : ''}
+          data-testid={`tab-${t.id}`}
+          onClick={() => onChange(t.id)}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+              e.preventDefault();
+              e.stopPropagation();
+              const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+              onChange(next.id);
+              requestAnimationFrame(() => document.getElementById(`tab-${next.id}`)?.focus());
+            }
+          }}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function ScreenHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="screen-header">
+      <h1>{title}</h1>
+      <div className="spacer" />
+      {children}
+    </div>
+  );
+}
