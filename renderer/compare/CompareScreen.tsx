@@ -139,7 +139,7 @@ export function CompareScreen() {
                 </div>
                 {report.aggregate.tooFew && (
                   <div className="warning-banner" role="note" data-testid="too-few">
-                    Too few examples to tell: {report.aggregate.message || 'label more held-out examples for a reliable verdict.'}
+                    <strong>Too few examples to tell.</strong> {report.aggregate.message.replace(/^too few examples to tell:\s*/i, '') || 'Label more held-out examples for a reliable verdict.'}
                   </div>
                 )}
                 <div className="stats-row">

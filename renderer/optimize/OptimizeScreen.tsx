@@ -128,7 +128,7 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
         <select id="opt-strategy" className="select" value={strategy} onChange={(ev) => setStrategy(ev.target.value as Strategy)} data-testid="strategy">
           {(Object.keys(STRATEGY_LABEL) as Strategy[]).map((s) => (
             <option key={s} value={s}>
-              {STRATEGY_LABEL[s]} ({s})
+              {STRATEGY_LABEL[s]}
             </option>
           ))}
         </select>
@@ -359,7 +359,10 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
                       {d.exampleId ? (
                         <>
                           {' '}
-                          from example <span className="mono">{d.exampleId.slice(0, 12)}</span>
+                          from example{' '}
+                          <span className="mono" title={d.exampleId}>
+                            …{d.exampleId.slice(-8)}
+                          </span>
                           {d.labeledBy ? ` · labeled by ${d.labeledBy}` : ' · unlabeled'}
                           {d.labelState ? ` (${d.labelState})` : ''}
                         </>

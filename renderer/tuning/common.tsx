@@ -1,5 +1,6 @@
 /** Shared pieces of the tuning screens: the signature picker, charts, formatting, file helpers. */
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { create } from 'zustand';
 import type { ProviderStatus, SignatureSummary } from '../../shared/api/index';
 import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
@@ -36,11 +37,15 @@ export function useWorkflowSignatures(): { name: string; spec: Record<string, un
   );
 }
 
+/** One list of signatures for every screen and picker, so counts stay in step after an import or a label. */
+const useSignatureStore = create<{ signatures: SignatureSummary[]; set(s: SignatureSummary[]): void }>((set) => ({ signatures: [], set: (signatures) => set({ signatures }) }));
+function reloadSignatures(): void {
+  void attempt(() => studio.call('data.signatures', {}), 'Loading signatures').then((r) => r && useSignatureStore.getState().set(r.signatures));
+}
+
 export function useSignatures(): { signatures: SignatureSummary[]; reload: () => void } {
-  const [signatures, setSignatures] = useState<SignatureSummary[]>([]);
-  const reload = useCallback(() => {
-    void attempt(() => studio.call('data.signatures', {}), 'Loading signatures').then((r) => r && setSignatures(r.signatures));
-  }, []);
+  const signatures = useSignatureStore((s) => s.signatures);
+  const reload = useCallback(() => reloadSignatures(), []);
   useEffect(reload, [reload]);
   return { signatures, reload };
 }
