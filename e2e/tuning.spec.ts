@@ -35,19 +35,19 @@ test('full loop: import, label by keyboard, optimize, compare, promote, export',
   await page.getByTestId('import-file').setInputFiles(TOY_DATA);
   await expect(page.getByTestId('import-dialog')).toBeVisible();
   await page.getByTestId('import-check').click();
-  await expect(page.getByTestId('import-report')).toContainText('All 120 rows are valid');
+  await expect(page.getByTestId('import-report')).toContainText('All 320 rows are valid');
   await shot(page, '20-data-import');
   await noSerious(page, 'import dialog');
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-dialog')).toBeHidden();
-  await expect(page.getByTestId('examples-count')).toHaveText('120 of 120 examples');
+  await expect(page.getByTestId('examples-count')).toHaveText('320 of 320 examples');
   await expect(page.getByTestId('example-row').first()).toBeVisible();
   await shot(page, '21-data-table');
   await noSerious(page, 'data table');
 
   // Label ten examples with the keyboard only.
   await page.getByTestId('filter-label').selectOption('unlabeled');
-  await expect(page.getByTestId('examples-count')).toHaveText('12 of 120 examples');
+  await expect(page.getByTestId('examples-count')).toHaveText('12 of 320 examples');
   await page.getByTestId('start-labeling').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('labeling')).toBeVisible();
@@ -119,6 +119,8 @@ test('full loop: import, label by keyboard, optimize, compare, promote, export',
   expect(wins).toBeGreaterThan(0);
   expect(wins).toBeGreaterThan(losses);
   await expect(page.getByTestId('significance')).toContainText(/p [<=]/);
+  // The sample set holds enough held-out examples for the win to be significant.
+  await expect(page.getByTestId('significance')).toContainText('· significant');
   await shot(page, '29-compare');
   await noSerious(page, 'compare');
   await page.getByTestId('filter-win').click();

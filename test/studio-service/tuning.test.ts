@@ -34,7 +34,7 @@ describe('tuning handlers', () => {
     expect(bad.ok).toBe(false);
     expect(bad.errors[0].line).toBe(2);
     const rep = await service.call('data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: dataset.toString('base64') });
-    expect(rep).toMatchObject({ ok: true, inserted: 120 });
+    expect(rep).toMatchObject({ ok: true, inserted: 320 });
     const list = await service.call('data.list', { signature: signature.hash, labelState: 'unlabeled' });
     expect(list.rows).toHaveLength(12);
     expect(list.rows[0].quality).toBeTypeOf('number');
@@ -44,7 +44,7 @@ describe('tuning handlers', () => {
     expect(corrected.row.outputs).toEqual({ label: 'tool' });
     await expect(service.call('data.label', { id: 'nope', action: 'accept' })).rejects.toMatchObject({ code: 'not_found' });
     const q = await service.call('data.quality', { signature: 'classify' });
-    expect(q.examples).toBe(120);
+    expect(q.examples).toBe(320);
     expect(q.findings.length).toBeGreaterThan(0);
     expect(q.bias.dimensions.length).toBe(5);
     const v1 = await service.call('data.createVersion', { signature: 'classify', note: 'first' });
