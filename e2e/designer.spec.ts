@@ -160,11 +160,11 @@ test('command palette, light theme, settings, templates dialog', async ({ page }
   expect(await axeSerious(page)).toEqual([]);
   await page.keyboard.press('Enter');
   await page.getByRole('navigation', { name: 'Main toolbar' }).getByRole('button', { name: 'Settings' }).click();
-  await expect(page.getByTestId('settings-dialog')).toBeVisible();
+  await expect(page.getByTestId('screen-settings')).toBeVisible();
+  await expect(page.getByTestId('settings-appearance')).toContainText('Data directory');
   await shot(page, '10-settings');
   expect(await axeSerious(page)).toEqual([]);
-  await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Close' }).click().catch(() => {});
+  await page.getByTestId('nav-design').click();
   await page.getByRole('button', { name: /New/ }).first().click();
   await page.getByRole('button', { name: 'Discard changes' }).click().catch(() => {});
   await expect(page.getByTestId('templates-dialog')).toBeVisible();

@@ -4,7 +4,7 @@ import { StatusBar } from './StatusBar';
 import { Designer } from './Designer';
 import { Welcome } from '../welcome/Welcome';
 import { CommandPalette } from '../command-palette/CommandPalette';
-import { ConfirmDiscard, PathDialog, SettingsDialog, TemplatesDialog } from '../workspace/Dialogs';
+import { ConfirmDiscard, PathDialog, TemplatesDialog } from '../workspace/Dialogs';
 import { isDirty, useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { useShortcuts } from './shortcuts';
@@ -62,8 +62,6 @@ function Dialogs() {
       return <PathDialog mode={dialog} key={dialog} />;
     case 'palette':
       return <CommandPalette />;
-    case 'settings':
-      return <SettingsDialog />;
     case 'templates':
       return <TemplatesDialog />;
     case 'confirm-discard':

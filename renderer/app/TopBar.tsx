@@ -100,7 +100,7 @@ export function TopBar() {
         <button type="button" className="btn icon" aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme" onClick={() => ui.toggleTheme()} data-testid="theme-toggle">
           <Icon name={theme === 'dark' ? 'sun' : 'moon'} />
         </button>
-        <button type="button" className="btn icon" aria-label="Settings" title="Settings" onClick={() => ui.openDialog('settings')}>
+        <button type="button" className="btn icon" aria-label="Settings" title="Settings" onClick={() => useNav.getState().go('settings')}>
           <Icon name="settings" />
         </button>
       </nav>

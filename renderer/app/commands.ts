@@ -1,4 +1,5 @@
 /** Every command of the app, for the command palette, the menus and the shortcuts. */
+import { useNav } from '../stores/nav';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { guardUnsaved, save, saveAs } from '../workspace/actions';
@@ -43,7 +44,7 @@ export function allCommands(): Command[] {
     { id: 'edit.selectAll', group: 'Edit', title: 'Select all steps', shortcut: 'Ctrl+A', run: () => useDocument.getState().select(useDocument.getState().view?.steps.map((s) => s.id) ?? []), enabled: hasDoc },
     { id: 'view.theme', group: 'View', title: 'Toggle dark/light theme', run: () => ui.toggleTheme() },
     { id: 'view.editor', group: 'View', title: 'Toggle YAML editor', shortcut: 'Ctrl+J', run: () => ui.setEditorVisible(!useUi.getState().editorVisible) },
-    { id: 'app.settings', group: 'App', title: 'Settings…', shortcut: 'Ctrl+,', run: () => ui.openDialog('settings') },
+    { id: 'app.settings', group: 'App', title: 'Settings…', shortcut: 'Ctrl+,', run: () => useNav.getState().go('settings') },
   ];
   return [...base, ...dynamic.values()];
 }

@@ -6,6 +6,34 @@ import { useUi } from '../stores/ui';
 import { PoolView } from '../monitor/MonitorScreen';
 import { attempt, errText, LmBadge, ScreenHeader } from '../tuning/common';
 
+/** Theme and where the app keeps its data. */
+function Appearance() {
+  const theme = useUi((s) => s.theme);
+  const setTheme = useUi((s) => s.setTheme);
+  const [info, setInfo] = useState<{ mode: string; dataDir: string; version: string } | null>(null);
+  useEffect(() => {
+    void attempt(() => studio.call('app.info', {}), 'About').then((i) => i && setInfo(i));
+  }, []);
+  return (
+    <section className="card-panel" data-testid="settings-appearance">
+      <h3>Appearance and about</h3>
+      <div className="settings-grid small">
+        <span className="muted">Theme</span>
+        <select className="select" aria-label="Theme" value={theme} onChange={(e) => setTheme(e.target.value as 'dark' | 'light')} style={{ maxWidth: 200 }}>
+          <option value="dark">Dark</option>
+          <option value="light">Light</option>
+        </select>
+        <span className="muted">Version</span>
+        <span>{info?.version}</span>
+        <span className="muted">Mode</span>
+        <span>{info?.mode}</span>
+        <span className="muted">Data directory</span>
+        <span className="mono">{info?.dataDir}</span>
+      </div>
+    </section>
+  );
+}
+
 export function SettingsScreen() {
   const [p, setP] = useState<ProviderStatus | null>(null);
   const [pool, setPool] = useState<MonitorSnapshot['pool'] | null>(null);
@@ -33,6 +61,7 @@ export function SettingsScreen() {
           {pool ? <PoolView pool={pool} onRestarted={load} /> : <p className="muted small">Loading…</p>}
         </section>
         <PluginConfig />
+        <Appearance />
       </div>
     </div>
   );

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 export type Theme = 'dark' | 'light';
-export type DialogKind = null | 'open' | 'save-as' | 'open-folder' | 'palette' | 'settings' | 'templates' | 'confirm-discard';
+export type DialogKind = null | 'open' | 'save-as' | 'open-folder' | 'palette' | 'templates' | 'confirm-discard';
 
 export interface Toast {
   id: number;
