@@ -84,7 +84,8 @@ export function compareMetric(
   let warning: string | undefined;
   if (discordant < MIN_DISCORDANT_PAIRS) {
     warning = `too few examples to tell: ${discordant} of ${diffs.length} examples differ between the arms; at least ${MIN_DISCORDANT_PAIRS} must differ for any test to reach significance`;
-  } else if (power < minPower) {
+  } else if (power < minPower && test.pValue >= alpha) {
+    // Low power leaves the question open only when the test did not already find a difference.
     warning = `too few examples to tell: estimated power ${power.toFixed(2)} < ${minPower} to detect a difference of ${Math.max(Math.abs(difference), minEffect).toFixed(3)} with ${diffs.length} examples`;
   }
   return {
