@@ -52,6 +52,16 @@ describe('compareMetric', () => {
     expect(r.warning).toMatch(/power/);
   });
 
+  it('does not flag a significant result for low power', () => {
+    // 20 wins, 7 losses, 29 ties: McNemar p ~ 0.02, power for the observed effect ~ 0.75.
+    const control = [...Array(20).fill(0), ...Array(7).fill(1), ...Array(29).fill(0)];
+    const treatment = [...Array(20).fill(1), ...Array(7).fill(0), ...Array(29).fill(0)];
+    const r = compareMetric('accuracy', control, treatment);
+    expect(r.significant).toBe(true);
+    expect(r.power).toBeLessThan(0.8);
+    expect(r.tooFewToTell).toBe(false);
+  });
+
   it('a large, consistent effect on many examples has high power and no warning', () => {
     const control = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 1 : 0));
     const treatment = Array.from({ length: 100 }, (_, i) => (i % 5 === 0 ? 0 : 1));
