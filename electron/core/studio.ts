@@ -213,7 +213,7 @@ export class Studio {
       pythonBridge: {
         ready: status ? status.readyWorkers > 0 : false,
         workers: status?.readyWorkers ?? 0,
-        poolSize: this.config.python_bridge.pool_size,
+        poolSize: this.options.pool?.poolSize ?? this.config.python_bridge.pool_size,
         restarts: status?.restarts ?? 0,
       },
       summary,
