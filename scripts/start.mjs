@@ -41,6 +41,10 @@ if (run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'bu
 
 if (bin) {
   if (run(process.execPath, [path.join(root, 'scripts/build-electron.mjs')]).status !== 0) process.exit(1);
+  // The window needs better-sqlite3 built for Electron's ABI, beside (not instead of) the Node build.
+  if (!existsSync(path.join(root, 'dist/native/electron/better_sqlite3.node'))) {
+    if (run(process.execPath, [path.join(root, 'scripts/build-electron-native.mjs')]).status !== 0) process.exit(1);
+  }
   const child = spawn(bin, [path.join(root, 'dist/electron/main.js')], { cwd: root, stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

@@ -46,6 +46,8 @@ export interface StudioOptions {
   providers?: ProviderSettings;
   /** Overrides of the pool settings the plugin config gives (tests use small pools). */
   pool?: Partial<PoolOptions>;
+  /** An Electron-ABI better-sqlite3 build (the desktop shell in development; see DESIGN.md). */
+  nativeBinding?: string;
 }
 
 /**
@@ -93,7 +95,7 @@ export class Studio {
 
   static async open(options: StudioOptions): Promise<Studio> {
     mkdirSync(options.dataDir, { recursive: true });
-    const data = TrainingData.open(options.dataDir);
+    const data = TrainingData.open(options.dataDir, { nativeBinding: options.nativeBinding });
     const stored = data.db.prepare('SELECT value_json FROM settings WHERE key = ?').get(CONFIG_KEY) as { value_json: string } | undefined;
     const plugins = options.plugins ?? (stored ? { dspy_plugin: { module: 'Pipeline.Plugins.DSPyPlugin', enabled: true, config: JSON.parse(stored.value_json) } } : undefined);
     const host = await createPluginHost({ plugins });

@@ -10,6 +10,7 @@ import { resolveDataDir } from '../core/data-dir';
 import { createStudioService, defaultTemplatesDir } from '../core/studio-service/service';
 import { allowNavigation, allowPermission, CSP, isTrustedSender, WEB_PREFERENCES, windowOpenDecision, type AppOrigin } from './security';
 import { createSafeStorageSecrets } from './secrets';
+import { existsSync } from 'node:fs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devUrl = process.env.PIPELINE_STUDIO_DEV_URL;
@@ -21,7 +22,11 @@ app.enableSandbox();
 async function createWindow(): Promise<void> {
   const dataDir = resolveDataDir(process.env.PIPELINE_STUDIO_DATA_DIR ?? path.join(app.getPath('userData'), 'data'));
   const templatesDir = app.isPackaged ? path.join(process.resourcesPath, 'templates') : defaultTemplatesDir();
-  const router = createStudioService({ dataDir, mode: 'electron', templatesDir, secretStore: createSafeStorageSecrets(dataDir), version: app.getVersion(), log: (m) => console.error(m) });
+  // In development the Node-ABI better-sqlite3 in node_modules serves tests and the CLI; the window
+  // loads the Electron-ABI build `npm start` made (packaged apps are rebuilt by electron-builder).
+  const devBinding = path.resolve(here, '../native/electron/better_sqlite3.node');
+  const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
+  const router = createStudioService({ dataDir, mode: 'electron', templatesDir, secretStore: createSafeStorageSecrets(dataDir), version: app.getVersion(), log: (m) => console.error(m), studio: { nativeBinding } });
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -66,6 +71,7 @@ async function createWindow(): Promise<void> {
   win.on('closed', () => {
     unsubscribe();
     ipcMain.removeHandler(STUDIO_IPC_CHANNEL);
+    void router.close();
   });
 
   if (devUrl) await win.loadURL(devUrl);

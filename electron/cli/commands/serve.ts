@@ -43,8 +43,12 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       ctx.out(`Pipeline Studio (browser mode) at ${server.url}`);
       if (o.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
+        // The Python workers and the database go down with the server.
         const stop = () => {
-          server.close().then(resolve);
+          server
+            .close()
+            .then(() => router.close())
+            .then(resolve, resolve);
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Db } from '../storage/database';
-import { openDataDir, openDatabase } from '../storage/database';
+import { openDataDir, openDatabase, type OpenOptions } from '../storage/database';
 import { AuditLog } from '../audit/audit-log';
 import { detectBias, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
@@ -87,8 +87,8 @@ export class TrainingData {
   }
 
   /** Opens `<dataDir>/studio.db` (migrated). */
-  static open(dataDir: string): TrainingData {
-    return new TrainingData(openDataDir(dataDir));
+  static open(dataDir: string, options: OpenOptions = {}): TrainingData {
+    return new TrainingData(openDataDir(dataDir, options));
   }
 
   static openFile(file: string): TrainingData {
