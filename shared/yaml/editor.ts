@@ -187,9 +187,21 @@ export function deleteStep(text: string, step: StepRef): string {
 export function moveStep(text: string, from: number, to: number, within?: StepRef): string {
   const src = load(text);
   const listPath = within === undefined ? ['workflow', 'steps'] : [...stepPath(src, within), 'steps'];
-  const seq = blockSeq(src, listPath);
+  return moveInSeq(text, blockSeq(src, listPath), from, to, 'step');
+}
+
+/**
+ * Moves item `from` of a block list inside a step (e.g. `['prompt']` or `['dspy_config', 'chain_steps']`) to
+ * position `to`. Each item travels with the comment and blank lines directly above it; nothing else changes.
+ */
+export function moveStepListItem(text: string, step: StepRef, path: PathSegment[], from: number, to: number): string {
+  const src = load(text);
+  return moveInSeq(text, blockSeq(src, [...stepPath(src, step), ...path]), from, to, 'item');
+}
+
+function moveInSeq(text: string, seq: YAMLSeq, from: number, to: number, what: string): string {
   const n = seq.items.length;
-  if (from < 0 || from >= n || to < 0 || to >= n) throw new EditError(`cannot move step ${from} to ${to}: there are ${n}`);
+  if (from < 0 || from >= n || to < 0 || to >= n) throw new EditError(`cannot move ${what} ${from} to ${to}: there are ${n}`);
   if (from === to) return text;
   const spans = itemSpans(text, seq);
   const chunks = spans.map((s) => text.slice(s.start, s.end));
@@ -200,6 +212,76 @@ export function moveStep(text: string, from: number, to: number, within?: StepRe
   let region = chunks.join('');
   if (!lastHadNewline) region = region.slice(0, -1);
   return apply(text, [{ start: spans[0].start, end: spans[n - 1].end, text: region }]);
+}
+
+const isBlockMap = (n: unknown): n is YAMLMap => isMap(n) && !n.flow && !!n.range && n.items.length > 0;
+const isBlockSeq = (n: unknown): n is YAMLSeq => isSeq(n) && !n.flow && !!n.range && n.items.length > 0;
+
+/** Plain-data copy of `root` with `value` set at `path` (`undefined` removes; emptied maps and lists are removed too). */
+function setIn(root: unknown, path: PathSegment[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  const base: Record<string | number, unknown> = Array.isArray(root) ? [...root] as unknown as Record<number, unknown> : root && typeof root === 'object' ? { ...(root as object) } : (typeof head === 'number' ? [] : {}) as Record<string, unknown>;
+  const next = setIn(base[head], rest, value);
+  if (next === undefined) {
+    if (Array.isArray(base)) base.splice(head as number, 1);
+    else delete base[head];
+  } else base[head] = next;
+  return Array.isArray(base) ? (base.length ? base : undefined) : Object.keys(base).length ? base : undefined;
+}
+
+/**
+ * Sets (or with `undefined`, removes) the value at `path` inside a step, e.g. `['dspy_config', 'max_wait_time']`,
+ * `['prompt', 1, 'content']` or `['prompt', 3]` (one past the end appends). The walk follows block maps and
+ * block lists as deep as they exist and splices only there: sibling keys, list items and the comments between
+ * them keep their bytes. A missing or flow-style level is rendered once, as a block, from the first level that
+ * has to change. Removing the last key of a map (or the last item of a list) removes the map's own key.
+ */
+export function setStepPath(text: string, step: StepRef, path: PathSegment[], value: unknown): string {
+  if (path.length === 0) throw new EditError('setStepPath needs a path inside the step');
+  const src = load(text);
+  const base = stepPath(src, step);
+  let at = base;
+  let i = 0;
+  for (; i < path.length - 1; i++) {
+    const next = src.doc.getIn([...at, path[i]], true);
+    const wantSeq = typeof path[i + 1] === 'number';
+    if (wantSeq ? !isBlockSeq(next) : !isBlockMap(next)) break;
+    at = [...at, path[i]];
+  }
+  const container = src.doc.getIn(at, true);
+  const key = path[i];
+  const rest = path.slice(i + 1);
+  const t = src.text;
+  let newValue = value;
+  if (rest.length > 0) {
+    const current = src.doc.getIn([...at, key], false) as unknown;
+    const plain = current && typeof current === 'object' && 'toJSON' in current ? (current as { toJSON(): unknown }).toJSON() : current;
+    newValue = setIn(plain, rest, value);
+  }
+  const prune = newValue === undefined && i > 0;
+  if (isMap(container)) {
+    if (typeof key !== 'string') throw new EditError(`${[...at].join('.')} is a map; '${key}' is not a key`);
+    const map = blockMap(src, at);
+    if (prune && map.items.length === 1 && pairOf(map, key)) return setStepPath(text, step, path.slice(0, i), undefined);
+    return apply(text, [fieldSplice(src, map, key, newValue)]);
+  }
+  if (isSeq(container)) {
+    if (typeof key !== 'number') throw new EditError(`${[...at].join('.')} is a list; '${key}' is not an index`);
+    const seq = blockSeq(src, at);
+    const n = seq.items.length;
+    if (key < 0 || key > n || (key === n && newValue === undefined)) throw new EditError(`${at.slice(base.length).join('.')} has ${n} items; cannot set item ${key}`);
+    if (newValue === undefined) {
+      if (n === 1 && prune) return setStepPath(text, step, path.slice(0, i), undefined);
+      const span = itemSpans(t, seq)[key];
+      return apply(text, [removeLines(t, span.start, span.end)]);
+    }
+    if (key === n) return apply(text, [appendItem(t, seq, newValue)]);
+    const item = seq.items[key] as Node;
+    const start = item.range![0];
+    return apply(text, [{ start, end: contentEnd(t, item), text: render(newValue, column(t, start)) }]);
+  }
+  throw new EditError(`cannot edit ${path.join('.')} of ${step}`);
 }
 
 /** Sets a step's dspy_signature. */

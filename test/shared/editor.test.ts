@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  addStep, allStepTypes, deleteStep, EditError, moveStep, renameStep, setPromptPart, setSignature, setStepField,
+  addStep, allStepTypes, deleteStep, EditError, moveStep, moveStepListItem, renameStep, setPromptPart, setSignature, setStepField, setStepPath,
   validateWorkflowText,
 } from '../../shared/index';
 import { changedLines, commentLines, HAVE_PIPELINE_EX, readExample, readOwn } from './helpers';
@@ -156,5 +156,98 @@ describe('setPromptPart', () => {
     const fixed = setPromptPart(setPromptPart(dt, 'generate_sample_data', 0, { type: 'static', content: 'Generate data' }), 'generate_report', 0, { type: 'static', content: 'Report' });
     expect(validateWorkflowText(fixed, allStepTypes).verdict).toBe('valid');
     expect(commentLines(fixed)).toEqual(commentLines(dt));
+  });
+});
+
+describe('setStepPath and moveStepListItem', () => {
+  const text = [
+    '# header',
+    'workflow:',
+    '  name: w',
+    '  steps:',
+    '    - name: analyze',
+    '      type: dspy_claude',
+    '      dspy_config:',
+    '        # keep optimization on in production',
+    '        optimization_enabled: true',
+    '        max_wait_time: 5000  # ms',
+    '        # the chain below',
+    '        fallback_strategy: traditional',
+    '      prompt:',
+    '        # the task',
+    '        - type: static',
+    '          content: "Analyze"',
+    '        - type: previous_response  # from load',
+    '          step: load',
+    '        - type: static',
+    '          content: Done',
+    '    - name: loop',
+    '      type: for_loop',
+    '      iterator: item',
+    '      data_source: "{{items}}"',
+    '      steps:',
+    '        - name: inner',
+    '          type: claude',
+    '          dspy_config: {cache_enabled: true}',
+    '          prompt:',
+    '            - type: static',
+    '              content: x',
+    '',
+  ].join('\n');
+
+  it('changes one nested scalar line and keeps every comment', () => {
+    const out = setStepPath(text, 'analyze', ['dspy_config', 'max_wait_time'], 200);
+    expect(changedLines(text, out)).toEqual({ removed: ['        max_wait_time: 5000  # ms'], added: ['        max_wait_time: 200  # ms'] });
+    expect(commentLines(out)).toEqual(commentLines(text).map((l) => l.replace('5000', '200')));
+    expect(parse(out).workflow.steps[0].dspy_config.max_wait_time).toBe(200);
+  });
+
+  it('adds a nested key as one line and removes it again byte for byte', () => {
+    const out = setStepPath(text, 'analyze', ['dspy_config', 'few_shot_examples'], 8);
+    expect(changedLines(text, out)).toEqual({ removed: [], added: ['        few_shot_examples: 8'] });
+    expect(setStepPath(out, 'analyze', ['dspy_config', 'few_shot_examples'], undefined)).toBe(text);
+    expect(commentLines(out)).toEqual(commentLines(text));
+  });
+
+  it('creates a missing block and removes an emptied one', () => {
+    const out = setStepPath(text, 'steps[1]', ['dspy_config', 'cache_enabled'], false);
+    expect(changedLines(text, out)).toEqual({ removed: [], added: ['      dspy_config:', '        cache_enabled: false'] });
+    expect(setStepPath(out, 'loop', ['dspy_config', 'cache_enabled'], undefined)).toBe(text);
+  });
+
+  it('edits a nested step and a flow map inside it', () => {
+    const out = setStepPath(text, 'inner', ['dspy_config', 'few_shot_examples'], 2);
+    expect(changedLines(text, out)).toEqual({
+      removed: ['          dspy_config: {cache_enabled: true}'],
+      added: ['          dspy_config:', '            cache_enabled: true', '            few_shot_examples: 2'],
+    });
+    expect(parse(out).workflow.steps[1].steps[0].dspy_config).toEqual({ cache_enabled: true, few_shot_examples: 2 });
+  });
+
+  it('edits, appends and removes prompt parts and their fields', () => {
+    const content = setStepPath(text, 'analyze', ['prompt', 0, 'content'], 'Analyze the code');
+    expect(changedLines(text, content)).toEqual({ removed: ['          content: "Analyze"'], added: ['          content: Analyze the code'] });
+    const appended = setStepPath(text, 'analyze', ['prompt', 3], { type: 'file', path: 'a.md' });
+    expect(changedLines(text, appended)).toEqual({ removed: [], added: ['        - type: file', '          path: a.md'] });
+    const removed = setStepPath(text, 'analyze', ['prompt', 1], undefined);
+    expect(changedLines(text, removed)).toEqual({ removed: ['        - type: previous_response  # from load', '          step: load'], added: [] });
+    expect(commentLines(removed)).toEqual(commentLines(text).filter((l) => !l.includes('# from load')));
+    expect(() => setStepPath(text, 'analyze', ['prompt', 7], { type: 'static', content: '' })).toThrow(EditError);
+  });
+
+  it('sets a list-valued field such as a condition', () => {
+    const out = setStepPath(text, 'loop', ['condition'], ['analyze.success', 'load.count > 2']);
+    expect(changedLines(text, out)).toEqual({ removed: [], added: ['      condition:', '        - analyze.success', '        - load.count > 2'] });
+    const one = setStepPath(out, 'loop', ['condition', 1], 'load.count > 3');
+    expect(changedLines(out, one)).toEqual({ removed: ['        - load.count > 2'], added: ['        - load.count > 3'] });
+  });
+
+  it('moves a list item with its comment', () => {
+    const out = moveStepListItem(text, 'analyze', ['prompt'], 0, 2);
+    expect(parse(out).workflow.steps[0].prompt.map((p: { type: string }) => p.type)).toEqual(['previous_response', 'static', 'static']);
+    const d = changedLines(text, out);
+    expect([...d.removed].sort()).toEqual([...d.added].sort());
+    expect(commentLines(out).sort()).toEqual(commentLines(text).sort());
+    expect(moveStepListItem(out, 'analyze', ['prompt'], 2, 0)).toBe(text);
   });
 });
