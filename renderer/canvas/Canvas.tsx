@@ -13,15 +13,16 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { useDocument } from '../stores/document';
-import { StepNode, type StepFlowNode } from './StepNode';
-import { fillMissing } from './layout';
+import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
+import { fillMissing, nodeSizes } from './layout';
+import { toFlowEdges, type FlowEdgeData } from './edges';
 import { addStepOfType, connectSteps, disconnect } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
 import { familyHex } from '../model/catalog';
 import { useUi } from '../stores/ui';
 import type { DiagnosticView } from '../model/types';
 
-const nodeTypes = { step: StepNode };
+const nodeTypes = { step: StepNode, container: ContainerNode };
 export const STEP_MIME = 'application/x-pipeline-step';
 const EMPTY: DiagnosticView[] = [];
 
@@ -56,33 +57,25 @@ export function Canvas() {
   }, [diagnostics]);
 
   const selected = useMemo(() => new Set(selection), [selection]);
+  // Containers wrap their children: their size follows the children's (relative) positions and sizes.
+  const sizes = useMemo(() => nodeSizes(view?.steps ?? [], positions, dims), [view, positions, dims]);
   const nodes: StepFlowNode[] = useMemo(
     () =>
       (view?.steps ?? []).map((step) => ({
         id: step.id,
-        type: 'step' as const,
-        position: positions[step.id] ?? { x: step.index * 280, y: 0 },
+        type: step.container ? ('container' as const) : ('step' as const),
+        position: positions[step.id] ?? { x: step.index * 280, y: step.parentId ? 72 : 0 },
         data: { step, diagnostics: byStep.get(step.id) ?? EMPTY },
         selected: selected.has(step.id),
-        measured: dims[step.id],
-        ariaLabel: `${step.name} (${step.type})`,
+        ...(step.parentId ? { parentId: step.parentId, extent: 'parent' as const } : {}),
+        ...(step.container
+          ? { style: { width: sizes[step.id]?.width, height: sizes[step.id]?.height }, width: sizes[step.id]?.width, height: sizes[step.id]?.height }
+          : { measured: dims[step.id] }),
+        ariaLabel: `${step.name} (${step.type}${step.container ? `, ${step.children.length} nested` : ''}${step.parentId ? `, inside ${step.parentId}` : ''})`,
       })),
-    [view, positions, byStep, selected, dims],
+    [view, positions, byStep, selected, dims, sizes],
   );
-  const edges: Edge[] = useMemo(
-    () =>
-      (view?.edges ?? []).map((e) => ({
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        sourceHandle: e.sourceHandle ?? 'flow-out',
-        targetHandle: e.targetHandle ?? 'flow-in',
-        className: e.kind,
-        animated: false,
-        data: { kind: e.kind },
-      })),
-    [view],
-  );
+  const edges: Edge<FlowEdgeData>[] = useMemo(() => toFlowEdges(view?.edges ?? []), [view]);
 
   const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
     const doc = useDocument.getState();
@@ -91,7 +84,7 @@ export function Canvas() {
     let sel: Set<string> | null = null;
     const measured: Record<string, { width: number; height: number }> = {};
     for (const c of changes) {
-      if (c.type === 'dimensions' && c.dimensions) measured[c.id] = { width: c.dimensions.width, height: c.dimensions.height };
+      if (c.type === 'dimensions' && c.dimensions && !doc.view?.steps.find((st) => st.id === c.id)?.container) measured[c.id] = { width: c.dimensions.width, height: c.dimensions.height };
       if (c.type === 'select') {
         sel = sel ?? new Set(doc.selection);
         if (c.selected) sel.add(c.id);
@@ -118,11 +111,13 @@ export function Canvas() {
     }
   }, []);
 
-  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge<FlowEdgeData>>[]) => {
     for (const c of changes) {
       if (c.type === 'remove') {
-        const e = useDocument.getState().view?.edges.find((x) => x.id === c.id);
-        if (e?.kind === 'previous_response') disconnect(e.source, e.target);
+        // A merged edge stands for several references; removing it removes its previous_response part.
+        const ids = c.id.split('|');
+        const e = useDocument.getState().view?.edges.find((x) => ids.includes(x.id) && x.kind === 'previous_response');
+        if (e) disconnect(e.source, e.target);
       }
     }
   }, []);
@@ -188,7 +183,7 @@ export function Canvas() {
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
-        <MiniMap pannable zoomable style={{ width: 168, height: 110 }} nodeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={0} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
+        <MiniMap pannable zoomable style={{ width: 168, height: 110 }} nodeColor={(n) => ((n as StepFlowNode).data.step.container ? 'transparent' : familyHex[(n as StepFlowNode).data.step.family])} nodeStrokeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={2} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
         <Controls showInteractive={false} aria-label="Canvas controls" />
       </ReactFlow>
       {view && view.steps.length === 0 && (

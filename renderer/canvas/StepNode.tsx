@@ -5,7 +5,7 @@ import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
 
 export type StepNodeData = { step: StepView; diagnostics: DiagnosticView[] };
-export type StepFlowNode = Node<StepNodeData, 'step'>;
+export type StepFlowNode = Node<StepNodeData, 'step' | 'container'>;
 
 function Badge({ diagnostics }: { diagnostics: DiagnosticView[] }) {
   if (diagnostics.length === 0) return null;
@@ -23,7 +23,7 @@ function StepNodeImpl({ data }: NodeProps<StepFlowNode>) {
   const hasFields = step.inputs.length + step.outputs.length > 0;
   return (
     <div
-      className={`step-node ${step.family === 'control' ? 'container' : ''}`}
+      className="step-node"
       style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
       data-testid={`node-${step.id}`}
       data-step-type={step.type}
@@ -57,19 +57,48 @@ function StepNodeImpl({ data }: NodeProps<StepFlowNode>) {
       ) : (
         <div className="sn-summary" title={step.summary}>{step.summary || step.label}</div>
       )}
-      {step.children.length > 0 && (
-        <div className="sn-children">
-          {step.children.map((c, i) => (
-            <div className="sn-child" key={`${c.name}-${i}`}>
-              <span>{c.name}</span>
-              <span className="muted">{c.type}</span>
-            </div>
-          ))}
-        </div>
-      )}
       <Badge diagnostics={diagnostics} />
     </div>
   );
 }
 
 export const StepNode = memo(StepNodeImpl);
+
+function containerCaption(step: StepView): string {
+  const r = step.raw;
+  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+  if (step.type === 'for_loop') return `for ${str(r.iterator) || 'item'} in ${str(r.data_source) || '…'}${r.parallel === true ? ' · parallel' : ''}`;
+  if (step.type === 'while_loop') return `while ${typeof r.condition === 'string' ? r.condition : 'condition'}${r.max_iterations !== undefined ? ` · max ${str(r.max_iterations)}` : ''}`;
+  if (step.type === 'pipeline') return 'inline pipeline';
+  return step.summary;
+}
+
+/** A loop or inline pipeline: a group node; React Flow draws its nested steps inside (parentId, extent 'parent'). */
+function ContainerNodeImpl({ data }: NodeProps<StepFlowNode>) {
+  const { step, diagnostics } = data;
+  const n = step.children.length;
+  return (
+    <div
+      className="step-node container-node"
+      style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
+      data-testid={`node-${step.id}`}
+      data-step-type={step.type}
+      data-container="true"
+    >
+      <Handle type="target" position={Position.Left} id="flow-in" className="flow" style={{ top: 25 }} />
+      <Handle type="source" position={Position.Right} id="flow-out" className="flow" style={{ top: 25 }} />
+      <div className="sn-head">
+        <div className="sn-icon" aria-hidden="true">{typeGlyph(step.type)}</div>
+        <div className="sn-title">
+          <div className="sn-name" title={step.name}>{step.name}</div>
+          <div className="sn-type">{step.type} · {n} nested step{n === 1 ? '' : 's'}</div>
+        </div>
+      </div>
+      <div className="cn-caption mono" title={containerCaption(step)}>{containerCaption(step)}</div>
+      {n === 0 && <div className="cn-empty">No nested steps: add them under <span className="mono">steps:</span> in the YAML</div>}
+      <Badge diagnostics={diagnostics} />
+    </div>
+  );
+}
+
+export const ContainerNode = memo(ContainerNodeImpl);

@@ -1,49 +1,144 @@
-/** Auto-layout as a pure function (dagre, left to right). */
+/**
+ * Auto-layout and node sizes as pure functions. Containers (loops, inline pipelines) are laid out bottom-up:
+ * dagre runs once per container over its direct children (positions relative to the container), and the
+ * container is sized to wrap them; then dagre runs over the top-level steps.
+ */
 import dagre from '@dagrejs/dagre';
 import type { StepView, EdgeView } from '../model/types';
 
 export const NODE_WIDTH = 240;
+/** Space inside a container around its children (top leaves room for the container's header). */
+export const CONTAINER_PAD = { x: 24, top: 72, bottom: 24 };
+const CONTAINER_MIN = { width: 280, height: 150 };
+
+export type Point = { x: number; y: number };
+export type Size = { width: number; height: number };
 
 export function nodeHeight(s: StepView): number {
   const fieldRows = Math.max(s.inputs.length + s.outputs.length, 0);
   const header = 50;
   const fields = fieldRows > 0 ? fieldRows * 20 + 10 : 0;
   const summary = fieldRows === 0 ? 30 : 0;
-  const children = s.children.length ? s.children.length * 26 + 14 : 0;
-  return header + fields + summary + children;
+  return header + fields + summary;
 }
 
-export function autoLayout(steps: StepView[], edges: EdgeView[], direction: 'LR' | 'TB' = 'LR'): Record<string, { x: number; y: number }> {
+/**
+ * Every node's size: leaves from their measured size (or an estimate), containers wrapping their children at
+ * their (relative) positions plus padding, innermost first.
+ */
+export function nodeSizes(steps: StepView[], positions: Record<string, Point>, measured: Record<string, Size> = {}): Record<string, Size> {
+  const sizes: Record<string, Size> = {};
+  // Pre-order lists parents before children, so the reverse visits children first.
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i];
+    if (!s.container) {
+      sizes[s.id] = measured[s.id] ?? { width: NODE_WIDTH, height: nodeHeight(s) };
+      continue;
+    }
+    let width = CONTAINER_MIN.width;
+    let height = CONTAINER_MIN.height;
+    for (const c of s.children) {
+      const p = positions[c];
+      const z = sizes[c];
+      if (!p || !z) continue;
+      width = Math.max(width, p.x + z.width + CONTAINER_PAD.x);
+      height = Math.max(height, p.y + z.height + CONTAINER_PAD.bottom);
+    }
+    sizes[s.id] = { width: Math.round(width), height: Math.round(height) };
+  }
+  return sizes;
+}
+
+/** Dagre over one list of sibling steps; edges between their descendants count as edges between them. */
+function layoutSiblings(
+  siblings: StepView[],
+  edges: EdgeView[],
+  sizes: Record<string, Size>,
+  ancestorIn: (id: string) => string | undefined,
+  direction: 'LR' | 'TB',
+  origin: Point,
+): Record<string, Point> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: direction, nodesep: 36, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: direction, nodesep: 36, ranksep: 80, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const s of steps) g.setNode(s.id, { width: s.family === 'control' ? 260 : NODE_WIDTH, height: nodeHeight(s) });
-  for (const e of edges) if (g.hasNode(e.source) && g.hasNode(e.target)) g.setEdge(e.source, e.target);
+  for (const s of siblings) g.setNode(s.id, { ...sizes[s.id] });
+  for (const e of edges) {
+    const a = ancestorIn(e.source);
+    const b = ancestorIn(e.target);
+    if (a && b && a !== b && !g.hasEdge(a, b)) g.setEdge(a, b);
+  }
   // Keep workflow order readable: unconnected consecutive steps flow left to right.
-  for (let i = 1; i < steps.length; i++) {
-    const a = steps[i - 1].id;
-    const b = steps[i].id;
+  for (let i = 1; i < siblings.length; i++) {
+    const a = siblings[i - 1].id;
+    const b = siblings[i].id;
     if (!g.hasEdge(a, b) && (g.inEdges(b)?.length ?? 0) === 0) g.setEdge(a, b, { weight: 0, minlen: 1 });
   }
   dagre.layout(g);
-  const out: Record<string, { x: number; y: number }> = {};
-  for (const s of steps) {
+  const out: Record<string, Point> = {};
+  for (const s of siblings) {
     const n = g.node(s.id);
-    if (n) out[s.id] = { x: Math.round(n.x - n.width / 2), y: Math.round(n.y - n.height / 2) };
+    if (n) out[s.id] = { x: Math.round(origin.x + n.x - n.width / 2), y: Math.round(origin.y + n.y - n.height / 2) };
   }
   return out;
 }
 
-/** Positions for steps that have none: dagre for a fresh document, else right of the rightmost node. */
-export function fillMissing(steps: StepView[], edges: EdgeView[], positions: Record<string, { x: number; y: number }>): Record<string, { x: number; y: number }> | null {
+/** Positions for every step: top-level ones absolute, nested ones relative to their container (React Flow's sub-flow convention). */
+export function autoLayout(steps: StepView[], edges: EdgeView[], direction: 'LR' | 'TB' = 'LR'): Record<string, Point> {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const positions: Record<string, Point> = {};
+  const sizes: Record<string, Size> = {};
+  /** The ancestor of `id` (or itself) whose parent is `parent`. */
+  const ancestorUnder = (parent: string | undefined) => (id: string): string | undefined => {
+    let cur = byId.get(id);
+    for (let guard = 0; cur && guard < 64; guard++) {
+      if (cur.parentId === parent) return cur.id;
+      cur = cur.parentId ? byId.get(cur.parentId) : undefined;
+    }
+    return undefined;
+  };
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i];
+    if (!s.container) {
+      sizes[s.id] = { width: NODE_WIDTH, height: nodeHeight(s) };
+      continue;
+    }
+    const kids = s.children.map((c) => byId.get(c)).filter((c): c is StepView => !!c);
+    Object.assign(positions, layoutSiblings(kids, edges, sizes, ancestorUnder(s.id), direction, { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top }));
+    sizes[s.id] = nodeSizes([s, ...kids], positions, sizes)[s.id];
+  }
+  const top = steps.filter((s) => !s.parentId);
+  Object.assign(positions, layoutSiblings(top, edges, sizes, ancestorUnder(undefined), direction, { x: 20, y: 20 }));
+  return positions;
+}
+
+/**
+ * Positions for steps that have none. A fresh document gets the auto-layout; a nested step goes where the
+ * auto-layout puts it when none of its siblings is placed, else below its lowest sibling; a top-level step
+ * goes right of the rightmost node.
+ */
+export function fillMissing(steps: StepView[], edges: EdgeView[], positions: Record<string, Point>): Record<string, Point> | null {
   const missing = steps.filter((s) => !positions[s.id]);
   if (missing.length === 0) return null;
   if (missing.length === steps.length) return autoLayout(steps, edges);
   const next = { ...positions };
-  const placed = Object.values(positions);
-  let x = placed.length ? Math.max(...placed.map((p) => p.x)) + NODE_WIDTH + 80 : 40;
-  let y = placed.length ? Math.min(...placed.map((p) => p.y)) : 40;
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  let auto: Record<string, Point> | null = null;
+  const topPlaced = steps.filter((s) => !s.parentId && positions[s.id]).map((s) => positions[s.id]);
+  let x = topPlaced.length ? Math.max(...topPlaced.map((p) => p.x)) + NODE_WIDTH + 80 : 40;
+  let y = topPlaced.length ? Math.min(...topPlaced.map((p) => p.y)) : 40;
   for (const s of missing) {
+    if (s.parentId) {
+      const siblings = (byId.get(s.parentId)?.children ?? []).filter((c) => c !== s.id && next[c]);
+      if (siblings.length === 0) {
+        auto = auto ?? autoLayout(steps, edges);
+        next[s.id] = auto[s.id] ?? { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top };
+      } else {
+        const sizes = nodeSizes(steps, next);
+        const lowest = Math.max(...siblings.map((c) => next[c].y + (sizes[c]?.height ?? 80)));
+        next[s.id] = { x: CONTAINER_PAD.x, y: lowest + 30 };
+      }
+      continue;
+    }
     next[s.id] = { x, y };
     y += nodeHeight(s) + 30;
     if (y > 1200) {

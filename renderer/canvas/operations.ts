@@ -32,10 +32,22 @@ export function addStepOfType(type: string, position?: { x: number; y: number })
 export function deleteSteps(ids: string[]): void {
   if (ids.length === 0) return;
   const doc = useDocument.getState();
-  const names = ids.filter((id) => doc.view?.steps.some((s) => s.id === id));
-  const ok = doc.applyEdit(`Delete ${names.length > 1 ? `${names.length} steps` : names[0]}`, (t) => names.reduce((acc, n) => editor.deleteStep(acc, n), t), (s) => {
+  const all = doc.view?.steps ?? [];
+  const chosen = new Set(ids.filter((id) => all.some((s) => s.id === id)));
+  const byId = new Map(all.map((s) => [s.id, s]));
+  const insideChosen = (id: string) => {
+    for (let p = byId.get(id)?.parentId; p; p = byId.get(p)?.parentId) if (chosen.has(p)) return true;
+    return false;
+  };
+  // A container takes its nested steps with it; delete from the end so path-based ids stay valid.
+  const targets = all.filter((s) => chosen.has(s.id) && !insideChosen(s.id)).reverse();
+  if (targets.length === 0) return;
+  const gone = new Set<string>();
+  const collect = (id: string) => { gone.add(id); for (const c of byId.get(id)?.children ?? []) collect(c); };
+  targets.forEach((t) => collect(t.id));
+  const ok = doc.applyEdit(`Delete ${targets.length > 1 ? `${targets.length} steps` : targets[0].name}`, (t) => targets.reduce((acc, s) => editor.deleteStep(acc, s.id), t), (s) => {
     const positions = { ...s.positions };
-    for (const n of names) delete positions[n];
+    for (const n of gone) delete positions[n];
     return { positions, selection: [] };
   });
   report(ok, 'Deleting');
@@ -97,8 +109,14 @@ export function renameStep(from: string, to: string): boolean {
   return ok;
 }
 
+/** Sets a value inside a step (`step` is a step id: its name, or its path for unnamed or duplicate names). */
 export function setField(step: string, path: (string | number)[], value: Json | undefined, label = `Edit ${step}`): boolean {
   return useDocument.getState().applyEdit(label, (t) => editor.setStepField(t, step, path, value));
+}
+
+/** Moves item `from` of a list inside a step to `to` (prompt parts, chain links, conditions). */
+export function moveListItem(step: string, path: (string | number)[], from: number, to: number, label = `Reorder ${path.join('.')} of ${step}`): boolean {
+  return useDocument.getState().applyEdit(label, (t) => editor.moveListItem(t, step, path, from, to));
 }
 
 export function setSignature(step: string, signature: Json | undefined): boolean {
@@ -107,8 +125,8 @@ export function setSignature(step: string, signature: Json | undefined): boolean
 
 /**
  * Drawing an edge creates the reference the YAML needs: from a typed output to a dspy_chain's typed input,
- * a chain link `<output>_to_<input>` at the head of the chain (when the names differ); otherwise a
- * previous_response part in the target's prompt.
+ * a chain link `<output>_to_<input>` at the head of the chain (when the names differ; with equal names the
+ * chain already reads the field, nothing to write); otherwise a previous_response part in the target's prompt.
  */
 export function connectSteps(source: string, target: string, sourceHandle?: string | null, targetHandle?: string | null): boolean {
   const doc = useDocument.getState();
@@ -118,24 +136,39 @@ export function connectSteps(source: string, target: string, sourceHandle?: stri
   if (!src || !dst || src.id === dst.id) return false;
   const outField = sourceHandle?.startsWith('out:') ? sourceHandle.slice(4) : null;
   const inField = targetHandle?.startsWith('in:') ? targetHandle.slice(3) : null;
-  if (dst.type === 'dspy_chain' && outField && inField && outField !== inField) {
+  if (dst.type === 'dspy_chain' && outField && inField) {
+    if (outField === inField) {
+      useUi.getState().toast('info', `${dst.name} already reads ${inField} from the latest step that produces it`);
+      return false;
+    }
     const cfg = (dst.raw.dspy_config ?? {}) as Record<string, Json>;
     const links = Array.isArray(cfg.chain_steps) ? (cfg.chain_steps as Json[]) : [];
     const link = { signature: `${outField}_to_${inField}` };
-    return doc.applyEdit(`Link ${src.name} to ${dst.name}`, (t) => editor.setStepField(t, dst.name, ['dspy_config', 'chain_steps'], [link, ...links]));
+    const ok = doc.applyEdit(`Link ${src.name} to ${dst.name}`, (t) =>
+      links.length > 0 ? editor.moveListItem(editor.setStepField(t, dst.id, ['dspy_config', 'chain_steps', links.length], link), dst.id, ['dspy_config', 'chain_steps'], links.length, 0) : editor.setStepField(t, dst.id, ['dspy_config', 'chain_steps'], [link]),
+    );
+    report(ok, 'Linking');
+    return ok;
+  }
+  if (!src.raw.name || typeof src.raw.name !== 'string') {
+    useUi.getState().toast('error', 'Name the source step first: a previous_response part refers to a step by name');
+    return false;
   }
   const already = Array.isArray(dst.raw.prompt) && (dst.raw.prompt as Record<string, unknown>[]).some((p) => p?.type === 'previous_response' && p.step === src.name);
   if (already) return false;
-  return doc.applyEdit(`Connect ${src.name} to ${dst.name}`, (t) => editor.addPreviousResponse(t, dst.name, src.name));
+  const ok = doc.applyEdit(`Connect ${src.name} to ${dst.name}`, (t) => editor.addPreviousResponse(t, dst.id, src.name));
+  report(ok, 'Connecting');
+  return ok;
 }
 
 /** Removes the previous_response part an edge stands for. */
 export function disconnect(source: string, target: string): boolean {
   const doc = useDocument.getState();
+  const src = doc.view?.steps.find((s) => s.id === source);
   const dst = doc.view?.steps.find((s) => s.id === target);
-  if (!dst || !Array.isArray(dst.raw.prompt)) return false;
+  if (!src || !dst || !Array.isArray(dst.raw.prompt)) return false;
   const prompt = dst.raw.prompt as Record<string, unknown>[];
-  const idx = prompt.findIndex((p) => p?.type === 'previous_response' && p.step === source);
+  const idx = prompt.findIndex((p) => p?.type === 'previous_response' && p.step === src.name);
   if (idx < 0) return false;
-  return doc.applyEdit(`Disconnect ${source}`, (t) => editor.setStepField(t, dst.name, ['prompt'], prompt.filter((_, i) => i !== idx) as Json));
+  return doc.applyEdit(`Disconnect ${src.name}`, (t) => editor.setStepField(t, dst.id, ['prompt', idx], undefined));
 }

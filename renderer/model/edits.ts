@@ -4,25 +4,20 @@
  */
 import { parseDocument } from 'yaml';
 import * as shared from '../../shared/yaml/editor';
+import { collectSteps } from '../../shared/yaml/validate';
+import { formatPath } from '../../shared/workflow/diagnostic';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type PathSeg = string | number;
 
+/** A step's value by name or by path (`steps[1].steps[0]`), nested steps included. */
 function stepValue(text: string, step: string): Record<string, unknown> | undefined {
-  const steps = (parseDocument(text).toJS({ maxAliasCount: 1000 }) as { workflow?: { steps?: Record<string, unknown>[] } } | null)?.workflow?.steps;
-  return Array.isArray(steps) ? steps.find((s) => s && s.name === step) : undefined;
-}
-
-function setIn(root: unknown, path: PathSeg[], value: Json | undefined): unknown {
-  if (path.length === 0) return value;
-  const [head, ...rest] = path;
-  const base = (Array.isArray(root) ? [...root] : root && typeof root === 'object' ? { ...(root as object) } : typeof head === 'number' ? [] : {}) as Record<string | number, unknown>;
-  const next = setIn(base[head], rest, value);
-  if (next === undefined) {
-    if (Array.isArray(base)) base.splice(head as number, 1);
-    else delete base[head];
-  } else base[head] = next;
-  return base;
+  const wf = (parseDocument(text).toJS({ maxAliasCount: 1000 }) as { workflow?: Record<string, unknown> } | null)?.workflow;
+  if (!wf || typeof wf !== 'object') return undefined;
+  const located = collectSteps(wf);
+  const byPath = located.find((l) => formatPath(l.path.slice(1)) === step);
+  const found = byPath ?? located.find((l) => (l.step as { name?: unknown } | null)?.name === step);
+  return found?.step as Record<string, unknown> | undefined;
 }
 
 export const editor = {
@@ -32,15 +27,10 @@ export const editor = {
   moveStep: (text: string, from: number, to: number) => shared.moveStep(text, from, to),
   setSignature: (text: string, name: string, signature: Json | undefined) =>
     signature === undefined ? shared.setStepField(text, name, 'dspy_signature', undefined) : shared.setSignature(text, name, signature as Record<string, unknown>),
-  /** Sets `path` inside a step; a nested path re-renders only that top-level key of the step. */
-  setStepField(text: string, name: string, path: PathSeg[], value: Json | undefined): string {
-    const [key, ...rest] = path;
-    if (rest.length === 0) return shared.setStepField(text, name, String(key), value);
-    const current = stepValue(text, name)?.[String(key)];
-    const next = setIn(current, rest, value);
-    const empty = next && typeof next === 'object' && Object.keys(next).length === 0;
-    return shared.setStepField(text, name, String(key), empty ? undefined : next);
-  },
+  /** Sets (or removes) `path` inside a step through shared's source-splicing editor: only that value's lines change. */
+  setStepField: (text: string, step: string, path: PathSeg[], value: Json | undefined): string => shared.setStepPath(text, step, path, value),
+  /** Moves item `from` of a list inside a step (prompt parts, chain links, conditions) to `to`. */
+  moveListItem: (text: string, step: string, path: PathSeg[], from: number, to: number): string => shared.moveStepListItem(text, step, path, from, to),
   /** Appends a previous_response part to the target's prompt (creating the prompt if needed). */
   addPreviousResponse(text: string, target: string, source: string): string {
     const prompt = stepValue(text, target)?.prompt;

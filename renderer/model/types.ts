@@ -8,21 +8,29 @@ export interface FieldView {
 }
 
 export interface StepView {
-  /** Stable id: the step's name (unique among top-level steps). */
+  /** Stable id (shared/graph): the step's name when unique, else its path. Also a valid StepRef for shared's editor. */
   id: string;
   name: string;
   type: string;
   family: Family;
   label: string;
-  /** Path without `workflow.`, e.g. `steps[3]`. */
+  /** Path without `workflow.`, e.g. `steps[3]` or `steps[1].steps[0]`. */
   path: string;
+  /** Position in the list that holds the step (top-level steps, or its container's steps). */
   index: number;
+  /** The container (for_loop, while_loop, inline pipeline) this step is nested in. */
+  parentId?: string;
+  /** 0 for top-level steps. */
+  depth: number;
+  /** A loop or inline pipeline: drawn as a group node with its nested steps inside. */
+  container: boolean;
   /** dspy_chain: the chain's signatures in order. */
   chain: string[];
   inputs: FieldView[];
   outputs: FieldView[];
   summary: string;
-  children: { name: string; type: string }[];
+  /** Ids of the steps directly nested in this one. */
+  children: string[];
   raw: Record<string, unknown>;
 }
 
@@ -42,7 +50,7 @@ export interface DiagnosticView {
   path: string;
   line: number;
   column: number;
-  /** Step the diagnostic belongs to (top-level step name), when it does. */
+  /** Step the diagnostic belongs to (the innermost step's id), when it does. */
   step?: string;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Text -> view for the canvas: shared's validator (one parse, with diagnostics) and shared/graph's
- * workflowToGraph. Nested steps (loops, inline pipelines) are shown inside their container's card.
+ * workflowToGraph. Every step is a view step; nested steps (loops, inline pipelines) carry their container's
+ * id as parentId and the canvas draws them inside it.
  */
-import { validateWorkflowText } from '../../shared/yaml/validate';
+import { collectSteps, validateWorkflowText } from '../../shared/yaml/validate';
 import { workflowToGraph, type GraphNode } from '../../shared/graph/graph';
 import { familyOf, stepCatalog, stepDef } from './catalog';
 import type { DiagnosticView, EdgeView, StepView, WorkflowView } from './types';
@@ -35,15 +36,19 @@ function summarize(step: Obj): string {
   return stepDef(String(step.type))?.description ?? '';
 }
 
-/** `steps[3]` -> 3 (top-level only). */
-function topIndex(path: string): number | null {
-  const m = /^steps\[(\d+)\]$/.exec(path);
-  return m ? Number(m[1]) : null;
-}
+const CONTAINER_TYPES = new Set(['for_loop', 'while_loop']);
 
+/** The innermost step a diagnostic path (`workflow.steps[1].steps[0].prompt`) belongs to. */
 export function stepOfPath(path: string, steps: { path: string; id: string }[]): string | undefined {
-  const m = /^workflow\.(steps\[\d+\])/.exec(path);
-  return m ? steps.find((s) => s.path === m[1])?.id : undefined;
+  if (!path.startsWith('workflow.steps[')) return undefined;
+  const rel = path.slice('workflow.'.length);
+  let best: { path: string; id: string } | undefined;
+  for (const s of steps) {
+    if (rel === s.path || rel.startsWith(`${s.path}.`) || rel.startsWith(`${s.path}[`)) {
+      if (!best || s.path.length > best.path.length) best = s;
+    }
+  }
+  return best?.id;
 }
 
 export function buildView(text: string): ParseOk | ParseFail {
@@ -56,64 +61,48 @@ export function buildView(text: string): ParseOk | ParseFail {
   }
   const model = (result.model ?? {}) as Obj;
   const graph = workflowToGraph(model, diagnosticsRaw);
-  const rawSteps = Array.isArray(model.steps) ? model.steps : [];
-  const top = new Map<string, GraphNode>();
-  const parentOf = new Map<string, string | undefined>();
-  for (const n of graph.nodes) parentOf.set(n.id, n.parentId);
-  const rootOf = (id: string): string => {
-    let cur = id;
-    for (let guard = 0; parentOf.get(cur) && guard < 50; guard++) cur = parentOf.get(cur)!;
-    return cur;
-  };
-  const children = new Map<string, { name: string; type: string }[]>();
+  // workflowToGraph makes one node per collectSteps entry, in the same (pre-)order: parents before children.
+  const located = collectSteps(model);
+  const depthOf = new Map<string, number>();
+  const children = new Map<string, string[]>();
   for (const n of graph.nodes) {
-    if (!n.parentId) top.set(n.id, n);
-    else {
-      const list = children.get(n.parentId) ?? [];
-      list.push({ name: n.name || n.path, type: n.type });
-      children.set(n.parentId, list);
-    }
+    depthOf.set(n.id, n.parentId ? (depthOf.get(n.parentId) ?? 0) + 1 : 0);
+    if (n.parentId) children.set(n.parentId, [...(children.get(n.parentId) ?? []), n.id]);
   }
-  const steps: StepView[] = [];
-  for (const n of top.values()) {
-    const index = topIndex(n.path) ?? steps.length;
-    const raw = isMap(rawSteps[index]) ? (rawSteps[index] as Obj) : {};
-    steps.push({
+  const steps: StepView[] = graph.nodes.map((n: GraphNode, i) => {
+    const raw = isMap(located[i]?.step) ? (located[i].step as Obj) : {};
+    const last = located[i]?.path[located[i].path.length - 1];
+    const kids = children.get(n.id) ?? [];
+    return {
       id: n.id,
       name: n.name || n.path,
       path: n.path,
       type: n.type || 'unknown',
       family: n.family === 'unknown' ? familyOf(n.type) : n.family,
       label: stepDef(n.type)?.label ?? (n.type || 'Unknown'),
-      index,
+      index: typeof last === 'number' ? last : i,
+      ...(n.parentId ? { parentId: n.parentId } : {}),
+      depth: depthOf.get(n.id) ?? 0,
+      container: kids.length > 0 || CONTAINER_TYPES.has(n.type),
       inputs: n.inputs,
       outputs: n.outputs,
       summary: summarize(raw),
-      children: children.get(n.id) ?? [],
+      children: kids,
       raw,
       chain: n.chain?.map((c) => c.signature) ?? [],
-    });
-  }
-  const stepIds = new Set(steps.map((s) => s.id));
-  const edges: EdgeView[] = [];
-  const seen = new Set<string>();
-  for (const e of graph.edges) {
-    const source = rootOf(e.source);
-    const target = rootOf(e.target);
-    if (source === target || !stepIds.has(source) || !stepIds.has(target)) continue;
-    const id = source === e.source && target === e.target ? e.id : `${e.kind}:${source}->${target}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    edges.push({
-      id,
-      source,
-      target,
+    };
+  });
+  const edges: EdgeView[] = graph.edges
+    .filter((e) => e.source !== e.target)
+    .map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
       kind: e.kind,
       sourceHandle: e.sourceHandle ? `out:${e.sourceHandle}` : null,
       targetHandle: e.targetHandle ? `in:${e.targetHandle}` : null,
       label: e.kind === 'chain' && e.sourceHandle ? e.sourceHandle : undefined,
-    });
-  }
+    }));
   const diagnostics: DiagnosticView[] = diagnosticsRaw.map((d) => ({ ...d, step: stepOfPath(d.path, steps) }));
-  return { ok: true, view: { name: typeof model.name === "string" ? model.name : "workflow", steps, edges }, diagnostics };
+  return { ok: true, view: { name: typeof model.name === 'string' ? model.name : 'workflow', steps, edges }, diagnostics };
 }
