@@ -6,6 +6,11 @@ BootstrapFewShot.compile, a final evaluation, and program.save() to JSON. Import
 studio_runtime's simulated LM and dataset. Prints one JSON line: {"runs_s": [...], ...}.
 
     python -I bench/plain_dspy_optimize.py RUNS N_TRAIN N_DEV LATENCY_MS
+    python -I bench/plain_dspy_optimize.py serve N_TRAIN N_DEV LATENCY_MS
+
+``serve``: after one warm-up run, prints {"ready": true}, then does one run per stdin line and prints
+{"run_s", "baseline_score", "optimized_score"} per run, so the bench can interleave plain and bridge
+runs (the machine's load then weighs on both alike). Each run is the same ``once()`` either way.
 """
 import json
 import os
@@ -18,7 +23,8 @@ import dspy
 from studio_runtime.datasets import toy_dataset
 from studio_runtime.simulated_lm import make_simulated_lm
 
-runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+serve = len(sys.argv) > 1 and sys.argv[1] == "serve"
+runs = 0 if serve else (int(sys.argv[1]) if len(sys.argv) > 1 else 5)
 n_train = int(sys.argv[2]) if len(sys.argv) > 2 else 16
 n_dev = int(sys.argv[3]) if len(sys.argv) > 3 else 16
 latency_ms = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
@@ -71,5 +77,15 @@ def once():
 
 
 once()  # warm-up, as the bridge side warms its worker up
-results = [once() for _ in range(runs)]
-print(json.dumps({"runs_s": [r[0] for r in results], "baseline_score": results[0][1], "optimized_score": results[0][2]}))
+if serve:
+    out = sys.__stdout__
+    out.write(json.dumps({"ready": True}) + "\n")
+    out.flush()
+    for _line in sys.stdin:
+        t, b, f = once()
+        out.write(json.dumps({"run_s": t, "baseline_score": b, "optimized_score": f}) + "\n")
+        out.flush()
+else:
+    results = [once() for _ in range(runs)]
+    print(json.dumps({"runs_s": [r[0] for r in results], "baseline_score": results[0][1],
+                      "optimized_score": results[0][2]}))

@@ -30,6 +30,13 @@ class RequestContext:
         self.lm_calls = 0
         self._lock = threading.Lock()
         self.secrets: list[str] = []
+        # Progress throttling (off unless a method sets progress_interval): within one phase at most one
+        # notification per interval; the latest held one is sent before the next phase's first, so every
+        # phase ends with its exact last numbers and the phase order is kept.
+        self.progress_interval = 0.0
+        self._last_phase = None
+        self._last_sent = 0.0
+        self._pending = None
 
     def check(self):
         if self.cancelled.is_set():
@@ -41,22 +48,63 @@ class RequestContext:
         self.check()
 
     def progress(self, **params):
-        if self.notify is not None:
-            self.notify("progress", {"request_id": self.id, **params, "lm_calls": self.lm_calls})
+        if self.notify is None:
+            return
+        payload = {"request_id": self.id, **params, "lm_calls": self.lm_calls}
+        if self.progress_interval <= 0:
+            self.notify("progress", payload)
+            return
+        now = time.monotonic()
+        phase = params.get("phase")
+        if phase != self._last_phase:
+            self.flush_progress()
+            self._last_phase = phase
+        elif now - self._last_sent < self.progress_interval:
+            self._pending = payload  # superseded by a later one, or sent at the phase's end
+            return
+        self._pending = None
+        self._last_sent = now
+        self.notify("progress", payload)
+
+    def flush_progress(self):
+        pending, self._pending = self._pending, None
+        if pending is not None and self.notify is not None:
+            self._last_sent = time.monotonic()
+            self.notify("progress", pending)
 
 
-def _callback(ctx, on_evaluate_end=None):
+_LM_COUNTER_CLASS = None
+
+
+def _lm_counter(ctx):
+    """An LM-instance callback: counts every call of this LM (and its copies) and honours cancel
+    before each. Attached to the LM rather than to ``dspy.context(callbacks=...)``: a context-wide
+    callback makes DSPy run its callback machinery (inspect.getcallargs, uuid4, handler lookup) around
+    every module, predictor and adapter call too, which was most of the runtime's overhead."""
+    global _LM_COUNTER_CLASS
+    if _LM_COUNTER_CLASS is None:
+        from dspy.utils.callback import BaseCallback
+
+        class StudioLMCounter(BaseCallback):
+            def __init__(self, ctx):
+                self.ctx = ctx
+
+            def on_lm_start(self, call_id, instance, inputs):
+                self.ctx.count_lm_call()
+
+        _LM_COUNTER_CLASS = StudioLMCounter
+    return _LM_COUNTER_CLASS(ctx)
+
+
+def _evaluate_callback(on_evaluate_end):
     from dspy.utils.callback import BaseCallback
 
-    class StudioCallback(BaseCallback):
-        def on_lm_start(self, call_id, instance, inputs):
-            ctx.count_lm_call()
-
+    class StudioEvaluateCallback(BaseCallback):
         def on_evaluate_end(self, call_id, outputs, exception=None):
-            if on_evaluate_end is not None and exception is None and outputs is not None:
+            if exception is None and outputs is not None:
                 on_evaluate_end(outputs)
 
-    return StudioCallback()
+    return StudioEvaluateCallback()
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -93,7 +141,9 @@ def _make_lm(params, ctx, key="lm"):
         raise InvalidParams(f"{key} is required (an LM config with a provider)", field=key)
     if isinstance(cfg, dict) and isinstance(cfg.get("api_key"), str) and cfg["api_key"]:
         ctx.secrets.append(cfg["api_key"])
-    return make_lm(cfg, cancel_check=ctx.check, where=key)
+    lm = make_lm(cfg, cancel_check=ctx.check, where=key)
+    lm.callbacks = [*(getattr(lm, "callbacks", None) or []), _lm_counter(ctx)]  # copies keep it
+    return lm
 
 
 def _adapter(params):
@@ -217,10 +267,13 @@ def _scrub(msg: str, ctx) -> str:
 
 
 def _ctx(lm, ctx, params, **extra):
+    """The request's DSPy context. LM calls are counted by the LM's own callback (see _make_lm); a
+    context-wide callback is installed only when the optimizer's Evaluate results are wanted."""
     import dspy
 
-    return dspy.context(lm=lm, callbacks=[_callback(ctx, extra.pop("on_evaluate_end", None))],
-                        adapter=_adapter(params), **extra)
+    on_evaluate_end = extra.pop("on_evaluate_end", None)
+    callbacks = [_evaluate_callback(on_evaluate_end)] if on_evaluate_end is not None else []
+    return dspy.context(lm=lm, callbacks=callbacks, adapter=_adapter(params), **extra)
 
 
 # -- methods --------------------------------------------------------------------------------
@@ -308,6 +361,7 @@ def evaluate(params, ctx):
 
 
 STRATEGIES = ("bootstrap_few_shot", "copro", "mipro")
+PROGRESS_INTERVAL_S = 0.05
 
 
 def _int(opt, key, default, lo=0, where="params"):
@@ -330,6 +384,9 @@ def optimize(params, ctx):
     import dspy
 
     t0 = time.time()
+    # Coalesce progress: bursts of per-example/per-metric-call notifications (fast LMs) collapse to at
+    # most one per 50 ms within a phase; phase changes and each phase's last numbers always go out.
+    ctx.progress_interval = PROGRESS_INTERVAL_S
     strategy = params.get("strategy")
     if strategy not in STRATEGIES:
         raise InvalidParams(f"strategy must be one of {', '.join(STRATEGIES)} (got {strategy!r})", field="strategy")
@@ -403,7 +460,9 @@ def optimize(params, ctx):
     state["phase"] = "compile"
     ctx.progress(phase="compile", trial=0, total_trials=total, score=baseline["mean"], best_score=baseline["mean"])
 
-    with _ctx(lm, ctx, params, on_evaluate_end=on_eval_end):
+    # BootstrapFewShot runs no dspy.Evaluate (its progress comes from the metric calls), so it compiles
+    # without the context-wide Evaluate callback and DSPy's per-call callback machinery stays off.
+    with _ctx(lm, ctx, params, on_evaluate_end=None if strategy == "bootstrap_few_shot" else on_eval_end):
         optimized = _compile(strategy, opt, student, trainset, devset, metric, num_threads, dev_source)
     ctx.check()
     state["phase"] = "final"

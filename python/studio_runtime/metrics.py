@@ -34,12 +34,13 @@ def _norm(v):
     v = jsonable(v)
     if isinstance(v, str):
         s = v.strip()
-        try:
-            parsed = json.loads(s)
-            if isinstance(parsed, (dict, list)):
-                return _norm(parsed)
-        except ValueError:
-            pass
+        if s[:1] in ("{", "["):  # only these can parse to an object or a list
+            try:
+                parsed = json.loads(s)
+                if isinstance(parsed, (dict, list)):
+                    return _norm(parsed)
+            except ValueError:
+                pass
         low = s.lower().strip(" .\"'")
         if low in ("true", "false"):
             return low == "true"
