@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dspyPluginConfigSchema, parseConfig, type DspyPluginConfig } from '../../shared/plugin-config/schema';
 import { ExperimentStore } from './experiments/experiment-store';
+import { rollbackTrigger } from './deployment/controller';
+import { previousPhase } from './deployment/phases';
 import { evaluateFeatureFlags } from './deployment/rollout';
 import { compareArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';
 import type { DSPyPlugin } from './dspy-plugin/dspy-plugin';
@@ -63,6 +65,8 @@ export class Studio {
   readonly alerts = new AlertManager();
   readonly experiments: ExperimentStore;
   readonly adaptive: AdaptiveReoptimizer;
+  /** When the current deployment phase began: auto-rollback judges only executions since then. */
+  private phaseEnteredAt = Date.now();
   /** Program versions loaded into the workers at pool start (cache_warming). */
   warming: Promise<string[]> = Promise.resolve([]);
   providers: ProviderSettings;
@@ -89,6 +93,7 @@ export class Studio {
         const exec = { ...r, runId: r.runId ?? '' };
         this.metrics.record(exec);
         this.adaptive.check(exec, program.program, lm);
+        this.checkDeployment();
       },
     });
   }
@@ -129,6 +134,7 @@ export class Studio {
     const parsed = parseConfig(dspyPluginConfigSchema, merged);
     if (!parsed.ok) throw new Error(`invalid configuration: ${parsed.errors.map((e) => e.message).join('; ')}`);
     const before = this.config;
+    if (parsed.value.deployment.phase !== before.deployment.phase) this.phaseEnteredAt = Date.now();
     this.dspyPlugin.reconfigure(parsed.value);
     this.data.db
       .prepare('INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at')
@@ -136,6 +142,26 @@ export class Studio {
     this.data.audit.append({ actor: by, action: 'config.change', target: 'plugins.dspy_plugin', details: { patch, before: diffKeys(before, parsed.value) } });
     this.syncTrainingSettings(by);
     return parsed.value;
+  }
+
+  /**
+   * Auto-rollback: when the DSPy path's executions since the phase began fire the phase's trigger
+   * (error rate > 0.02, degradation > 0.3 against traditional execution), step back one phase.
+   */
+  checkDeployment(): string | undefined {
+    const { phase } = this.config.deployment;
+    const to = previousPhase(phase);
+    if (!to || !this.config.monitoring.enabled) return undefined;
+    const recent = this.metrics.executions(this.phaseEnteredAt);
+    const dspy = recent.filter((e) => e.mode === 'optimized' || e.mode === 'baseline');
+    const traditional = recent.filter((e) => e.mode === 'traditional');
+    const success = (xs: typeof recent) => (xs.length ? xs.filter((e) => e.ok).length / xs.length : undefined);
+    const errorRate = dspy.length ? dspy.filter((e) => !e.ok).length / dspy.length : 0;
+    const trigger = rollbackTrigger(phase, { executions: dspy.length, errorRate, successRate: success(dspy), baselineSuccessRate: success(traditional) });
+    if (!trigger) return undefined;
+    this.updateConfig({ deployment: { phase: to } }, 'auto-rollback');
+    this.data.audit.append({ actor: 'auto-rollback', action: 'deployment.rollback', target: phase, details: { from: phase, to, reason: trigger, executions: dspy.length } });
+    return trigger;
   }
 
   setProviders(settings: ProviderSettings): void {

@@ -45,6 +45,30 @@ describe('run-time configuration', () => {
   });
 });
 
+describe('auto-rollback', () => {
+  it('steps back one phase when the DSPy path passes the phase\'s error-rate trigger, and audits it', async () => {
+    const studio = await Studio.open({ dataDir: tmp(), ...opts });
+    try {
+      studio.updateConfig({ deployment: { phase: 'staging' } }, 'tester');
+      const record = (ok: boolean, i: number) => {
+        const run = studio.data.runs.record({ step: 'classify', inputs: { text: `t${i}` }, mode: 'baseline', ...(ok ? {} : { error: 'boom' }) });
+        studio.metrics.record({ runId: run.id, step: 'classify', mode: 'baseline', ok, latencyMs: 5, tokens: 0, cost: 0, timestamp: Date.now() });
+      };
+      for (let i = 0; i < 19; i++) record(i % 6 !== 0, i);
+      // Below staging's 20 executions no decision is taken.
+      expect(studio.checkDeployment()).toBeUndefined();
+      record(true, 19);
+      expect(studio.checkDeployment()).toMatch(/error rate 0\.2000 > 0\.05/);
+      expect(studio.config.deployment.phase).toBe('development');
+      expect(studio.data.audit.list().some((e) => e.action === 'deployment.rollback' && e.target === 'staging')).toBe(true);
+      // The first phase has nowhere to roll back to.
+      expect(studio.checkDeployment()).toBeUndefined();
+    } finally {
+      await studio.close();
+    }
+  });
+});
+
 describe('live A/B experiments', () => {
   it('allocates executions to arms deterministically, records outcomes and analyses them', async () => {
     const studio = await Studio.open({ dataDir: tmp(), ...opts });
