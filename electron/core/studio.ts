@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dspyPluginConfigSchema, parseConfig, type DspyPluginConfig } from '../../shared/plugin-config/schema';
 import { ExperimentStore } from './experiments/experiment-store';
-import { rollbackTrigger } from './deployment/controller';
+import { rollbackTrigger } from './deployment/rollback';
 import { previousPhase } from './deployment/phases';
 import { evaluateFeatureFlags } from './deployment/rollout';
 import { compareArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';

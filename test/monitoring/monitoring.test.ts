@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AlertManager, buildHealthReport, decideReoptimization, MetricsAggregator, summarize,
+  AlertManager, buildHealthReport, decideReoptimization, summarize,
   type ExecutionRecord, type MetricsSummary,
 } from '../../electron/core/monitoring';
 
@@ -51,24 +51,6 @@ describe('summarize', () => {
     expect(e.executions).toBe(0);
     expect(e.successRate).toBeNaN();
     expect(e.cache.hitRate).toBeNaN();
-  });
-});
-
-describe('MetricsAggregator', () => {
-  it('slides: old records leave the window and the retention', () => {
-    let now = 0;
-    const m = new MetricsAggregator({ retentionMs: 1000, clock: () => now });
-    for (let t = 0; t < 2000; t += 100) { now = t; m.record(rec(1, { timestamp: t, ok: t >= 1000 })); }
-    now = 1900;
-    expect(m.snapshot().executions).toBe(11); // 900..1900, both ends inclusive
-    expect(m.snapshot(450).executions).toBe(5);
-    expect(m.snapshot(450).errorRate).toBe(0);
-    expect(m.size).toBe(11);
-  });
-  it('bounds the number of records', () => {
-    const m = new MetricsAggregator({ maxRecords: 3, clock: () => 1000 });
-    for (let i = 0; i < 5; i++) m.record(rec(i, { timestamp: 1000 }));
-    expect(m.size).toBe(3);
   });
 });
 

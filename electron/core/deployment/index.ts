@@ -1,3 +1,3 @@
 export * from './phases';
 export * from './rollout';
-export * from './controller';
+export * from './rollback';

@@ -12,25 +12,20 @@ export interface PhasePolicy {
   rollbackDegradation?: number;
   /** Executions in the phase before any automatic decision. */
   minExecutions: number;
-  /** Promotion gate: at least minExecutions with an error rate at most this and degradation at most promoteMaxDegradation. */
-  promoteMaxErrorRate: number;
-  promoteMaxDegradation: number;
 }
 
 /**
  * Error rate > 0.02 and degradation > 0.3 are the rollback triggers of issue 5; canary 1 %, limited 10 %,
- * full 100 % its rollout. Staging's looser triggers and the promotion gates (the 0.01 warning error rate,
- * 0.1 degradation) are this project's choice; docs/monitoring.md lists each with its source.
+ * full 100 % its rollout. Staging's looser triggers are this project's choice; docs/monitoring.md lists each with its source.
  */
 export const PHASE_POLICIES: Record<DeploymentPhase, PhasePolicy> = {
-  development: { maxRollout: 100, minExecutions: 10, promoteMaxErrorRate: 0.05, promoteMaxDegradation: 0.3 },
-  staging: { maxRollout: 100, rollbackErrorRate: 0.05, rollbackDegradation: 0.5, minExecutions: 20, promoteMaxErrorRate: 0.01, promoteMaxDegradation: 0.1 },
-  canary: { maxRollout: 1, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 50, promoteMaxErrorRate: 0.01, promoteMaxDegradation: 0.1 },
-  limited_production: { maxRollout: 10, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 100, promoteMaxErrorRate: 0.01, promoteMaxDegradation: 0.1 },
-  full_production: { maxRollout: 100, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 100, promoteMaxErrorRate: 0, promoteMaxDegradation: 0 },
+  development: { maxRollout: 100, minExecutions: 10 },
+  staging: { maxRollout: 100, rollbackErrorRate: 0.05, rollbackDegradation: 0.5, minExecutions: 20 },
+  canary: { maxRollout: 1, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 50 },
+  limited_production: { maxRollout: 10, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 100 },
+  full_production: { maxRollout: 100, rollbackErrorRate: 0.02, rollbackDegradation: 0.3, minExecutions: 100 },
 };
 
-export const nextPhase = (p: DeploymentPhase): DeploymentPhase | undefined => DEPLOYMENT_PHASES[DEPLOYMENT_PHASES.indexOf(p) + 1];
 export const previousPhase = (p: DeploymentPhase): DeploymentPhase | undefined => {
   const i = DEPLOYMENT_PHASES.indexOf(p);
   return i > 0 ? DEPLOYMENT_PHASES[i - 1] : undefined;
