@@ -220,14 +220,18 @@ function ExperimentView({ id, onChanged }: { id: string; onChanged: () => void }
         </tbody>
       </table>
       <div className="stats-row">
-        {a.comparisons.map((c) => (
+        {a.comparisons.map((c) =>
+          a.arms.some((s) => s.n < 2) ? (
+            <Stat key={c.armId} label={`${c.armId} vs ${c.controlArmId}`} value="—" sub="needs at least 2 outcomes in each arm" />
+          ) : (
           <Stat
             key={c.armId}
             label={`${c.armId} vs ${c.controlArmId}`}
             value={<span className={c.score?.significant || c.successRate.significant ? 'sev-ok' : ''}>{fmtP(c.score?.welch.pValue ?? c.successRate.pValue)}</span>}
             sub={c.score ? `score ${c.score.welch.difference >= 0 ? '+' : ''}${(c.score.welch.difference * 100).toFixed(1)} pts${c.score.significant ? ' · significant' : ''}` : `success ${c.successRate.difference >= 0 ? '+' : ''}${(c.successRate.difference * 100).toFixed(1)} pts${c.successRate.significant ? ' · significant' : ''}`}
           />
-        ))}
+          ),
+        )}
       </div>
     </section>
   );

@@ -81,7 +81,11 @@ export function analyze(exp: Experiment, outcomes: readonly Outcome[]): Experime
 }
 
 function recommend(exp: Experiment, arms: ArmStats[], comparisons: ArmComparison[], complete: boolean): string {
-  if (arms.every((a) => a.n === 0)) return 'No outcomes yet: start the experiment and record executions.';
+  if (arms.every((a) => a.n === 0)) {
+    return exp.status === 'running'
+      ? 'No outcomes yet: run workflows with this step; each execution is assigned to an arm.'
+      : 'No outcomes yet: start the experiment, then run workflows with this step.';
+  }
   const smallest = Math.min(...arms.map((a) => a.n));
   if (!complete) {
     // Stopping at the first significant peek inflates false positives, so wait for the target.
