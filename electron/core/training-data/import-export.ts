@@ -8,7 +8,7 @@ import type { SignatureField } from '../../../shared/dspy/signature';
 import { sha256Hex } from '../storage/hashing';
 import type { StoredSignature } from './signatures';
 import { prepareExample, type PreparedExample, type PrepareOptions } from './store';
-import { LabelState, Source, type Example, type JsonObject } from './types';
+import { LABEL_STATES, LabelState, SOURCES, Source, type Example, type JsonObject } from './types';
 
 export const IMPORT_FORMATS = ['jsonl', 'csv', 'dspy'] as const;
 export const ImportFormat = z.enum(IMPORT_FORMATS);
@@ -87,30 +87,51 @@ function firstInvalidByte(b: Buffer): number {
   return 0;
 }
 
+/** Field names of a signature, derived once per signature. */
+const fieldSets = new WeakMap<StoredSignature, { inNames: ReadonlySet<string>; outNames: ReadonlySet<string>; names: string }>();
+const META_KEY_SET: ReadonlySet<string> = new Set(META_KEYS);
+
+function fieldsOf(sig: StoredSignature) {
+  let f = fieldSets.get(sig);
+  if (!f) {
+    const inNames = new Set(sig.spec.input_fields.map((x) => x.name));
+    const outNames = new Set(sig.spec.output_fields.map((x) => x.name));
+    f = { inNames, outNames, names: [...inNames, ...outNames].join(', ') };
+    fieldSets.set(sig, f);
+  }
+  return f;
+}
+
 /** Splits a flat record (field names as keys) into the example shape using the signature. */
 export function flatToExample(obj: Record<string, unknown>, sig: StoredSignature, ignore: ReadonlySet<string> = new Set()): { raw?: Record<string, unknown>; errors: string[] } {
   const inputs: JsonObject = {};
   const outputs: JsonObject = {};
   const raw: Record<string, unknown> = {};
   const errors: string[] = [];
-  const inNames = new Set(sig.spec.input_fields.map((f) => f.name));
-  const outNames = new Set(sig.spec.output_fields.map((f) => f.name));
-  for (const [k, v] of Object.entries(obj)) {
+  const { inNames, outNames, names } = fieldsOf(sig);
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
     if (inNames.has(k)) inputs[k] = v;
     else if (outNames.has(k)) outputs[k] = v;
-    else if ((META_KEYS as readonly string[]).includes(k)) raw[k] = v;
-    else if (!ignore.has(k)) errors.push(`${k}: not a field of signature ${sig.name} (fields: ${[...inNames, ...outNames].join(', ')}) nor one of ${META_KEYS.join(', ')}`);
+    else if (META_KEY_SET.has(k)) raw[k] = v;
+    else if (!ignore.has(k)) errors.push(`${k}: not a field of signature ${sig.name} (fields: ${names}) nor one of ${META_KEYS.join(', ')}`);
   }
-  return { raw: { ...raw, inputs, outputs }, errors };
+  raw.inputs = inputs;
+  raw.outputs = outputs;
+  return { raw, errors };
 }
 
-/** Maps the row keys (label, timestamp, ...) to NewExampleInput keys. */
+/** Maps the row keys (label, timestamp, ...) to NewExampleInput keys: observed_at from observed_at or timestamp, id dropped, null and '' values dropped. */
 function normalizeRow(raw: Record<string, unknown>): Record<string, unknown> {
-  const { timestamp, observed_at, id: _id, ...rest } = raw as Record<string, unknown> & { timestamp?: unknown; observed_at?: unknown };
-  const out: Record<string, unknown> = { ...rest };
-  const ts = observed_at ?? timestamp;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) {
+    if (k === 'timestamp' || k === 'observed_at' || k === 'id') continue;
+    const v = raw[k];
+    if (v === null || v === '') continue;
+    out[k] = v;
+  }
+  const ts = raw.observed_at ?? raw.timestamp;
   if (ts !== undefined && ts !== null && ts !== '') out.observed_at = ts;
-  for (const k of Object.keys(out)) if (out[k] === null || out[k] === '') delete out[k];
   return out;
 }
 
@@ -135,7 +156,7 @@ export function parseJsonl(text: string, sig: StoredSignature): ParseResult {
     }
     const o = obj as Record<string, unknown>;
     if ('inputs' in o || 'outputs' in o) {
-      const unknown = Object.keys(o).filter((k) => k !== 'inputs' && k !== 'outputs' && !(META_KEYS as readonly string[]).includes(k));
+      const unknown = Object.keys(o).filter((k) => k !== 'inputs' && k !== 'outputs' && !META_KEY_SET.has(k));
       if (unknown.length) {
         errors.push({ line, field: unknown[0], message: `unknown key ${unknown.join(', ')} (allowed: inputs, outputs, ${META_KEYS.join(', ')})` });
         continue;
@@ -328,6 +349,9 @@ export function parseDspyJson(text: string, sig: StoredSignature): ParseResult {
   return { rows, errors, warnings: [] };
 }
 
+const LABEL_SET: ReadonlySet<unknown> = new Set(LABEL_STATES);
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
+
 export interface ImportOptions {
   format?: ImportFormat;
   mapping?: FieldMapping;
@@ -358,11 +382,11 @@ export function parseImport(
     const raw = normalizeRow(row.raw);
     if (raw.source === undefined && options.defaultSource) raw.source = options.defaultSource;
     if (typeof raw.label === 'string') raw.label = raw.label.trim().toLowerCase();
-    if (raw.label !== undefined && !LabelState.safeParse(raw.label).success) {
+    if (raw.label !== undefined && !LABEL_SET.has(raw.label)) {
       errors.push({ line: row.line, field: 'label', message: `label ${JSON.stringify(raw.label)} is not one of ${LabelState.options.join(', ')}` });
       continue;
     }
-    if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && Source.safeParse(raw.source).success) {
+    if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && SOURCE_SET.has(raw.source)) {
       errors.push({ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` });
       continue;
     }

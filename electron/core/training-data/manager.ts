@@ -11,8 +11,8 @@ import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
 import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDataSettingsInput } from './settings';
 import { SignatureRepository, type StoredSignature } from './signatures';
-import { ExampleRepository, prepareExample, type InsertResult } from './store';
-import type { Example, Source } from './types';
+import { ExampleRepository, finishExample, validateExample, type InsertResult } from './store';
+import type { Example, NewExample, Source } from './types';
 import { VersionRepository, type DatasetVersion } from './versions';
 
 export interface ImportReport {
@@ -129,26 +129,33 @@ export class TrainingData {
       .immediate();
   }
 
-  /** Adds examples (user feedback or synthetic generation); all or none. */
+  /**
+   * Adds examples (user feedback or synthetic generation); all or none. Every row is validated
+   * first (nothing is written when one fails); then each is redacted, hashed and inserted in one
+   * transaction, one at a time, so the prepared rows are not all held in memory.
+   */
   addExamples(signature: string, rows: readonly unknown[], by = 'user'): InsertResult {
     const sig = this.signatures.resolve(signature);
     const now = new Date().toISOString();
     const errors: RowError[] = [];
-    const prepared = rows.flatMap((raw, i) => {
+    const settings = this.settings;
+    const prep = { redactor: this.redactor, now, maxFieldBytes: settings.max_field_bytes };
+    const valid: NewExample[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const raw = rows[i];
       const src = (raw as { source?: string } | null)?.source ?? 'user_feedback';
-      if (!this.settings.sources.includes(src as Source)) {
+      if (!settings.sources.includes(src as Source)) {
         errors.push({ line: i + 1, field: 'source', message: `source ${src} is not enabled in training_data.sources` });
-        return [];
+        continue;
       }
-      const r = prepareExample(sig, raw, { redactor: this.redactor, now, maxFieldBytes: this.settings.max_field_bytes });
-      if (r.ok) return [r.example];
-      errors.push(...r.errors.map((m) => ({ line: i + 1, message: m })));
-      return [];
-    });
+      const r = validateExample(sig, raw, prep);
+      if (r.ok) valid.push(r.value);
+      else for (const m of r.errors) errors.push({ line: i + 1, message: m });
+    }
     if (errors.length) throw new ValidationError(`${errors.length} invalid example(s): ${errors.slice(0, 5).map((e) => `#${e.line}: ${e.message}`).join('; ')}`, errors);
     return this.db
       .transaction(() => {
-        const res = this.examples.insertPrepared(sig.hash, prepared, { by, now });
+        const res = this.examples.insertEach(sig.hash, valid.length, (k) => finishExample(sig, valid[k], prep), { by, now });
         this.audit.append({ actor: by, action: 'data.add', target: sig.hash, details: { inserted: res.inserted, duplicates: res.duplicates } });
         return res;
       })

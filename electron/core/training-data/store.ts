@@ -1,11 +1,12 @@
 import type { Db } from '../storage/database';
 import { canonicalJson, newId, sha256Hex } from '../storage/hashing';
 import type { AuditLog } from '../audit/audit-log';
-import { outputProblems } from './json-schema';
+import type { SignatureField } from '../../../shared/dspy/signature';
+import { fieldSchema, outputProblems, schemaProblems } from './json-schema';
 import type { Redactor } from './redaction';
 import type { StoredSignature } from './signatures';
 import { splitFor } from './splits';
-import { NewExampleInput, type Example, type JsonObject, type LabelState, type Source, type Split } from './types';
+import { fastNewExample, NewExampleInput, type Example, type JsonObject, type LabelState, type NewExample, type Source, type Split } from './types';
 
 /** An example validated, redacted and hashed, ready to insert. */
 export interface PreparedExample {
@@ -40,6 +41,27 @@ export function contentHashOf(inputs: JsonObject, outputs: JsonObject): string {
   return sha256Hex(canonicalJson({ inputs, outputs }));
 }
 
+/**
+ * JSON.stringify(obj) and canonicalJson(obj) of a JSON object, computed once when they agree:
+ * every value a string, finite number, boolean or null (or undefined, which both leave out) and
+ * the keys already in sorted order (always so for one key).
+ */
+function serializePair(obj: JsonObject): { json: string; canonical: string } {
+  let prev: string | undefined;
+  let flat = true;
+  for (const k in obj) {
+    const v = obj[k];
+    const t = typeof v;
+    if (!(v === null || v === undefined || t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(v))) || (prev !== undefined && k < prev)) {
+      flat = false;
+      break;
+    }
+    prev = k;
+  }
+  const json = JSON.stringify(obj);
+  return { json, canonical: flat ? json : canonicalJson(obj) };
+}
+
 /** Largest string leaf, in UTF-8 bytes, with its path. */
 function oversized(value: unknown, limit: number, path: string): string | undefined {
   if (typeof value === 'string') {
@@ -53,55 +75,154 @@ function oversized(value: unknown, limit: number, path: string): string | undefi
       if (r) return r;
     }
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const r = oversized(v, limit, `${path}.${k}`);
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+      const r = oversized((value as Record<string, unknown>)[k], limit, `${path}.${k}`);
       if (r) return r;
     }
   }
   return undefined;
 }
 
-/** Validates one example against its signature, redacts it and computes its hashes and split. */
+/** What prepareExample derives once per signature. */
+interface CompiledSignature {
+  inputNames: string[];
+  noInputMessage: string;
+  /** Per output field: true when the value surely meets the field's schema (false: ask outputProblems). */
+  outputChecks: { name: string; ok: (v: unknown) => boolean }[];
+}
+
+const compiled = new WeakMap<StoredSignature, CompiledSignature>();
+
+function quickCheck(field: SignatureField): (v: unknown) => boolean {
+  if (!field.schema) {
+    switch (field.type ?? 'string') {
+      case 'string':
+        return (v) => typeof v === 'string';
+      case 'number':
+        return (v) => typeof v === 'number' && Number.isFinite(v);
+      case 'integer':
+        return (v) => typeof v === 'number' && Number.isInteger(v);
+      case 'boolean':
+        return (v) => typeof v === 'boolean';
+      default:
+        break;
+    }
+  }
+  return (v) => v !== undefined && schemaProblems(fieldSchema(field), v).length === 0;
+}
+
+function compile(sig: StoredSignature): CompiledSignature {
+  let c = compiled.get(sig);
+  if (!c) {
+    const inputNames = sig.spec.input_fields.map((f) => f.name);
+    c = {
+      inputNames,
+      noInputMessage: `inputs: none of the signature's input fields (${inputNames.join(', ')}) is present`,
+      outputChecks: sig.spec.output_fields.map((f) => ({
+        name: f.name,
+        ok: quickCheck(f),
+      })),
+    };
+    compiled.set(sig, c);
+  }
+  return c;
+}
+
+function outputsConform(c: CompiledSignature, outputs: JsonObject): boolean {
+  for (const { name, ok } of c.outputChecks) if (!ok(outputs[name])) return false;
+  return true;
+}
+
+// A UTC timestamp already in toISOString() form (and a real date: the zod pattern checked it) needs no Date round trip.
+const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Validates one example against its signature, redacts it and computes its hashes and split.
+ * Rows already well shaped skip zod (fastNewExample accepts exactly what NewExampleInput accepts);
+ * anything else goes through the zod schema, which reports the problems.
+ */
 export function prepareExample(sig: StoredSignature, raw: unknown, opts: PrepareOptions): PrepareResult {
-  const parsed = NewExampleInput.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`) };
+  const v = validateExample(sig, raw, opts);
+  return v.ok ? { ok: true, example: finishExample(sig, v.value, opts) } : v;
+}
+
+/** The validation half of prepareExample: schema, signature fields, field sizes, the label's output check. */
+export function validateExample(
+  sig: StoredSignature,
+  raw: unknown,
+  opts: Pick<PrepareOptions, 'maxFieldBytes'>,
+): { ok: true; value: NewExample } | { ok: false; errors: string[] } {
+  let e: NewExample | undefined = fastNewExample(raw);
+  if (!e) {
+    const parsed = NewExampleInput.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        errors: parsed.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`),
+      };
+    }
+    e = parsed.data;
   }
-  const e = parsed.data;
-  const errors: string[] = [];
-  const declaredInputs = sig.spec.input_fields.map((f) => f.name);
-  if (!declaredInputs.some((n) => e.inputs[n] !== undefined && e.inputs[n] !== null)) {
-    errors.push(`inputs: none of the signature's input fields (${declaredInputs.join(', ')}) is present`);
+  const c = compile(sig);
+  let errors: string[] | undefined;
+  let anyInput = false;
+  for (const n of c.inputNames) {
+    const v = e.inputs[n];
+    if (v !== undefined && v !== null) {
+      anyInput = true;
+      break;
+    }
   }
+  if (!anyInput) (errors ??= []).push(c.noInputMessage);
   const big = oversized(e.inputs, opts.maxFieldBytes, 'inputs') ?? oversized(e.outputs, opts.maxFieldBytes, 'outputs');
-  if (big) errors.push(big);
-  if ((e.label === 'accepted' || e.label === 'corrected') && errors.length === 0) {
+  if (big) (errors ??= []).push(big);
+  if ((e.label === 'accepted' || e.label === 'corrected') && !errors && !outputsConform(c, e.outputs)) {
     const problems = outputProblems(sig.spec, e.outputs);
-    if (problems.length) errors.push(`label ${e.label} refused: the outputs fail the signature's schema: ${problems.join('; ')}`);
+    if (problems.length) errors = [`label ${e.label} refused: the outputs fail the signature's schema: ${problems.join('; ')}`];
   }
-  if (errors.length) return { ok: false, errors };
-  const red = opts.redactor.redact({ inputs: e.inputs, outputs: e.outputs, metadata: e.metadata ?? null });
-  const inputs = red.value.inputs;
-  const outputs = red.value.outputs;
-  const inputHash = inputHashOf(sig.hash, inputs);
+  if (errors) return { ok: false, errors };
+  return { ok: true, value: e };
+}
+
+/** The second half of prepareExample, for a validated example: redaction, serialization, hashes, split. */
+export function finishExample(sig: StoredSignature, e: NewExample, opts: PrepareOptions): PreparedExample {
+  const metadata = e.metadata ?? null;
+  let inputs = e.inputs;
+  let outputs = e.outputs;
+  let meta = metadata;
+  let redactions = 0;
+  if (opts.redactor.enabled) {
+    const red = opts.redactor.redact({ inputs, outputs, metadata });
+    inputs = red.value.inputs;
+    outputs = red.value.outputs;
+    meta = red.value.metadata;
+    redactions = red.count;
+  }
+  const ins = serializePair(inputs);
+  const outs = serializePair(outputs);
+  const inputHash = sha256Hex(`${sig.hash}\n${ins.canonical}`);
+  const at = e.observed_at;
   return {
-    ok: true,
-    example: {
-      inputsJson: JSON.stringify(inputs),
-      outputsJson: JSON.stringify(outputs),
-      inputHash,
-      contentHash: contentHashOf(inputs, outputs),
-      split: splitFor(inputHash),
-      source: e.source,
-      label: e.label,
-      rating: e.rating ?? null,
-      labeledBy: e.label === 'unlabeled' ? null : (e.labeled_by ?? null),
-      metadataJson: red.value.metadata ? JSON.stringify(red.value.metadata) : null,
-      observedAt: e.observed_at ? new Date(e.observed_at).toISOString() : opts.now,
-      runId: e.run_id ?? null,
-      redactions: red.count,
-    },
+    inputsJson: ins.json,
+    outputsJson: outs.json,
+    inputHash,
+    // = contentHashOf(inputs, outputs): canonicalJson({ inputs, outputs }) with the two parts reused
+    contentHash: sha256Hex(`{"inputs":${ins.canonical},"outputs":${outs.canonical}}`),
+    split: splitFor(inputHash),
+    source: e.source,
+    label: e.label,
+    rating: e.rating ?? null,
+    labeledBy: e.label === 'unlabeled' ? null : (e.labeled_by ?? null),
+    metadataJson: meta ? JSON.stringify(meta) : null,
+    observedAt: at ? (ISO_UTC_MS.test(at) ? at : new Date(at).toISOString()) : opts.now,
+    runId: e.run_id ?? null,
+    redactions,
   };
+}
+
+function labelAction(label: LabelState): 'accept' | 'reject' | 'correct' {
+  return label === 'accepted' ? 'accept' : label === 'rejected' ? 'reject' : 'correct';
 }
 
 interface ExampleRow {
@@ -169,6 +290,8 @@ export interface InsertResult {
 export class ExampleRepository {
   private readonly insertStmt;
   private readonly labelEventStmt;
+  private readonly maxRowidStmt;
+  private readonly labelEventsSinceStmt;
 
   constructor(
     private readonly db: Db,
@@ -182,22 +305,63 @@ export class ExampleRepository {
     this.labelEventStmt = db.prepare(
       'INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
     );
+    this.maxRowidStmt = db.prepare('SELECT MAX(rowid) FROM examples').pluck();
+    this.labelEventsSinceStmt = db.prepare(
+      `INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at)
+       SELECT id, CASE label_state WHEN 'accepted' THEN 'accept' WHEN 'rejected' THEN 'reject' ELSE 'correct' END,
+              label_state, rating, NULL, outputs_json, labeled_by, labeled_at
+       FROM examples WHERE rowid > ? AND label_state <> 'unlabeled' ORDER BY rowid`,
+    );
   }
 
   /**
    * Inserts prepared rows; exact duplicates (same signature, inputs and outputs) are skipped.
-   * Call inside a transaction for all-or-nothing batches (the import does).
+   * Call inside a transaction for all-or-nothing batches (the import does); the rows and their
+   * label events are written in one savepoint either way.
+   * The label history of the inserted labeled rows is written by one INSERT ... SELECT over the rows
+   * this call added (rowid above the largest before it, in rowid order), not one statement per row:
+   * the same events (action from the label, the row's rating, outputs, labeler and time), in insertion order.
    */
   insertPrepared(signatureHash: string, rows: readonly PreparedExample[], ctx: { by: string; importId?: string | null; now?: string }): InsertResult {
+    return this.insertEach(signatureHash, rows.length, (k) => rows[k], ctx);
+  }
+
+  /**
+   * insertPrepared for rows made one at a time (`row(k)` for k = 0..count-1), so a bulk insert
+   * does not hold every prepared row in memory at once.
+   */
+  insertEach(
+    signatureHash: string,
+    count: number,
+    row: (k: number) => PreparedExample,
+    ctx: { by: string; importId?: string | null; now?: string },
+  ): InsertResult {
+    return this.db.transaction(() => this.insertRows(signatureHash, count, row, ctx))();
+  }
+
+  private insertRows(
+    signatureHash: string,
+    count: number,
+    row: (k: number) => PreparedExample,
+    ctx: { by: string; importId?: string | null; now?: string },
+  ): InsertResult {
     const now = ctx.now ?? new Date().toISOString();
+    const importId = ctx.importId ?? null;
     const ids: string[] = [];
     let duplicates = 0;
-    for (const p of rows) {
+    const before = (this.maxRowidStmt.get() as number | null) ?? 0;
+    // past 2^53 rowids are not exact in JS (and SQLite picks random ones at 2^63): one event statement per row then
+    const batchEvents = Number.isSafeInteger(before) && before < Number.MAX_SAFE_INTEGER - count;
+    const stmt = this.insertStmt;
+    let labeledRows = 0;
+    for (let k = 0; k < count; k++) {
+      const p = row(k);
       const id = newId();
       const labeled = p.label !== 'unlabeled';
-      const info = this.insertStmt.run(
+      const labeledBy = labeled ? (p.labeledBy ?? ctx.by) : null;
+      const info = stmt.run(
         id, signatureHash, p.inputsJson, p.outputsJson, p.inputHash, p.contentHash, p.source, p.label,
-        labeled ? (p.labeledBy ?? ctx.by) : null, labeled ? now : null, p.rating, p.split, p.runId, ctx.importId ?? null,
+        labeledBy, labeled ? now : null, p.rating, p.split, p.runId, importId,
         p.redactions, p.metadataJson, p.observedAt, now, now,
       );
       if (info.changes === 0) {
@@ -206,9 +370,13 @@ export class ExampleRepository {
       }
       ids.push(id);
       if (labeled) {
-        const action = p.label === 'accepted' ? 'accept' : p.label === 'rejected' ? 'reject' : 'correct';
-        this.labelEventStmt.run(id, action, p.label, p.rating, p.outputsJson, p.labeledBy ?? ctx.by, now);
+        labeledRows += 1;
+        if (!batchEvents) this.labelEventStmt.run(id, labelAction(p.label), p.label, p.rating, p.outputsJson, labeledBy, now);
       }
+    }
+    if (batchEvents && labeledRows > 0) {
+      const added = this.labelEventsSinceStmt.run(before).changes;
+      if (added !== labeledRows) throw new Error(`label history: wrote ${added} events for ${labeledRows} labeled rows`);
     }
     return { inserted: ids.length, duplicates, ids };
   }
@@ -243,7 +411,15 @@ export class ExampleRepository {
         const ex = this.get(id);
         if (!ex) return false;
         this.db.prepare('DELETE FROM examples WHERE id = ?').run(id);
-        this.audit.append({ actor: by, action: 'data.delete', target: id, details: { signature_hash: ex.signatureHash, content_hash: ex.contentHash } });
+        this.audit.append({
+          actor: by,
+          action: 'data.delete',
+          target: id,
+          details: {
+            signature_hash: ex.signatureHash,
+            content_hash: ex.contentHash,
+          },
+        });
         return true;
       })
       .immediate();
