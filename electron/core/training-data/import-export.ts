@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { SignatureField } from '../../../shared/dspy/signature';
 import { sha256Hex } from '../storage/hashing';
 import type { StoredSignature } from './signatures';
-import { prepareExample, type PreparedExample, type PrepareOptions } from './store';
-import { LABEL_STATES, LabelState, SOURCES, Source, type Example, type JsonObject } from './types';
+import { finishExample, validateExample, type PreparedExample, type PrepareOptions } from './store';
+import { LABEL_STATES, LabelState, SOURCES, Source, type Example, type JsonObject, type NewExample } from './types';
 
 export const IMPORT_FORMATS = ['jsonl', 'csv', 'dspy'] as const;
 export const ImportFormat = z.enum(IMPORT_FORMATS);
@@ -368,16 +368,31 @@ export function parseImport(
   prep: PrepareOptions,
   options: ImportOptions = {},
 ): { format: ImportFormat; prepared: PreparedExample[]; errors: RowError[]; warnings: string[]; fileSha256: string; rows: number } {
+  const { valid, ...rest } = validateImport(buf, fileName, sig, prep, options);
+  return { ...rest, prepared: valid.map((e) => finishExample(sig, e, prep)) };
+}
+
+/**
+ * parseImport without the second half of preparation (redaction, serialization, hashes): the rows
+ * come back validated, to be finished with finishExample while they are inserted.
+ */
+export function validateImport(
+  buf: Buffer,
+  fileName: string,
+  sig: StoredSignature,
+  prep: Pick<PrepareOptions, 'maxFieldBytes'>,
+  options: ImportOptions = {},
+): { format: ImportFormat; valid: NewExample[]; errors: RowError[]; warnings: string[]; fileSha256: string; rows: number } {
   const fileSha256 = sha256Hex(buf);
   const format = options.format ?? formatFromFileName(fileName);
-  if (!format) return { format: 'jsonl', prepared: [], errors: [{ line: 0, message: `cannot tell the format of ${fileName}: pass --format jsonl|csv|dspy` }], warnings: [], fileSha256, rows: 0 };
+  if (!format) return { format: 'jsonl', valid: [], errors: [{ line: 0, message: `cannot tell the format of ${fileName}: pass --format jsonl|csv|dspy` }], warnings: [], fileSha256, rows: 0 };
   const decoded = decodeUtf8(buf);
-  if (decoded.text === undefined) return { format, prepared: [], errors: decoded.errors, warnings: [], fileSha256, rows: 0 };
+  if (decoded.text === undefined) return { format, valid: [], errors: decoded.errors, warnings: [], fileSha256, rows: 0 };
   const text = decoded.text.replace(/^\uFEFF/, '');
   const parsed =
     format === 'jsonl' ? parseJsonl(text, sig) : format === 'csv' ? parseCsvText(text, sig, options.mapping ?? {}, prep.maxFieldBytes) : parseDspyJson(text, sig);
   const errors = [...parsed.errors];
-  const prepared: PreparedExample[] = [];
+  const valid: NewExample[] = [];
   for (const row of parsed.rows) {
     const raw = normalizeRow(row.raw);
     if (raw.source === undefined && options.defaultSource) raw.source = options.defaultSource;
@@ -390,12 +405,12 @@ export function parseImport(
       errors.push({ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` });
       continue;
     }
-    const r = prepareExample(sig, raw, prep);
-    if (r.ok) prepared.push(r.example);
+    const r = validateExample(sig, raw, prep);
+    if (r.ok) valid.push(r.value);
     else errors.push(...r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })));
   }
   errors.sort((a, b) => a.line - b.line);
-  return { format, prepared, errors, warnings: parsed.warnings, fileSha256, rows: parsed.rows.length + parsed.errors.filter((e) => e.line > 1).length };
+  return { format, valid, errors, warnings: parsed.warnings, fileSha256, rows: parsed.rows.length + parsed.errors.filter((e) => e.line > 1).length };
 }
 
 export function readImportFile(file: string): Buffer {

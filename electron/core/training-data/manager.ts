@@ -4,14 +4,14 @@ import { openDataDir, openDatabase, type OpenOptions } from '../storage/database
 import { AuditLog } from '../audit/audit-log';
 import { detectBias, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
-import { parseImport, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
+import { validateImport, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, type LabelInput } from './labeling';
 import { scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
 import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDataSettingsInput } from './settings';
 import { SignatureRepository, type StoredSignature } from './signatures';
-import { ExampleRepository, finishExample, validateExample, type InsertResult } from './store';
+import { ExampleRepository, finishExample, validateExample, type InsertResult, type PreparedExample } from './store';
 import type { Example, NewExample, Source } from './types';
 import { VersionRepository, type DatasetVersion } from './versions';
 
@@ -168,29 +168,31 @@ export class TrainingData {
     const sig = this.signatures.resolve(args.signature);
     const fileName = args.fileName ?? args.file ?? '(data)';
     const buf = args.data ?? readImportFile(args.file!);
-    const parsed = parseImport(
-      buf,
-      fileName,
-      sig,
-      { redactor: this.redactor, now: new Date().toISOString(), maxFieldBytes: this.settings.max_field_bytes },
-      { format: args.format, mapping: args.mapping, defaultSource: args.source, allowedSources: this.settings.sources },
-    );
+    const prep = { redactor: this.redactor, now: new Date().toISOString(), maxFieldBytes: this.settings.max_field_bytes };
+    const parsed = validateImport(buf, fileName, sig, prep, {
+      format: args.format,
+      mapping: args.mapping,
+      defaultSource: args.source,
+      allowedSources: this.settings.sources,
+    });
     const report: ImportReport = {
       ok: false,
       file: fileName,
       format: parsed.format,
       signature: { name: sig.name, hash: sig.hash },
-      rows: parsed.prepared.length + parsed.errors.length,
+      rows: parsed.valid.length + parsed.errors.length,
       inserted: 0,
       duplicates: 0,
-      redactions: parsed.prepared.reduce((s, p) => s + p.redactions, 0),
+      redactions: 0,
       errors: parsed.errors,
       warnings: parsed.warnings,
       durationMs: 0,
     };
-    if (parsed.errors.length === 0 && parsed.prepared.length === 0) report.errors = [{ line: 0, message: 'the file holds no examples' }];
-    args.onProgress?.({ phase: 'parsed', done: 0, total: parsed.prepared.length });
+    if (parsed.errors.length === 0 && parsed.valid.length === 0) report.errors = [{ line: 0, message: 'the file holds no examples' }];
+    args.onProgress?.({ phase: 'parsed', done: 0, total: parsed.valid.length });
     if (report.errors.length || args.dryRun) {
+      // nothing is written: finish the valid rows only to count what redaction would replace
+      for (const e of parsed.valid) report.redactions += finishExample(sig, e, prep).redactions;
       report.ok = report.errors.length === 0;
       report.durationMs = performance.now() - started;
       return report;
@@ -198,17 +200,25 @@ export class TrainingData {
     const by = args.by ?? 'user';
     const importId = newImportId();
     const now = new Date().toISOString();
+    const total = parsed.valid.length;
     this.db
       .transaction(() => {
         this.db
           .prepare('INSERT INTO imports (id, signature_hash, file_name, file_sha256, format, row_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(importId, sig.hash, path.basename(fileName), parsed.fileSha256, parsed.format, parsed.prepared.length, by, now);
+          .run(importId, sig.hash, path.basename(fileName), parsed.fileSha256, parsed.format, total, by, now);
         const chunk = 5000;
-        for (let i = 0; i < parsed.prepared.length; i += chunk) {
-          const r = this.examples.insertPrepared(sig.hash, parsed.prepared.slice(i, i + chunk), { by, importId, now });
+        // rows are redacted, serialized and hashed as they are inserted (not all held at once)
+        const finish = (e: NewExample): PreparedExample => {
+          const p = finishExample(sig, e, prep);
+          report.redactions += p.redactions;
+          return p;
+        };
+        for (let i = 0; i < total; i += chunk) {
+          const n = Math.min(chunk, total - i);
+          const r = this.examples.insertEach(sig.hash, n, (k) => finish(parsed.valid[i + k]), { by, importId, now });
           report.inserted += r.inserted;
           report.duplicates += r.duplicates;
-          args.onProgress?.({ phase: 'insert', done: Math.min(parsed.prepared.length, i + chunk), total: parsed.prepared.length });
+          args.onProgress?.({ phase: 'insert', done: i + n, total });
         }
         this.audit.append({
           actor: by,
@@ -218,7 +228,7 @@ export class TrainingData {
         });
       })
       .immediate();
-    args.onProgress?.({ phase: 'done', done: parsed.prepared.length, total: parsed.prepared.length });
+    args.onProgress?.({ phase: 'done', done: total, total });
     report.ok = true;
     report.importId = importId;
     report.durationMs = performance.now() - started;

@@ -286,10 +286,19 @@ export interface InsertResult {
   ids: string[];
 }
 
+const INSERT_EXAMPLES = `INSERT OR IGNORE INTO examples (id, signature_hash, inputs_json, outputs_json, input_hash, content_hash, source, label_state,
+  labeled_by, labeled_at, rating, split, run_id, import_id, redactions, metadata_json, observed_at, created_at, updated_at)`;
+const EXAMPLE_COLUMNS = 19;
+const ROW_PARAMS = `(${new Array(EXAMPLE_COLUMNS).fill('?').join(', ')})`;
+/** Rows per multi-row INSERT (19 parameters each; far below SQLite's parameter limit). */
+const INSERT_BATCH = 32;
+
 /** The examples table: inserts (already prepared rows), reads, deletes. */
 export class ExampleRepository {
   private readonly insertStmt;
   private readonly labelEventStmt;
+  private readonly insertBatchStmt;
+  private readonly idExistsStmt;
   private readonly maxRowidStmt;
   private readonly labelEventsSinceStmt;
 
@@ -297,11 +306,9 @@ export class ExampleRepository {
     private readonly db: Db,
     private readonly audit: AuditLog,
   ) {
-    this.insertStmt = db.prepare(
-      `INSERT OR IGNORE INTO examples (id, signature_hash, inputs_json, outputs_json, input_hash, content_hash, source, label_state,
-         labeled_by, labeled_at, rating, split, run_id, import_id, redactions, metadata_json, observed_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.insertStmt = db.prepare(`${INSERT_EXAMPLES} VALUES ${ROW_PARAMS}`);
+    this.insertBatchStmt = db.prepare(`${INSERT_EXAMPLES} VALUES ${new Array(INSERT_BATCH).fill(ROW_PARAMS).join(', ')}`);
+    this.idExistsStmt = db.prepare('SELECT 1 FROM examples WHERE id = ?').pluck();
     this.labelEventStmt = db.prepare(
       'INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)',
     );
@@ -354,7 +361,52 @@ export class ExampleRepository {
     const batchEvents = Number.isSafeInteger(before) && before < Number.MAX_SAFE_INTEGER - count;
     const stmt = this.insertStmt;
     let labeledRows = 0;
-    for (let k = 0; k < count; k++) {
+    let k = 0;
+    if (batchEvents) {
+      // INSERT_BATCH rows per statement: fewer statement runs; an ignored (duplicate) row is found by its fresh id
+      const args: unknown[] = new Array(INSERT_BATCH * EXAMPLE_COLUMNS);
+      const batchIds: string[] = new Array(INSERT_BATCH);
+      const batchLabeled: boolean[] = new Array(INSERT_BATCH);
+      for (; k + INSERT_BATCH <= count; k += INSERT_BATCH) {
+        for (let b = 0; b < INSERT_BATCH; b++) {
+          const p = row(k + b);
+          const id = newId();
+          const labeled = p.label !== 'unlabeled';
+          batchIds[b] = id;
+          batchLabeled[b] = labeled;
+          const o = b * EXAMPLE_COLUMNS;
+          args[o] = id;
+          args[o + 1] = signatureHash;
+          args[o + 2] = p.inputsJson;
+          args[o + 3] = p.outputsJson;
+          args[o + 4] = p.inputHash;
+          args[o + 5] = p.contentHash;
+          args[o + 6] = p.source;
+          args[o + 7] = p.label;
+          args[o + 8] = labeled ? (p.labeledBy ?? ctx.by) : null;
+          args[o + 9] = labeled ? now : null;
+          args[o + 10] = p.rating;
+          args[o + 11] = p.split;
+          args[o + 12] = p.runId;
+          args[o + 13] = importId;
+          args[o + 14] = p.redactions;
+          args[o + 15] = p.metadataJson;
+          args[o + 16] = p.observedAt;
+          args[o + 17] = now;
+          args[o + 18] = now;
+        }
+        const all = this.insertBatchStmt.run(args).changes === INSERT_BATCH;
+        for (let b = 0; b < INSERT_BATCH; b++) {
+          if (!all && this.idExistsStmt.get(batchIds[b]) === undefined) {
+            duplicates += 1;
+            continue;
+          }
+          ids.push(batchIds[b]);
+          if (batchLabeled[b]) labeledRows += 1;
+        }
+      }
+    }
+    for (; k < count; k++) {
       const p = row(k);
       const id = newId();
       const labeled = p.label !== 'unlabeled';
