@@ -175,6 +175,179 @@ test('command palette, light theme, settings, templates dialog', async ({ page }
   await shot(page, '12-welcome-light-check');
 });
 
+const NESTED_YAML = `workflow:
+  name: nested
+  steps:
+    - name: init
+      type: set_variable
+      variables:
+        topics: ["a", "b"]
+    - name: per_topic
+      type: for_loop
+      iterator: topic
+      data_source: "{{topics}}"
+      steps:
+        - name: draft
+          type: claude
+          prompt:
+            - type: static
+              content: "Draft {{loop.topic}}"
+        - name: polish
+          type: claude
+          prompt:
+            - type: previous_response
+              step: draft
+        - name: retry
+          type: while_loop
+          condition: "polish.score < 0.8"
+          max_iterations: 3
+          steps:
+            - name: improve
+              type: claude
+              prompt:
+                - type: previous_response
+                  step: polish
+    - name: report
+      type: claude
+      prompt:
+        - type: previous_response
+          step: per_topic
+`;
+
+const setText = (page: import('@playwright/test').Page, text: string) =>
+  page.evaluate((t) => (window as any).__studio.doc.getState().applyEdit('test setup', () => t), text);
+
+async function inside(page: import('@playwright/test').Page, child: string, parent: string): Promise<boolean> {
+  const c = (await page.getByTestId(`node-${child}`).boundingBox())!;
+  const p = (await page.getByTestId(`node-${parent}`).boundingBox())!;
+  return c.x >= p.x && c.y >= p.y && c.x + c.width <= p.x + p.width + 0.5 && c.y + c.height <= p.y + p.height + 0.5;
+}
+
+test('loops and nested pipelines are containers with their steps inside', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await setText(page, NESTED_YAML);
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await page.getByRole('button', { name: 'Fit view' }).click().catch(() => {});
+  await expect(page.getByTestId('node-improve')).toBeVisible();
+  // Real React Flow sub-flows: child nodes with parentId, drawn inside their container.
+  await expect(page.locator('.react-flow__node[data-id="per_topic"]')).toHaveClass(/react-flow__node-container/);
+  const parents = await page.evaluate(() => {
+    const s = (window as any).__studio.doc.getState();
+    return Object.fromEntries(s.view.steps.map((x: any) => [x.id, x.parentId ?? null]));
+  });
+  expect(parents).toEqual({ init: null, per_topic: null, draft: 'per_topic', polish: 'per_topic', retry: 'per_topic', improve: 'retry', report: null });
+  await page.waitForTimeout(300);
+  for (const [c, p] of [['draft', 'per_topic'], ['polish', 'per_topic'], ['retry', 'per_topic'], ['improve', 'retry']]) expect(await inside(page, c, p), `${c} inside ${p}`).toBe(true);
+  expect(await inside(page, 'report', 'per_topic')).toBe(false);
+  // Edges between nested steps.
+  await expect(page.locator('.react-flow__edge[data-id="previous_response:draft->polish"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[data-id="previous_response:polish->improve"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge[data-id="previous_response:per_topic->report"]')).toHaveCount(1);
+  // Auto-layout laid the nested steps out left to right inside the loop.
+  const d = (await page.getByTestId('node-draft').boundingBox())!;
+  const p = (await page.getByTestId('node-polish').boundingBox())!;
+  expect(p.x).toBeGreaterThan(d.x + d.width);
+  await shot(page, '13-containers');
+  expect(await axeSerious(page)).toEqual([]);
+
+  // Moving the container moves its children and never the YAML.
+  const before = await editorText(page);
+  const draftBefore = (await page.getByTestId('node-draft').boundingBox())!;
+  const cb = (await page.getByTestId('node-per_topic').boundingBox())!;
+  await page.mouse.move(cb.x + 60, cb.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(cb.x + 60, cb.y + 92, { steps: 6 });
+  await page.mouse.up();
+  const draftAfter = (await page.getByTestId('node-draft').boundingBox())!;
+  expect(draftAfter.y - draftBefore.y).toBeGreaterThan(30);
+  expect(await editorText(page)).toBe(before);
+
+  // A nested step is edited in the inspector like any other.
+  await page.getByTestId('node-improve').click({ position: { x: 10, y: 6 } });
+  await expect(page.getByTestId('inspector-name')).toHaveValue('improve');
+  await shot(page, '14-nested-step-inspector');
+});
+
+test('typed chain link, merged edges, list forms and nested config edits', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  const canvas = page.getByTestId('canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.getByTestId('palette-dspy_claude').dragTo(canvas, { targetPosition: { x: box.width * 0.25, y: box.height * 0.75 } });
+  await page.getByTestId('palette-dspy_chain').dragTo(canvas, { targetPosition: { x: box.width * 0.85, y: box.height * 0.75 } });
+  await expect(page.getByTestId('node-chain_step')).toBeVisible();
+  // The chain reads `answer`, which claude_step produces: the implied (typed) chain edge.
+  await expect(page.locator('.react-flow__edge.chain')).toHaveCount(1);
+
+  // Draw a previous_response edge too: two references between the same steps, each labelled.
+  await page.locator('[data-testid="node-claude_step"] .react-flow__handle[data-handleid="flow-out"]').dragTo(page.locator('[data-testid="node-chain_step"] .react-flow__handle[data-handleid="flow-in"]'));
+  await expect.poll(() => editorText(page)).toMatch(/name: chain_step[\s\S]*previous_response[\s\S]*step: claude_step/);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  await expect(page.locator('.react-flow__edge.previous_response .react-flow__edge-text')).toHaveText('previous_response');
+  await expect(page.locator('.react-flow__edge.chain .react-flow__edge-text')).toHaveText('chain: answer');
+
+  // Rename the output: the chain link is implied (untyped) and would overlap the drawn edge; they merge into one.
+  await page.getByTestId('node-claude_step').click();
+  const nameInput = page.getByTestId('sig-output-answer').getByLabel('output field name');
+  await nameInput.fill('verdict');
+  await nameInput.press('Enter');
+  await expect.poll(() => editorText(page)).toContain('name: verdict');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge.merged .react-flow__edge-text')).toHaveText('previous_response + chain');
+  await shot(page, '15-merged-edge');
+
+  // Typed output -> the chain's typed input: a chain link at the head of the chain.
+  await page.locator('[data-testid="node-claude_step"] .react-flow__handle[data-handleid="out:verdict"]').dragTo(page.locator('[data-testid="node-chain_step"] .react-flow__handle[data-handleid="in:answer"]'));
+  await expect.poll(() => editorText(page)).toMatch(/chain_steps:\n {10}- signature: verdict_to_answer\n {10}- signature: answer_to_summary\n {10}- signature: summary_to_report\n/);
+  await expect(page.locator('.react-flow__edge.chain[data-id="chain:claude_step->chain_step:verdict:verdict"]')).toHaveCount(1);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  await shot(page, '16-typed-chain-link');
+
+  // Inspector list forms on the chain step: prompt parts, chain links, condition.
+  await page.getByTestId('node-chain_step').click({ position: { x: 60, y: 10 } });
+  const prompt = page.getByTestId('prompt-editor');
+  await prompt.getByRole('button', { name: 'Add part' }).click();
+  await expect.poll(() => editorText(page)).toMatch(/step: claude_step\n {8}- type: static\n {10}content: ""/);
+  await prompt.getByLabel('content').fill('Write the report.');
+  await prompt.getByLabel('content').blur();
+  await expect.poll(() => editorText(page)).toContain('content: Write the report.');
+  await prompt.getByRole('button', { name: 'Move prompt part 2 up' }).click();
+  await expect.poll(() => editorText(page)).toMatch(/prompt:\n {8}- type: static\n {10}content: Write the report.\n {8}- type: previous_response\n {10}step: claude_step/);
+  await page.getByTestId('chain-editor').getByRole('button', { name: 'Move chain link 1 down' }).click();
+  await expect.poll(() => editorText(page)).toMatch(/- signature: answer_to_summary\n {10}- signature: verdict_to_answer/);
+  const cond = page.getByTestId('condition-editor');
+  await cond.getByLabel('Run this step').selectOption('all');
+  await cond.getByLabel('condition expression 1', { exact: true }).fill('claude_step.success');
+  await cond.getByLabel('condition expression 1', { exact: true }).press('Enter');
+  await cond.getByRole('button', { name: 'Add expression' }).click();
+  await cond.getByLabel('condition expression 2', { exact: true }).fill('claude_step.verdict != null');
+  await cond.getByLabel('condition expression 2', { exact: true }).press('Enter');
+  await expect.poll(() => editorText(page)).toMatch(/condition:\n {8}- claude_step.success\n {8}- claude_step.verdict != null/);
+
+  // dspy_config edits splice one line: a comment inside the block survives.
+  const withComment = (await editorText(page)).replace(/(name: chain_step\n {6}type: dspy_chain\n {6}dspy_config:\n)/, '$1        # tuned by hand, keep\n');
+  expect(withComment).toContain('# tuned by hand, keep');
+  await setText(page, withComment);
+  await page.getByTestId('dspy-config').getByLabel('cache_enabled').check();
+  await expect.poll(() => editorText(page)).toContain('cache_enabled: true');
+  await page.getByTestId('dspy-config').getByLabel('max_wait_time').fill('250');
+  await page.getByTestId('dspy-config').getByLabel('max_wait_time').press('Enter');
+  await expect.poll(() => editorText(page)).toContain('max_wait_time: 250');
+  const after = await editorText(page);
+  expect(after).toContain('        # tuned by hand, keep\n');
+  const changed = after.split('\n').filter((l) => !withComment.split('\n').includes(l));
+  expect(changed).toEqual(['        cache_enabled: true', '        max_wait_time: 250']);
+  await page.getByTestId('prompt-editor').scrollIntoViewIfNeeded();
+  await shot(page, '17-inspector-lists');
+  expect(await axeSerious(page)).toEqual([]);
+  // Remove the static part again.
+  await prompt.getByRole('button', { name: 'Remove prompt part 1' }).click();
+  await expect.poll(() => editorText(page)).not.toContain('Write the report.');
+});
+
 test('refuses requests without the token', async ({ request }) => {
   const res = await request.get('/');
   expect(res.status()).toBe(401);

@@ -178,6 +178,7 @@ export function Canvas() {
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={nodes.length > 80}
+        elevateNodesOnSelect={false}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: 'smoothstep' }}
         aria-label="Workflow canvas"

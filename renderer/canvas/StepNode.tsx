@@ -1,6 +1,6 @@
 /** One card per step, colored by family: signature fields as typed handles, a validation badge. */
-import { memo } from 'react';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useEffect } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
 
@@ -18,9 +18,14 @@ function Badge({ diagnostics }: { diagnostics: DiagnosticView[] }) {
   );
 }
 
-function StepNodeImpl({ data }: NodeProps<StepFlowNode>) {
+function StepNodeImpl({ id, data }: NodeProps<StepFlowNode>) {
   const { step, diagnostics } = data;
   const hasFields = step.inputs.length + step.outputs.length > 0;
+  // React Flow measures handles only when a node resizes: renaming a field keeps the size, so re-measure
+  // whenever the set of handles changes (else the renamed handle cannot start or end a connection).
+  const updateInternals = useUpdateNodeInternals();
+  const handleKey = [...step.inputs.map((f) => `in:${f.name}`), ...step.outputs.map((f) => `out:${f.name}`)].join('|');
+  useEffect(() => updateInternals(id), [id, handleKey, updateInternals]);
   return (
     <div
       className="step-node"
