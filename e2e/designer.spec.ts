@@ -251,6 +251,11 @@ test('loops and nested pipelines are containers with their steps inside', async 
   expect(p.x).toBeGreaterThan(d.x + d.width);
   await shot(page, '13-containers');
   expect(await axeSerious(page)).toEqual([]);
+  await page.getByTestId('theme-toggle').click();
+  await page.waitForTimeout(200);
+  await shot(page, '13b-containers-light');
+  expect(await axeSerious(page)).toEqual([]);
+  await page.getByTestId('theme-toggle').click();
 
   // Moving the container moves its children and never the YAML.
   const before = await editorText(page);
