@@ -2,8 +2,8 @@
 //   ingest: 100,000 examples through the store (TrainingData.addExamples: zod validation, redaction,
 //           hashing, split, label history, audit) and through a JSONL import, against raw better-sqlite3
 //           inserts of the same rows (same schema, same pragmas, values precomputed) in one transaction.
-//           The three run in 3 interleaved rounds, each into a fresh file; the ratio uses median times
-//           (per-round ratios are printed too).
+//           The three run in 3 interleaved rounds, each into a fresh file; the ratio is the median of the
+//           per-round ratios (raw time / store time of the same round; all printed), rates use median times.
 //   quality + bias report on 10,000 examples (median of 3); snapshot (version create) of a 100,000-row version.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -136,18 +136,24 @@ const storeRate = N / storeSecs;
 const importRate = N / importSecs;
 const rawRate = N / rawSecs;
 const round3 = (x: number) => Number(x.toFixed(3));
+// each round's store and raw runs are adjacent in time, so the median of the per-round ratios is the headline
+const ratioRounds = secs.store.map((s, r) => secs.raw[r] / s);
+const ratioRoundsJsonl = secs.jsonl.map((s, r) => secs.raw[r] / s);
+const ingestRatio = median(ratioRounds);
+const ingestRatioJsonl = median(ratioRoundsJsonl);
 const figures = {
   rows: N,
   rounds: ROUNDS,
   ingest_store_rows_per_s: Math.round(storeRate),
   ingest_jsonl_import_rows_per_s: Math.round(importRate),
   raw_insert_rows_per_s: Math.round(rawRate),
-  ingest_ratio: round3(storeRate / rawRate),
-  ingest_ratio_jsonl_import: round3(importRate / rawRate),
-  ingest_ratio_per_round: secs.store.map((s, r) => round3(secs.raw[r] / s)),
-  ingest_ratio_jsonl_import_per_round: secs.jsonl.map((s, r) => round3(secs.raw[r] / s)),
+  ingest_ratio: round3(ingestRatio),
+  ingest_ratio_jsonl_import: round3(ingestRatioJsonl),
+  ingest_ratio_per_round: ratioRounds.map(round3),
+  ingest_ratio_jsonl_import_per_round: ratioRoundsJsonl.map(round3),
+  ingest_ratio_of_median_rates: round3(storeRate / rawRate),
   ingest_ratio_target: 0.5,
-  ingest_ratio_met: storeRate / rawRate >= 0.5,
+  ingest_ratio_met: ingestRatio >= 0.5,
   ingest_seconds: { store: secs.store.map(round3), jsonl_import: secs.jsonl.map(round3), raw: secs.raw.map(round3) },
   quality_bias_examples: Q,
   quality_bias_seconds: round3(qualitySecs),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHashOf, inputHashOf, NewExampleInput, prepareExample, Redactor, splitFor } from '../../electron/core/training-data';
+import { contentHashOf, inputHashOf, NewExampleInput, prepareExample, REDACTION_PATTERNS, Redactor, splitFor } from '../../electron/core/training-data';
 import { fastNewExample } from '../../electron/core/training-data/types';
 import { freshStore } from './helpers';
 
@@ -98,5 +98,36 @@ describe('fast validation path', () => {
       expect(r.example.split).toBe(splitFor(r.example.inputHash));
       expect(Object.keys(stored)).toEqual(Object.keys(inputs));
     }
+  });
+});
+
+describe('redaction screen (one union test before the per-rule patterns)', () => {
+  const P = REDACTION_PATTERNS;
+  function reference(text: string) {
+    let out = text;
+    let count = 0;
+    for (const [kind, re] of [['api_key', P.api_key], ['email', P.email], ['phone', P.phone]] as const) {
+      out = out.replace(new RegExp(re.source, re.flags), (m) => {
+        if (kind === 'phone' && m.replace(/\D/g, '').length < 9) return m;
+        count += 1;
+        return `[REDACTED:${kind}]`;
+      });
+    }
+    return { value: out, count };
+  }
+  it('changes exactly what the patterns alone change', () => {
+    const r = new Redactor({ emails: true, phones: true, api_keys: true, custom: [] });
+    const texts = [
+      'question 123: alpha beta?',
+      'call +1 (555) 123-4567 or 555.123.4567 today',
+      'London 020 7946 0958, Sydney (02) 1234 5678',
+      'order 123456789 and 12-345 and 1 234',
+      'mail ana@example.co.uk, key sk-abcdefghijklmnopqrstuv, Bearer abcdefghijklmnop1234',
+      'API_KEY=supersecretvalue and password: hunter2hunter2',
+      'AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'nothing to see here',
+      '',
+    ];
+    for (const t of texts) expect(r.redactString(t), t).toEqual(reference(t));
   });
 });

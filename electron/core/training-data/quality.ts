@@ -134,6 +134,60 @@ export function coverage(spec: SignatureSpec, items: readonly QualityItem[]): nu
   return parts.reduce((a, b) => a + b, 0) / parts.length;
 }
 
+/** canonicalJson, with JSON.stringify standing in when they agree (flat object of primitives, keys already sorted). */
+function canonicalJsonOf(obj: Record<string, unknown>): string {
+  let prev: string | undefined;
+  for (const k in obj) {
+    const v = obj[k];
+    const t = typeof v;
+    if (!(v === null || v === undefined || t === 'string' || t === 'boolean' || t === 'number') || (prev !== undefined && k < prev)) return canonicalJson(obj);
+    prev = k;
+  }
+  return JSON.stringify(obj);
+}
+
+/**
+ * completeness, typeConformance and relevance with the spec's fields, schemas and name sets derived
+ * once (the same values as the exported functions).
+ */
+function compileSpec(spec: SignatureSpec) {
+  const fields = allFields(spec).map(({ field, side }) => ({ name: field.name, side, schema: fieldSchema(field) }));
+  const inNames = new Set(spec.input_fields.map((f) => f.name));
+  const outNames = new Set(spec.output_fields.map((f) => f.name));
+  return {
+    completeness(item: Pick<QualityItem, 'inputs' | 'outputs'>): number {
+      if (fields.length === 0) return 1;
+      let n = 0;
+      for (const f of fields) if (!isEmptyValue(item[f.side][f.name])) n += 1;
+      return n / fields.length;
+    },
+    typeConformance(item: Pick<QualityItem, 'inputs' | 'outputs'>): number {
+      let present = 0;
+      let ok = 0;
+      for (const f of fields) {
+        const v = item[f.side][f.name];
+        if (v === undefined || v === null) continue;
+        present += 1;
+        if (schemaProblems(f.schema, v).length === 0) ok += 1;
+      }
+      return present === 0 ? 1 : ok / present;
+    },
+    relevance(item: Pick<QualityItem, 'inputs' | 'outputs'>): number {
+      let keys = 0;
+      let declared = 0;
+      for (const k of Object.keys(item.inputs)) {
+        keys += 1;
+        if (inNames.has(k)) declared += 1;
+      }
+      for (const k of Object.keys(item.outputs)) {
+        keys += 1;
+        if (outNames.has(k)) declared += 1;
+      }
+      return keys === 0 ? 1 : declared / keys;
+    },
+  };
+}
+
 /**
  * Scores every example and the dataset. Per example: completeness, consistency, accuracy,
  * relevance, freshness and their mean (`score`); an example is usable by an optimizer when
@@ -146,22 +200,23 @@ export function scoreQuality(spec: SignatureSpec, items: readonly QualityItem[],
   const halfLife = options.halfLifeDays ?? 90;
   // conflicts: same inputs (canonical JSON), different outputs
   const byInputs = new Map<string, Set<string>>();
-  const inputKeys = items.map((it) => canonicalJson(it.inputs));
+  const inputKeys = items.map((it) => canonicalJsonOf(it.inputs));
   items.forEach((it, i) => {
     const set = byInputs.get(inputKeys[i]) ?? new Set<string>();
-    set.add(canonicalJson(it.outputs));
+    set.add(canonicalJsonOf(it.outputs));
     byInputs.set(inputKeys[i], set);
   });
   const dup = findNearDuplicates(items);
   const clusterSize = dup.inputClusters.map((c) => c.length);
+  const scorer = compileSpec(spec);
   let conflicts = 0;
   const perExample: ExampleQuality[] = items.map((it, i) => {
     const conflict = (byInputs.get(inputKeys[i])?.size ?? 1) > 1;
     if (conflict) conflicts += 1;
-    const c = completeness(spec, it);
-    const k = typeConformance(spec, it) * (conflict ? 0.5 : 1);
+    const c = scorer.completeness(it);
+    const k = scorer.typeConformance(it) * (conflict ? 0.5 : 1);
     const a = accuracy(it);
-    const r = relevance(spec, it);
+    const r = scorer.relevance(it);
     const f = freshness(it.observedAt, now, halfLife);
     const score = (c + k + a + r + f) / 5;
     const reasons: string[] = [];
