@@ -6,6 +6,7 @@ import type { LmConfig } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import { compareMetric, type MetricComparison } from '../statistics/paired';
 import type { TrainingData } from '../training-data/manager';
+import type { ComparisonExample } from '../../../shared/api/tuning';
 
 /** An arm: the baseline program, or a stored program version. */
 export type ArmRef = 'baseline' | { version: string };
@@ -31,16 +32,8 @@ export interface ArmResult {
   lmCalls: number;
 }
 
-export interface ExampleComparison {
-  id: string;
-  inputs: Record<string, unknown>;
-  expected: Record<string, unknown>;
-  a: { outputs: unknown; score: number; error: string | null };
-  b: { outputs: unknown; score: number; error: string | null };
-  /** From b's side: b scored higher, equal, lower; or either arm errored. */
-  outcome: 'win' | 'tie' | 'loss' | 'error';
-  different: boolean;
-}
+/** One example of a comparison, exactly as the StudioApi carries it. */
+export type ExampleComparison = ComparisonExample;
 
 export interface ComparisonReport {
   signatureHash: string;

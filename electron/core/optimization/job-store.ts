@@ -3,19 +3,12 @@ import { newId } from '../storage/hashing';
 import type { CacheBackend, CacheEntry } from './result-cache';
 import type { AdoptionDecision } from './adoption';
 import type { Estimate, Strategy } from './estimate';
+import type { JobProgress } from '../../../shared/api/tuning';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-export interface JobProgress {
-  phase: string;
-  trial?: number;
-  totalTrials?: number;
-  score?: number;
-  bestScore?: number;
-  lmCalls?: number;
-  /** Trial scores so far, for the live chart. */
-  history?: { trial: number; score: number; best: number }[];
-}
+/** The live progress of a job, exactly as the StudioApi carries it. */
+export type { JobProgress } from '../../../shared/api/tuning';
 
 export interface OptimizationJob {
   id: string;
