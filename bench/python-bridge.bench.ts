@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PythonPool, PythonWorker, locateRuntime } from '../electron/core/python-bridge';
+import { TOY_PROGRAM } from '../test/support/toy-data';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (msg: string) => process.stderr.write(`python-bridge bench: ${msg}\n`);
@@ -81,16 +82,7 @@ async function main(): Promise<void> {
       ) as unknown[];
       const params = (latency: number) => ({
         strategy: 'bootstrap_few_shot',
-        program: {
-          kind: 'step',
-          name: 'classify',
-          module: 'predict',
-          signature: {
-            input_fields: [{ name: 'text', type: 'string', description: 'a few words' }],
-            output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }],
-            instructions: 'Label the text.',
-          },
-        },
+        program: TOY_PROGRAM,
         trainset: data.slice(0, N_TRAIN),
         devset: data.slice(N_TRAIN),
         lm: { provider: 'simulated', model: 'toy', latency_ms: latency },

@@ -19,6 +19,7 @@ import {
 import { createContext } from '../../electron/cli/context';
 import { registerRuntimeCommands } from '../../electron/cli/commands/runtime';
 import { alive, processTable, tempDataDir, until } from '../python-bridge/helpers';
+import { TOY_PROGRAM } from '../support/toy-data';
 
 interface Example {
   id: string;
@@ -26,16 +27,6 @@ interface Example {
   outputs: { label: string };
 }
 
-const TOY_PROGRAM = {
-  kind: 'step',
-  name: 'classify',
-  module: 'predict',
-  signature: {
-    input_fields: [{ name: 'text', type: 'string', description: 'a few words' }],
-    output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }],
-    instructions: 'Label the text.',
-  },
-};
 const SIMULATED = { provider: 'simulated', model: 'toy' };
 
 let runtime: LocatedRuntime;

@@ -19,3 +19,6 @@ export const TOY_SIGNATURE = {
   output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }],
   instructions: 'Label the text.',
 };
+
+/** The toy task as a one-step program spec for the runtime. */
+export const TOY_PROGRAM = { kind: 'step', name: 'classify', module: 'predict', signature: TOY_SIGNATURE } as const;
