@@ -42,7 +42,8 @@ export function exportYamlText(text: string): string {
   return `${text.replace(/\s*$/, '\n')}\n${DEFAULT_PLUGIN_BLOCK}`;
 }
 
-function download(name: string, href: string) {
+/** Saves a URL (data: or blob:) as a download. */
+export function downloadHref(name: string, href: string): void {
   const a = document.createElement('a');
   a.href = href;
   a.download = name;
@@ -58,7 +59,7 @@ function baseName(): string {
 export function exportYaml(): void {
   const text = exportYamlText(useDocument.getState().text);
   const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-  download(`${baseName()}.export.yaml`, url);
+  downloadHref(`${baseName()}.export.yaml`, url);
   setTimeout(() => URL.revokeObjectURL(url), 2000);
   useUi.getState().toast('success', 'Exported YAML with the plugin configuration block');
 }
@@ -78,7 +79,7 @@ export async function exportGraph(format: 'png' | 'svg', nodes: Node[]): Promise
     style: { width: `${width}px`, height: `${height}px`, transform: `translate(${vp.x}px, ${vp.y}px) scale(${vp.zoom})` },
   };
   const url = format === 'png' ? await toPng(viewportEl, opts) : await toSvg(viewportEl, opts);
-  download(`${baseName()}.${format}`, url);
+  downloadHref(`${baseName()}.${format}`, url);
   useUi.getState().toast('success', `Exported the graph as ${format.toUpperCase()}`);
   return url;
 }

@@ -6,6 +6,7 @@ import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
+import { downloadHref } from '../export/export';
 
 export const fmtPct = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`);
 export const fmtNum = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
@@ -159,12 +160,7 @@ export function LmBadge({ label }: { label: string | null | undefined }) {
 /** Saves text as a download in the browser (and in Electron, which handles downloads the same way). */
 export function download(name: string, text: string, type = 'text/plain'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+  downloadHref(name, url);
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
