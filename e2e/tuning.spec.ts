@@ -160,6 +160,9 @@ test('full loop: import, label by keyboard, optimize, compare, promote, export',
   const yaml = readFileSync(yamlPath, 'utf8');
   expect(yaml).toContain('type: dspy_claude');
   expect(yaml).toContain('dspy_plugin');
+  // The block is the configuration the host runs with, all of it (deployment included), and it validates.
+  expect(yaml).toMatch(/deployment:\n\s+phase: development/);
+  expect(yaml).toContain('feature_flags:');
   expect(errors).toEqual([]);
 });
 

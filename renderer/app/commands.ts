@@ -34,7 +34,7 @@ export function allCommands(): Command[] {
     { id: 'file.save', group: 'File', title: 'Save', shortcut: 'Ctrl+S', run: () => void save(), enabled: hasDoc },
     { id: 'file.saveAs', group: 'File', title: 'Save as…', shortcut: 'Ctrl+Shift+S', run: saveAs, enabled: hasDoc },
     { id: 'file.close', group: 'File', title: 'Close workflow (back to Welcome)', run: () => guardUnsaved(() => useDocument.getState().close()), enabled: hasDoc },
-    { id: 'export.yaml', group: 'Export', title: 'Export YAML with plugin configuration', run: exportYaml, enabled: hasDoc },
+    { id: 'export.yaml', group: 'Export', title: 'Export YAML with plugin configuration', run: () => void exportYaml(), enabled: hasDoc },
     { id: 'edit.undo', group: 'Edit', title: 'Undo', shortcut: 'Ctrl+Z', run: () => useDocument.getState().undo(), enabled: () => useDocument.getState().past.length > 0 },
     { id: 'edit.redo', group: 'Edit', title: 'Redo', shortcut: 'Ctrl+Shift+Z', run: () => useDocument.getState().redo(), enabled: () => useDocument.getState().future.length > 0 },
     { id: 'edit.delete', group: 'Edit', title: 'Delete selected steps', shortcut: 'Del', run: () => deleteSteps(sel()), enabled: () => sel().length > 0 },

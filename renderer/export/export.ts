@@ -1,45 +1,20 @@
 /** Export: the YAML (workflow + plugin configuration block) and the graph as PNG/SVG (html-to-image). */
 import { toPng, toSvg } from 'html-to-image';
 import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
+import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 
-/** The plugin configuration block (the spec's defaults), added when the file has none. */
-export const DEFAULT_PLUGIN_BLOCK = `plugins:
-  dspy_plugin:
-    module: Pipeline.Plugins.DSPyPlugin
-    enabled: true
-    config:
-      python_bridge:
-        pool_size: 3
-        timeout: 30000
-        max_retries: 3
-        health_check_interval: 10000
-      optimization:
-        enabled: true
-        strategies: ["bootstrap_few_shot", "copro", "mipro"]
-        default_strategy: "bootstrap_few_shot"
-        async_optimization: true
-        cache_enabled: true
-        cache_ttl: 3600
-      training_data:
-        collection_enabled: true
-        quality_threshold: 0.7
-        bias_detection: true
-        versioning_enabled: true
-      real_time:
-        max_wait_time: 5000
-        fallback_strategy: "traditional"
-      monitoring:
-        enabled: true
-        metrics_collection: true
-`;
-
-export function exportYamlText(text: string): string {
+/**
+ * The workflow with a `plugins.dspy_plugin` block: the file's own when it has one, otherwise the
+ * configuration the host runs with, so pipeline_ex gets exactly the settings tuned here.
+ */
+export function exportYamlText(text: string, config: Record<string, unknown>): string {
   const doc = parseDocument(text);
   if (doc.errors.length === 0 && doc.has('plugins')) return text;
-  return `${text.replace(/\s*$/, '\n')}\n${DEFAULT_PLUGIN_BLOCK}`;
+  const block = stringify({ plugins: { dspy_plugin: { module: 'Pipeline.Plugins.DSPyPlugin', enabled: true, config } } });
+  return `${text.replace(/\s*$/, '\n')}\n${block}`;
 }
 
 /** Saves a URL (data: or blob:) as a download. */
@@ -56,8 +31,15 @@ function baseName(): string {
   return useDocument.getState().fileName.replace(/\.(ya?ml)$/i, '');
 }
 
-export function exportYaml(): void {
-  const text = exportYamlText(useDocument.getState().text);
+export async function exportYaml(): Promise<void> {
+  let config: Record<string, unknown>;
+  try {
+    ({ config } = await studio.call('config.get', {}));
+  } catch (err) {
+    useUi.getState().toast('error', `Export failed: the plugin configuration is unavailable (${(err as Error).message})`);
+    return;
+  }
+  const text = exportYamlText(useDocument.getState().text, config);
   const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
   downloadHref(`${baseName()}.export.yaml`, url);
   setTimeout(() => URL.revokeObjectURL(url), 2000);
