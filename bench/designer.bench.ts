@@ -59,7 +59,8 @@ async function main() {
   const server = await startServer({ router: createStudioService({ dataDir: path.join(work, 'data'), mode: 'browser' }), staticDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The harness evaluates strings in the page; the app's CSP (no eval) would refuse them.
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
     // Warm-up load (caches the bundle the way a second launch would not need to re-download it over loopback).
     await page.goto(server.url);
     await page.waitForSelector('[data-testid="welcome"]');

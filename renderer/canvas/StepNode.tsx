@@ -1,5 +1,5 @@
 /** One card per step, colored by family: signature fields as typed handles, a validation badge. */
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
@@ -25,7 +25,13 @@ function StepNodeImpl({ id, data }: NodeProps<StepFlowNode>) {
   // whenever the set of handles changes (else the renamed handle cannot start or end a connection).
   const updateInternals = useUpdateNodeInternals();
   const handleKey = [...step.inputs.map((f) => `in:${f.name}`), ...step.outputs.map((f) => `out:${f.name}`)].join('|');
-  useEffect(() => updateInternals(id), [id, handleKey, updateInternals]);
+  // Not on mount: React Flow measures new nodes itself, and 300 extra updates slow opening large files.
+  const measured = useRef(handleKey);
+  useEffect(() => {
+    if (measured.current === handleKey) return;
+    measured.current = handleKey;
+    updateInternals(id);
+  }, [id, handleKey, updateInternals]);
   return (
     <div
       className="step-node"
