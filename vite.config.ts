@@ -13,6 +13,13 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 8000,
     sourcemap: false,
+    rollupOptions: {
+      // Comment placement in dependencies (zod's regexes) that Rollup drops: nothing to act on.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules')) return;
+        warn(warning);
+      },
+    },
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', strictPort: false },
