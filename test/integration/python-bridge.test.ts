@@ -157,6 +157,8 @@ describe('python bridge with the real runtime', () => {
   });
 
   it('kill -9 of a worker mid-request: retried on a fresh worker, and the pool heals', async () => {
+    // A worker still finishing an earlier (cancelled) request would look busy too: start from idle.
+    await until(() => pool.status().workers.every((w) => w.state === 'idle'), 15_000, 'all workers idle');
     const pidsBefore = pool.pids();
     const t0 = Date.now();
     // Long enough that the kill lands mid-request even on a loaded machine.
