@@ -318,6 +318,8 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         const minutes = opts.window === undefined ? undefined : Number(opts.window);
         if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--window must be a positive number of minutes');
         const summary = studio.metrics.summary(minutes === undefined ? undefined : minutes * 60_000);
+        // Health includes the Python side: check it for real rather than report a pool never started.
+        await studio.pool().catch(() => undefined);
         const health = await studio.health(minutes === undefined ? undefined : minutes * 60_000);
         if (opts.json) return ctx.json({ summary, health, deployment: studio.config.deployment });
         ctx.out(`executions ${summary.executions} (${Object.entries(summary.byMode).map(([m, n]) => `${m} ${n}`).join(', ')})`);
