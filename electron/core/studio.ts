@@ -153,7 +153,8 @@ export class Studio {
     const to = previousPhase(phase);
     if (!to || !this.config.monitoring.enabled) return undefined;
     const recent = this.metrics.executions(this.phaseEnteredAt);
-    const dspy = recent.filter((e) => e.mode === 'optimized' || e.mode === 'baseline');
+    // Fallbacks belong to the DSPy path: one after an error is recorded as not ok.
+    const dspy = recent.filter((e) => e.mode === 'optimized' || e.mode === 'baseline' || e.mode === 'fallback');
     const traditional = recent.filter((e) => e.mode === 'traditional');
     const success = (xs: typeof recent) => (xs.length ? xs.filter((e) => e.ok).length / xs.length : undefined);
     const errorRate = dspy.length ? dspy.filter((e) => !e.ok).length / dspy.length : 0;

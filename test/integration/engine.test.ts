@@ -71,6 +71,9 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     const metrics = studio.metrics.summary();
     expect(metrics.executions).toBe(2);
     expect(metrics.cache.hits).toBe(1);
+    // A step with cache_enabled: false does not use the stored program.
+    const uncached = workflow({ optimization_enabled: true }, { cache_enabled: false });
+    expect((await studio.run(uncached, { baseDir: '.', inputs: { text: 'apple banana otter' }, mock: true })).records[0].mode).toBe('baseline');
 
     // Adaptive thresholds: 5 failing executions of the promoted program start a re-optimization.
     const versionId = done.result!.programVersion;
@@ -149,10 +152,13 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
       ]);
       expect(res.records[1].reason).toMatch(/Python|runtime|nonexistent/i);
       expect((await fake.requests('gemini')).length).toBeGreaterThan(0);
+      // The step succeeded through the fallback, but the DSPy path failed: monitoring counts it as an error.
+      expect(studio.metrics.executions().map((e) => [e.mode, e.ok])).toEqual([['fallback', false]]);
 
       const failing = { ...wf, steps: [{ ...wf.steps[1], dspy_config: { fallback_strategy: 'fail' } }] };
       const failed = await studio.run(failing, { baseDir: '.', inputs: { text: 'apple pear plum' } });
       expect(failed.records[0].status).toBe('failed');
+      expect(studio.metrics.executions().filter((e) => !e.ok)).toHaveLength(2);
     } finally {
       await fake.stop();
     }

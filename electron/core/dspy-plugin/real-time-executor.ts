@@ -117,6 +117,9 @@ export class RealTimeExecutor implements DspyStepExecutor {
     };
 
     let outcome: StepOutcome;
+    // What the DSPy path tried, and why it failed: a fallback after an error counts as a DSPy failure.
+    let attempted: ExecutionMode = 'baseline';
+    let dspyError: string | undefined;
     const experiment = config.deployment.experiment_enabled && config.monitoring.ab_testing ? this.deps.experiments?.runningFor(program.signatureHash) : undefined;
     const arm = experiment ? assignArm(experiment, unit) : undefined;
     try {
@@ -130,23 +133,30 @@ export class RealTimeExecutor implements DspyStepExecutor {
       } else if (!flags.optimization_enabled) {
         outcome = await runProgram();
       } else {
-        const promoted = this.deps.engine.promoted(program.signatureHash);
-        cacheHit = promoted !== undefined;
+        // A step with cache_enabled: false never uses a stored optimized program.
+        const promoted = eff.cache_enabled ? this.deps.engine.promoted(program.signatureHash) : undefined;
+        if (eff.cache_enabled) cacheHit = promoted !== undefined;
+        if (promoted) attempted = 'optimized';
         if (promoted) outcome = await runProgram(promoted.id);
         else if (flags.real_time_optimization) outcome = await this.optimizeThenRun(step, program, lm, maxWait, ctx, runProgram, traditional);
         else outcome = await runProgram();
       }
     } catch (err) {
-      if (fallbackStrategy !== 'traditional') throw err;
+      dspyError = err instanceof Error ? err.message : String(err);
+      if (fallbackStrategy !== 'traditional') {
+        const failed: StepOutcome = { status: 'failed', mode: attempted, inputs, result: undefined, error: dspyError };
+        this.record(step, ctx, program, lm, failed, { cacheHit, latencyMs: this.now() - started, collect: false, experimentId: experiment?.id, arm: arm?.id });
+        throw err;
+      }
       const failedAt = this.now();
-      outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${err instanceof Error ? err.message : String(err)}`, failedAt);
+      outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${dspyError}`, failedAt);
     }
     if (fallbackMs !== undefined && outcome.mode === 'fallback') outcome = { ...outcome, reason: `${outcome.reason} (switched in ${fallbackMs.toFixed(1)} ms)` };
     const latencyMs = this.now() - started;
     if (experiment && arm) {
       this.deps.experiments!.record({ experimentId: experiment.id, armId: arm.id, unitId: unit, ok: outcome.status === 'ok', latencyMs, cost: outcome.costUsd ?? 0, timestamp: Date.now() });
     }
-    this.record(step, ctx, program, lm, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection, experimentId: experiment?.id, arm: arm?.id });
+    this.record(step, ctx, program, lm, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection && !dspyError, experimentId: experiment?.id, arm: arm?.id, dspyError });
     return { ...outcome, signatureHash: program.signatureHash };
   }
 
@@ -178,9 +188,10 @@ export class RealTimeExecutor implements DspyStepExecutor {
     return traditional('fallback', `optimization still running after max_wait_time ${maxWait} ms: fell back to traditional execution (job ${job.id} continues)`, deadline);
   }
 
-  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, lm: LmConfig, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string }) {
+  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, lm: LmConfig, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string; dspyError?: string }) {
     const mode = outcome.mode === 'mock' ? 'traditional' : (outcome.mode ?? 'baseline');
-    const outputs = outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
+    const outputs =
+      outcome.status !== 'ok' ? null : outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
     const collected = this.deps.data.collectExecution(
       {
         signature_hash: program.signatureHash,
@@ -192,6 +203,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
         latency_ms: m.latencyMs,
         tokens_in: outcome.tokens?.input ?? null,
         tokens_out: outcome.tokens?.output ?? null,
+        error: m.dspyError ?? outcome.error ?? null,
       },
       { collectionEnabled: m.collect && this.deps.config().training_data.collection_enabled },
     );
@@ -201,7 +213,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       step: String(step.name ?? ''),
       signatureHash: program.signatureHash,
       mode,
-      ok: outcome.status === 'ok',
+      ok: outcome.status === 'ok' && m.dspyError === undefined,
       latencyMs: m.latencyMs,
       tokens: (outcome.tokens?.input ?? 0) + (outcome.tokens?.output ?? 0),
       cost: outcome.costUsd ?? 0,
