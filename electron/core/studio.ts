@@ -17,7 +17,7 @@ import type { PluginEntry } from './plugins/plugin-manager';
 import { providerSettingsFromEnv, type ProviderSettings } from './providers/provider-settings';
 import { PythonPool, type PoolOptions } from './python-bridge/pool';
 import { TrainingData } from './training-data/manager';
-import { runWorkflow, type RunOptions, type RunResult } from './workflow-runtime/workflow-runner';
+import { runWorkflow, type RunOptions, type RunResult, type StepRecord } from './workflow-runtime/workflow-runner';
 
 const CONFIG_KEY = 'plugins.dspy_plugin';
 
@@ -224,7 +224,32 @@ export class Studio {
       ...opts,
       dspy: this.executor,
       providers: { claude: this.providers.claude, gemini: this.providers.gemini },
+      onEvent: (e) => {
+        // DSPy steps record themselves (with cache and fallback details); traditional calls are recorded here.
+        if (e.type === 'step_finished' && (e.record.type === 'claude' || e.record.type === 'gemini') && e.record.status !== 'skipped') {
+          this.recordTraditional(String(workflow.name ?? ''), e.record);
+        }
+        opts.onEvent?.(e);
+      },
     });
+  }
+
+  private recordTraditional(workflow: string, rec: StepRecord): void {
+    const outputs = rec.outputs !== null && typeof rec.outputs === 'object' && !Array.isArray(rec.outputs) ? (rec.outputs as Record<string, unknown>) : rec.outputs === undefined ? null : { response: rec.outputs };
+    const run = this.data.runs.record({
+      workflow,
+      step: rec.step,
+      inputs: rec.inputs ?? {},
+      outputs,
+      mode: 'traditional',
+      latency_ms: rec.latencyMs,
+      tokens_in: rec.tokens?.input ?? null,
+      tokens_out: rec.tokens?.output ?? null,
+      cost: rec.costUsd ?? null,
+      error: rec.error ?? null,
+    });
+    const tokens = (rec.tokens?.input ?? 0) + (rec.tokens?.output ?? 0);
+    this.metrics.record({ runId: run.id, workflow, step: rec.step, mode: 'traditional', ok: rec.status === 'ok', latencyMs: rec.latencyMs, tokens, cost: rec.costUsd ?? 0, timestamp: Date.now() });
   }
 
   /** Offline A/B of two arms (baseline or program versions) on the same labeled examples. */

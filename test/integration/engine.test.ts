@@ -153,7 +153,14 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
       expect(res.records[1].reason).toMatch(/Python|runtime|nonexistent/i);
       expect((await fake.requests('gemini')).length).toBeGreaterThan(0);
       // The step succeeded through the fallback, but the DSPy path failed: monitoring counts it as an error.
-      expect(studio.metrics.executions().map((e) => [e.mode, e.ok])).toEqual([['fallback', false]]);
+      const execs = studio.metrics.executions();
+      expect(execs.map((e) => [e.step, e.mode, e.ok])).toEqual([
+        ['plain', 'traditional', true],
+        ['classify', 'fallback', false],
+      ]);
+      // Traditional calls are priced from their tokens (the fake servers report usage).
+      expect(execs[0].tokens).toBeGreaterThan(0);
+      expect(execs[0].cost).toBeGreaterThan(0);
 
       const failing = { ...wf, steps: [{ ...wf.steps[1], dspy_config: { fallback_strategy: 'fail' } }] };
       const failed = await studio.run(failing, { baseDir: '.', inputs: { text: 'apple pear plum' } });

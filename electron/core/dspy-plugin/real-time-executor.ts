@@ -8,7 +8,8 @@ import { assignArm } from '../experiments/experiment';
 import type { ExperimentStore } from '../experiments/experiment-store';
 import type { ExecutionRecord } from '../monitoring/metrics';
 import { OptimizationRefused, type OptimizationEngine } from '../optimization/optimization-engine';
-import { lmForStep, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
+import { costOf } from '../optimization/estimate';
+import { lmForStep, priceKey, traditionalPriceKey, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
@@ -100,7 +101,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
       if (deadline !== undefined) fallbackMs = Math.max(0, this.now() - deadline);
       const res = await ctx.traditional(provider, prompt, step.model as string | undefined);
       const result = resultOf(res.text);
-      return { status: 'ok' as const, mode, reason, inputs, outputs: result, result, tokens: { input: res.inputTokens, output: res.outputTokens } };
+      const tokens = { input: res.inputTokens, output: res.outputTokens };
+      return { status: 'ok' as const, mode, reason, inputs, outputs: result, result, tokens, costUsd: costOf(traditionalPriceKey(provider, res.model, ctx.mock), tokens) };
     };
 
     const runProgram = async (versionId?: string): Promise<StepOutcome> => {
@@ -113,7 +115,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       );
       const usage = Object.values(res.usage ?? {});
       const tokens = { input: usage.reduce((a, u) => a + (u.prompt_tokens ?? 0), 0), output: usage.reduce((a, u) => a + (u.completion_tokens ?? 0), 0) };
-      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}` };
+      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, costUsd: costOf(priceKey(lm), tokens), signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}` };
     };
 
     let outcome: StepOutcome;

@@ -58,6 +58,12 @@ export function priceOf(model: string, table: PriceTable = DEFAULT_PRICES): { pr
   return match === undefined ? { price: DEFAULT_PRICE, source: 'default' } : { price: table[match], source: 'table' };
 }
 
+/** What a call cost, from its token counts; `model` as the price table keys it (`anthropic/<model>`). */
+export function costOf(model: string, tokens: { input: number; output: number }, table: PriceTable = DEFAULT_PRICES): number {
+  const { price } = priceOf(model, table);
+  return (tokens.input * price.input + tokens.output * price.output) / 1e6;
+}
+
 export interface Estimate {
   strategy: Strategy;
   model: string;

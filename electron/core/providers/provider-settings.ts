@@ -40,6 +40,18 @@ export interface LmConfig {
 
 export const SIMULATED_LABEL = 'simulated (offline demo)';
 
+/** The price-table key of a traditional call (mock calls cost nothing). */
+export function traditionalPriceKey(provider: 'claude' | 'gemini', model: string, mock: boolean): string {
+  return mock ? 'simulated/mock' : `${provider === 'claude' ? 'anthropic' : 'gemini'}/${model}`;
+}
+
+/** The price-table key of a model: `anthropic/<model>`, `gemini/<model>`, `openai/<model>`, or the simulated one. */
+export function priceKey(lm: Pick<LmConfig, 'provider' | 'model'>): string {
+  if (lm.provider === 'simulated') return lm.model;
+  const prefix = lm.provider === 'openai_compatible' ? 'openai' : lm.provider;
+  return `${prefix}/${lm.model}`;
+}
+
 /**
  * The LM of a DSPy step: its provider when a key is set, an OpenAI-compatible endpoint when
  * configured, else the built-in simulated model so the whole loop works offline.

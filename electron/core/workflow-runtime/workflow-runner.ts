@@ -1,3 +1,5 @@
+import { costOf } from '../optimization/estimate';
+import { traditionalPriceKey } from '../providers/provider-settings';
 import { callTraditional, type TraditionalProviderName, type TraditionalRequest, type TraditionalResponse } from '../providers/traditional-provider';
 import { evaluateCondition } from './conditions';
 import { buildPrompt, type Sessions } from './prompt-builder';
@@ -135,7 +137,9 @@ export async function runWorkflow(workflow: Record<string, unknown>, opts: RunOp
         const res = await traditional(TRADITIONAL[type], prompt, step.model as string | undefined);
         const result = resultOf(res.text);
         if (typeof step.session_id === 'string') sessions.set(step.session_id, [...(sessions.get(step.session_id) ?? []), res.text]);
-        finish({ status: 'ok', mode: opts.mock ? 'mock' : 'traditional', inputs: { prompt }, outputs: result, tokens: { input: res.inputTokens, output: res.outputTokens } }, result);
+        const tokens = { input: res.inputTokens, output: res.outputTokens };
+        const costUsd = costOf(traditionalPriceKey(TRADITIONAL[type] as 'claude' | 'gemini', res.model, Boolean(opts.mock)), tokens);
+        finish({ status: 'ok', mode: opts.mock ? 'mock' : 'traditional', inputs: { prompt }, outputs: result, tokens, costUsd }, result);
       } else if (DSPY_TYPES.has(type)) {
         if (!opts.dspy) throw new Error('DSPy steps need the DSPy plugin: it is not loaded');
         const prompt = step.prompt ? await buildPrompt(step.prompt, scope, { baseDir: opts.baseDir, sessions }) : '';
