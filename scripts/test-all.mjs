@@ -7,8 +7,9 @@ const steps = [
   ['Lint (includes the layer rules)', 'npx', ['eslint', '.']],
   ['Type check', 'npm', ['run', '-s', 'typecheck']],
   ['Unit and integration tests (vitest)', 'npx', ['vitest', 'run']],
-  ['Python tests (pytest)', 'node', ['scripts/pytest.mjs']],
+  // The e2e writes the program the full loop exports; pytest then loads it in plain DSPy.
   ['End-to-end tests (Playwright, Chromium)', 'npm', ['run', '-s', 'test:e2e']],
+  ['Python tests (pytest)', 'node', ['scripts/pytest.mjs']],
 ];
 
 for (const [title, cmd, args] of steps) {
