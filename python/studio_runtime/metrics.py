@@ -30,7 +30,8 @@ def jsonable(value):
     return str(value)
 
 
-def _norm(v):
+def normalize(v):
+    """A comparable form of a value: JSON strings parsed, numbers as floats, text lower-cased and trimmed."""
     v = jsonable(v)
     if isinstance(v, str):
         s = v.strip()
@@ -38,7 +39,7 @@ def _norm(v):
             try:
                 parsed = json.loads(s)
                 if isinstance(parsed, (dict, list)):
-                    return _norm(parsed)
+                    return normalize(parsed)
             except ValueError:
                 pass
         low = s.lower().strip(" .\"'")
@@ -53,9 +54,9 @@ def _norm(v):
     if isinstance(v, (int, float)):
         return float(v)
     if isinstance(v, list):
-        return [_norm(x) for x in v]
+        return [normalize(x) for x in v]
     if isinstance(v, dict):
-        return {k: _norm(x) for k, x in v.items()}
+        return {k: normalize(x) for k, x in v.items()}
     return v
 
 
@@ -69,7 +70,7 @@ def _tokens(v) -> list[str]:
 
 
 def exact(expected, predicted) -> float:
-    return 1.0 if _norm(expected) == _norm(predicted) else 0.0
+    return 1.0 if normalize(expected) == normalize(predicted) else 0.0
 
 
 def contains(expected, predicted) -> float:
@@ -89,7 +90,7 @@ def f1(expected, predicted) -> float:
 
 
 def json_field(expected, predicted) -> float:
-    e, p = _norm(expected), _norm(predicted)
+    e, p = normalize(expected), normalize(predicted)
     if isinstance(e, dict):
         if not e:
             return 1.0

@@ -24,6 +24,7 @@ import threading
 import time
 
 from .datasets import stable_hash, truth_value, unit, words_of, wrong_value
+from .metrics import normalize
 
 SECTION = re.compile(r"\[\[ ## (\w+) ## \]\]\n(.*?)(?=\n*\[\[ ## \w+ ## \]\]|\n\nRespond with|\Z)", re.S)
 SCHEMA_NOTE = "# note: the value you produce must adhere to the JSON schema: "
@@ -239,31 +240,8 @@ def _loads(s):
         return s
 
 
-def _norm(v):
-    if isinstance(v, str):
-        v2 = _loads(v)
-        if not isinstance(v2, str):
-            return _norm(v2)
-        low = v.strip().lower()
-        if low in ("true", "false"):
-            return low == "true"
-        try:
-            return float(low)
-        except ValueError:
-            return low.strip(" .\"'")
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, list):
-        return [_norm(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _norm(x) for k, x in v.items()}
-    return v
-
-
 def _same(a, b) -> bool:
-    return _norm(a) == _norm(b)
+    return normalize(a) == normalize(b)
 
 
 # -- the DSPy LM ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /** One card per step, colored by family: signature fields as typed handles, a validation badge. */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, type ReactNode } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
@@ -14,6 +14,31 @@ function Badge({ diagnostics }: { diagnostics: DiagnosticView[] }) {
   return (
     <div className={`sn-badge ${errors ? '' : 'warning'}`} title={title} role="img" aria-label={`${diagnostics.length} problem${diagnostics.length > 1 ? 's' : ''}: ${title}`} data-testid="node-badge">
       {errors || diagnostics.length}
+    </div>
+  );
+}
+
+/** The card both node kinds share: family colors, flow handles, header, validation badge. */
+function NodeShell({ step, diagnostics, typeLine, container, children }: { step: StepView; diagnostics: DiagnosticView[]; typeLine: string; container?: boolean; children: ReactNode }) {
+  return (
+    <div
+      className={container ? 'step-node container-node' : 'step-node'}
+      style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
+      data-testid={`node-${step.id}`}
+      data-step-type={step.type}
+      data-container={container ? 'true' : undefined}
+    >
+      <Handle type="target" position={Position.Left} id="flow-in" className="flow" style={{ top: 25 }} />
+      <Handle type="source" position={Position.Right} id="flow-out" className="flow" style={{ top: 25 }} />
+      <div className="sn-head">
+        <div className="sn-icon" aria-hidden="true">{typeGlyph(step.type)}</div>
+        <div className="sn-title">
+          <div className="sn-name" title={step.name}>{step.name}</div>
+          <div className="sn-type">{typeLine}</div>
+        </div>
+      </div>
+      {children}
+      <Badge diagnostics={diagnostics} />
     </div>
   );
 }
@@ -33,21 +58,7 @@ function StepNodeImpl({ id, data }: NodeProps<StepFlowNode>) {
     updateInternals(id);
   }, [id, handleKey, updateInternals]);
   return (
-    <div
-      className="step-node"
-      style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
-      data-testid={`node-${step.id}`}
-      data-step-type={step.type}
-    >
-      <Handle type="target" position={Position.Left} id="flow-in" className="flow" style={{ top: 25 }} />
-      <Handle type="source" position={Position.Right} id="flow-out" className="flow" style={{ top: 25 }} />
-      <div className="sn-head">
-        <div className="sn-icon" aria-hidden="true">{typeGlyph(step.type)}</div>
-        <div className="sn-title">
-          <div className="sn-name" title={step.name}>{step.name}</div>
-          <div className="sn-type">{step.type}</div>
-        </div>
-      </div>
+    <NodeShell step={step} diagnostics={diagnostics} typeLine={step.type}>
       {hasFields ? (
         <div className="sn-fields">
           {step.inputs.map((f) => (
@@ -68,8 +79,7 @@ function StepNodeImpl({ id, data }: NodeProps<StepFlowNode>) {
       ) : (
         <div className="sn-summary" title={step.summary}>{step.summary || step.label}</div>
       )}
-      <Badge diagnostics={diagnostics} />
-    </div>
+    </NodeShell>
   );
 }
 
@@ -89,26 +99,10 @@ function ContainerNodeImpl({ data }: NodeProps<StepFlowNode>) {
   const { step, diagnostics } = data;
   const n = step.children.length;
   return (
-    <div
-      className="step-node container-node"
-      style={{ ['--family-color' as string]: familyColor[step.family], ['--family-strong' as string]: familyStrong[step.family] }}
-      data-testid={`node-${step.id}`}
-      data-step-type={step.type}
-      data-container="true"
-    >
-      <Handle type="target" position={Position.Left} id="flow-in" className="flow" style={{ top: 25 }} />
-      <Handle type="source" position={Position.Right} id="flow-out" className="flow" style={{ top: 25 }} />
-      <div className="sn-head">
-        <div className="sn-icon" aria-hidden="true">{typeGlyph(step.type)}</div>
-        <div className="sn-title">
-          <div className="sn-name" title={step.name}>{step.name}</div>
-          <div className="sn-type">{step.type} · {n} nested step{n === 1 ? '' : 's'}</div>
-        </div>
-      </div>
+    <NodeShell step={step} diagnostics={diagnostics} typeLine={`${step.type} · ${n} nested step${n === 1 ? '' : 's'}`} container>
       <div className="cn-caption mono" title={containerCaption(step)}>{containerCaption(step)}</div>
       {n === 0 && <div className="cn-empty">No nested steps: add them under <span className="mono">steps:</span> in the YAML</div>}
-      <Badge diagnostics={diagnostics} />
-    </div>
+    </NodeShell>
   );
 }
 
