@@ -24,13 +24,31 @@ export function tokensEqual(a: string | undefined | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** decodeURIComponent that yields null on a malformed escape instead of throwing. */
+export function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
+/** The request target as a URL, or null when it does not parse (e.g. `//`). */
+export function parseRequestUrl(url: string): URL | null {
+  try {
+    return new URL(url, 'http://x');
+  } catch {
+    return null;
+  }
+}
+
 export function tokenFromRequest(url: string, cookieHeader: string | undefined, authHeader?: string): string | null {
-  const q = new URL(url, 'http://x').searchParams.get('token');
+  const q = parseRequestUrl(url)?.searchParams.get('token');
   if (q) return q;
   if (authHeader?.startsWith('Bearer ')) return authHeader.slice(7);
   for (const part of (cookieHeader ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === 'ps_token') return decodeURIComponent(v.join('='));
+    if (k === 'ps_token') return safeDecode(v.join('='));
   }
   return null;
 }
@@ -46,9 +64,11 @@ export interface RequestFacts {
   upgrade?: boolean;
 }
 
-export type Verdict = { ok: true; tokenFromQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+export type Verdict = { ok: true; tokenFromQuery: boolean; url: URL } | { ok: false; status: 400 | 401 | 403; reason: string };
 
 export function checkRequest(req: RequestFacts, expectedToken: string, port: number): Verdict {
+  const url = parseRequestUrl(req.url);
+  if (!url) return { ok: false, status: 400, reason: 'malformed request target' };
   if (!isLoopbackAddress(req.remoteAddress)) return { ok: false, status: 403, reason: 'non-loopback client' };
   if (!isLoopbackHost(req.host, port)) return { ok: false, status: 403, reason: 'non-loopback Host header' };
   if (req.upgrade && req.origin !== undefined) {
@@ -63,5 +83,5 @@ export function checkRequest(req: RequestFacts, expectedToken: string, port: num
   }
   const token = tokenFromRequest(req.url, req.cookie, req.authorization);
   if (!tokensEqual(token, expectedToken)) return { ok: false, status: 401, reason: token ? 'wrong token' : 'missing token' };
-  return { ok: true, tokenFromQuery: new URL(req.url, 'http://x').searchParams.has('token') };
+  return { ok: true, tokenFromQuery: url.searchParams.has('token'), url };
 }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Router } from '../core/studio-service/router';
-import { checkRequest } from './security';
+import type { Socket } from 'node:net';
+import { checkRequest, safeDecode } from './security';
 import { contentSecurityPolicy } from '../core/content-security-policy';
 
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -44,6 +45,8 @@ const MIME: Record<string, string> = {
   '.map': 'application/json',
 };
 
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+
 /** Same policy as the Electron window, plus ws: to our own origin. */
 export function browserCsp(port: number): string {
   return contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]);
@@ -55,7 +58,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const root = path.resolve(opts.staticDir);
   let port = 0;
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log(`request ${req.method} ${JSON.stringify(req.url)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal error\n');
+    });
+  });
+  server.on('clientError', (e, socket) => {
+    log(`client error: ${e.message}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const verdict = checkRequest(
       { remoteAddress: req.socket.remoteAddress, host: req.headers.host, url: req.url ?? '/', cookie: req.headers.cookie, authorization: req.headers.authorization },
       token,
@@ -63,7 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     );
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'content-type': 'text/plain' });
-      res.end(`${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}: ${verdict.reason}\n`);
+      res.end(`${STATUS_TEXT[verdict.status]}: ${verdict.reason}\n`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -78,7 +94,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       'cache-control': 'no-store',
     };
     if (verdict.tokenFromQuery) headers['set-cookie'] = `ps_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const urlPath = safeDecode(verdict.url.pathname);
+    if (urlPath === null || urlPath.includes('\0')) {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('Bad Request: malformed path\n');
+      return;
+    }
     let file = path.resolve(root, `.${urlPath}`);
     if (file !== root && !file.startsWith(root + path.sep)) {
       res.writeHead(403);
@@ -97,10 +118,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found (did you run `npm run build:renderer`?)\n');
     }
-  });
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
+    try {
+      upgrade(req, socket as Socket, head);
+    } catch (e) {
+      log(`upgrade failed: ${e instanceof Error ? e.message : String(e)}`);
+      socket.destroy();
+    }
+  });
+  function upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.on('error', (e) => log(`socket error: ${e.message}`));
     const verdict = checkRequest(
       {
         remoteAddress: req.socket.remoteAddress,
@@ -114,15 +144,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       token,
       port,
     );
-    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!verdict.ok || pathname !== '/api') {
+    if (!verdict.ok || verdict.url.pathname !== '/api') {
       const status = verdict.ok ? 404 : verdict.status;
-      socket.write(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  }
 
   wss.on('connection', (ws: WebSocket) => {
     const unsubscribe = opts.router.subscribe((event) => {

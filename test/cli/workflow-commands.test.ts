@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli';
+import { spawn } from 'node:child_process';
+import { repoRoot, runCli } from './run-cli';
 
 const example = 'test/fixtures/workflows/dspy_code_analysis.yaml';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'cli-'));
@@ -58,6 +59,16 @@ describe('pipeline-studio validate', () => {
     expect(err.message).toMatch(/between 1 and 16/);
     expect(err.line).toBe(6);
   });
+
+  it('exits quietly when the reader closes the pipe (| head)', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/pipeline-studio.js'), 'validate', '--json', ...Array<string>(300).fill(example)], { cwd: repoRoot });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  }, 30_000);
 });
 
 describe('pipeline-studio plugins', () => {

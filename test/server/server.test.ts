@@ -77,6 +77,15 @@ describe('browser-mode server', () => {
     expect(withCookie.status).toBe(200);
   });
 
+  it('survives hostile requests: malformed cookie, path encoding and request target', async () => {
+    expect((await get('/', { cookie: 'ps_token=%E0%A4%A' })).status).toBe(401);
+    expect((await get(`/%E0%A4%A?token=${TOKEN}`)).status).toBe(400);
+    expect((await get(`/a%00b?token=${TOKEN}`)).status).toBe(400);
+    expect((await get('//')).status).toBe(400);
+    await expect(connect(`ws://127.0.0.1:${server.port}/api`, { headers: { cookie: 'ps_token=%zz' } })).rejects.toThrow(/401/);
+    expect((await get(`/?token=${TOKEN}`)).status).toBe(200);
+  });
+
   it('does not serve files outside the static dir', async () => {
     const res = await get(`/../../etc/passwd?token=${TOKEN}`);
     expect(res.body).not.toContain('root:');
@@ -117,8 +126,8 @@ describe('browser-mode server', () => {
 describe('request checks (pure)', () => {
   const base = { remoteAddress: '127.0.0.1', host: '127.0.0.1:8000', url: `/?token=${TOKEN}` };
   it('accepts loopback with the token', () => {
-    expect(checkRequest(base, TOKEN, 8000)).toEqual({ ok: true, tokenFromQuery: true });
-    expect(checkRequest({ ...base, url: '/', cookie: `a=b; ps_token=${TOKEN}` }, TOKEN, 8000)).toEqual({ ok: true, tokenFromQuery: false });
+    expect(checkRequest(base, TOKEN, 8000)).toMatchObject({ ok: true, tokenFromQuery: true });
+    expect(checkRequest({ ...base, url: '/', cookie: `a=b; ps_token=${TOKEN}` }, TOKEN, 8000)).toMatchObject({ ok: true, tokenFromQuery: false });
   });
   it('refuses a non-loopback remote address', () => {
     expect(checkRequest({ ...base, remoteAddress: '192.168.1.20' }, TOKEN, 8000)).toMatchObject({ ok: false, status: 403 });
@@ -143,5 +152,10 @@ describe('request checks (pure)', () => {
     expect(isLoopbackHost('[::1]:8000', 8000)).toBe(true);
     expect(isLoopbackHost('127.0.0.1.evil.com:8000', 8000)).toBe(false);
     expect(tokenFromRequest('/', undefined, 'Bearer xyz')).toBe('xyz');
+  });
+  it('treats malformed encodings and request targets as refusals, never throws', () => {
+    expect(tokenFromRequest('/', 'ps_token=%E0%A4%A')).toBeNull();
+    expect(checkRequest({ ...base, url: '/', cookie: 'ps_token=%zz' }, TOKEN, 8000)).toMatchObject({ ok: false, status: 401 });
+    expect(checkRequest({ ...base, url: '//' }, TOKEN, 8000)).toMatchObject({ ok: false, status: 400 });
   });
 });
