@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from . import PROTOCOL_VERSION
 from .errors import (CANCELLED, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, RUNTIME_ERROR,
                      Cancelled, RpcError)
-from .methods import ACTIVE, INLINE, METHODS, RequestContext, _is_lm_error, _scrub
+from .context import ACTIVE, RequestContext, is_lm_error, scrub
+from .methods import INLINE, METHODS
 
 MAX_FRAME = 16 * 1024 * 1024
 
@@ -158,14 +159,14 @@ class Server:
             error = {"code": CANCELLED, "message": "cancelled"}
         except RpcError as e:
             error = e.to_json()
-            error["message"] = _scrub(error["message"], ctx)
+            error["message"] = scrub(error["message"], ctx)
             if e.code != INVALID_PARAMS:
                 log(f"{method} failed: {error['message']}")
                 traceback.print_exc(file=sys.stderr)
         except Exception as e:
             traceback.print_exc(file=sys.stderr)
-            msg = _scrub(f"{type(e).__name__}: {e}", ctx)
-            code = -32002 if _is_lm_error(e) else RUNTIME_ERROR
+            msg = scrub(f"{type(e).__name__}: {e}", ctx)
+            code = -32002 if is_lm_error(e) else RUNTIME_ERROR
             error = {"code": code, "message": msg, "data": {"type": type(e).__name__}}
         finally:
             ACTIVE.pop(ctx.id, None)

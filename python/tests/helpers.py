@@ -84,3 +84,17 @@ class Runtime:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+# What the host sends: every optimizer parameter resolved (shared/dspy/optimizers.ts owns the defaults).
+RESOLVED_DEFAULTS = {
+    "bootstrap_few_shot": {"max_bootstrapped_demos": 4, "max_labeled_demos": 4, "max_rounds": 1, "max_errors": None},
+    "copro": {"breadth": 10, "depth": 3, "init_temperature": 1.4, "num_threads": 1},
+    "mipro": {"auto": "light", "num_candidates": None, "num_trials": None, "max_bootstrapped_demos": 4,
+              "max_labeled_demos": 4, "init_temperature": 1.0, "seed": 9, "minibatch": True, "minibatch_size": 35,
+              "minibatch_full_eval_steps": 5, "valset": "split", "num_threads": 1},
+}
+
+
+def resolved(strategy, **overrides):
+    return {**RESOLVED_DEFAULTS[strategy], **overrides}

@@ -12,8 +12,10 @@ import dspy
 import pytest
 from dspy.utils import DummyLM
 
+from helpers import resolved
 from studio_runtime.datasets import TOY_SIGNATURE, toy_dataset
-from studio_runtime.methods import RequestContext, optimize
+from studio_runtime.context import RequestContext
+from studio_runtime.optimizers import optimize
 
 REPO = Path(__file__).resolve().parents[2]
 E2E_EXPORT = REPO / "test-output" / "exported" / "program.json"
@@ -66,7 +68,7 @@ def test_program_exported_by_the_app_loads_in_plain_dspy():
 def test_fresh_export_round_trips(tmp_path):
     data = toy_dataset(40, seed=5)
     program_spec = {"kind": "step", "name": "classify", "module": "predict", "signature": TOY_SIGNATURE}
-    res = optimize({"program": program_spec, "strategy": "bootstrap_few_shot", "params": {"max_bootstrapped_demos": 3, "max_labeled_demos": 3},
+    res = optimize({"program": program_spec, "strategy": "bootstrap_few_shot", "params": resolved("bootstrap_few_shot", max_bootstrapped_demos=3, max_labeled_demos=3),
                     "trainset": data[:25], "devset": data[25:], "metric": "exact_match", "lm": {"provider": "simulated"}},
                    RequestContext(1, lambda m, p: None))
     path = tmp_path / "program.json"

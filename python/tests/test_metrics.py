@@ -1,5 +1,6 @@
 from studio_runtime.datasets import TOY_OBJECT_SIGNATURE, TOY_SIGNATURE, toy_dataset
-from studio_runtime.methods import RequestContext, evaluate
+from studio_runtime.context import RequestContext
+from studio_runtime.evaluation import evaluate
 from studio_runtime.metrics import contains, exact, f1, json_field
 
 

@@ -7,10 +7,12 @@ import time
 import dspy
 import pytest
 
-from studio_runtime import methods
+from helpers import resolved
+from studio_runtime import optimizers
 from studio_runtime.datasets import TOY_SIGNATURE, toy_dataset
 from studio_runtime.errors import Cancelled
-from studio_runtime.methods import RequestContext, optimize
+from studio_runtime.context import RequestContext
+from studio_runtime.optimizers import optimize
 
 DATA = toy_dataset(32, seed=1)
 PROGRAM = {"kind": "step", "name": "classify", "module": "predict", "signature": TOY_SIGNATURE}
@@ -19,7 +21,7 @@ PROGRAM = {"kind": "step", "name": "classify", "module": "predict", "signature":
 def params(latency_ms=0, **extra):
     return {"program": PROGRAM, "strategy": "bootstrap_few_shot", "trainset": DATA[:16], "devset": DATA[16:],
             "metric": "exact_match", "lm": {"provider": "simulated", "latency_ms": latency_ms},
-            "params": {"max_bootstrapped_demos": 4, "max_labeled_demos": 4, "max_rounds": 1}, **extra}
+            "params": resolved("bootstrap_few_shot"), **extra}
 
 
 def run(latency_ms=0):
@@ -52,10 +54,10 @@ def test_slow_lm_progress_is_not_dropped():
     # At 60 ms per call every per-example notification is more than the interval apart: none is dropped.
     ctx_events = []
     ctx = RequestContext(4, lambda m, p: ctx_events.append(dict(p)))
-    ctx.progress_interval = methods.PROGRESS_INTERVAL_S
+    ctx.progress_interval = optimizers.PROGRESS_INTERVAL_S
     for i in range(3):
         ctx.progress(phase="baseline", trial=i + 1, total_trials=3, score=1.0, best_score=1.0)
-        time.sleep(methods.PROGRESS_INTERVAL_S + 0.01)
+        time.sleep(optimizers.PROGRESS_INTERVAL_S + 0.01)
     assert [e["trial"] for e in ctx_events] == [1, 2, 3]
 
 
@@ -80,14 +82,13 @@ def test_same_counts_with_latency():
 
 def test_bootstrap_compiles_without_context_wide_callbacks(monkeypatch):
     seen = []
-    real = methods._ctx
+    real = optimizers.dspy_context
 
-    def spy(lm, ctx, p, **extra):
-        cm = real(lm, ctx, p, **extra)
-        seen.append(extra.get("on_evaluate_end"))
-        return cm
+    def spy(lm, p, on_evaluate_end=None, **extra):
+        seen.append(on_evaluate_end)
+        return real(lm, p, on_evaluate_end=on_evaluate_end, **extra)
 
-    monkeypatch.setattr(methods, "_ctx", spy)
+    monkeypatch.setattr(optimizers, "dspy_context", spy)
     run(0)
     assert seen and all(cb is None for cb in seen)
 

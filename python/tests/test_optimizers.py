@@ -4,18 +4,21 @@ import runpy
 import dspy
 import pytest
 
+from helpers import resolved
 from studio_runtime.datasets import TOY_SIGNATURE, toy_dataset
-from studio_runtime.methods import RequestContext, evaluate, optimize, run
+from studio_runtime.context import RequestContext
+from studio_runtime.evaluation import evaluate, run
+from studio_runtime.optimizers import optimize
 from studio_runtime.simulated_lm import make_simulated_lm
 
 DATA = toy_dataset(50, seed=3)
 TRAIN, DEV = DATA[:25], DATA[25:]
 PROGRAM = {"kind": "step", "name": "classify", "module": "predict", "signature": TOY_SIGNATURE}
 PARAMS = {
-    "bootstrap_few_shot": {"max_bootstrapped_demos": 3, "max_labeled_demos": 3},
-    "copro": {"breadth": 4, "depth": 2, "init_temperature": 1.0},
-    "mipro": {"auto": None, "num_candidates": 3, "num_trials": 6, "max_bootstrapped_demos": 3,
-              "max_labeled_demos": 3, "seed": 9},
+    "bootstrap_few_shot": resolved("bootstrap_few_shot", max_bootstrapped_demos=3, max_labeled_demos=3),
+    "copro": resolved("copro", breadth=4, depth=2, init_temperature=1.0),
+    "mipro": resolved("mipro", auto=None, num_candidates=3, num_trials=6, max_bootstrapped_demos=3,
+                      max_labeled_demos=3),
 }
 _results = {}
 
@@ -84,6 +87,49 @@ def test_mipro_needs_two_examples():
     from studio_runtime.errors import InvalidParams
 
     with pytest.raises(InvalidParams) as e:
-        optimize({"program": PROGRAM, "strategy": "mipro", "params": {"auto": "light"}, "trainset": TRAIN[:1],
+        optimize({"program": PROGRAM, "strategy": "mipro", "params": resolved("mipro"), "trainset": TRAIN[:1],
                   "metric": "exact_match", "lm": {"provider": "simulated"}}, RequestContext(1))
     assert e.value.data["field"] == "trainset"
+
+
+@pytest.mark.parametrize("strategy", ["bootstrap_few_shot", "copro", "mipro"])
+def test_usage_is_measured_per_phase(strategy):
+    res, events = optimized(strategy)
+    usage = res["usage"]
+    assert set(usage) == {"baseline", "compile", "final"}
+    # Each phase's calls are counted at the LM; the phases add up to the request's calls.
+    assert sum(u["lm_calls"] for u in usage.values()) == res["lm_calls"]
+    assert usage["baseline"]["lm_calls"] == usage["final"]["lm_calls"] == len(DEV)
+    for u in usage.values():
+        assert u["input_tokens"] > 0 and u["output_tokens"] > 0
+        assert set(u["models"]) == {"simulated/toy"}
+        assert u["models"]["simulated/toy"]["input_tokens"] == u["input_tokens"]
+
+
+@pytest.mark.parametrize("strategy", ["copro", "mipro"])
+def test_trial_scores_are_the_metric_mean_in_0_1(strategy):
+    _, events = optimized(strategy)
+    scores = [p["score"] for m, p in events if p["phase"] == "compile" and p["trial"] > 0 and p["score"] is not None]
+    assert scores and all(0.0 <= s <= 1.0 for s in scores)
+    # Some trial scores strictly between 0 and 1 with a non-trivial denominator: a percentage would exceed 1.
+    assert any(0.0 < s < 1.0 for s in scores)
+
+
+def test_evaluate_reports_usage():
+    ev = evaluate({"program": PROGRAM, "dataset": DEV[:5], "metric": "exact_match", "lm": {"provider": "simulated"}},
+                  RequestContext(3))
+    assert ev["usage"]["lm_calls"] == ev["lm_calls"] == 5
+    assert ev["usage"]["input_tokens"] > 0
+
+
+def test_params_must_be_resolved_by_the_host():
+    from studio_runtime.errors import InvalidParams
+
+    base = {"program": PROGRAM, "strategy": "copro", "trainset": TRAIN, "metric": "exact_match",
+            "lm": {"provider": "simulated"}}
+    with pytest.raises(InvalidParams) as e:
+        optimize({**base, "params": {"breadth": 4}}, RequestContext(1))
+    assert e.value.data["field"] == "params.depth"
+    with pytest.raises(InvalidParams) as e:
+        optimize({**base, "params": resolved("copro", extra=1)}, RequestContext(1))
+    assert e.value.data["field"] == "params.extra"

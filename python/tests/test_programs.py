@@ -8,7 +8,9 @@ import pytest
 
 from studio_runtime.datasets import TOY_OBJECT_SIGNATURE, TOY_SIGNATURE, toy_dataset
 from studio_runtime.errors import InvalidParams
-from studio_runtime.methods import RequestContext, export_source, run
+from studio_runtime.context import RequestContext
+from studio_runtime.evaluation import run
+from studio_runtime.methods import export_source
 from studio_runtime.programs import load_program
 from studio_runtime.simulated_lm import make_simulated_lm
 

@@ -9,7 +9,8 @@ import pytest
 
 from helpers import Runtime
 from studio_runtime.datasets import TOY_SIGNATURE
-from studio_runtime.methods import RequestContext, run
+from studio_runtime.context import RequestContext
+from studio_runtime.evaluation import run
 from studio_runtime.testing.fake_providers import start_servers
 
 PROGRAM = {"kind": "step", "module": "chain_of_thought", "signature": TOY_SIGNATURE}

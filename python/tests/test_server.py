@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from helpers import Runtime
+from helpers import Runtime, resolved
 from studio_runtime.datasets import TOY_SIGNATURE, toy_dataset
 
 PROGRAM = {"kind": "step", "name": "classify", "module": "predict", "signature": TOY_SIGNATURE}
@@ -83,7 +83,7 @@ def test_sleep_cancel_and_concurrency(rt):
 
 def test_optimize_cancel_between_trials(rt):
     notes = []
-    rid = rt.request("optimize", {"program": PROGRAM, "strategy": "copro", "params": {"breadth": 4, "depth": 3},
+    rid = rt.request("optimize", {"program": PROGRAM, "strategy": "copro", "params": resolved("copro", breadth=4),
                                   "trainset": DATA[:15], "devset": DATA[15:], "metric": "exact_match",
                                   "lm": {"provider": "simulated", "latency_ms": 20}})
     # wait for the compile phase, then cancel
@@ -108,8 +108,8 @@ def test_stdout_guard_print_inside_optimizer():
     r = Runtime()
     try:
         notes = []
-        m = r.call("optimize", {"program": PROGRAM, "strategy": "bootstrap_few_shot",
-                                "params": {"max_bootstrapped_demos": 2, "max_labeled_demos": 2, "_test_print": True},
+        m = r.call("optimize_with_stray_output", {"program": PROGRAM, "strategy": "bootstrap_few_shot",
+                                "params": resolved("bootstrap_few_shot", max_bootstrapped_demos=2, max_labeled_demos=2),
                                 "trainset": DATA[:10], "devset": DATA[10:16], "metric": "exact_match",
                                 "lm": {"provider": "simulated"}}, timeout=120, notifications=notes)
         assert "result" in m, m

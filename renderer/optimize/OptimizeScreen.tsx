@@ -2,28 +2,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { diffWords } from 'diff';
 import type { DatasetVersion, Estimate, JobDetail, JobProgress, OptimizationJob, ProgramVersion, Strategy } from '../../shared/api/index';
+import { OPTIMIZER_STRATEGIES, OPTIMIZERS, type ParamSpec } from '../../shared/dspy/optimizers';
 import { studio } from '../api/client';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
 import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LineChart, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
-const STRATEGY_PARAMS: Record<Strategy, { key: string; label: string; def: number | string; options?: string[] }[]> = {
-  bootstrap_few_shot: [
-    { key: 'max_bootstrapped_demos', label: 'Bootstrapped demos', def: 4 },
-    { key: 'max_labeled_demos', label: 'Labeled demos', def: 4 },
-    { key: 'max_rounds', label: 'Rounds', def: 1 },
-  ],
-  copro: [
-    { key: 'breadth', label: 'Breadth (candidates per round)', def: 4 },
-    { key: 'depth', label: 'Depth (rounds)', def: 2 },
-  ],
-  mipro: [
-    { key: 'auto', label: 'Preset', def: 'light', options: ['light', 'medium', 'heavy'] },
-    { key: 'max_bootstrapped_demos', label: 'Bootstrapped demos', def: 4 },
-    { key: 'max_labeled_demos', label: 'Labeled demos', def: 4 },
-  ],
-};
-const STRATEGY_LABEL: Record<Strategy, string> = { bootstrap_few_shot: 'BootstrapFewShot', copro: 'COPRO', mipro: 'MIPROv2' };
+/** The form shows each optimizer's parameters that have a value by default (the others need the CLI). */
+const formParams = (s: Strategy) => Object.entries(OPTIMIZERS[s].params as Record<string, ParamSpec>).filter(([, p]) => p.default !== null);
+const STRATEGY_LABEL = Object.fromEntries(OPTIMIZER_STRATEGIES.map((s) => [s, OPTIMIZERS[s].label])) as Record<Strategy, string>;
 const ACTIVE = ['queued', 'running'];
 
 export function OptimizeScreen() {
@@ -81,7 +68,7 @@ export function OptimizeScreen() {
 
 function RunForm({ signature, examples, onStarted }: { signature: string; examples: number; onStarted: (j: OptimizationJob) => void }) {
   const [strategy, setStrategy] = useState<Strategy>('bootstrap_few_shot');
-  const [params, setParams] = useState<Record<string, number | string>>({});
+  const [params, setParams] = useState<Record<string, number | string | boolean>>({});
   const [datasetVersion, setDatasetVersion] = useState('');
   const [dsVersions, setDsVersions] = useState<DatasetVersion[]>([]);
   const [maxCost, setMaxCost] = useState('');
@@ -92,7 +79,7 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
   useEffect(() => {
     void studio.call('data.versions', { signature }).then((r) => setDsVersions(r.versions), () => setDsVersions([]));
   }, [signature, examples]);
-  const effective = useMemo(() => Object.fromEntries(STRATEGY_PARAMS[strategy].map((p) => [p.key, params[`${strategy}.${p.key}`] ?? p.def])), [strategy, params]);
+  const effective = useMemo(() => Object.fromEntries(formParams(strategy).map(([k, p]) => [k, params[`${strategy}.${k}`] ?? (p.default as number | string | boolean)])), [strategy, params]);
   const budget = useMemo(() => {
     const b: { maxCostUsd?: number; maxLmCalls?: number } = {};
     if (maxCost.trim() && Number.isFinite(Number(maxCost))) b.maxCostUsd = Number(maxCost);
@@ -126,7 +113,7 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
       <div className="form-grid">
         <label htmlFor="opt-strategy">Strategy</label>
         <select id="opt-strategy" className="select" value={strategy} onChange={(ev) => setStrategy(ev.target.value as Strategy)} data-testid="strategy">
-          {(Object.keys(STRATEGY_LABEL) as Strategy[]).map((s) => (
+          {OPTIMIZER_STRATEGIES.map((s) => (
             <option key={s} value={s}>
               {STRATEGY_LABEL[s]}
             </option>
@@ -141,8 +128,8 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
             </option>
           ))}
         </select>
-        {STRATEGY_PARAMS[strategy].map((p) => (
-          <ParamInput key={`${strategy}.${p.key}`} p={p} value={effective[p.key]} onChange={(v) => setParams({ ...params, [`${strategy}.${p.key}`]: v })} />
+        {formParams(strategy).map(([k, p]) => (
+          <ParamInput key={`${strategy}.${k}`} name={k} p={p} value={effective[k]} onChange={(v) => setParams({ ...params, [`${strategy}.${k}`]: v })} />
         ))}
         <label htmlFor="opt-max-cost">Budget: max cost ($)</label>
         <input id="opt-max-cost" className="input" inputMode="decimal" placeholder="no cap" value={maxCost} onChange={(ev) => setMaxCost(ev.target.value)} />
@@ -153,10 +140,10 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
         {e ? (
           <>
             <div className="stats-row">
-              <Stat label="LM calls" value={fmtNum(e.lmCalls.expected)} sub={`${fmtNum(e.lmCalls.min)}–${fmtNum(e.lmCalls.max)}`} />
-              <Stat label="Tokens" value={fmtNum(e.tokens.total)} />
-              <Stat label="Cost" value={fmtUsd(e.costUsd)} />
-              <Stat label="Time" value={fmtMs(e.wallTimeMs)} />
+              <Stat label="LM calls (est.)" value={fmtNum(e.lmCalls.expected)} sub={`${fmtNum(e.lmCalls.min)}–${fmtNum(e.lmCalls.max)}`} />
+              <Stat label="Tokens (est.)" value={fmtNum(e.tokens.total)} />
+              <Stat label="Cost (est.)" value={fmtUsd(e.costUsd)} />
+              <Stat label="Time (est.)" value={e.wallTimeMs === null ? 'unknown' : fmtMs(e.wallTimeMs)} sub={e.wallTimeMs === null ? 'no measured calls of this model yet' : e.timeBasis?.source === 'measured' ? `from ${fmtNum(e.timeBasis.samples)} measured calls` : undefined} />
             </div>
             <div className="small muted">
               {est.trainSize} train / {est.devSize} dev examples usable · model <LmBadge label={est.lmLabel} />
@@ -178,19 +165,21 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
   );
 }
 
-function ParamInput({ p, value, onChange }: { p: { key: string; label: string; options?: string[] }; value: number | string; onChange: (v: number | string) => void }) {
-  const id = `param-${p.key}`;
+function ParamInput({ name, p, value, onChange }: { name: string; p: ParamSpec; value: number | string | boolean; onChange: (v: number | string | boolean) => void }) {
+  const id = `param-${name}`;
   return (
     <>
-      <label htmlFor={id}>{p.label}</label>
-      {p.options ? (
+      <label htmlFor={id} title={p.help}>{p.label}</label>
+      {p.kind === 'choice' ? (
         <select id={id} className="select" value={String(value)} onChange={(e) => onChange(e.target.value)}>
           {p.options.map((o) => (
             <option key={o}>{o}</option>
           ))}
         </select>
+      ) : p.kind === 'boolean' ? (
+        <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} data-testid={id} />
       ) : (
-        <input id={id} className="input" type="number" min={0} max={50} value={value} onChange={(e) => onChange(Number(e.target.value))} data-testid={id} />
+        <input id={id} className="input" type="number" min={p.min} max={p.max} step={p.kind === 'int' ? 1 : 0.1} value={Number(value)} onChange={(e) => onChange(Number(e.target.value))} data-testid={id} />
       )}
     </>
   );

@@ -115,7 +115,12 @@ export interface Estimate {
   lmCalls: { expected: number; min: number; max: number; breakdown: Record<string, number> };
   tokens: { input: number; output: number; total: number };
   costUsd: number;
-  wallTimeMs: number;
+  /** null when no latency of the model is known. */
+  wallTimeMs: number | null;
+  /** Where the time per call came from. */
+  timeBasis?: { source: 'measured' | 'configured' | 'unknown'; msPerCall: number | null; samples: number };
+  /** The params the run uses: the request's over the optimizer's defaults. */
+  params?: Record<string, unknown>;
   notes: string[];
 }
 export interface JobProgress {

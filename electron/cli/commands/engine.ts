@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { OPTIMIZER_STRATEGIES, OPTIMIZERS, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
 import { programForStep } from '../../core/dspy-plugin/program-spec';
 import { ARM_KINDS, type Arm } from '../../core/experiments/experiment';
 import type { ArmRef } from '../../core/experiments/offline-comparison';
@@ -117,7 +118,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .description("optimize a DSPy step's program on its labeled examples (estimate first; --estimate-only stops there)")
     .requiredOption('--step <name>', 'the dspy_* step to optimize')
     .option('--strategy <name>', 'bootstrap_few_shot | copro | mipro (default: the plugin\'s default_strategy)')
-    .option('--param <name=value>', 'optimizer parameter, e.g. max_bootstrapped_demos=4 (repeatable)', collect, [])
+    .option('--param <name=value>', `optimizer parameter (repeatable); ${OPTIMIZER_STRATEGIES.map((s) => `${s}: ${Object.keys(OPTIMIZERS[s].params).join(', ')}`).join('; ')}`, collect, [])
     .option('--dataset-version <id>', 'dataset version (default: a new snapshot)')
     .option('--metric <name>', 'exact_match | contains | f1 | json_field_match | llm_judge')
     .option('--budget-calls <n>', 'refuse or stop beyond this many LM calls')
@@ -128,16 +129,24 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .action(async (file: string, opts: Record<string, any>) => {
       const budget = budgetOpts.safeParse(opts);
       if (!budget.success) throw new UsageError(`budget: ${budget.error.issues[0].message}`);
-      const strategy = z.enum(['bootstrap_few_shot', 'copro', 'mipro']).optional().safeParse(opts.strategy);
-      if (!strategy.success) throw new UsageError(`--strategy must be bootstrap_few_shot, copro or mipro (got ${opts.strategy})`);
+      const strategy = z.enum(OPTIMIZER_STRATEGIES).optional().safeParse(opts.strategy);
+      if (!strategy.success) throw new UsageError(`--strategy must be ${OPTIMIZER_STRATEGIES.join(', ')} (got ${opts.strategy})`);
+      const params = parsePairs(opts.param, '--param');
       const loaded = await loadWorkflow(file);
       await withStudio(ctx, loaded.plugins, async (studio) => {
+        const chosen = strategy.data ?? studio.config.optimization.default_strategy;
+        try {
+          resolveOptimizerParams(chosen, params);
+        } catch (err) {
+          if (err instanceof OptimizerParamsError) throw new UsageError(`--param: ${err.message}`);
+          throw err;
+        }
         const { program: p, lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
         const req: OptimizeRequest = {
           signature: p.signatureHash,
           program: p.program,
-          strategy: strategy.data,
-          params: parsePairs(opts.param, '--param'),
+          strategy: chosen,
+          params,
           datasetVersion: opts.datasetVersion,
           metric: opts.metric,
           lm,
@@ -148,7 +157,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
           const est = studio.engine.estimate(req);
           if (opts.estimateOnly) {
             if (est.budget && !est.budget.ok) ctx.setExitCode(1);
-            return opts.json ? ctx.json({ ...est, lm: lm.label }) : ctx.out(`${lm.label}: ~${est.estimate.lmCalls.expected} LM calls, ${est.estimate.tokens.total} tokens, $${est.estimate.costUsd.toFixed(4)}, ~${Math.round(est.estimate.wallTimeMs / 1000)} s on ${est.trainSize} train / ${est.devSize} dev examples${est.budget ? `; ${est.budget.message}` : ''}`);
+            return opts.json ? ctx.json({ ...est, lm: lm.label }) : ctx.out(`${lm.label}: ~${est.estimate.lmCalls.expected} LM calls, ${est.estimate.tokens.total} tokens, $${est.estimate.costUsd.toFixed(4)}, ${est.estimate.wallTimeMs === null ? 'time unknown (no measured calls of this model yet)' : `~${Math.round(est.estimate.wallTimeMs / 1000)} s`} (estimated) on ${est.trainSize} train / ${est.devSize} dev examples${est.budget ? `; ${est.budget.message}` : ''}`);
           }
           const job = studio.engine.submit(req);
           if (!opts.json) {

@@ -5,7 +5,8 @@ import type { LmConfig } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
-import { checkBudget, estimateOptimization, type Budget, type Estimate, type Strategy } from './estimate';
+import { CallModelError, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
+import { checkBudget, estimateOptimization, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
 import {
   JobRepository,
   ProgramVersionRepository,
@@ -59,6 +60,9 @@ interface CachedResult {
 }
 
 const MAX_HISTORY = 500;
+/** Recent optimizations of a model whose measured time per LM call the estimate uses. */
+const LATENCY_SAMPLE_JOBS = 5;
+const QUEUED_LOST_REASON = 'interrupted while queued: the app stopped before it started, and a queued request is not kept across restarts; submit it again';
 
 /**
  * The optimization engine: async jobs persisted in SQLite, results cached by
@@ -87,11 +91,17 @@ export class OptimizationEngine extends EventEmitter {
     this.cache = new ResultCache<CachedResult>({ ttlSeconds: opt.cache_ttl, maxEntries: 500, backend: new SqliteCacheBackend(deps.data.db) });
   }
 
-  /** At startup: jobs a crash left running are failed with the reason; queued ones run again. */
+  /**
+   * At startup: jobs a crash left running or queued are failed with the reason. A queued job's
+   * request (program, LM) is not persisted, so it cannot be resumed; it is reported as failed.
+   */
   recover(): { failed: string[]; resumed: string[] } {
     const { failed, queued } = this.jobs.recoverInterrupted();
-    for (const job of queued) this.launch(job, undefined);
-    return { failed, resumed: queued.map((j) => j.id) };
+    for (const job of queued) {
+      const finished = this.jobs.finish(job.id, 'failed', { error: QUEUED_LOST_REASON });
+      this.emit('event', { type: 'job', job: finished } satisfies EngineEvent);
+    }
+    return { failed: [...failed, ...queued.map((j) => j.id)], resumed: [] };
   }
 
   private resolveStrategy(requested?: Strategy): Strategy {
@@ -120,21 +130,40 @@ export class OptimizationEngine extends EventEmitter {
     return { sig, version, train: set.train.map(toExample), dev: set.dev.map(toExample), excluded: set.excluded };
   }
 
-  /** LM calls, tokens, cost and time before a run, and whether the budget allows it. */
+  /** LM calls, tokens, cost and time before a run, and whether the budget allows it; refuses invalid params. */
   estimate(req: OptimizeRequest): { estimate: Estimate; budget?: ReturnType<typeof checkBudget>; trainSize: number; devSize: number } {
     const strategy = this.resolveStrategy(req.strategy);
     const sig = this.deps.data.signatures.resolve(req.signature);
     const set = this.deps.data.examplesForOptimization(sig.hash, req.datasetVersion);
-    const estimate = estimateOptimization({
-      strategy,
-      params: req.params,
-      trainSize: set.train.length,
-      devSize: set.dev.length || set.train.length,
-      model: req.lm.model,
-      predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
-      msPerCall: req.lm.provider === 'simulated' ? (req.lm.latency_ms ?? 0) : undefined,
-    });
+    let estimate: Estimate;
+    try {
+      estimate = estimateOptimization({
+        strategy,
+        params: req.params,
+        trainSize: set.train.length,
+        devSize: set.dev.length,
+        model: req.lm.model,
+        predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
+        latency: this.latencyOf(req.lm),
+      });
+    } catch (err) {
+      if (err instanceof OptimizerParamsError || err instanceof CallModelError) throw new OptimizationRefused(err.message);
+      throw err;
+    }
     return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
+  }
+
+  /** Time per LM call: the simulated model's setting, else measured over recent optimizations of the same model. */
+  private latencyOf(lm: LmConfig): Latency | undefined {
+    if (lm.provider === 'simulated' && lm.latency_ms !== undefined) return { msPerCall: lm.latency_ms, source: 'configured', samples: 0 };
+    const recent = this.jobs
+      .list({ status: 'succeeded', limit: 200 })
+      .filter((j) => j.model === lm.model && j.result && !j.result.cached && j.result.lmCalls > 0)
+      .slice(0, LATENCY_SAMPLE_JOBS);
+    const calls = recent.reduce((s, j) => s + j.result!.lmCalls, 0);
+    if (calls === 0) return undefined;
+    const ms = recent.reduce((s, j) => s + j.result!.wallTimeS * 1000, 0);
+    return { msPerCall: ms / calls, source: 'measured', samples: calls };
   }
 
   /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
@@ -171,7 +200,6 @@ export class OptimizationEngine extends EventEmitter {
       this.jobs.markRunning(job.id);
       const finished = this.jobs.finish(job.id, 'succeeded', { result: { ...cached.outcome, cached: true } });
       this.emit('event', { type: 'job', job: finished } satisfies EngineEvent);
-      this.running.set(job.id, { controller: new AbortController(), done: Promise.resolve(finished) });
       return finished;
     }
     this.emit('event', { type: 'job', job } satisfies EngineEvent);
@@ -179,9 +207,11 @@ export class OptimizationEngine extends EventEmitter {
     return job;
   }
 
-  private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] } | undefined): void {
+  private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] }): void {
     const controller = new AbortController();
-    const done = this.execute(job, work, controller.signal).finally(() => this.running.delete(job.id));
+    // Python gets the params resolved (defaults applied, validated; submit's estimate refused invalid ones).
+    const resolved = { ...job, params: resolveOptimizerParams(job.strategy, job.params) as unknown as Record<string, unknown> };
+    const done = this.execute(resolved, work, controller.signal).finally(() => this.running.delete(job.id));
     this.running.set(job.id, { controller, done });
   }
 

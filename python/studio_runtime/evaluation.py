@@ -1,0 +1,84 @@
+"""``run`` and ``evaluate``, and the sequential evaluation ``optimize`` uses for its baseline and final scores."""
+
+from __future__ import annotations
+
+import sys
+
+from .context import dspy_context, is_lm_error, scrub
+from .errors import Cancelled, InvalidParams, LMError, RpcError
+from .metrics import jsonable
+from .request import apply_state, examples, make_lm, make_metric, predict_outputs, program_info, require
+
+
+def evaluate_examples(program, items, metric, ctx, phase, report=True):
+    """Sequential evaluation; per-example scores, outputs and errors. Honours cancel."""
+    scores, outputs, errors = [], [], []
+    first_exc = None
+    running = 0.0
+    for i, ex in enumerate(items):
+        ctx.check()
+        try:
+            pred = program(**ex.inputs())
+            s = metric.score(ex, pred)
+            outputs.append(predict_outputs(pred))
+            errors.append(None)
+        except Cancelled:
+            raise
+        except Exception as e:  # a failed example scores 0; the reason is kept
+            print(f"[studio_runtime] {phase} example {i} failed: {type(e).__name__}: {e}", file=sys.stderr)
+            s = 0.0
+            outputs.append(None)
+            errors.append(f"{type(e).__name__}: {scrub(str(e), ctx)}")
+            first_exc = first_exc or e
+        scores.append(s)
+        running += s
+        if report:
+            ctx.progress(phase=phase, trial=i + 1, total_trials=len(items), score=s,
+                         best_score=round(running / (i + 1), 6))
+    ctx.check()
+    if items and all(err is not None for err in errors):
+        cls = LMError if is_lm_error(first_exc) else RpcError
+        raise cls(f"every example failed ({phase}); first error: {errors[0]}")
+    mean = sum(scores) / len(scores) if scores else 0.0
+    return {"scores": scores, "mean": mean, "outputs": outputs, "errors": errors}
+
+
+def run(params, ctx):
+    info = program_info(params)
+    inputs = require(params, "inputs", dict)
+    for name in info.input_fields:
+        if name not in inputs:
+            raise InvalidParams(f"inputs lacks the input field '{name}'", field=f"inputs.{name}")
+    program = info.build()
+    apply_state(program, params.get("program_state"))
+    lm = make_lm(params, ctx)
+    try:
+        with dspy_context(lm, params, track_usage=True):
+            pred = program(**{k: inputs[k] for k in info.input_fields})
+    except (Cancelled, RpcError):
+        raise
+    except Exception as e:
+        if is_lm_error(e):
+            raise LMError(f"{type(e).__name__}: {scrub(str(e), ctx)}") from e
+        raise RpcError(f"{type(e).__name__}: {scrub(str(e), ctx)}") from e
+    usage = None
+    try:
+        usage = jsonable(pred.get_lm_usage()) or None
+    except Exception:
+        pass
+    return {"outputs": predict_outputs(pred), "lm_calls": ctx.lm_calls, "usage": usage}
+
+
+def evaluate(params, ctx):
+    info = program_info(params)
+    items, _, ids = examples(params.get("dataset"), info, "dataset")
+    if not items:
+        raise InvalidParams("dataset is empty", field="dataset")
+    program = info.build()
+    apply_state(program, params.get("program_state"))
+    lm = make_lm(params, ctx)
+    metric = make_metric(params, info, ctx)
+    with dspy_context(lm, params), ctx.measure("evaluate"):
+        res = evaluate_examples(program, items, metric, ctx, "evaluate")
+    return {"scores": res["scores"], "mean": res["mean"], "ids": ids, "outputs": res["outputs"],
+            "errors": res["errors"], "metric": metric.name, "lm_calls": ctx.lm_calls, "usage": ctx.usage["evaluate"]}
