@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PythonPool, PythonWorker, locateRuntime } from '../electron/core/python-bridge';
 import { TOY_PROGRAM } from '../test/support/toy-data';
+import { resolveOptimizerParams } from '../shared/dspy/optimizers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (msg: string) => process.stderr.write(`python-bridge bench: ${msg}\n`);
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
         devset: data.slice(N_TRAIN),
         lm: { provider: 'simulated', model: 'toy', latency_ms: latency },
         metric: 'exact_match',
-        params: { max_bootstrapped_demos: 4, max_labeled_demos: 4, max_rounds: 1 },
+        params: resolveOptimizerParams('bootstrap_few_shot', { max_bootstrapped_demos: 4, max_labeled_demos: 4, max_rounds: 1 }),
       });
       const bridgeRun = async (latency: number) => {
         const s = performance.now();

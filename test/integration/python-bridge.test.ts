@@ -16,6 +16,7 @@ import {
   type PoolEvent,
   type ProgressEvent,
 } from '../../electron/core/python-bridge';
+import { resolveOptimizerParams } from '../../shared/dspy/optimizers';
 import { createContext } from '../../electron/cli/context';
 import { registerRuntimeCommands } from '../../electron/cli/commands/runtime';
 import { alive, processTable, tempDataDir, until } from '../python-bridge/helpers';
@@ -101,7 +102,7 @@ describe('python bridge with the real runtime', () => {
         devset: dataset.slice(12),
         lm: SIMULATED,
         metric: 'exact_match',
-        params: { max_bootstrapped_demos: 4, max_labeled_demos: 4 },
+        params: resolveOptimizerParams('bootstrap_few_shot', { max_bootstrapped_demos: 4, max_labeled_demos: 4 }),
       },
       { onProgress: (e) => progress.push(e) },
     );
@@ -121,13 +122,13 @@ describe('python bridge with the real runtime', () => {
   });
 
   it('a print() inside an optimizer cannot corrupt the protocol stream', async () => {
-    const res = await pool.request<{ optimized_score: number }>('optimize', {
+    const res = await pool.request<{ optimized_score: number }>('optimize_with_stray_output', {
       strategy: 'bootstrap_few_shot',
       program: TOY_PROGRAM,
       trainset: dataset.slice(0, 4),
       devset: dataset.slice(4, 8),
       lm: SIMULATED,
-      params: { _test_print: true, max_bootstrapped_demos: 2 },
+      params: resolveOptimizerParams('bootstrap_few_shot', { max_bootstrapped_demos: 2 }),
     });
     expect(typeof res.optimized_score).toBe('number');
     expect(pool.status().restarts).toBe(0);
