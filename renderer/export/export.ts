@@ -1,7 +1,8 @@
 /** Export: the YAML (workflow + plugin configuration block) and the graph as PNG/SVG (html-to-image). */
 import { toPng, toSvg } from 'html-to-image';
 import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlBounded } from '../../shared/yaml/bounds';
 import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
@@ -11,8 +12,8 @@ import { useUi } from '../stores/ui';
  * configuration the host runs with, so pipeline_ex gets exactly the settings tuned here.
  */
 export function exportYamlText(text: string, config: Record<string, unknown>): string {
-  const doc = parseDocument(text);
-  if (doc.errors.length === 0 && doc.has('plugins')) return text;
+  const { doc } = parseYamlBounded(text);
+  if (doc && doc.errors.length === 0 && doc.has('plugins')) return text;
   const block = stringify({ plugins: { dspy_plugin: { module: 'Pipeline.Plugins.DSPyPlugin', enabled: true, config } } });
   return `${text.replace(/\s*$/, '\n')}\n${block}`;
 }

@@ -2,9 +2,9 @@
  * Canvas edits as text -> text functions over shared/yaml/editor (the source-splicing editor: only the
  * edited fragment is re-rendered, comments and formatting elsewhere are kept).
  */
-import { parseDocument } from 'yaml';
 import * as shared from '../../shared/yaml/editor';
 import { collectSteps } from '../../shared/yaml/validate';
+import { parseWorkflowDocument } from '../../shared/yaml/document';
 import { formatPath } from '../../shared/workflow/diagnostic';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -12,7 +12,7 @@ export type PathSeg = string | number;
 
 /** A step's value by name or by path (`steps[1].steps[0]`), nested steps included. */
 function stepValue(text: string, step: string): Record<string, unknown> | undefined {
-  const wf = (parseDocument(text).toJS({ maxAliasCount: 1000 }) as { workflow?: Record<string, unknown> } | null)?.workflow;
+  const wf = (parseWorkflowDocument(text).value as { workflow?: Record<string, unknown> } | null | undefined)?.workflow;
   if (!wf || typeof wf !== 'object') return undefined;
   const located = collectSteps(wf);
   const byPath = located.find((l) => formatPath(l.path.slice(1)) === step);

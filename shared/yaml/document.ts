@@ -1,11 +1,10 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, PathSegment } from '../workflow/diagnostic';
 import { formatPath } from '../workflow/diagnostic';
+import { parseYamlBounded, YAML_LIMITS } from './bounds';
 
-/** Larger files are refused before parsing: a workflow is a few KB, and the editor must stay responsive. */
-export const MAX_SOURCE_CHARS = 10 * 1024 * 1024;
-/** Alias expansions allowed when building the JS value (guards against "billion laughs"). */
-export const MAX_ALIAS_COUNT = 1000;
+export const MAX_SOURCE_CHARS = YAML_LIMITS.maxChars;
+export const MAX_ALIAS_COUNT = YAML_LIMITS.maxAliasCount;
 
 export interface ParsedWorkflowDocument {
   text: string;
@@ -34,17 +33,16 @@ function looksBinary(text: string): boolean {
 /** Parses YAML text with positions; never throws. */
 export function parseWorkflowDocument(text: string): ParsedWorkflowDocument {
   const lineCounter = new LineCounter();
-  const refuse = (message: string): ParsedWorkflowDocument => ({
+  const refuse = (message: string, line = 1, column = 1): ParsedWorkflowDocument => ({
     text, lineCounter, value: undefined, ok: false,
-    diagnostics: [{ severity: 'error', message, path: '', line: 1, column: 1 }],
+    diagnostics: [{ severity: 'error', message, path: '', line, column }],
   });
   if (typeof text !== 'string') return refuse('input is not text');
-  if (text.length > MAX_SOURCE_CHARS) {
-    return refuse(`file is too large (${(text.length / 1048576).toFixed(1)} MB; the limit is ${MAX_SOURCE_CHARS / 1048576} MB)`);
-  }
   if (looksBinary(text)) return refuse('file looks binary, not YAML text');
   try {
-    const doc = parseDocument(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true, prettyErrors: false });
+    const bounded = parseYamlBounded(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true, prettyErrors: false });
+    if (bounded.refusal) return refuse(bounded.refusal.message, bounded.refusal.line, bounded.refusal.column);
+    const doc = bounded.doc!;
     const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     const diagnostics: Diagnostic[] = [];
     for (const e of doc.errors) {
@@ -69,6 +67,24 @@ export function parseWorkflowDocument(text: string): ParsedWorkflowDocument {
   }
 }
 
+// Key -> pair per map, built on first lookup, so locating N diagnostics costs N path walks, not N map scans.
+// Rebuilt when the map's size changed (an edited document).
+const pairIndex = new WeakMap<YAMLMap, { size: number; index: Map<unknown, Pair> }>();
+function pairOf(map: YAMLMap, key: PathSegment): Pair | undefined {
+  const cached = pairIndex.get(map);
+  let index = cached?.size === map.items.length ? cached.index : undefined;
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isPair(p)) continue;
+      const k = isScalar(p.key) ? p.key.value : p.key;
+      if (!index.has(k)) index.set(k, p);
+    }
+    pairIndex.set(map, { size: map.items.length, index });
+  }
+  return index.get(key);
+}
+
 /**
  * The deepest node along `path`: the value node, or the key node when `atKey` and the last key exists.
  * Missing segments stop the walk at the nearest existing ancestor.
@@ -80,7 +96,7 @@ export function nodeAtPath(doc: Document, path: readonly PathSegment[], atKey = 
     const seg = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? p.key.value : p.key) === seg);
+      const pair = pairOf(node, seg);
       if (!pair) return found;
       if (last && atKey && pair.key) return pair.key as Node;
       if (pair.value == null) return (pair.key as Node) ?? found;

@@ -1,9 +1,10 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { PathSegment } from '../workflow/diagnostic';
 import { renameStepInTemplates } from '../workflow/templates';
 import type { PromptPart } from '../workflow/schema';
 import type { SignatureSpec } from '../dspy/signature';
 import { collectSteps } from './validate';
+import { parseYamlBounded } from './bounds';
 
 /*
  * Source-preserving edits. Each operation parses the text, finds the source range of what it edits, renders
@@ -21,7 +22,8 @@ interface Splice { start: number; end: number; text: string }
 interface Source { text: string; doc: Document.Parsed }
 
 function load(text: string): Source {
-  const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true });
+  const { doc, refusal } = parseYamlBounded(text, { keepSourceTokens: true, uniqueKeys: true });
+  if (!doc) throw new EditError(`cannot edit: ${refusal!.message} at line ${refusal!.line}`);
   if (doc.errors.length > 0) throw new EditError(`cannot edit: the YAML has errors (${doc.errors[0].message.split('\n')[0]})`);
   return { text, doc };
 }

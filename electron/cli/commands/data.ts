@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlValue } from '../../../shared/yaml/bounds';
 import { z } from 'zod';
 import type { CliContext } from '../context';
 import { UsageError } from '../context';
@@ -23,7 +23,10 @@ import {
   parseMapArgs,
   type DatasetQuality,
   type BiasReport,
+  type ExampleFilter,
 } from '../../core/training-data';
+import { programForStep } from '../../core/dspy-plugin/program-spec';
+import { findStep, loadWorkflow } from '../workflow-step';
 
 function usage<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -45,6 +48,26 @@ async function withStore<T>(ctx: CliContext, fn: (td: TrainingData) => T | Promi
   }
 }
 
+interface DatasetArgs {
+  signature?: string;
+  workflow?: string;
+  step?: string;
+  by?: string;
+}
+
+/** --signature NAME, or --workflow FILE --step NAME: the step's signature is registered as its dataset's current version, as the app does. */
+async function datasetName(td: TrainingData, o: DatasetArgs): Promise<string> {
+  if (o.workflow || o.step) {
+    if (!o.workflow || !o.step) throw new UsageError('--workflow and --step go together');
+    if (o.signature) throw new UsageError('give --signature or --workflow with --step, not both');
+    const loaded = await loadWorkflow(o.workflow);
+    const program = programForStep(findStep(loaded.workflow, o.step), loaded.workflow);
+    return td.registerSignature(o.step, program.signature, o.by ?? 'cli').name;
+  }
+  if (!o.signature) throw new UsageError('name the dataset: --signature NAME, or --workflow FILE --step NAME');
+  return o.signature;
+}
+
 function fmt(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined ? '-' : x.toFixed(digits);
 }
@@ -63,7 +86,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       let spec: unknown;
       try {
-        spec = parseYaml(fs.readFileSync(file, 'utf8'));
+        spec = parseYamlValue(fs.readFileSync(file, 'utf8'));
       } catch (err) {
         throw new UsageError(`${file}: not valid YAML/JSON: ${(err as Error).message}`);
       }
@@ -95,14 +118,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   data
     .command('import <file>')
     .description('Import examples from JSONL, CSV (with --map) or DSPy Example JSON; one transaction: any bad row imports nothing')
-    .requiredOption('--signature <nameOrHash>', 'signature the examples belong to')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name) the examples belong to')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step (its signature registered as the app does)')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--format <format>', `file format (${IMPORT_FORMATS.join('|')}; default from the extension)`)
     .option('--map <column=field>', 'CSV: map a column to a signature field or to label/rating/source/labeled_by/timestamp (repeatable)', collect, [])
     .option('--source <source>', `source of rows that name none (${SOURCES.join('|')})`)
     .option('--by <who>', 'who imports', 'cli')
     .option('--dry-run', 'validate only')
     .option('--json', 'print a JSON report')
-    .action(async (file: string, o: { signature: string; format?: string; map: string[]; source?: string; by: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: DatasetArgs & { format?: string; map: string[]; source?: string; by: string; dryRun?: boolean; json?: boolean }) => {
       const format = o.format === undefined ? undefined : usage(z.enum(IMPORT_FORMATS), o.format, '--format');
       const source = o.source === undefined ? undefined : usage(z.enum(SOURCES), o.source, '--source');
       let mapping: Record<string, string>;
@@ -116,7 +141,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       }
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       await withStore(ctx, (td) => {
-        const report = td.importFile({ signature: o.signature, file, format, mapping, source, by: o.by, dryRun: o.dryRun });
+        const report = td.importFile({ signature: await datasetName(td, o), file, format, mapping, source, by: o.by, dryRun: o.dryRun });
         if (o.json) ctx.json(report);
         else if (report.ok) {
           ctx.out(`${o.dryRun ? 'valid' : 'imported'}: ${o.dryRun ? report.rows : report.inserted} examples into ${report.signature.name}${report.duplicates ? ` (${report.duplicates} exact duplicates skipped)` : ''}${report.redactions ? `, ${report.redactions} values redacted` : ''}`);
@@ -133,17 +158,19 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   data
     .command('export')
     .description('Export examples (or a version) as stored: redacted values stay redacted')
-    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name)')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--format <format>', `${EXPORT_FORMATS.join('|')}`, 'jsonl')
     .option('--version <id>', 'export a dataset version (id or number)')
     .option('--label <states>', `comma-separated label states to include (${LABEL_STATES.join(',')})`)
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--json', 'print a JSON summary (with --out)')
-    .action(async (o: { signature: string; format: string; version?: string; label?: string; out?: string; json?: boolean }) => {
+    .action(async (o: DatasetArgs & { format: string; version?: string; label?: string; out?: string; json?: boolean }) => {
       const format = usage(z.enum(EXPORT_FORMATS), o.format, '--format');
       const labelStates = o.label ? usage(z.array(z.enum(LABEL_STATES)), o.label.split(',').map((s) => s.trim()), '--label') : undefined;
       await withStore(ctx, (td) => {
-        const text = td.exportData({ signature: o.signature, format, version: o.version, labelStates });
+        const text = td.exportData({ signature: await datasetName(td, o), format, version: o.version, labelStates });
         if (o.out) {
           fs.writeFileSync(o.out, text);
           if (o.json) ctx.json({ ok: true, file: o.out, format, bytes: Buffer.byteLength(text) });
@@ -155,14 +182,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   data
     .command('list')
     .description('List examples of a signature')
-    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name)')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--label <state>', `only this label state (${LABEL_STATES.join('|')})`)
     .option('--split <split>', `only this split (${SPLITS.join('|')})`)
     .option('--source <source>', `only this source (${SOURCES.join('|')})`)
     .option('--limit <n>', 'at most n examples', '50')
     .option('--offset <n>', 'skip n examples', '0')
     .option('--json', 'print JSON')
-    .action(async (o: { signature: string; label?: string; split?: string; source?: string; limit: string; offset: string; json?: boolean }) => {
+    .action(async (o: DatasetArgs & { label?: string; split?: string; source?: string; limit: string; offset: string; json?: boolean }) => {
       const f = usage(
         z.object({
           label: z.enum(LABEL_STATES).optional(),
@@ -175,8 +204,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         'data list',
       );
       await withStore(ctx, (td) => {
-        const s = td.signatures.resolve(o.signature);
-        const filter = { signatureHash: s.hash, labelState: f.label, split: f.split, source: f.source };
+        const s = td.signatures.resolve(await datasetName(td, o));
+        const filter: ExampleFilter = { task: s.name, labelState: f.label, split: f.split, source: f.source };
         const total = td.examples.count(filter);
         const list = td.examples.list({ ...filter, limit: f.limit, offset: f.offset });
         if (o.json) ctx.json({ signature: { name: s.name, hash: s.hash }, total, examples: list });
@@ -245,14 +274,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   version
     .command('create')
     .description("Snapshot a signature's examples as a new version (parent: the latest version)")
-    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name)')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--note <text>', 'note')
     .option('--by <who>', 'who creates it', process.env.USER || 'cli')
     .option('--json', 'print JSON')
-    .action(async (o: { signature: string; note?: string; by: string; json?: boolean }) => {
+    .action(async (o: DatasetArgs & { note?: string; by: string; json?: boolean }) => {
       await withStore(ctx, (td) => {
         try {
-          const v = td.createVersion({ signature: o.signature, by: o.by, note: o.note });
+          const v = td.createVersion({ signature: await datasetName(td, o), by: o.by, note: o.note });
           if (o.json) ctx.json({ ok: true, version: v });
           else ctx.out(`version ${v.number} (${v.id}): ${v.rowCount} rows, content ${v.contentHash.slice(0, 12)}${v.sameAsParent ? ' (same content as its parent)' : ''}`);
         } catch (err) {
@@ -270,7 +301,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { signature?: string; json?: boolean }) => {
       await withStore(ctx, (td) => {
-        const list = td.versions.list(o.signature ? td.signatures.resolve(o.signature).hash : undefined);
+        const list = td.versions.list(o.signature ? td.signatures.resolve(o.signature).name : undefined);
         if (o.json) ctx.json(list);
         else for (const v of list) ctx.out(`${v.number}\t${v.id}\t${v.rowCount} rows\t${v.createdAt}\t${v.createdBy}${v.note ? `\t${v.note}` : ''}`);
       });
@@ -282,7 +313,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { signature?: string; json?: boolean }) => {
       await withStore(ctx, (td) => {
-        const v = td.versions.resolve(ref, o.signature ? td.signatures.resolve(o.signature).hash : undefined);
+        const v = td.versions.resolve(ref, o.signature ? td.signatures.resolve(o.signature).name : undefined);
         if (!v) throw new UsageError(`no dataset version ${ref}${o.signature ? '' : ' (pass --signature to use a version number)'}`);
         const lin = td.versions.lineage(v.id);
         if (o.json) ctx.json(lin);
@@ -299,15 +330,17 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   data
     .command('quality')
     .description('Quality dimensions per dataset (and per example with --examples); threshold decides what optimizers may use')
-    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name)')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--version <id>', 'score a version instead of the live examples')
     .option('--threshold <x>', 'quality threshold 0..1 (default: training_data.quality_threshold)')
     .option('--examples', 'include per-example scores')
     .option('--json', 'print JSON')
-    .action(async (o: { signature: string; version?: string; threshold?: string; examples?: boolean; json?: boolean }) => {
+    .action(async (o: DatasetArgs & { version?: string; threshold?: string; examples?: boolean; json?: boolean }) => {
       const threshold = o.threshold === undefined ? undefined : usage(z.coerce.number().min(0).max(1), o.threshold, '--threshold (0..1)');
       await withStore(ctx, (td) => {
-        const q = td.quality(o.signature, { version: o.version, threshold });
+        const q = td.quality(await datasetName(td, o), { version: o.version, threshold });
         const out: Partial<DatasetQuality> & { bias: BiasReport } = { ...q };
         if (!o.examples) delete out.perExample;
         if (o.json) ctx.json(out);
@@ -322,12 +355,14 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   data
     .command('bias')
     .description('Bias report: class balance, length bias, topic, sentiment and temporal skew (when bias_detection is on)')
-    .requiredOption('--signature <nameOrHash>', 'signature')
+    .option('--signature <name>', 'the dataset (a DSPy step\'s name)')
+    .option('--workflow <file>', 'with --step: the dataset of this workflow\'s step')
+    .option('--step <name>', 'with --workflow: the DSPy step')
     .option('--version <id>', 'a version instead of the live examples')
     .option('--json', 'print JSON')
-    .action(async (o: { signature: string; version?: string; json?: boolean }) => {
+    .action(async (o: DatasetArgs & { version?: string; json?: boolean }) => {
       await withStore(ctx, (td) => {
-        const b = td.bias(o.signature, o.version);
+        const b = td.bias(await datasetName(td, o), o.version);
         if (o.json) ctx.json(b);
         else if (!b.enabled) ctx.out('bias detection is off (training_data.bias_detection: false)');
         else {
