@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCalls, checkBudget, DEFAULT_PRICE, estimateOptimization, priceOf } from '../../electron/core/optimization/estimate';
+import { bootstrapCalls, checkBudget, DEFAULT_PRICE, estimateOptimization, measuredCost, priceOf, usageCost } from '../../electron/core/optimization/estimate';
 
 describe('bootstrapCalls (BootstrapFewShot._bootstrap)', () => {
   it('stops after max_bootstrapped_demos successes', () => {
@@ -117,5 +117,26 @@ describe('checkBudget', () => {
     const r = checkBudget(e, { maxCostUsd: 1e6, maxTokens: 1e12 });
     expect(r.ok).toBe(true);
     expect(r.message).toMatch(/^within budget/);
+  });
+});
+
+describe('cost of measured usage', () => {
+  const phase = (models: Record<string, { lm_calls: number; input_tokens: number; output_tokens: number }>) => ({
+    lm_calls: Object.values(models).reduce((s, m) => s + m.lm_calls, 0),
+    input_tokens: Object.values(models).reduce((s, m) => s + m.input_tokens, 0),
+    output_tokens: Object.values(models).reduce((s, m) => s + m.output_tokens, 0),
+    models,
+  });
+  it('prices each model\'s tokens, not a per-call guess', () => {
+    const u = phase({ 'anthropic/claude-sonnet-4-5': { lm_calls: 3, input_tokens: 1_000_000, output_tokens: 100_000 }, 'gemini/gemini-2.5-flash': { lm_calls: 1, input_tokens: 1_000_000, output_tokens: 0 } });
+    expect(usageCost(u)).toBeCloseTo(3 + 1.5 + 0.3, 10);
+    expect(usageCost([u, u])).toBeCloseTo(2 * 4.8, 10);
+    expect(usageCost(phase({ 'simulated/toy': { lm_calls: 9, input_tokens: 5000, output_tokens: 100 } }))).toBe(0);
+  });
+  it('a run without stored usage has no cost (unknown), one with usage sums its phases', () => {
+    expect(measuredCost(undefined)).toBeNull();
+    expect(measuredCost({ baseline: { lm_calls: 1 } })).toBeNull();
+    const p = phase({ 'anthropic/claude-opus-4': { lm_calls: 2, input_tokens: 1000, output_tokens: 1000 } });
+    expect(measuredCost({ baseline: p, compile: p, final: p })).toBeCloseTo(3 * (1000 * 15 + 1000 * 75) / 1e6, 12);
   });
 });

@@ -1,5 +1,6 @@
 // Pre-run estimate of an optimization's LM calls, tokens, cost and time. The calls come from the
 // optimizer's own LM-call model (shared/dspy/optimizers.ts); this file prices them.
+import { z } from 'zod';
 import {
   lmCallModel,
   resolveOptimizerParams,
@@ -68,6 +69,26 @@ export function priceOf(model: string, table: PriceTable = DEFAULT_PRICES): { pr
 export function costOf(model: string, tokens: { input: number; output: number }, table: PriceTable = DEFAULT_PRICES): number {
   const { price } = priceOf(model, table);
   return (tokens.input * price.input + tokens.output * price.output) / 1e6;
+}
+
+const count = z.number().int().min(0);
+const tokenCounts = { lm_calls: count, input_tokens: count, output_tokens: count };
+/** LM calls and tokens the runtime measured for one phase (counted at the LM, tokens from DSPy's usage tracker). */
+export const lmUsageSchema = z.object({ ...tokenCounts, models: z.record(z.string(), z.object(tokenCounts)) });
+export type LmUsage = z.infer<typeof lmUsageSchema>;
+
+/** A run's measured usage by phase (baseline, compile, final). */
+export const phaseUsageSchema = z.record(z.string(), lmUsageSchema);
+
+/** What a run's stored usage cost, or null when it kept none (never a guess from the call count). */
+export function measuredCost(usage: unknown, table: PriceTable = DEFAULT_PRICES): number | null {
+  const parsed = phaseUsageSchema.safeParse(usage);
+  return parsed.success ? usageCost(Object.values(parsed.data), table) : null;
+}
+
+/** What measured usage cost: each model's tokens at its price. */
+export function usageCost(usage: LmUsage | LmUsage[], table: PriceTable = DEFAULT_PRICES): number {
+  return [usage].flat().reduce((sum, u) => sum + Object.entries(u.models).reduce((s, [model, t]) => s + costOf(model, { input: t.input_tokens, output: t.output_tokens }, table), 0), 0);
 }
 
 export interface Estimate {

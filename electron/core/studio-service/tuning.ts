@@ -10,7 +10,7 @@ import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion
 import { DEPLOYMENT_PHASES, FEATURE_FLAGS } from '../../../shared/plugin-config/schema';
 import type { Studio } from '../studio';
 import { programFromSignature } from '../experiments/offline-comparison';
-import { priceOf } from '../optimization/estimate';
+import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
 import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
@@ -83,12 +83,6 @@ function rowOf(e: Example | (Record<string, any> & { id: string }), q?: { score:
 
 const finite = (n: unknown): number | null => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
-function costOf(model: string, lmCalls: number, inTok = 350, outTok = 100): number {
-  if (model.startsWith('simulated')) return 0;
-  const { price } = priceOf(model);
-  return (lmCalls * (inTok * price.input + outTok * price.output)) / 1_000_000;
-}
-
 function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
   const job = v.jobId ? studio.engine.jobs.get(v.jobId) : undefined;
   const lmCalls = job?.result?.lmCalls ?? null;
@@ -105,7 +99,8 @@ function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
     createdAt: v.createdAt,
     promotedAt: v.promotedAt,
     lmCalls,
-    costUsd: lmCalls === null ? null : costOf(v.model, lmCalls),
+    // From the run's measured tokens when its outcome kept them; otherwise unknown.
+    costUsd: measuredCost((job?.result as { usage?: unknown } | undefined)?.usage),
   };
 }
 
@@ -414,7 +409,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const report = await guardAsync(() => studio.compare({ signature, a, b, datasetVersion, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms } }));
       const agg = report.aggregate;
       const count = (o: string) => report.examples.filter((e) => e.outcome === o).length;
-      const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: costOf(l.model, x.lmCalls) });
+      const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: usageCost(x.usage), tokens: { input: x.usage.input_tokens, output: x.usage.output_tokens } });
       return {
         signatureHash: report.signatureHash,
         metric: report.metric,
