@@ -203,12 +203,22 @@ export interface ComparisonExample {
   outcome: 'win' | 'tie' | 'loss' | 'error';
   different: boolean;
 }
+export interface ComparisonArm {
+  label: string;
+  mean: number;
+  latencyMsPerExample: number;
+  lmCalls: number;
+  costUsd: number;
+  /** Tokens the arm's evaluation really used. */
+  tokens?: { input: number; output: number };
+}
 export interface ComparisonReport {
   signatureHash: string;
   metric: string;
   n: number;
   lmLabel: string;
-  arms: { a: { label: string; mean: number; latencyMsPerExample: number; lmCalls: number; costUsd: number }; b: { label: string; mean: number; latencyMsPerExample: number; lmCalls: number; costUsd: number } };
+  /** Cost from the tokens each arm's evaluation really used (`tokens`), at the price table. */
+  arms: { a: ComparisonArm; b: ComparisonArm };
   aggregate: {
     metric: string;
     kind: string;

@@ -1,5 +1,6 @@
 import { signatureSpecSchema } from '../../../shared/dspy/signature';
 import type { ProgramSpec } from '../dspy-plugin/program-spec';
+import { lmUsageSchema, type LmUsage } from '../optimization/estimate';
 import { defaultMetric } from '../optimization/optimization-engine';
 import type { ProgramVersionRepository } from '../optimization/job-store';
 import type { LmConfig } from '../providers/provider-settings';
@@ -30,6 +31,8 @@ export interface ArmResult {
   mean: number;
   latencyMsPerExample: number;
   lmCalls: number;
+  /** LM calls and tokens the arm's evaluation really used. */
+  usage: LmUsage;
 }
 
 /** One example of a comparison, exactly as the StudioApi carries it. */
@@ -54,6 +57,7 @@ interface EvaluateResult {
   errors: (string | null)[];
   metric: string;
   lm_calls: number;
+  usage: unknown;
 }
 
 /** The baseline program of a stored signature (a chain's links are kept in the spec). */
@@ -114,6 +118,6 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
     const outcome = a.error || b.error ? 'error' : b.score > a.score ? 'win' : b.score < a.score ? 'loss' : 'tie';
     return { id: ex.id, inputs: ex.inputs, expected: ex.outputs, a, b, outcome, different: JSON.stringify(a.outputs) !== JSON.stringify(b.outputs) };
   });
-  const armResult = (x: typeof A): ArmResult => ({ label: x.label, mean: x.res.mean, latencyMsPerExample: x.ms / dataset.length, lmCalls: x.res.lm_calls });
+  const armResult = (x: typeof A): ArmResult => ({ label: x.label, mean: x.res.mean, latencyMsPerExample: x.ms / dataset.length, lmCalls: x.res.lm_calls, usage: lmUsageSchema.parse(x.res.usage) });
   return { signatureHash: sig.hash, metric: A.res.metric, n: dataset.length, arms: { a: armResult(A), b: armResult(B) }, aggregate, examples };
 }
