@@ -48,6 +48,11 @@ describe('framing', () => {
     expect(lines).toEqual(['1234567890']);
   });
 
+  it('refuses a frame nested beyond the depth limit', () => {
+    const deep = `{"jsonrpc":"2.0","id":1,"result":${'['.repeat(1000)}${']'.repeat(1000)}}`;
+    expect(() => parseFrame(deep)).toThrow(/depth limit/);
+  });
+
   it('parses responses, errors and notifications', () => {
     expect(parseFrame('{"jsonrpc":"2.0","id":3,"result":{"x":1}}')).toEqual({ kind: 'result', id: 3, result: { x: 1 } });
     expect(parseFrame('{"jsonrpc":"2.0","id":4,"error":{"code":-32602,"message":"bad","data":{"field":"f"}}}')).toEqual({

@@ -26,6 +26,13 @@ describe('studio-service router', () => {
     expect(await req('workspace.save', { path: '/x.yaml' })).toMatchObject({ ok: false, error: { code: 'bad_request', issues: [expect.objectContaining({ path: 'text' })] } });
   });
 
+  it('refuses messages nested beyond the depth limit before validating them', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(await req('workspace.open', { path: deep }, 7)).toMatchObject({ id: 7, ok: false, error: { code: 'bad_request', message: expect.stringContaining('depth limit') } });
+    expect(await req('app.info', {}, 8)).toMatchObject({ id: 8, ok: true });
+  });
+
   it('saves, opens, keeps the sidecar layout and the recent list', async () => {
     const file = path.join(work, 'a.yaml');
     const text = '# comment\nworkflow:\n  name: a\n  steps:\n    - name: s\n      type: claude\n      prompt:\n        - type: static\n          content: hi\n';

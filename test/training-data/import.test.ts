@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, freshStore } from './helpers';
+import { neutralizeCsvCell, restoreCsvCell } from '../../electron/core/training-data/import-export';
 
 function auditCount(td: ReturnType<typeof freshStore>['td']) {
   return td.audit.list({ limit: 100000 }).length;
@@ -57,6 +58,37 @@ describe('import: formats', () => {
       expect(r.errors).toEqual([]);
       expect(other.examples.list().map((e) => [e.inputs, e.outputs])).toEqual(td.examples.list().map((e) => [e.inputs, e.outputs]));
     }
+  });
+
+  it('CSV export neutralizes formula cells with a leading apostrophe, and re-import restores them', () => {
+    const { td } = freshStore();
+    const questions = ['=HYPERLINK("http://x")', '+1+cmd', '-2+3', '@SUM(A1)', '\tx', '\rx', "'=already", 'plain', "it's"];
+    const rows = questions.map((q, i) => JSON.stringify({ question: q, answer: `a${i}` })).join('\n');
+    expect(td.importFile({ signature: 'qa', data: Buffer.from(`${rows}\n`), fileName: 'x.jsonl' }).errors).toEqual([]);
+    const csv = td.exportData({ signature: 'qa', format: 'csv' });
+    for (const line of csv.split('\n').slice(1)) expect(line).not.toMatch(/^"?[=+\-@\t\r]/);
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(csv).toContain("''=already");
+    const { td: other } = freshStore();
+    expect(other.importFile({ signature: 'qa', data: Buffer.from(csv), fileName: 'e.csv' }).errors).toEqual([]);
+    expect(other.examples.list().map((e) => e.inputs.question).sort()).toEqual([...questions].sort());
+  });
+
+  it('formula escaping round-trips every string', () => {
+    for (const s of ['', '=', "'", "'=", "''+x", 'a=b', '-', '@', "'a"]) expect(restoreCsvCell(neutralizeCsvCell(s))).toBe(s);
+    expect(neutralizeCsvCell('=1')).toBe("'=1");
+    expect(neutralizeCsvCell('a=1')).toBe('a=1');
+  });
+
+  it('refuses imported JSON nested beyond the depth limit, naming the line', () => {
+    const { td } = freshStore();
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const r = td.importFile({ signature: 'qa', data: Buffer.from(`{"question":"a","answer":"b"}\n{"question":${deep},"answer":"b"}\n`), fileName: 'x.jsonl' });
+    expect(r.ok).toBe(false);
+    expect(r.errors).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining('depth limit') })]);
+    const d = td.importFile({ signature: 'qa', data: Buffer.from(`[{"question":${deep}}]`), fileName: 'x.json' });
+    expect(d.errors[0].message).toContain('depth limit');
+    expect(td.examples.list()).toEqual([]);
   });
 
   it('redaction is configurable and audited as a config change', () => {

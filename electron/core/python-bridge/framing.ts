@@ -3,6 +3,7 @@
  * one JSON-RPC 2.0 object per line, UTF-8, `\n`-terminated, at most 16 MiB a frame.
  */
 import { ProtocolError } from './errors';
+import { jsonBoundsProblem } from '../../../shared/json/bounds';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -85,6 +86,8 @@ export function parseFrame(line: string): IncomingMessage {
   } catch {
     throw new ProtocolError(`Python worker sent a frame that is not JSON: ${preview(line)}`);
   }
+  const tooBig = jsonBoundsProblem(value);
+  if (tooBig) throw new ProtocolError(`Python worker sent a frame ${tooBig}: ${preview(line)}`);
   if (typeof value !== 'object' || value === null || Array.isArray(value) || (value as { jsonrpc?: unknown }).jsonrpc !== '2.0') {
     throw new ProtocolError(`Python worker sent a frame that is not a JSON-RPC 2.0 object: ${preview(line)}`);
   }

@@ -17,6 +17,7 @@ import {
   type StudioEvent,
   type StudioMethod,
 } from '../../../shared/api/index';
+import { jsonBoundsProblem } from '../../../shared/json/bounds';
 
 export type Handlers = { [M in StudioMethod]: (params: ReturnType<typeof parseParams<M>>) => Promise<MethodResult<M>> | MethodResult<M> };
 
@@ -44,8 +45,10 @@ export function createRouter(handlers: Handlers, log: (msg: string) => void = ()
   return {
     call,
     async dispatch(raw) {
-      const env = requestEnvelopeSchema.safeParse(raw);
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+      const tooBig = jsonBoundsProblem(raw);
+      if (tooBig) return { kind: 'response', id, ok: false, error: { code: 'bad_request', message: `request ${tooBig}` } };
+      const env = requestEnvelopeSchema.safeParse(raw);
       if (!env.success) {
         return { kind: 'response', id, ok: false, error: { code: 'bad_request', message: 'malformed request envelope' } };
       }

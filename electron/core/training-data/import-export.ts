@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { SignatureField } from '../../../shared/dspy/signature';
+import { parseJsonBounded } from '../../../shared/json/bounds';
 import { sha256Hex } from '../storage/hashing';
 import type { StoredSignature } from './signatures';
 import { finishExample, validateExample, type PreparedExample, type PrepareOptions } from './store';
@@ -145,7 +146,7 @@ export function parseJsonl(text: string, sig: StoredSignature): ParseResult {
     const line = i + 1;
     let obj: unknown;
     try {
-      obj = JSON.parse(lineText);
+      obj = parseJsonBounded(lineText);
     } catch (err) {
       errors.push({ line, message: `invalid JSON: ${(err as Error).message}` });
       continue;
@@ -204,9 +205,9 @@ function convertCell(field: SignatureField, text: string): { value?: unknown; er
     }
     default:
       try {
-        return { value: JSON.parse(text) };
-      } catch {
-        return { error: `not valid JSON for a ${field.type} field` };
+        return { value: parseJsonBounded(text) };
+      } catch (err) {
+        return { error: `not valid JSON for a ${field.type} field: ${(err as Error).message}` };
       }
   }
 }
@@ -256,7 +257,7 @@ export function parseCsvText(text: string, sig: StoredSignature, mapping: FieldM
     let bad = false;
     for (let c = 0; c < record.length; c++) {
       const target = targets[c];
-      const cell = record[c];
+      const cell = restoreCsvCell(record[c]);
       if (target === undefined || cell === '') continue;
       const f = fields.get(target);
       if (f) {
@@ -268,9 +269,9 @@ export function parseCsvText(text: string, sig: StoredSignature, mapping: FieldM
       } else if (target === 'rating') raw.rating = Number(cell);
       else if (target === 'metadata') {
         try {
-          raw.metadata = JSON.parse(cell);
-        } catch {
-          errors.push({ line, field: 'metadata', message: `column ${header[c]}: metadata must be a JSON object` });
+          raw.metadata = parseJsonBounded(cell);
+        } catch (err) {
+          errors.push({ line, field: 'metadata', message: `column ${header[c]}: metadata must be a JSON object (${(err as Error).message})` });
           bad = true;
         }
       } else raw[target] = cell;
@@ -311,7 +312,7 @@ function elementLines(text: string): number[] {
 export function parseDspyJson(text: string, sig: StoredSignature): ParseResult {
   let doc: unknown;
   try {
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = parseJsonBounded(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const msg = (err as Error).message;
     const pos = /position (\d+)/.exec(msg);
@@ -435,6 +436,20 @@ export interface ExportRow {
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'dspy'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+// Cells a spreadsheet would run as a formula; already-escaped ones (leading apostrophes) too, so the escape round-trips.
+const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA_CELL = /^'+[=+\-@\t\r]/;
+
+/** A text cell made inert for spreadsheets with the usual leading apostrophe. */
+export function neutralizeCsvCell(text: string): string {
+  return FORMULA_CELL.test(text) ? `'${text}` : text;
+}
+
+/** Inverse of neutralizeCsvCell, applied on import. */
+export function restoreCsvCell(text: string): string {
+  return ESCAPED_FORMULA_CELL.test(text) ? text.slice(1) : text;
+}
+
 /** Serializes rows as stored (so redacted values stay redacted). Each format re-imports. */
 export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat): string {
   const list = [...rows].map((r) => ('labelState' in r ? r : r));
@@ -447,7 +462,7 @@ export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignat
     const body = list.map((r) => [
       ...fields.map(({ f, side }) => {
         const v = (r[side] as JsonObject)[f.name];
-        return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+        return v === undefined || v === null ? '' : typeof v === 'string' ? neutralizeCsvCell(v) : JSON.stringify(v);
       }),
       r.labelState,
       r.rating ?? '',
