@@ -70,7 +70,7 @@ function cacheHitRate() {
     let r = rnd() * total;
     let s = 0;
     while (r > weights[s] && s < signatures - 1) r -= weights[s++];
-    const parts: CacheKeyParts = { signatureHash: `sig${s}`, datasetVersion: 'v1', strategy: 'bootstrap_few_shot', params: {}, model: 'm' };
+    const parts: CacheKeyParts = { signatureHash: `sig${s}`, program: 'step:predict', datasetVersion: 'v1', strategy: 'bootstrap_few_shot', params: {}, model: 'm' };
     if (cache.get(parts) === undefined) cache.set(parts, `program-${s}`);
   }
   return cache.stats();

@@ -29,12 +29,53 @@ export interface SignatureSpecLike {
   output_fields: FieldSpec[];
   instructions?: string;
 }
+/** A dataset: a task (the DSPy step's name) with its current signature version. */
 export interface SignatureSummary {
   name: string;
+  /** The current signature version. */
   hash: string;
   spec: SignatureSpecLike;
   examples: number;
+  /** Signature versions registered under the task. */
+  versions: number;
   createdAt: string;
+}
+export interface FieldChangeSummary {
+  added: { side: 'input' | 'output'; name: string; type: string }[];
+  removed: { side: 'input' | 'output'; name: string; type: string }[];
+  retyped: { side: 'input' | 'output'; name: string; type: string; from: string }[];
+}
+export interface FieldMappingInput {
+  renames?: { side: 'input' | 'output'; from: string; to: string }[];
+  defaults?: Record<string, unknown>;
+  dropUnknown?: boolean;
+}
+/** How a task's examples fit its current signature, and the suggested answer when they do not. */
+export interface SchemaStatus {
+  task: string;
+  head: { hash: string; spec: SignatureSpecLike; registeredAt: string };
+  versions: { hash: string; registeredAt: string; head: boolean; instructions: string }[];
+  misfits: number;
+  sample: { id: string; reasons: string[] }[];
+  /** The change from the signature version most misfits were made under to the current one. */
+  changes: FieldChangeSummary | null;
+  suggested: FieldMappingInput | null;
+}
+/** What a DSPy step of a workflow runs, for the canvas and Optimize. */
+export interface StepProgramStatus {
+  step: string;
+  task: string;
+  signatureHash: string;
+  shape: string;
+  optimizationEnabled: boolean;
+  cacheEnabled: boolean;
+  promoted: ProgramVersion | null;
+  stale: string | null;
+  fieldsChanged: boolean;
+  staleChoice: 'keep' | 'baseline' | null;
+  /** What the next run does: optimized (the promoted program), or baseline and why. */
+  runs: 'optimized' | 'baseline';
+  why: string;
 }
 export interface ExampleRow {
   id: string;
@@ -141,6 +182,7 @@ export interface DemoRef {
 }
 export interface OptimizationJob {
   id: string;
+  task: string;
   signatureHash: string;
   signatureName: string | null;
   datasetVersion: string | null;
@@ -154,6 +196,7 @@ export interface OptimizationJob {
     baselineScore: number;
     optimizedScore: number;
     devSize: number;
+    scoredOn?: 'dev' | 'train';
     trainSize: number;
     demos: unknown;
     instructions: unknown;
@@ -162,6 +205,7 @@ export interface OptimizationJob {
     programVersion: string;
     decision: { adopt: boolean; reason: string };
     promoted: boolean;
+    promotion?: string;
     cached: boolean;
   } | null;
   error: string | null;
@@ -172,7 +216,11 @@ export interface OptimizationJob {
 }
 export interface ProgramVersion {
   id: string;
+  task: string;
+  /** The signature version it was optimized for. */
   signatureHash: string;
+  /** Module kinds and chain links it was optimized as. */
+  shape: string;
   jobId: string | null;
   strategy: Strategy;
   model: string;
@@ -182,6 +230,14 @@ export interface ProgramVersion {
   status: 'candidate' | 'promoted' | 'superseded' | 'rolled_back' | 'rejected';
   createdAt: string;
   promotedAt: string | null;
+  promotedBy: string | null;
+  /** Where the scores were measured: held-out dev examples, or the training set when there were none. */
+  scoredOn: 'dev' | 'train';
+  devSize: number;
+  /** The adoption decision's reason. */
+  reason: string;
+  /** Optimized for another signature version or shape than the task's current one. */
+  stale: boolean;
   /** LM calls the optimization spent (from its job). */
   lmCalls: number | null;
   costUsd: number | null;
@@ -214,6 +270,8 @@ export interface ComparisonArm {
 }
 export interface ComparisonReport {
   signatureHash: string;
+  /** Which examples both arms ran on (held out, or all when too few are held out). */
+  examplesFrom: string;
   metric: string;
   n: number;
   lmLabel: string;
@@ -317,7 +375,19 @@ export const tuningMethods = {
   },
   'data.registerSignature': {
     params: z.object({ name: sigRef, spec: z.record(z.string(), z.unknown()) }).strict(),
-    result: typed<{ signature: SignatureSummary; created: boolean }>(),
+    result: typed<{ signature: SignatureSummary; created: boolean; changes: FieldChangeSummary | null; misfits: number }>(),
+  },
+  'data.schemaStatus': {
+    params: z.object({ signature: sigRef }).strict(),
+    result: typed<SchemaStatus>(),
+  },
+  'data.mapFields': {
+    params: z.object({ signature: sigRef, mapping: z.record(z.string(), z.unknown()) }).strict(),
+    result: typed<{ mapped: number; stillMisfit: number; clashes: number }>(),
+  },
+  'data.splitOff': {
+    params: z.object({ signature: sigRef, name: sigRef }).strict(),
+    result: typed<{ moved: number; task: string }>(),
   },
   'data.list': {
     params: z
@@ -412,6 +482,15 @@ export const tuningMethods = {
   'optimize.promote': {
     params: z.object({ versionId: id }).strict(),
     result: typed<{ version: ProgramVersion }>(),
+  },
+  'optimize.stepPrograms': {
+    /** The open workflow's root map (the parsed YAML). */
+    params: z.object({ workflow: z.record(z.string(), z.unknown()) }).strict(),
+    result: typed<{ steps: StepProgramStatus[] }>(),
+  },
+  'optimize.staleChoice': {
+    params: z.object({ signature: sigRef, choice: z.enum(['keep', 'baseline']).nullable() }).strict(),
+    result: typed<{ choice: 'keep' | 'baseline' | null }>(),
   },
   'optimize.rollback': {
     params: z.object({ signature: sigRef }).strict(),

@@ -45,6 +45,7 @@ export const optimizationSchema = z.object({
   async_optimization: bool(true, 'Optimize in background jobs.'),
   cache_enabled: bool(true, 'Cache optimized programs.'),
   cache_ttl: intIn(0, undefined, 3600, 'Seconds an optimized program stays cached.'),
+  auto_promote: bool(true, 'Promote a finished optimization by itself when it beats the baseline and the promoted program by the adoption threshold on held-out dev examples.'),
 }).check((ctx) => {
   if (!ctx.value.strategies.includes(ctx.value.default_strategy)) {
     ctx.issues.push({
@@ -71,14 +72,12 @@ export const realTimeSchema = z.object({
   max_wait_time: intIn(0, undefined, 5000, 'Milliseconds a step waits for an optimized program before falling back.'),
   fallback_strategy: fallbackStrategySchema.default('traditional'),
   cache_warming: bool(true, 'Load cached programs at start.'),
-  adaptive_thresholds: bool(true, 'Adapt wait thresholds to observed latency.'),
+  adaptive_thresholds: bool(true, 'Re-optimize a promoted program whose executions degrade: after 5 runs, an error rate over 1.5x the one before its promotion, or quality under 0.8x its dev score, starts a new optimization.'),
 }).describe('Real-time execution.');
 
 export const monitoringSchema = z.object({
   enabled: bool(true, 'Monitoring on.'),
-  metrics_collection: bool(true, 'Collect metrics.'),
-  alerting: bool(true, 'Raise alerts.'),
-  performance_comparison: bool(true, 'Compare optimized against traditional execution.'),
+  metrics_collection: bool(true, 'x'),
   ab_testing: bool(true, 'Allow A/B experiments.'),
 }).describe('Production monitoring.');
 

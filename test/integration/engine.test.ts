@@ -46,7 +46,7 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     const wf = workflow({ optimization_enabled: true, training_data_collection: true });
     const first = await studio.run(wf, { baseDir: '.', inputs: { text: 'apple banana otter' }, mock: true });
     expect(first.records[0]).toMatchObject({ status: 'ok', mode: 'baseline' });
-    expect(studio.data.itemsFor(sigHash).length).toBe(1);
+    expect(studio.data.itemsFor('classify').length).toBe(1);
 
     seed(studio);
     const program = { kind: 'step' as const, name: 'classify', module: 'predict' as const, signature: TOY_SIGNATURE as never };
@@ -89,7 +89,7 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     expect(studio.adaptive.triggered[0]).toMatchObject({ versionId });
     expect(studio.adaptive.check(last!, program, lm)).toBeUndefined();
 
-    const rolled = studio.engine.rollback(sigHash, 'tester');
+    const rolled = studio.engine.rollback('classify', 'tester');
     expect(rolled.to).toBeUndefined();
     const third = await studio.run(wf, { baseDir: '.', inputs: { text: 'apple banana otter' }, mock: true });
     expect(third.records[0].mode).toBe('baseline');
@@ -123,7 +123,7 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
     const again = await studio.run(wf, { baseDir: '.', inputs: { text: 'teal amber' }, mock: true });
     expect(again.records[0].mode).toBe('fallback');
     // The second miss joins the optimization already under way instead of starting another.
-    const live = studio.engine.jobs.list({ signatureHash: sigHash }).filter((j) => j.status === 'running' || j.status === 'queued');
+    const live = studio.engine.jobs.list({ task: 'classify' }).filter((j) => j.status === 'running' || j.status === 'queued');
     expect(live).toHaveLength(1);
     const running = live[0];
     studio.engine.cancel(running!.id);
@@ -173,7 +173,7 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
 
   it('reports a significant win of the optimized program over the baseline in an offline A/B comparison', async () => {
     const studio = await open();
-    seed(studio, 240);
+    seed(studio, 400);
     const program = { kind: 'step' as const, name: 'classify', module: 'predict' as const, signature: TOY_SIGNATURE as never };
     const lm = { provider: 'simulated' as const, model: 'simulated/toy' };
     const job = await studio.engine.wait(studio.engine.submit({ signature: 'classify', program, strategy: 'bootstrap_few_shot', params: { max_bootstrapped_demos: 4, max_labeled_demos: 4 }, lm }).id);

@@ -76,6 +76,7 @@ describe('live A/B experiments', () => {
       studio.updateConfig({ deployment: { experiment_enabled: true } }, 'tester');
       const exp = studio.experiments.create({
         id: 'trad-vs-dspy',
+        task: 'classify',
         signatureHash: signatureHash(TOY_SIGNATURE),
         arms: [
           { id: 'control', kind: 'traditional', weight: 1 },

@@ -15,7 +15,7 @@ describe('decideAdoption', () => {
     expect(decideAdoption({ strategy: 'mipro', baselineScore: 0.5, optimizedScore: 0.54, devSize: 10, thresholds: { mipro: 0.01 } }).adopt).toBe(true);
   });
   it('never adopts without a dev set or on a loss', () => {
-    expect(decideAdoption({ strategy: 'copro', baselineScore: 0, optimizedScore: 1, devSize: 0 }).reason).toMatch(/no dev set/);
+    expect(decideAdoption({ strategy: 'copro', baselineScore: 0, optimizedScore: 1, devSize: 0 }).reason).toMatch(/no dev examples: the scores are on the training set/);
     expect(decideAdoption({ strategy: 'copro', baselineScore: 0.9, optimizedScore: 0.7, devSize: 10 }).adopt).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { canonicalJson } from '../../shared/dspy/signature';
 import { cacheKey, InMemoryCacheBackend, ResultCache, type CacheKeyParts } from '../../electron/core/optimization/result-cache';
 
 const parts = (sig: string, params: Record<string, unknown> = { max_bootstrapped_demos: 4 }): CacheKeyParts =>
-  ({ signatureHash: sig, datasetVersion: 'd1', strategy: 'bootstrap_few_shot', params, model: 'simulated/toy' });
+  ({ signatureHash: sig, program: 'step:predict', datasetVersion: 'd1', strategy: 'bootstrap_few_shot', params, model: 'simulated/toy' });
 
 describe('cache keys', () => {
   it('canonical JSON ignores key order and undefined values', () => {

@@ -21,7 +21,7 @@ describe('bulk insert (multi-row statements, label history written in one statem
     expect(res.duplicates).toBe(3);
     expect(res.inserted).toBe(98);
     expect(new Set(res.ids).size).toBe(98);
-    const stored = td.examples.list({ signatureHash: td.signatures.resolve('qa').hash });
+    const stored = td.examples.list({ task: 'qa' });
     expect(stored).toHaveLength(100);
     let events = 0;
     for (const ex of stored) {
@@ -93,7 +93,7 @@ describe('fast validation path', () => {
       const r = prepareExample(sig as never, { inputs, outputs: { a: 'z' } }, { redactor, now: '2025-01-01T00:00:00.000Z', maxFieldBytes: 1000 });
       if (!r.ok) throw new Error(r.errors.join('; '));
       const stored = JSON.parse(r.example.inputsJson);
-      expect(r.example.inputHash).toBe(inputHashOf(sig.hash, stored));
+      expect(r.example.inputHash).toBe(inputHashOf(sig.name, stored));
       expect(r.example.contentHash).toBe(contentHashOf(stored, { a: 'z' }));
       expect(r.example.split).toBe(splitFor(r.example.inputHash));
       expect(Object.keys(stored)).toEqual(Object.keys(inputs));

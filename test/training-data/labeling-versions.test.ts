@@ -62,7 +62,7 @@ describe('collection', () => {
     expect(td.collectExecution(run(hash, { inputs: { question: 'f' } }))).toMatchObject({ collected: false });
     expect(td.examples.count({ source: 'execution_history' })).toBe(1);
     expect(td.runs.list()).toHaveLength(6); // run records are kept either way
-    expect(td.runs.summary(hash)[0]).toMatchObject({ mode: 'optimized', runs: 6, errors: 1 });
+    expect(td.runs.summary('qa')[0]).toMatchObject({ mode: 'optimized', runs: 6, errors: 1 });
   });
 
   it('refuses sources not enabled in training_data.sources', () => {
@@ -125,7 +125,7 @@ describe('dataset versions and lineage', () => {
     expect(set.train.every((x) => x.split === 'train')).toBe(true);
     expect(set.dev.every((x) => x.split === 'dev')).toBe(true);
     expect(set.train.length + set.dev.length + set.testCount).toBe(59);
-    expect(set.excluded).toEqual({ rejected: 1, belowThreshold: 0 });
+    expect(set.excluded).toEqual({ rejected: 1, belowThreshold: 0, misfit: 0 });
     const strict = td.examplesForOptimization(hash, v.id, 0.95);
     expect([...strict.train, ...strict.dev].map((x) => x.id)).not.toContain(ids[1]);
     expect(strict.excluded.belowThreshold).toBe(1);

@@ -91,7 +91,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         throw new UsageError(`${file}: not valid YAML/JSON: ${(err as Error).message}`);
       }
       if (spec && typeof spec === 'object' && 'dspy_signature' in spec) spec = (spec as any).dspy_signature;
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         let s;
         try {
           s = td.registerSignature(o.name, spec, o.by);
@@ -107,7 +107,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .description('List registered signatures')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const list = td.signatures.list();
         if (o.json) ctx.json(list.map((s) => ({ name: s.name, hash: s.hash, examples: s.examples, created_at: s.createdAt, spec: s.spec })));
         else if (!list.length) ctx.out('no signatures (add one with `data signature add <file> --name <name>`)');
@@ -140,7 +140,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         throw new UsageError('--map applies to CSV files only');
       }
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const report = td.importFile({ signature: await datasetName(td, o), file, format, mapping, source, by: o.by, dryRun: o.dryRun });
         if (o.json) ctx.json(report);
         else if (report.ok) {
@@ -169,7 +169,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (o: DatasetArgs & { format: string; version?: string; label?: string; out?: string; json?: boolean }) => {
       const format = usage(z.enum(EXPORT_FORMATS), o.format, '--format');
       const labelStates = o.label ? usage(z.array(z.enum(LABEL_STATES)), o.label.split(',').map((s) => s.trim()), '--label') : undefined;
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const text = td.exportData({ signature: await datasetName(td, o), format, version: o.version, labelStates });
         if (o.out) {
           fs.writeFileSync(o.out, text);
@@ -203,7 +203,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         o,
         'data list',
       );
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const s = td.signatures.resolve(await datasetName(td, o));
         const filter: ExampleFilter = { task: s.name, labelState: f.label, split: f.split, source: f.source };
         const total = td.examples.count(filter);
@@ -241,7 +241,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         if (!outputs || typeof outputs !== 'object' || Array.isArray(outputs)) throw new UsageError('--correct: expected a JSON object of output fields');
       }
       const action = actions[0] ?? 'rate';
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         try {
           const ex = td.label(id, { action, by: o.by, rating, outputs, reason: o.reason } as any);
           if (o.json) ctx.json({ ok: true, example: ex });
@@ -261,7 +261,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--by <who>', 'who deletes', process.env.USER || 'cli')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { by: string; json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const ok = td.deleteExample(id, o.by);
         if (o.json) ctx.json({ ok, id });
         else if (ok) ctx.out(`deleted ${id}`);
@@ -281,7 +281,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--by <who>', 'who creates it', process.env.USER || 'cli')
     .option('--json', 'print JSON')
     .action(async (o: DatasetArgs & { note?: string; by: string; json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         try {
           const v = td.createVersion({ signature: await datasetName(td, o), by: o.by, note: o.note });
           if (o.json) ctx.json({ ok: true, version: v });
@@ -300,7 +300,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--signature <nameOrHash>', 'only this signature')
     .option('--json', 'print JSON')
     .action(async (o: { signature?: string; json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const list = td.versions.list(o.signature ? td.signatures.resolve(o.signature).name : undefined);
         if (o.json) ctx.json(list);
         else for (const v of list) ctx.out(`${v.number}\t${v.id}\t${v.rowCount} rows\t${v.createdAt}\t${v.createdBy}${v.note ? `\t${v.note}` : ''}`);
@@ -312,7 +312,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--signature <nameOrHash>', 'signature (to refer to a version by number)')
     .option('--json', 'print JSON')
     .action(async (ref: string, o: { signature?: string; json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const v = td.versions.resolve(ref, o.signature ? td.signatures.resolve(o.signature).name : undefined);
         if (!v) throw new UsageError(`no dataset version ${ref}${o.signature ? '' : ' (pass --signature to use a version number)'}`);
         const lin = td.versions.lineage(v.id);
@@ -339,7 +339,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: DatasetArgs & { version?: string; threshold?: string; examples?: boolean; json?: boolean }) => {
       const threshold = o.threshold === undefined ? undefined : usage(z.coerce.number().min(0).max(1), o.threshold, '--threshold (0..1)');
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const q = td.quality(await datasetName(td, o), { version: o.version, threshold });
         const out: Partial<DatasetQuality> & { bias: BiasReport } = { ...q };
         if (!o.examples) delete out.perExample;
@@ -361,7 +361,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--version <id>', 'a version instead of the live examples')
     .option('--json', 'print JSON')
     .action(async (o: DatasetArgs & { version?: string; json?: boolean }) => {
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         const b = td.bias(await datasetName(td, o), o.version);
         if (o.json) ctx.json(b);
         else if (!b.enabled) ctx.out('bias detection is off (training_data.bias_detection: false)');
@@ -392,7 +392,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         }
         patch[pair.slice(0, at)] = value;
       }
-      await withStore(ctx, (td) => {
+      await withStore(ctx, async (td) => {
         let s = td.settings;
         if (o.set.length) {
           try {

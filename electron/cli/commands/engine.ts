@@ -2,10 +2,9 @@
  * `pipeline-studio run | optimize | programs | compare | experiment | metrics`: the DSPy engine
  * from the command line. All take --json and the global --data-dir.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { OPTIMIZER_STRATEGIES, OPTIMIZERS, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
 import { programForStep } from '../../core/dspy-plugin/program-spec';
@@ -14,10 +13,10 @@ import type { ArmRef } from '../../core/experiments/offline-comparison';
 import { OptimizationRefused, type OptimizeRequest } from '../../core/optimization/optimization-engine';
 import { lmForStep } from '../../core/providers/provider-settings';
 import { Studio } from '../../core/studio';
-import { validateWorkflow } from '../../core/workflow-validation';
 import type { PluginEntry } from '../../core/plugins/plugin-manager';
 import type { RunEvent } from '../../core/workflow-runtime/workflow-runner';
 import { UsageError, type CliContext } from '../context';
+import { findStep, loadWorkflow, type LoadedWorkflow } from '../workflow-step';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -39,28 +38,6 @@ export function parsePairs(pairs: string[], what: string): Record<string, unknow
   return out;
 }
 
-interface LoadedWorkflow {
-  file: string;
-  workflow: Record<string, unknown>;
-  plugins?: Record<string, PluginEntry>;
-}
-
-async function loadWorkflow(file: string): Promise<LoadedWorkflow> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const result = await validateWorkflow(text);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (!result.model || errors.length) {
-    throw new Error(`${file} is ${result.verdict}: ${errors.slice(0, 5).map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
-  }
-  const root = parseYaml(text) as Record<string, unknown>;
-  return { file, workflow: result.model as Record<string, unknown>, plugins: root.plugins as Record<string, PluginEntry> | undefined };
-}
-
 async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntry> | undefined, fn: (s: Studio) => Promise<T>): Promise<T> {
   const studio = await Studio.open({ dataDir: ctx.dataDir(), plugins });
   try {
@@ -68,14 +45,6 @@ async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntr
   } finally {
     await studio.close();
   }
-}
-
-function findStep(workflow: Record<string, unknown>, name: string): Record<string, unknown> {
-  const steps = (workflow.steps as Record<string, unknown>[]) ?? [];
-  const step = steps.find((s) => s.name === name);
-  if (!step) throw new UsageError(`no step named ${name}; steps: ${steps.map((s) => String(s.name)).join(', ')}`);
-  if (!String(step.type).startsWith('dspy_')) throw new UsageError(`step ${name} is a ${String(step.type)} step: only dspy_* steps have a DSPy program`);
-  return step;
 }
 
 /** The step's program, registered in the store under the step's name. */
@@ -143,7 +112,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         }
         const { program: p, lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
         const req: OptimizeRequest = {
-          signature: p.signatureHash,
+          signature: opts.step,
           program: p.program,
           strategy: chosen,
           params,
@@ -185,14 +154,14 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
   const programs = program.command('programs').description('optimized program versions: list, promote, roll back, export');
   programs
     .command('list')
-    .option('--signature <nameOrHash>', 'only this signature')
+    .option('--signature <name>', 'only this dataset (a step name)')
     .option('--json', 'print JSON')
     .action(async (opts: { signature?: string; json?: boolean }) =>
       withStudio(ctx, undefined, async (studio) => {
-        const hash = opts.signature ? studio.data.signatures.resolve(opts.signature).hash : undefined;
-        const list = studio.engine.versions.list(hash).map(({ programState: _s, source: _src, ...v }) => v);
+        const task = opts.signature ? studio.data.signatures.resolve(opts.signature).name : undefined;
+        const list = studio.engine.versions.list(task).map(({ programState: _s, source: _src, ...v }) => v);
         if (opts.json) return ctx.json(list);
-        for (const v of list) ctx.out(`${v.id} ${v.status.padEnd(11)} ${v.strategy} ${v.baselineScore.toFixed(3)} -> ${v.optimizedScore.toFixed(3)} ${v.signatureHash.slice(0, 12)}`);
+        for (const v of list) ctx.out(`${v.id} ${v.status.padEnd(11)} ${v.task} ${v.strategy} ${v.baselineScore.toFixed(3)} -> ${v.optimizedScore.toFixed(3)} ${v.signatureHash.slice(0, 12)}${v.promotedBy ? ` promoted by ${v.promotedBy} at ${v.promotedAt}` : ''}`);
       }),
     );
   programs
@@ -210,7 +179,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print JSON')
     .action(async (sig: string, opts: { json?: boolean }) =>
       withStudio(ctx, undefined, async (studio) => {
-        const r = studio.engine.rollback(studio.data.signatures.resolve(sig).hash, 'cli');
+        const r = studio.engine.rollback(studio.data.signatures.resolve(sig).name, 'cli');
         if (opts.json) ctx.json({ from: r.from.id, to: r.to?.id ?? 'baseline' });
         else ctx.out(`rolled back ${r.from.id} -> ${r.to?.id ?? 'baseline'}`);
       }),
@@ -242,17 +211,17 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .action(async (file: string, opts: { step: string; a: string; b: string; metric?: string; mock?: boolean; json?: boolean }) => {
       const loaded = await loadWorkflow(file);
       await withStudio(ctx, loaded.plugins, async (studio) => {
-        const { program: p, lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
+        const { lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
         const ref = (r: string): ArmRef => {
           if (r === 'baseline') return 'baseline';
           if (r === 'promoted') {
-            const v = studio.engine.promoted(p.signatureHash);
+            const v = studio.engine.promoted(opts.step);
             if (!v) throw new UsageError(`step ${opts.step} has no promoted program: optimize it first, or name a version`);
             return { version: v.id };
           }
           return { version: r };
         };
-        const report = await studio.compare({ signature: p.signatureHash, a: ref(opts.a), b: ref(opts.b), metric: opts.metric, lm });
+        const report = await studio.compare({ signature: opts.step, a: ref(opts.a), b: ref(opts.b), metric: opts.metric, lm });
         if (opts.json) return ctx.json({ ...report, lm: lm.label });
         const g = report.aggregate;
         ctx.out(`${report.arms.a.label}: ${report.arms.a.mean.toFixed(3)}   ${report.arms.b.label}: ${report.arms.b.mean.toFixed(3)}   (${report.n} examples, ${lm.label})`);
@@ -277,7 +246,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
       const loaded = await loadWorkflow(file);
       await withStudio(ctx, loaded.plugins, async (studio) => {
         const { program: p } = stepProgram(studio, loaded, opts.step, false);
-        const exp = studio.experiments.create({ id, signatureHash: p.signatureHash, arms, targetSampleSize: Number(opts.sampleSize) });
+        const exp = studio.experiments.create({ id, task: opts.step, signatureHash: p.signatureHash, arms, targetSampleSize: Number(opts.sampleSize) });
         if (opts.json) ctx.json(exp);
         else ctx.out(`experiment ${exp.id} created (draft); start it with: experiment start ${exp.id}`);
       });

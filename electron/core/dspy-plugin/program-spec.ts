@@ -18,6 +18,11 @@ export interface StepProgram {
 
 export class ProgramSpecError extends Error {}
 
+/** A program apart from its signatures (module kinds, chain links): part of the cache and promotion keys. */
+export function programShape(p: ProgramSpec): string {
+  return p.kind === 'chain' ? `chain(${p.steps.map((s) => `${s.name}:${s.module}`).join(',')})` : `${p.kind}:${p.module}`;
+}
+
 /** A step with a prompt and no signature is read as prompt -> response. */
 const PROMPT_SIGNATURE: SignatureSpec = signatureSpecSchema.parse({
   input_fields: [{ name: 'prompt', type: 'string', description: 'the rendered prompt' }],

@@ -14,6 +14,7 @@ import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
 import { programForStep, type StepProgram } from './program-spec';
+import { promotedStatus } from './program-staleness';
 import { stringify } from '../workflow-runtime/run-scope';
 
 type StepOutcome = Omit<StepRecord, 'step' | 'type' | 'latencyMs'> & { result: unknown };
@@ -87,7 +88,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
       training_data_collection: stepCfg?.collect_training_data ?? eff.training_data_collection,
     });
     const program = programForStep(step, ctx.workflow);
-    this.deps.data.registerSignature(String(step.name ?? program.program.name), program.signature, 'runtime');
+    const task = String(step.name ?? program.program.name);
+    this.deps.data.registerSignature(task, program.signature, 'runtime');
     const inputs = resolveInputs(step, program.inputFields, ctx);
     const unit = createHash('sha256').update(`${program.signatureHash}:${JSON.stringify(inputs)}`).digest('hex');
     const lm = lmForStep(String(step.type), this.deps.providers(), { mock: ctx.mock, model: step.model as string | undefined });
@@ -110,7 +112,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
       const pool = await this.deps.pool();
       const res = await pool.request<{ outputs: Record<string, unknown>; usage?: Record<string, { prompt_tokens?: number; completion_tokens?: number }> }>(
         'run',
-        { program: program.program, inputs, lm, program_state: version?.programState },
+        // A program runs as it was optimized (its own signature version and shape), stale or not.
+        { program: version ? version.programSpec : program.program, inputs, lm, program_state: version?.programState },
         { signal: ctx.signal },
       );
       const usage = Object.values(res.usage ?? {});
@@ -122,7 +125,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
     // What the DSPy path tried, and why it failed: a fallback after an error counts as a DSPy failure.
     let attempted: ExecutionMode = 'baseline';
     let dspyError: string | undefined;
-    const experiment = config.deployment.experiment_enabled && config.monitoring.ab_testing ? this.deps.experiments?.runningFor(program.signatureHash) : undefined;
+    const experiment = config.deployment.experiment_enabled && config.monitoring.ab_testing ? this.deps.experiments?.runningFor(task, program.signatureHash) : undefined;
     const arm = experiment ? assignArm(experiment, unit) : undefined;
     try {
       const rollout = effectiveRollout(config.deployment.phase, config.deployment.rollout_percentage);
@@ -136,10 +139,14 @@ export class RealTimeExecutor implements DspyStepExecutor {
         outcome = await runProgram();
       } else {
         // A step with cache_enabled: false never uses a stored optimized program.
-        const promoted = eff.cache_enabled ? this.deps.engine.promoted(program.signatureHash) : undefined;
-        if (eff.cache_enabled) cacheHit = promoted !== undefined;
-        if (promoted) attempted = 'optimized';
-        if (promoted) outcome = await runProgram(promoted.id);
+        const promoted = eff.cache_enabled ? this.deps.engine.promoted(task) : undefined;
+        const status = promoted ? promotedStatus(promoted, this.deps.data.signatures.get(promoted.signatureHash).spec, program, this.deps.data.signatures.task(task)?.staleChoice ?? null) : undefined;
+        if (eff.cache_enabled) cacheHit = status?.use === true;
+        if (promoted && status?.use) {
+          attempted = 'optimized';
+          outcome = await runProgram(promoted.id);
+          if (status.stale) outcome = { ...outcome, reason: `${outcome.reason}; ${status.stale}` };
+        } else if (promoted && status) outcome = { ...(await runProgram()), reason: status.stale ?? 'baseline' };
         else if (flags.real_time_optimization) outcome = await this.optimizeThenRun(step, program, lm, maxWait, ctx, runProgram, traditional);
         else outcome = await runProgram();
       }
@@ -173,7 +180,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
   ): Promise<StepOutcome> {
     let job;
     try {
-      job = this.deps.engine.submit({ signature: program.signatureHash, program: program.program, strategy: effectiveDspyConfig(ctx.workflow.dspy_config as DspyConfig, step.dspy_config as DspyConfig).evaluation_mode, lm, requestedBy: 'real-time' });
+      job = this.deps.engine.submit({ signature: String(step.name ?? program.program.name), program: program.program, strategy: effectiveDspyConfig(ctx.workflow.dspy_config as DspyConfig, step.dspy_config as DspyConfig).evaluation_mode, lm, requestedBy: 'real-time' });
     } catch (err) {
       if (err instanceof OptimizationRefused) return { ...(await runProgram()), reason: `no optimized program yet (${err.message}); ran the baseline program` };
       throw err;
@@ -196,6 +203,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       outcome.status !== 'ok' ? null : outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
     const collected = this.deps.data.collectExecution(
       {
+        task: String(step.name ?? program.program.name),
         signature_hash: program.signatureHash,
         workflow: String(ctx.workflow.name ?? ''),
         step: String(step.name ?? ''),

@@ -2,19 +2,19 @@ import type { Db } from '../storage/database';
 import { analyze, type ExperimentAnalysis } from './analysis';
 import { createExperiment, recordOutcome, transitionExperiment, type Experiment, type ExperimentInput, type ExperimentStatus, type Outcome } from './experiment';
 
-/** A live experiment runs on the executions of one signature. */
-export type StoredExperiment = Experiment & { signatureHash: string; createdAt: string; updatedAt: string };
+/** A live experiment runs on the executions of one task (its dataset); signatureHash is its version at creation. */
+export type StoredExperiment = Experiment & { task?: string; signatureHash: string; createdAt: string; updatedAt: string };
 
 /** Live A/B experiments and their outcomes in SQLite. */
 export class ExperimentStore {
   constructor(private readonly db: Db) {}
 
-  create(input: ExperimentInput & { signatureHash: string }): StoredExperiment {
+  create(input: ExperimentInput & { task: string; signatureHash: string }): StoredExperiment {
     if (!/^[0-9a-f]{64}$/.test(input.signatureHash)) throw new Error('invalid experiment: signatureHash must be a 64-digit hex signature hash');
     if (this.get(input.id)) throw new Error(`an experiment named ${input.id} exists already`);
     const exp = createExperiment(input);
     const now = new Date().toISOString();
-    const stored: StoredExperiment = { ...exp, signatureHash: input.signatureHash, createdAt: now, updatedAt: now };
+    const stored: StoredExperiment = { ...exp, task: input.task, signatureHash: input.signatureHash, createdAt: now, updatedAt: now };
     this.db.prepare('INSERT INTO experiments (id, state_json, created_at, updated_at) VALUES (?, ?, ?, ?)').run(exp.id, JSON.stringify(stored), now, now);
     return stored;
   }
@@ -35,9 +35,9 @@ export class ExperimentStore {
     return next;
   }
 
-  /** The running experiment on a signature, if any (the newest when several). */
-  runningFor(signatureHash: string): StoredExperiment | undefined {
-    return this.list().find((e) => e.status === 'running' && e.signatureHash === signatureHash);
+  /** The running experiment on a task, if any (the newest when several); experiments made before tasks match by version. */
+  runningFor(task: string, signatureHash: string): StoredExperiment | undefined {
+    return this.list().find((e) => e.status === 'running' && (e.task === undefined ? e.signatureHash === signatureHash : e.task === task));
   }
 
   record(outcome: Outcome): void {

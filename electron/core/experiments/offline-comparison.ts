@@ -1,4 +1,5 @@
 import { signatureSpecSchema } from '../../../shared/dspy/signature';
+import { misfitReasons } from '../../../shared/dspy/signature-history';
 import type { ProgramSpec } from '../dspy-plugin/program-spec';
 import { lmUsageSchema, type LmUsage } from '../optimization/estimate';
 import { defaultMetric } from '../optimization/optimization-engine';
@@ -40,6 +41,8 @@ export type ExampleComparison = ComparisonExample;
 
 export interface ComparisonReport {
   signatureHash: string;
+  /** Which examples both arms ran on. */
+  examplesFrom: string;
   metric: string;
   n: number;
   arms: { a: ArmResult; b: ArmResult };
@@ -83,10 +86,16 @@ export function programFromSignature(name: string, spec: unknown): ProgramSpec {
  */
 export async function compareArms(deps: { data: TrainingData; versions: ProgramVersionRepository; pool: () => Promise<PythonPool> }, req: CompareRequest): Promise<ComparisonReport> {
   const sig = deps.data.signatures.resolve(req.signature);
-  const items = deps.data.itemsFor(sig.hash, req.datasetVersion).filter((i) => i.labelState === 'accepted' || i.labelState === 'corrected');
+  const items = deps.data
+    .itemsFor(sig.name, req.datasetVersion)
+    .filter((i) => (i.labelState === 'accepted' || i.labelState === 'corrected') && misfitReasons(sig.spec, i.inputs, i.outputs).length === 0);
   const wanted = req.splits ?? ['dev', 'test'];
   let chosen = items.filter((i) => wanted.includes(i.split));
-  if (!req.splits && chosen.length < MIN_HELD_OUT) chosen = items;
+  let examplesFrom = `${wanted.join(' and ')} examples (held out)`;
+  if (!req.splits && chosen.length < MIN_HELD_OUT) {
+    examplesFrom = `all labelled examples, training ones included: only ${chosen.length} held-out (fewer than ${MIN_HELD_OUT}), so an optimized arm is partly scored on its own training data`;
+    chosen = items;
+  }
   if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
   const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
   const baseline = programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec);
@@ -94,7 +103,7 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
     if (ref === 'baseline') return { label: 'baseline', program: baseline, state: undefined };
     const v = deps.versions.get(ref.version);
     if (!v) throw new Error(`no program version ${ref.version}`);
-    if (v.signatureHash !== sig.hash) throw new Error(`program version ${v.id} belongs to another signature`);
+    if (v.task !== sig.name) throw new Error(`program version ${v.id} belongs to another dataset (${v.task})`);
     return { label: `${v.strategy} ${v.id}`, program: v.programSpec as unknown as ProgramSpec, state: v.programState };
   };
   const metric = req.metric ?? defaultMetric(baseline);
@@ -119,5 +128,5 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
     return { id: ex.id, inputs: ex.inputs, expected: ex.outputs, a, b, outcome, different: JSON.stringify(a.outputs) !== JSON.stringify(b.outputs) };
   });
   const armResult = (x: typeof A): ArmResult => ({ label: x.label, mean: x.res.mean, latencyMsPerExample: x.ms / dataset.length, lmCalls: x.res.lm_calls, usage: lmUsageSchema.parse(x.res.usage) });
-  return { signatureHash: sig.hash, metric: A.res.metric, n: dataset.length, arms: { a: armResult(A), b: armResult(B) }, aggregate, examples };
+  return { signatureHash: sig.hash, examplesFrom, metric: A.res.metric, n: dataset.length, arms: { a: armResult(A), b: armResult(B) }, aggregate, examples };
 }

@@ -33,7 +33,7 @@ export class AdaptiveReoptimizer {
     if (!decision.reoptimize) return decision;
     let jobId: string | undefined;
     try {
-      jobId = this.deps.engine.submit({ signature: version.signatureHash, program, strategy: version.strategy, lm, requestedBy: 'adaptive' }).id;
+      jobId = this.deps.engine.submit({ signature: version.task, program, strategy: version.strategy, lm, requestedBy: 'adaptive' }).id;
     } catch (err) {
       if (!(err instanceof OptimizationRefused)) throw err;
     }

@@ -20,7 +20,9 @@ export interface AdoptionDecision {
 export function decideAdoption(input: { strategy: Strategy; baselineScore: number; optimizedScore: number; devSize: number; thresholds?: Partial<Record<Strategy, number>> }): AdoptionDecision {
   const threshold = input.thresholds?.[input.strategy] ?? ADOPTION_THRESHOLDS[input.strategy];
   const gain = input.optimizedScore - input.baselineScore;
-  if (input.devSize <= 0) return { adopt: false, gain, threshold, reason: 'no dev set: the gain cannot be measured' };
+  if (input.devSize <= 0) {
+    return { adopt: false, gain, threshold, reason: 'no dev examples: the scores are on the training set, so the gain is not measured and nothing is promoted automatically; promote it by hand if you trust it' };
+  }
   const adopt = gain + EPSILON >= threshold;
   const fmt = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
   return {

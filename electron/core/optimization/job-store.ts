@@ -12,6 +12,9 @@ export type { JobProgress } from '../../../shared/api/tuning';
 
 export interface OptimizationJob {
   id: string;
+  /** The task (dataset) optimized. */
+  task: string;
+  /** The task's signature version the program was optimized for. */
   signatureHash: string;
   signatureName: string | null;
   datasetVersion: string | null;
@@ -34,7 +37,9 @@ export interface OptimizationJob {
 export interface OptimizationOutcome {
   baselineScore: number;
   optimizedScore: number;
+  /** Dev examples the scores are measured on; 0 when they are training-set scores. */
   devSize: number;
+  scoredOn: 'dev' | 'train';
   trainSize: number;
   baselineScores: number[];
   optimizedScores: number[];
@@ -46,6 +51,8 @@ export interface OptimizationOutcome {
   programVersion: string;
   decision: AdoptionDecision;
   promoted: boolean;
+  /** Why it was or was not promoted automatically. */
+  promotion: string;
   cached: boolean;
 }
 
@@ -53,6 +60,8 @@ export type ProgramVersionStatus = 'candidate' | 'promoted' | 'superseded' | 'ro
 
 export interface StoredProgramVersion {
   id: string;
+  task: string;
+  /** The signature version it was optimized for; the program shape is in programSpec. */
   signatureHash: string;
   jobId: string | null;
   strategy: Strategy;
@@ -67,6 +76,7 @@ export interface StoredProgramVersion {
   source: string;
   createdAt: string;
   promotedAt: string | null;
+  promotedBy: string | null;
 }
 
 const json = (v: string | null) => (v === null ? null : JSON.parse(v));
@@ -74,6 +84,7 @@ const json = (v: string | null) => (v === null ? null : JSON.parse(v));
 function rowToJob(r: Record<string, any>): OptimizationJob {
   return {
     id: r.id,
+    task: r.task,
     signatureHash: r.signature_hash,
     signatureName: r.signature_name,
     datasetVersion: r.dataset_version,
@@ -96,6 +107,7 @@ function rowToJob(r: Record<string, any>): OptimizationJob {
 function rowToVersion(r: Record<string, any>): StoredProgramVersion {
   return {
     id: r.id,
+    task: r.task,
     signatureHash: r.signature_hash,
     jobId: r.job_id,
     strategy: r.strategy,
@@ -110,6 +122,7 @@ function rowToVersion(r: Record<string, any>): StoredProgramVersion {
     source: r.source,
     createdAt: r.created_at,
     promotedAt: r.promoted_at,
+    promotedBy: r.promoted_by,
   };
 }
 
@@ -119,14 +132,14 @@ export const INTERRUPTED_REASON = 'the host stopped while this job was running (
 export class JobRepository {
   constructor(private readonly db: Db) {}
 
-  create(job: Pick<OptimizationJob, 'signatureHash' | 'signatureName' | 'datasetVersion' | 'strategy' | 'params' | 'model' | 'cacheKey' | 'estimate' | 'requestedBy'>): OptimizationJob {
+  create(job: Pick<OptimizationJob, 'task' | 'signatureHash' | 'signatureName' | 'datasetVersion' | 'strategy' | 'params' | 'model' | 'cacheKey' | 'estimate' | 'requestedBy'>): OptimizationJob {
     const id = newId();
     this.db
       .prepare(
-        `INSERT INTO optimization_jobs (id, signature_hash, signature_name, dataset_version, strategy, params_json, model, cache_key, status, estimate_json, requested_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        `INSERT INTO optimization_jobs (id, task, signature_hash, signature_name, dataset_version, strategy, params_json, model, cache_key, status, estimate_json, requested_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       )
-      .run(id, job.signatureHash, job.signatureName, job.datasetVersion, job.strategy, JSON.stringify(job.params), job.model, job.cacheKey, JSON.stringify(job.estimate), job.requestedBy, new Date().toISOString());
+      .run(id, job.task, job.signatureHash, job.signatureName, job.datasetVersion, job.strategy, JSON.stringify(job.params), job.model, job.cacheKey, JSON.stringify(job.estimate), job.requestedBy, new Date().toISOString());
     return this.get(id)!;
   }
 
@@ -135,13 +148,13 @@ export class JobRepository {
     return r ? rowToJob(r) : undefined;
   }
 
-  list(filter: { signatureHash?: string; status?: JobStatus; limit?: number } = {}): OptimizationJob[] {
+  list(filter: { task?: string; status?: JobStatus; limit?: number } = {}): OptimizationJob[] {
     const rows = this.db
       .prepare(
-        `SELECT * FROM optimization_jobs WHERE (@sig IS NULL OR signature_hash = @sig) AND (@status IS NULL OR status = @status)
+        `SELECT * FROM optimization_jobs WHERE (@task IS NULL OR task = @task) AND (@status IS NULL OR status = @status)
          ORDER BY created_at DESC, id DESC LIMIT @limit`,
       )
-      .all({ sig: filter.signatureHash ?? null, status: filter.status ?? null, limit: filter.limit ?? 200 }) as Record<string, any>[];
+      .all({ task: filter.task ?? null, status: filter.status ?? null, limit: filter.limit ?? 200 }) as Record<string, any>[];
     return rows.map(rowToJob);
   }
 
@@ -172,15 +185,15 @@ export class JobRepository {
 export class ProgramVersionRepository {
   constructor(private readonly db: Db) {}
 
-  add(v: Omit<StoredProgramVersion, 'id' | 'createdAt' | 'promotedAt' | 'status'> & { status: 'candidate' | 'rejected' }): StoredProgramVersion {
+  add(v: Omit<StoredProgramVersion, 'id' | 'createdAt' | 'promotedAt' | 'promotedBy' | 'status'> & { status: 'candidate' | 'rejected' }): StoredProgramVersion {
     const id = newId();
     this.db
       .prepare(
-        `INSERT INTO program_versions (id, signature_hash, job_id, strategy, model, dataset_version, baseline_score, optimized_score, status, decision_json, program_spec_json, program_state_json, source, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO program_versions (id, task, signature_hash, job_id, strategy, model, dataset_version, baseline_score, optimized_score, status, decision_json, program_spec_json, program_state_json, source, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        id, v.signatureHash, v.jobId, v.strategy, v.model, v.datasetVersion, v.baselineScore, v.optimizedScore, v.status,
+        id, v.task, v.signatureHash, v.jobId, v.strategy, v.model, v.datasetVersion, v.baselineScore, v.optimizedScore, v.status,
         JSON.stringify(v.decision), JSON.stringify(v.programSpec), JSON.stringify(v.programState), v.source, new Date().toISOString(),
       );
     return this.get(id)!;
@@ -191,40 +204,36 @@ export class ProgramVersionRepository {
     return r ? rowToVersion(r) : undefined;
   }
 
-  list(signatureHash?: string): StoredProgramVersion[] {
+  list(task?: string): StoredProgramVersion[] {
     const rows = this.db
-      .prepare('SELECT * FROM program_versions WHERE (? IS NULL OR signature_hash = ?) ORDER BY created_at DESC, id DESC')
-      .all(signatureHash ?? null, signatureHash ?? null) as Record<string, any>[];
+      .prepare('SELECT * FROM program_versions WHERE (? IS NULL OR task = ?) ORDER BY created_at DESC, id DESC')
+      .all(task ?? null, task ?? null) as Record<string, any>[];
     return rows.map(rowToVersion);
   }
 
-  promoted(signatureHash: string): StoredProgramVersion | undefined {
-    const r = this.db.prepare(`SELECT * FROM program_versions WHERE signature_hash = ? AND status = 'promoted'`).get(signatureHash) as Record<string, any> | undefined;
+  promoted(task: string): StoredProgramVersion | undefined {
+    const r = this.db.prepare(`SELECT * FROM program_versions WHERE task = ? AND status = 'promoted'`).get(task) as Record<string, any> | undefined;
     return r ? rowToVersion(r) : undefined;
   }
 
-  /** Makes `id` the promoted version of its signature; the previous one becomes superseded. */
-  promote(id: string): StoredProgramVersion {
+  /** Makes `id` the promoted version of its task; the previous one becomes superseded. Call inside the caller's transaction. */
+  promote(id: string, by: string): StoredProgramVersion {
     const v = this.get(id);
     if (!v) throw new Error(`no program version ${id}`);
-    this.db.transaction(() => {
-      this.db.prepare(`UPDATE program_versions SET status = 'superseded' WHERE signature_hash = ? AND status = 'promoted'`).run(v.signatureHash);
-      this.db.prepare(`UPDATE program_versions SET status = 'promoted', promoted_at = ? WHERE id = ?`).run(new Date().toISOString(), id);
-    })();
+    this.db.prepare(`UPDATE program_versions SET status = 'superseded' WHERE task = ? AND status = 'promoted'`).run(v.task);
+    this.db.prepare(`UPDATE program_versions SET status = 'promoted', promoted_at = ?, promoted_by = ? WHERE id = ?`).run(new Date().toISOString(), by, id);
     return this.get(id)!;
   }
 
   /** Rolls the promoted version back to the one promoted before it (or to none: the baseline). */
-  rollback(signatureHash: string): { from: StoredProgramVersion; to?: StoredProgramVersion } {
-    const from = this.promoted(signatureHash);
-    if (!from) throw new Error('nothing to roll back: no promoted program for this signature');
+  rollback(task: string, by: string): { from: StoredProgramVersion; to?: StoredProgramVersion } {
+    const from = this.promoted(task);
+    if (!from) throw new Error('nothing to roll back: no promoted program for this dataset');
     const previous = this.db
-      .prepare(`SELECT * FROM program_versions WHERE signature_hash = ? AND status = 'superseded' ORDER BY promoted_at DESC LIMIT 1`)
-      .get(signatureHash) as Record<string, any> | undefined;
-    this.db.transaction(() => {
-      this.db.prepare(`UPDATE program_versions SET status = 'rolled_back' WHERE id = ?`).run(from.id);
-      if (previous) this.db.prepare(`UPDATE program_versions SET status = 'promoted', promoted_at = ? WHERE id = ?`).run(new Date().toISOString(), previous.id);
-    })();
+      .prepare(`SELECT * FROM program_versions WHERE task = ? AND status = 'superseded' ORDER BY promoted_at DESC LIMIT 1`)
+      .get(task) as Record<string, any> | undefined;
+    this.db.prepare(`UPDATE program_versions SET status = 'rolled_back' WHERE id = ?`).run(from.id);
+    if (previous) this.db.prepare(`UPDATE program_versions SET status = 'promoted', promoted_at = ?, promoted_by = ? WHERE id = ?`).run(new Date().toISOString(), by, previous.id);
     return { from: this.get(from.id)!, to: previous ? this.get(previous.id) : undefined };
   }
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DspyPluginConfig } from '../../../shared/plugin-config/schema';
-import type { ProgramSpec } from '../dspy-plugin/program-spec';
+import { programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
 import type { LmConfig } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
@@ -47,11 +47,14 @@ interface RuntimeOptimizeResult {
   instructions: unknown;
   lm_calls: number;
   wall_time_s: number;
+  devset_source: 'devset' | 'trainset';
   program_state: Record<string, unknown>;
   source: string;
 }
 
 export class OptimizationRefused extends Error {}
+
+type DevExample = { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> };
 
 /** What a cached optimization result holds: enough to answer a repeated request without Python. */
 interface CachedResult {
@@ -119,13 +122,13 @@ export class OptimizationEngine extends EventEmitter {
     let version = req.datasetVersion ?? null;
     if (!version && this.deps.data.settings.versioning_enabled) {
       // An unchanged dataset reuses its latest snapshot, so equal requests share one cache key.
-      const latest = this.deps.data.versions.latest(sig.hash);
+      const latest = this.deps.data.versions.latest(sig.name);
       version =
-        latest && latest.contentHash === this.deps.data.versions.liveContent(sig.hash).contentHash
+        latest && latest.contentHash === this.deps.data.versions.liveContent(sig.name).contentHash
           ? latest.id
-          : this.deps.data.createVersion({ signature: sig.hash, by: req.requestedBy ?? 'optimizer', note: 'snapshot for optimization' }).id;
+          : this.deps.data.createVersion({ signature: sig.name, by: req.requestedBy ?? 'optimizer', note: 'snapshot for optimization' }).id;
     }
-    const set = this.deps.data.examplesForOptimization(sig.hash, version ?? undefined);
+    const set = this.deps.data.examplesForOptimization(sig.name, version ?? undefined);
     const toExample = (i: { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs });
     return { sig, version, train: set.train.map(toExample), dev: set.dev.map(toExample), excluded: set.excluded };
   }
@@ -179,12 +182,13 @@ export class OptimizationEngine extends EventEmitter {
     const { estimate, budget } = this.estimate({ ...req, strategy, datasetVersion: version ?? undefined });
     if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
     const params = req.params ?? {};
-    const parts: CacheKeyParts = { signatureHash: sig.hash, datasetVersion: version ?? 'live', strategy, params: { ...params, metric: req.metric ?? null }, model: req.lm.model };
+    const parts: CacheKeyParts = { signatureHash: sig.hash, program: programShape(req.program), datasetVersion: version ?? 'live', strategy, params: { ...params, metric: req.metric ?? null }, model: req.lm.model };
     // The same optimization already under way is joined, not started twice.
     const key = cacheKey(parts);
     const inFlight = [...this.running.keys()].map((id) => this.jobs.get(id)).find((j) => j && j.cacheKey === key && (j.status === 'queued' || j.status === 'running'));
     if (inFlight) return inFlight;
     const job = this.jobs.create({
+      task: sig.name,
       signatureHash: sig.hash,
       signatureName: sig.name ?? null,
       datasetVersion: version,
@@ -207,7 +211,7 @@ export class OptimizationEngine extends EventEmitter {
     return job;
   }
 
-  private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] }): void {
+  private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: DevExample[] }): void {
     const controller = new AbortController();
     // Python gets the params resolved (defaults applied, validated; submit's estimate refused invalid ones).
     const resolved = { ...job, params: resolveOptimizerParams(job.strategy, job.params) as unknown as Record<string, unknown> };
@@ -217,7 +221,7 @@ export class OptimizationEngine extends EventEmitter {
 
   private async execute(
     job: OptimizationJob,
-    work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: unknown[] } | undefined,
+    work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: DevExample[] } | undefined,
     signal: AbortSignal,
   ): Promise<OptimizationJob> {
     const started = Date.now();
@@ -263,8 +267,11 @@ export class OptimizationEngine extends EventEmitter {
           },
         },
       );
-      const decision = decideAdoption({ strategy: job.strategy, baselineScore: result.baseline_score, optimizedScore: result.optimized_score, devSize: result.optimized_scores.length });
+      // With no dev example the runtime scores on the trainset: that gain is not a held-out one.
+      const devSize = result.devset_source === 'devset' ? dev.length : 0;
+      const decision = decideAdoption({ strategy: job.strategy, baselineScore: result.baseline_score, optimizedScore: result.optimized_score, devSize });
       const version = this.versions.add({
+        task: job.task,
         signatureHash: job.signatureHash,
         jobId: job.id,
         strategy: job.strategy,
@@ -278,11 +285,13 @@ export class OptimizationEngine extends EventEmitter {
         programState: result.program_state,
         source: result.source,
       });
-      if (decision.adopt) this.promote(version.id, `optimizer:${job.requestedBy}`, decision.reason);
+      const promotion = decision.adopt ? await this.autoPromotion(job, req, result.optimized_score, dev, signal) : { promote: false, reason: decision.reason };
+      if (promotion.promote) this.promote(version.id, `optimizer:${job.requestedBy}`, promotion.reason);
       const outcome: OptimizationOutcome = {
         baselineScore: result.baseline_score,
         optimizedScore: result.optimized_score,
-        devSize: result.optimized_scores.length,
+        devSize,
+        scoredOn: devSize > 0 ? 'dev' : 'train',
         trainSize: train.length,
         baselineScores: result.baseline_scores,
         optimizedScores: result.optimized_scores,
@@ -293,7 +302,8 @@ export class OptimizationEngine extends EventEmitter {
         wallTimeS: result.wall_time_s,
         programVersion: version.id,
         decision,
-        promoted: decision.adopt,
+        promoted: promotion.promote,
+        promotion: promotion.reason,
         cached: false,
       };
       if (this.deps.config().optimization.cache_enabled) this.cache.set(parts, { versionId: version.id, outcome });
@@ -324,22 +334,72 @@ export class OptimizationEngine extends EventEmitter {
     return true;
   }
 
-  /** Makes a version the one real-time execution uses; audited. */
+  /**
+   * Whether a candidate that beat its baseline replaces the promoted program: only with
+   * optimization.auto_promote on, and only when it also beats the promoted one by the adoption
+   * threshold on the same dev examples (the promoted program is scored on them when its own
+   * scores came from other data).
+   */
+  private async autoPromotion(
+    job: OptimizationJob,
+    req: OptimizeRequest,
+    score: number,
+    dev: DevExample[],
+    signal: AbortSignal,
+  ): Promise<{ promote: boolean; reason: string; incumbentScore?: number }> {
+    if (!this.deps.config().optimization.auto_promote) return { promote: false, reason: 'optimization.auto_promote is off: promote it by hand' };
+    const incumbent = this.promoted(job.task);
+    if (!incumbent) return { promote: true, reason: `first program of ${job.task}: ${score.toFixed(3)} on ${dev.length} dev examples` };
+    const comparable = incumbent.datasetVersion === job.datasetVersion && incumbent.signatureHash === job.signatureHash && incumbent.decision.adopt;
+    let incumbentScore = incumbent.optimizedScore;
+    if (!comparable) {
+      const pool = await this.deps.pool();
+      const r = await pool.request<{ mean: number }>(
+        'evaluate',
+        { program: incumbent.programSpec, program_state: incumbent.programState, dataset: dev, metric: req.metric ?? defaultMetric(req.program), lm: req.lm },
+        { signal, maxRetries: 1 },
+      );
+      incumbentScore = r.mean;
+    }
+    const { threshold } = decideAdoption({ strategy: job.strategy, baselineScore: 0, optimizedScore: 0, devSize: dev.length });
+    const gain = score - incumbentScore;
+    const promote = gain + 1e-9 >= threshold;
+    return {
+      promote,
+      incumbentScore,
+      reason: `${promote ? 'replaces' : 'kept'} the promoted ${incumbent.strategy} program ${incumbent.id.slice(0, 8)}: ${score.toFixed(3)} vs ${incumbentScore.toFixed(3)} on the same ${dev.length} dev examples (gain ${gain >= 0 ? '+' : ''}${gain.toFixed(3)}, threshold +${threshold.toFixed(3)})${promote ? '' : '; promote it by hand to override'}`,
+    };
+  }
+
+  /** Makes a version the one real-time execution uses; audited in the same transaction. */
   promote(versionId: string, by: string, reason = 'promoted by hand'): StoredProgramVersion {
-    const v = this.versions.promote(versionId);
-    this.deps.data.audit.append({ actor: by, action: 'program.promote', target: versionId, details: { signature_hash: v.signatureHash, strategy: v.strategy, score: v.optimizedScore, baseline: v.baselineScore, reason } });
-    return v;
+    return this.deps.data.db
+      .transaction(() => {
+        const current = this.versions.get(versionId);
+        if (current?.status === 'promoted') return current;
+        const v = this.versions.promote(versionId, by);
+        this.deps.data.signatures.setStaleChoice(v.task, null);
+        this.deps.data.audit.append({ actor: by, action: 'program.promote', target: versionId, details: { task: v.task, signature_hash: v.signatureHash, strategy: v.strategy, score: v.optimizedScore, baseline: v.baselineScore, reason } });
+        return v;
+      })
+      .immediate();
   }
 
-  rollback(signatureHash: string, by: string): { from: StoredProgramVersion; to?: StoredProgramVersion } {
-    const r = this.versions.rollback(signatureHash);
-    this.deps.data.audit.append({ actor: by, action: 'program.rollback', target: r.from.id, details: { signature_hash: signatureHash, to: r.to?.id ?? 'baseline' } });
-    return r;
+  /** Back to the program promoted before (or the baseline); audited in the same transaction. */
+  rollback(task: string, by: string): { from: StoredProgramVersion; to?: StoredProgramVersion } {
+    return this.deps.data.db
+      .transaction(() => {
+        const r = this.versions.rollback(task, by);
+        this.deps.data.signatures.setStaleChoice(task, null);
+        this.deps.data.audit.append({ actor: by, action: 'program.rollback', target: r.from.id, details: { task, to: r.to?.id ?? 'baseline' } });
+        return r;
+      })
+      .immediate();
   }
 
-  /** The promoted program of a signature: what a DSPy step runs. */
-  promoted(signatureHash: string): StoredProgramVersion | undefined {
-    return this.versions.promoted(signatureHash);
+  /** The promoted program of a task: what its DSPy step runs. */
+  promoted(task: string): StoredProgramVersion | undefined {
+    return this.versions.promoted(task);
   }
 
   /** Cache warming: the programs of the most used cached results, newest promoted first. */

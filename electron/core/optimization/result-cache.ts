@@ -4,6 +4,8 @@ import { canonicalJson } from '../../../shared/dspy/signature';
 /** What an optimized program depends on: any change makes a different cache entry. */
 export interface CacheKeyParts {
   signatureHash: string;
+  /** The program's shape (module kinds, chain links): programShape(). */
+  program: string;
   datasetVersion: string;
   strategy: string;
   params: Record<string, unknown>;
@@ -11,7 +13,7 @@ export interface CacheKeyParts {
 }
 
 export function cacheKey(p: CacheKeyParts): string {
-  return createHash('sha256').update(canonicalJson([p.signatureHash, p.datasetVersion, p.strategy, p.params, p.model])).digest('hex');
+  return createHash('sha256').update(canonicalJson([p.signatureHash, p.program, p.datasetVersion, p.strategy, p.params, p.model])).digest('hex');
 }
 
 export interface CacheEntry<T> {

@@ -248,6 +248,60 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'datasets belong to a task (the signature name) across its signature versions; who promoted a program',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE tasks (
+          name          TEXT PRIMARY KEY,
+          head_hash     TEXT NOT NULL REFERENCES signatures(hash),
+          stale_choice  TEXT CHECK (stale_choice IN ('keep','baseline')),
+          created_at    TEXT NOT NULL,
+          updated_at    TEXT NOT NULL
+        );
+        CREATE TABLE signature_versions (
+          task          TEXT NOT NULL REFERENCES tasks(name),
+          hash          TEXT NOT NULL REFERENCES signatures(hash),
+          registered_at TEXT NOT NULL,
+          PRIMARY KEY (task, hash)
+        ) WITHOUT ROWID;
+        INSERT INTO tasks (name, head_hash, created_at, updated_at)
+          SELECT s.name,
+                 (SELECT s2.hash FROM signatures s2 WHERE s2.name = s.name ORDER BY s2.created_at DESC, s2.rowid DESC LIMIT 1),
+                 MIN(s.created_at), MAX(s.created_at)
+            FROM signatures s GROUP BY s.name;
+        INSERT INTO signature_versions (task, hash, registered_at) SELECT name, hash, created_at FROM signatures;
+
+        DROP TRIGGER dataset_versions_immutable_u;
+        DROP INDEX dataset_versions_number;
+        DROP INDEX examples_content;
+      `);
+      for (const table of ['examples', 'runs', 'imports', 'dataset_versions', 'optimization_jobs', 'program_versions']) {
+        db.exec(`ALTER TABLE ${table} ADD COLUMN task TEXT;
+                 UPDATE ${table} SET task = (SELECT name FROM signatures WHERE hash = ${table}.signature_hash);`);
+      }
+      // Two versions of one signature could hold the same example (same content): the one labelled last stays.
+      db.exec(`
+        DELETE FROM examples WHERE rowid IN (
+          SELECT e.rowid FROM examples e
+           WHERE EXISTS (SELECT 1 FROM examples o WHERE o.task = e.task AND o.content_hash = e.content_hash
+                           AND (o.updated_at > e.updated_at OR (o.updated_at = e.updated_at AND o.rowid > e.rowid))));
+        UPDATE dataset_versions SET number = (
+          SELECT COUNT(*) FROM dataset_versions o WHERE o.task = dataset_versions.task
+             AND (o.created_at < dataset_versions.created_at OR (o.created_at = dataset_versions.created_at AND o.rowid <= dataset_versions.rowid)));
+        CREATE UNIQUE INDEX examples_task_content ON examples(task, content_hash);
+        CREATE INDEX examples_task ON examples(task, label_state);
+        CREATE INDEX runs_task ON runs(task, created_at);
+        CREATE UNIQUE INDEX dataset_versions_task_number ON dataset_versions(task, number);
+        CREATE INDEX optimization_jobs_task ON optimization_jobs(task, created_at);
+        CREATE INDEX program_versions_task ON program_versions(task, created_at);
+        CREATE TRIGGER dataset_versions_immutable_u BEFORE UPDATE ON dataset_versions
+          BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+        ALTER TABLE program_versions ADD COLUMN promoted_by TEXT;
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

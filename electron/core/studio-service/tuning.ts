@@ -14,6 +14,9 @@ import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
 import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
+import { misfitReasons } from '../../../shared/dspy/signature-history';
+import { programShape } from '../dspy-plugin/program-spec';
+import { stepPrograms } from '../dspy-plugin/step-programs';
 import type { Handlers } from './router';
 
 type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | `runtime.${string}`>;
@@ -86,9 +89,18 @@ const finite = (n: unknown): number | null => (typeof n === 'number' && Number.i
 function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
   const job = v.jobId ? studio.engine.jobs.get(v.jobId) : undefined;
   const lmCalls = job?.result?.lmCalls ?? null;
+  const head = studio.data.signatures.task(v.task)?.head;
+  const devSize = job?.result?.scoredOn === 'train' ? 0 : (job?.result?.devSize ?? 0);
   return {
     id: v.id,
+    task: v.task,
     signatureHash: v.signatureHash,
+    shape: programShape(v.programSpec as never),
+    promotedBy: v.promotedBy,
+    scoredOn: devSize > 0 ? 'dev' : 'train',
+    devSize,
+    reason: job?.result?.promotion ?? v.decision.reason,
+    stale: head !== undefined && head.hash !== v.signatureHash,
     jobId: v.jobId,
     strategy: v.strategy,
     model: v.model,
@@ -181,28 +193,49 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
   return {
     'data.signatures': async () => {
       const studio = await deps.studio();
-      return { signatures: studio.data.signatures.list().map((s) => ({ name: s.name, hash: s.hash, spec: s.spec as never, examples: s.examples, createdAt: s.createdAt })) };
+      return { signatures: studio.data.signatures.list().map((s) => ({ name: s.name, hash: s.hash, spec: s.spec as never, examples: s.examples, versions: s.versions, createdAt: s.createdAt })) };
     },
 
     'data.registerSignature': async ({ name, spec }) => {
       const studio = await deps.studio();
       const s = guard(() => studio.data.registerSignature(name, spec, deps.by));
-      const count = studio.data.examples.count({ signatureHash: s.hash });
-      return { signature: { name: s.name, hash: s.hash, spec: s.spec as never, examples: count, createdAt: s.createdAt }, created: s.created };
+      const count = studio.data.examples.count({ task: s.name });
+      const versions = studio.data.signatures.versions(s.name).length;
+      return { signature: { name: s.name, hash: s.hash, spec: s.spec as never, examples: count, versions, createdAt: s.createdAt }, created: s.created, changes: s.changes, misfits: s.misfits };
+    },
+
+    'data.schemaStatus': async ({ signature }) => {
+      const studio = await deps.studio();
+      return guard(() => studio.data.schemaStatus(studio.data.signatures.resolve(signature).name));
+    },
+
+    'data.mapFields': async ({ signature, mapping }) => {
+      const studio = await deps.studio();
+      return guard(() => studio.data.mapFields(studio.data.signatures.resolve(signature).name, mapping, deps.by));
+    },
+
+    'data.splitOff': async ({ signature, name }) => {
+      const studio = await deps.studio();
+      return guard(() => studio.data.splitOffMisfits(studio.data.signatures.resolve(signature).name, name, deps.by));
     },
 
     'data.list': async ({ signature, version, labelState, split, source, limit }) => {
       const studio = await deps.studio();
       return guard(() => {
         const sig = studio.data.signatures.resolve(signature);
-        const items = studio.data.itemsFor(sig.hash, version);
-        const quality = studio.data.quality(sig.hash, { version });
+        const items = studio.data.itemsFor(sig.name, version);
+        const quality = studio.data.quality(sig.name, { version });
         const byId = new Map(quality.perExample.map((q) => [q.id, q]));
-        const live = version ? undefined : new Map(studio.data.examples.list({ signatureHash: sig.hash }).map((e) => [e.id, e]));
+        const live = version ? undefined : new Map(studio.data.examples.list({ task: sig.name }).map((e) => [e.id, e]));
         const rows = items
           .filter((i) => (!labelState || i.labelState === labelState) && (!split || i.split === split) && (!source || i.source === source))
           .slice(0, limit)
-          .map((i) => rowOf((live?.get(i.id) as Example | undefined) ?? (i as never), byId.get(i.id)));
+          .map((i) => {
+            const misfit = misfitReasons(sig.spec, i.inputs, i.outputs);
+            const q = byId.get(i.id);
+            const row = rowOf((live?.get(i.id) as Example | undefined) ?? (i as never), q);
+            return misfit.length ? { ...row, usable: false, reasons: [...row.reasons, `does not fit signature ${sig.name}: ${misfit.join(', ')}`] } : row;
+          });
         return { total: items.length, rows, threshold: quality.threshold };
       });
     },
@@ -219,7 +252,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const studio = await deps.studio();
       const content = guard(() => studio.data.exportData({ signature, format, version, by: deps.by }));
       const sig = studio.data.signatures.resolve(signature);
-      const fileName = `${sig.name}${version ? `-v${studio.data.versions.resolve(version, sig.hash)?.number ?? ''}` : ''}.${format === 'dspy' ? 'dspy.json' : format}`;
+      const fileName = `${sig.name}${version ? `-v${studio.data.versions.resolve(version, sig.name)?.number ?? ''}` : ''}.${format === 'dspy' ? 'dspy.json' : format}`;
       if (target) {
         if (!path.isAbsolute(target)) throw new StudioApiError('bad_request', `path must be absolute: ${target}`);
         await fs.mkdir(path.dirname(target), { recursive: true });
@@ -282,7 +315,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
     'data.versions': async ({ signature }) => {
       const studio = await deps.studio();
       const sig = guard(() => studio.data.signatures.resolve(signature));
-      return { versions: studio.data.versions.list(sig.hash).sort((a, b) => b.number - a.number) };
+      return { versions: studio.data.versions.list(sig.name).sort((a, b) => b.number - a.number) };
     },
 
     'data.createVersion': async ({ signature, note }) => {
@@ -301,8 +334,8 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const studio = await deps.studio();
       return guard(() => {
         const sig = studio.data.signatures.resolve(signature);
-        const ra = studio.data.itemsFor(sig.hash, a) as unknown as (Record<string, any> & { id: string })[];
-        const rb = studio.data.itemsFor(sig.hash, b) as unknown as (Record<string, any> & { id: string })[];
+        const ra = studio.data.itemsFor(sig.name, a) as unknown as (Record<string, any> & { id: string })[];
+        const rb = studio.data.itemsFor(sig.name, b) as unknown as (Record<string, any> & { id: string })[];
         const key = (r: Record<string, any>) => String(r.exampleId ?? r.id);
         const ma = new Map(ra.map((r) => [key(r), r]));
         const mb = new Map(rb.map((r) => [key(r), r]));
@@ -333,18 +366,18 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
 
     'optimize.jobs': async ({ signature }) => {
       const studio = await deps.studio();
-      const hash = signature ? guard(() => studio.data.signatures.resolve(signature)).hash : undefined;
-      return { jobs: studio.engine.jobs.list({ signatureHash: hash, limit: 200 }).map(jobOut) };
+      const task = signature ? guard(() => studio.data.signatures.resolve(signature)).name : undefined;
+      return { jobs: studio.engine.jobs.list({ task, limit: 200 }).map(jobOut) };
     },
 
     'optimize.job': async ({ jobId }) => {
       const studio = await deps.studio();
       const job = studio.engine.get(jobId);
       if (!job) throw new StudioApiError('not_found', `no optimization job ${jobId}`);
-      const sig = studio.data.signatures.get(job.signatureHash);
+      const sig = studio.data.signatures.version(job.task, job.signatureHash);
       const v = job.result ? studio.engine.versions.get(job.result.programVersion) : undefined;
       const state = v ? predictorsOf(v.programState) : { instructions: '', demos: [] };
-      const items = studio.data.itemsFor(sig.hash, job.datasetVersion ?? undefined) as unknown as (Record<string, any> & { id: string })[];
+      const items = studio.data.itemsFor(job.task, job.datasetVersion ?? undefined) as unknown as (Record<string, any> & { id: string })[];
       const inputNames = sig.spec.input_fields.map((f) => f.name);
       const keyOf = (inputs: Record<string, unknown>) => JSON.stringify(inputNames.map((n) => inputs[n] ?? null));
       const byInputs = new Map(items.map((i) => [keyOf(i.inputs), i]));
@@ -369,7 +402,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
     'optimize.versions': async ({ signature }) => {
       const studio = await deps.studio();
       const sig = guard(() => studio.data.signatures.resolve(signature));
-      return { versions: studio.engine.versions.list(sig.hash).map((v) => versionOf(studio, v)), promoted: studio.engine.promoted(sig.hash)?.id ?? null };
+      return { versions: studio.engine.versions.list(sig.name).map((v) => versionOf(studio, v)), promoted: studio.engine.promoted(sig.name)?.id ?? null };
     },
 
     'optimize.promote': async ({ versionId }) => {
@@ -380,8 +413,25 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
 
     'optimize.rollback': async ({ signature }) => {
       const studio = await deps.studio();
-      const r = guard(() => studio.engine.rollback(studio.data.signatures.resolve(signature).hash, deps.by));
+      const r = guard(() => studio.engine.rollback(studio.data.signatures.resolve(signature).name, deps.by));
       return { from: r.from.id, to: r.to?.id ?? null };
+    },
+
+    'optimize.stepPrograms': async ({ workflow }) => {
+      const studio = await deps.studio();
+      return { steps: stepPrograms({ engine: studio.engine, data: studio.data, config: studio.config }, workflow, (v) => versionOf(studio, v)) };
+    },
+
+    'optimize.staleChoice': async ({ signature, choice }) => {
+      const studio = await deps.studio();
+      const task = guard(() => studio.data.signatures.resolve(signature)).name;
+      studio.data.db
+        .transaction(() => {
+          studio.data.signatures.setStaleChoice(task, choice);
+          studio.data.audit.append({ actor: deps.by, action: 'program.stale_choice', target: task, details: { choice } });
+        })
+        .immediate();
+      return { choice };
     },
 
     'optimize.export': async ({ versionId, kind, path: target }) => {
@@ -396,7 +446,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       if (kind === 'json') {
         // program.save() keeps no field names or types: the spec goes beside it.
         specPath = target.replace(/(\.json)?$/i, '.signature.json');
-        const sig = studio.data.signatures.get(v.signatureHash);
+        const sig = studio.data.signatures.version(v.task, v.signatureHash);
         await fs.writeFile(specPath, `${JSON.stringify({ name: sig.name, program: v.programSpec, signature: sig.spec }, null, 2)}\n`);
       }
       studio.data.audit.append({ actor: deps.by, action: 'program.export', target: versionId, details: { kind, path: target } });
@@ -412,6 +462,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: usageCost(x.usage), tokens: { input: x.usage.input_tokens, output: x.usage.output_tokens } });
       return {
         signatureHash: report.signatureHash,
+        examplesFrom: report.examplesFrom,
         metric: report.metric,
         n: report.n,
         lmLabel: l.label,
@@ -447,7 +498,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const studio = await deps.studio();
       const exp = guard(() => {
         const sig = studio.data.signatures.resolve(signature);
-        return studio.experiments.create({ id: `exp_${randomUUID().slice(0, 8)}`, name, arms, targetSampleSize, alpha, signatureHash: sig.hash });
+        return studio.experiments.create({ id: `exp_${randomUUID().slice(0, 8)}`, name, arms, targetSampleSize, alpha, task: sig.name, signatureHash: sig.hash });
       });
       studio.data.audit.append({ actor: deps.by, action: 'experiment.create', target: exp.id, details: { name } });
       return { experiment: exp as never };

@@ -59,23 +59,25 @@ export function collectExecution(
       } else {
         // inputs and outputs of the run record are redacted too: nothing unredacted is stored
         const red = deps.redactor.redact({ inputs: run.inputs, outputs: run.outputs ?? null });
-        record = deps.runs.record({ ...run, inputs: red.value.inputs, outputs: red.value.outputs });
+        // A run named by its signature version alone belongs to the task that registered that version.
+        const task = run.task ?? (run.signature_hash ? deps.signatures.resolve(run.signature_hash).name : null);
+        record = deps.runs.record({ ...run, task, inputs: red.value.inputs, outputs: red.value.outputs });
       }
       const decision = collectionDecision(policy);
       if (!decision.collect) return { collected: false, reason: decision.reason, run: record };
       if (record.error) return { collected: false, reason: 'the run failed', run: record };
-      if (!record.signatureHash) return { collected: false, reason: 'the run has no signature hash', run: record };
+      if (!record.signatureHash || !record.task) return { collected: false, reason: 'the run has no task and signature version', run: record };
       if (!record.outputs) return { collected: false, reason: 'the run has no outputs', run: record };
-      const sig = deps.signatures.get(record.signatureHash);
+      const sig = deps.signatures.version(record.task, record.signatureHash);
       const prepared = prepareExample(
         sig,
         { inputs: record.inputs, outputs: record.outputs, source: 'execution_history', observed_at: record.createdAt, run_id: record.id, metadata: { mode: record.mode, workflow: record.workflow, step: record.step } },
         { redactor: deps.redactor, now: new Date().toISOString(), maxFieldBytes: deps.maxFieldBytes },
       );
       if (!prepared.ok) return { collected: false, reason: `not a valid example: ${prepared.errors.join('; ')}`, run: record };
-      const res = deps.examples.insertPrepared(sig.hash, [prepared.example], { by: 'collector' });
+      const res = deps.examples.insertPrepared(sig, [prepared.example], { by: 'collector' });
       if (res.inserted === 0) return { collected: false, reason: 'an identical example is already stored', run: record, duplicate: true };
-      deps.audit.append({ actor: 'collector', action: 'data.collect', target: res.ids[0], details: { run_id: record.id, signature_hash: sig.hash, mode: record.mode } });
+      deps.audit.append({ actor: 'collector', action: 'data.collect', target: res.ids[0], details: { run_id: record.id, task: sig.name, signature_hash: sig.hash, mode: record.mode } });
       return { collected: true, run: record, exampleId: res.ids[0] };
     })
     .immediate();

@@ -42,7 +42,8 @@ export function applyLabel(
     .transaction(() => {
       const ex = deps.examples.get(exampleId);
       if (!ex) throw new LabelRefusedError(`no example with id ${exampleId}`);
-      const sig = deps.signatures.get(ex.signatureHash);
+      // Labels are checked against the task's current signature, whatever version added the example.
+      const sig = deps.signatures.task(ex.task)?.head ?? deps.signatures.version(ex.task, ex.signatureHash);
       let outputs = ex.outputs;
       let state: LabelState = ex.labelState;
       if (label.action === 'correct') outputs = deps.redactor.redact(label.outputs).value;
@@ -59,7 +60,7 @@ export function applyLabel(
       const now = new Date().toISOString();
       const contentHash = contentHashOf(ex.inputs, outputs);
       if (contentHash !== ex.contentHash) {
-        const clash = deps.db.prepare<[string, string, string], { id: string }>('SELECT id FROM examples WHERE signature_hash = ? AND content_hash = ? AND id <> ?').get(ex.signatureHash, contentHash, ex.id);
+        const clash = deps.db.prepare<[string, string, string], { id: string }>('SELECT id FROM examples WHERE task = ? AND content_hash = ? AND id <> ?').get(ex.task, contentHash, ex.id);
         if (clash) throw new LabelRefusedError(`correction refused: it would make this example identical to example ${clash.id}`);
       }
       const labelChanged = label.action !== 'rate';
@@ -76,7 +77,7 @@ export function applyLabel(
         actor: label.by,
         action: 'data.label',
         target: ex.id,
-        details: { label: label.action, state, rating, signature_hash: ex.signatureHash, ...(label.action === 'reject' && label.reason ? { reason: label.reason } : {}) },
+        details: { label: label.action, state, rating, task: ex.task, ...(label.action === 'reject' && label.reason ? { reason: label.reason } : {}) },
       });
       return deps.examples.get(ex.id)!;
     })

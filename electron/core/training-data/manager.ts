@@ -10,8 +10,10 @@ import { scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
 import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDataSettingsInput } from './settings';
-import { SignatureRepository, type StoredSignature } from './signatures';
-import { ExampleRepository, finishExample, validateExample, type InsertResult, type PreparedExample } from './store';
+import type { SchemaStatus } from '../../../shared/api/tuning';
+import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, misfitReasons, suggestedMapping, type FieldChanges } from '../../../shared/dspy/signature-history';
+import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
+import { contentHashOf, ExampleRepository, finishExample, validateExample, type InsertResult, type PreparedExample } from './store';
 import type { Example, NewExample, Source } from './types';
 import { VersionRepository, type DatasetVersion } from './versions';
 
@@ -46,6 +48,8 @@ export interface ImportArgs {
 }
 
 export interface OptimizationSet {
+  task: string;
+  /** The task's current signature version, which every example used here fits. */
   signatureHash: string;
   versionId: string | null;
   threshold: number;
@@ -53,7 +57,12 @@ export interface OptimizationSet {
   dev: QualityItem[];
   /** Held-out test rows (never given to an optimizer). */
   testCount: number;
-  excluded: { rejected: number; belowThreshold: number };
+  excluded: { rejected: number; belowThreshold: number; misfit: number };
+}
+
+export interface Misfit {
+  id: string;
+  reasons: string[];
 }
 
 export class ValidationError extends Error {
@@ -115,16 +124,115 @@ export class TrainingData {
     return next;
   }
 
-  /** Registers a signature spec under a name (idempotent); a new hash is audited as data.signature.register. */
-  registerSignature(name: string, spec: unknown, by = 'user'): StoredSignature & { created: boolean } {
+  /**
+   * Makes a spec the current signature version of the task `name` (idempotent); a moved head is
+   * audited as data.signature.register. `misfits` counts the task's examples that do not fit it.
+   */
+  registerSignature(name: string, spec: unknown, by = 'user'): StoredSignature & { created: boolean; changes: FieldChanges | null; misfits: number } {
     return this.db
       .transaction(() => {
-        const count = () => (this.db.prepare('SELECT COUNT(*) AS n FROM signatures').get() as { n: number }).n;
-        const before = count();
         const s = this.signatures.register(name, spec);
-        const created = count() > before;
-        if (created) this.audit.append({ actor: by, action: 'data.signature.register', target: s.hash, details: { name } });
-        return { ...s, created };
+        if (s.headMoved) this.audit.append({ actor: by, action: 'data.signature.register', target: s.hash, details: { name, fields_changed: isSchemaChange(s.changes) } });
+        const { headMoved, ...sig } = s;
+        return { ...sig, created: headMoved, misfits: headMoved || isSchemaChange(s.changes) ? this.misfits(name).length : this.misfitCount(name) };
+      })
+      .immediate();
+  }
+
+  /** The task's examples whose fields do not fit its current signature. */
+  misfits(task: string): Misfit[] {
+    const head = this.signatures.task(task)?.head;
+    if (!head) return [];
+    const out: Misfit[] = [];
+    for (const e of this.examples.iterate({ task })) {
+      const reasons = misfitReasons(head.spec, e.inputs, e.outputs);
+      if (reasons.length) out.push({ id: e.id, reasons });
+    }
+    return out;
+  }
+
+  /** How the task's examples fit its current signature, with the change and mapping that would fit them. */
+  schemaStatus(task: string): SchemaStatus {
+    const t = this.signatures.task(task);
+    if (!t) throw new Error(`no dataset named ${task}`);
+    const misfits = this.misfits(task);
+    // The version most misfits were made under is the one the user changed away from.
+    const byVersion = new Map<string, number>();
+    for (const m of misfits) {
+      const h = this.examples.get(m.id)!.signatureHash;
+      byVersion.set(h, (byVersion.get(h) ?? 0) + 1);
+    }
+    const from = [...byVersion.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const changes = from && from !== t.head.hash ? fieldChanges(this.signatures.get(from).spec, t.head.spec) : null;
+    return {
+      task,
+      head: { hash: t.head.hash, spec: t.head.spec as never, registeredAt: t.updatedAt },
+      versions: this.signatures.versions(task).map((v) => ({ hash: v.hash, registeredAt: v.createdAt, head: v.head, instructions: v.spec.instructions ?? '' })),
+      misfits: misfits.length,
+      sample: misfits.slice(0, 20),
+      changes,
+      suggested: changes && isSchemaChange(changes) ? suggestedMapping(changes) : null,
+    };
+  }
+
+  private misfitCount(task: string): number {
+    return this.misfits(task).length;
+  }
+
+  /**
+   * Answers a schema change: rewrites the task's misfitting examples with a field mapping (renames,
+   * defaults for new inputs) under the current signature version. A row the mapping would make
+   * identical to another is left as it was and reported. Audited in the same transaction.
+   */
+  mapFields(task: string, mappingInput: unknown, by = 'user'): { mapped: number; stillMisfit: number; clashes: number } {
+    const parsed = fieldMappingSchema.safeParse(mappingInput ?? {});
+    if (!parsed.success) throw new Error(`invalid field mapping: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(mapping)'}: ${i.message}`).join('; ')}`);
+    const mapping = parsed.data;
+    const head = this.signatures.resolve(task);
+    return this.db
+      .transaction(() => {
+        let mapped = 0;
+        let clashes = 0;
+        const update = this.db.prepare('UPDATE examples SET inputs_json = ?, outputs_json = ?, content_hash = ?, signature_hash = ?, updated_at = ? WHERE id = ?');
+        const clash = this.db.prepare<[string, string, string], { id: string }>('SELECT id FROM examples WHERE task = ? AND content_hash = ? AND id <> ?');
+        const now = new Date().toISOString();
+        for (const m of this.misfits(task)) {
+          const e = this.examples.get(m.id)!;
+          const next = applyFieldMapping(head.spec, mapping, e.inputs, e.outputs);
+          if (misfitReasons(head.spec, next.inputs, next.outputs).length) continue;
+          const contentHash = contentHashOf(next.inputs, next.outputs);
+          if (clash.get(task, contentHash, e.id)) {
+            clashes += 1;
+            continue;
+          }
+          update.run(JSON.stringify(next.inputs), JSON.stringify(next.outputs), contentHash, head.hash, now, e.id);
+          mapped += 1;
+        }
+        const stillMisfit = this.misfitCount(task);
+        this.audit.append({ actor: by, action: 'data.fields.map', target: task, details: { signature_hash: head.hash, mapping, mapped, still_misfit: stillMisfit, clashes } });
+        return { mapped, stillMisfit, clashes };
+      })
+      .immediate();
+  }
+
+  /**
+   * The other answer to a schema change: the task's misfitting examples move, with their runs'
+   * links and label history, to a new task that keeps the signature version they were made under.
+   */
+  splitOffMisfits(task: string, newTask: string, by = 'user'): { moved: number; task: string } {
+    if (!TASK_NAME_RE.test(newTask)) throw new Error(`dataset name ${JSON.stringify(newTask)} must be an identifier (letters, digits, _ . -)`);
+    if (this.signatures.task(newTask)) throw new Error(`a dataset named ${newTask} already exists`);
+    return this.db
+      .transaction(() => {
+        const ids = this.misfits(task).map((m) => m.id);
+        if (ids.length === 0) throw new Error(`every example of ${task} fits its signature: nothing to move`);
+        const first = this.examples.get(ids[0])!;
+        this.signatures.register(newTask, this.signatures.get(first.signatureHash).spec);
+        const move = this.db.prepare('UPDATE examples SET task = ?, updated_at = ? WHERE id = ?');
+        const now = new Date().toISOString();
+        for (const id of ids) move.run(newTask, now, id);
+        this.audit.append({ actor: by, action: 'data.fields.split', target: task, details: { to: newTask, moved: ids.length } });
+        return { moved: ids.length, task: newTask };
       })
       .immediate();
   }
@@ -155,8 +263,8 @@ export class TrainingData {
     if (errors.length) throw new ValidationError(`${errors.length} invalid example(s): ${errors.slice(0, 5).map((e) => `#${e.line}: ${e.message}`).join('; ')}`, errors);
     return this.db
       .transaction(() => {
-        const res = this.examples.insertEach(sig.hash, valid.length, (k) => finishExample(sig, valid[k], prep), { by, now });
-        this.audit.append({ actor: by, action: 'data.add', target: sig.hash, details: { inserted: res.inserted, duplicates: res.duplicates } });
+        const res = this.examples.insertEach(sig, valid.length, (k) => finishExample(sig, valid[k], prep), { by, now });
+        this.audit.append({ actor: by, action: 'data.add', target: sig.name, details: { signature_hash: sig.hash, inserted: res.inserted, duplicates: res.duplicates } });
         return res;
       })
       .immediate();
@@ -204,8 +312,8 @@ export class TrainingData {
     this.db
       .transaction(() => {
         this.db
-          .prepare('INSERT INTO imports (id, signature_hash, file_name, file_sha256, format, row_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(importId, sig.hash, path.basename(fileName), parsed.fileSha256, parsed.format, total, by, now);
+          .prepare('INSERT INTO imports (id, task, signature_hash, file_name, file_sha256, format, row_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(importId, sig.name, sig.hash, path.basename(fileName), parsed.fileSha256, parsed.format, total, by, now);
         const chunk = 5000;
         // rows are redacted, serialized and hashed as they are inserted (not all held at once)
         const finish = (e: NewExample): PreparedExample => {
@@ -215,7 +323,7 @@ export class TrainingData {
         };
         for (let i = 0; i < total; i += chunk) {
           const n = Math.min(chunk, total - i);
-          const r = this.examples.insertEach(sig.hash, n, (k) => finish(parsed.valid[i + k]), { by, importId, now });
+          const r = this.examples.insertEach(sig, n, (k) => finish(parsed.valid[i + k]), { by, importId, now });
           report.inserted += r.inserted;
           report.duplicates += r.duplicates;
           args.onProgress?.({ phase: 'insert', done: i + n, total });
@@ -224,7 +332,7 @@ export class TrainingData {
           actor: by,
           action: 'data.import',
           target: importId,
-          details: { signature_hash: sig.hash, file: path.basename(fileName), file_sha256: parsed.fileSha256, format: parsed.format, inserted: report.inserted, duplicates: report.duplicates, redactions: report.redactions },
+          details: { task: sig.name, signature_hash: sig.hash, file: path.basename(fileName), file_sha256: parsed.fileSha256, format: parsed.format, inserted: report.inserted, duplicates: report.duplicates, redactions: report.redactions },
         });
       })
       .immediate();
@@ -238,7 +346,7 @@ export class TrainingData {
   /** Serializes a signature's examples (or a version's rows) as stored: redacted values stay redacted. */
   exportData(args: { signature: string; format: ExportFormat; version?: string; labelStates?: string[]; by?: string }): string {
     const sig = this.signatures.resolve(args.signature);
-    const rows = this.itemsFor(sig.hash, args.version).filter((r) => !args.labelStates || args.labelStates.includes(r.labelState));
+    const rows = this.itemsFor(sig.name, args.version).filter((r) => !args.labelStates || args.labelStates.includes(r.labelState));
     return serialize(rows, sig, args.format);
   }
 
@@ -265,28 +373,28 @@ export class TrainingData {
 
   createVersion(args: { signature: string; by?: string; note?: string }): DatasetVersion & { sameAsParent: boolean } {
     const sig = this.signatures.resolve(args.signature);
-    return this.versions.create({ signatureHash: sig.hash, by: args.by ?? 'user', note: args.note, versioningEnabled: this.settings.versioning_enabled });
+    return this.versions.create({ sig, by: args.by ?? 'user', note: args.note, versioningEnabled: this.settings.versioning_enabled });
   }
 
-  /** Quality items of a signature's live examples, or of a version's rows. */
-  itemsFor(signatureHash: string, version?: string): (QualityItem & { runId?: string | null })[] {
+  /** Quality items of a task's live examples, or of a version's rows. */
+  itemsFor(task: string, version?: string): (QualityItem & { runId?: string | null })[] {
     if (version) {
-      const v = this.versions.resolve(version, signatureHash);
+      const v = this.versions.resolve(version, task);
       if (!v) throw new Error(`no dataset version ${version}`);
-      if (v.signatureHash !== signatureHash) throw new Error(`version ${version} belongs to another signature`);
+      if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
       return this.versions.rows(v.id);
     }
-    return [...this.examples.iterate({ signatureHash })];
+    return [...this.examples.iterate({ task })];
   }
 
   bias(signature: string, version?: string): BiasReport {
     const sig = this.signatures.resolve(signature);
-    return detectBias(sig.spec, this.itemsFor(sig.hash, version), this.settings.bias_detection);
+    return detectBias(sig.spec, this.itemsFor(sig.name, version), this.settings.bias_detection);
   }
 
   quality(signature: string, options: { version?: string; threshold?: number; now?: Date } = {}): DatasetQuality & { bias: BiasReport } {
     const sig = this.signatures.resolve(signature);
-    const items = this.itemsFor(sig.hash, options.version);
+    const items = this.itemsFor(sig.name, options.version);
     const bias = detectBias(sig.spec, items, this.settings.bias_detection);
     const q = scoreQuality(sig.spec, items, {
       threshold: options.threshold ?? this.settings.quality_threshold,
@@ -298,25 +406,32 @@ export class TrainingData {
   }
 
   /**
-   * The examples an optimizer may use: not rejected and quality >= threshold (default
-   * training_data.quality_threshold), from a version (recommended: stable) or the live set;
-   * train and dev by the example's deterministic split; test rows are held out.
+   * The examples an optimizer may use: not rejected, quality >= threshold (default
+   * training_data.quality_threshold) and fitting the task's current signature, from a version
+   * (recommended: stable) or the live set; train and dev by the example's deterministic split;
+   * test rows are held out.
    */
-  examplesForOptimization(signatureHash: string, versionId?: string, threshold?: number, now?: Date): OptimizationSet {
-    const sig = this.signatures.resolve(signatureHash);
-    const items = this.itemsFor(sig.hash, versionId);
+  examplesForOptimization(task: string, versionId?: string, threshold?: number, now?: Date): OptimizationSet {
+    const sig = this.signatures.resolve(task);
+    const items = this.itemsFor(sig.name, versionId);
     const t = threshold ?? this.settings.quality_threshold;
     const q = scoreQuality(sig.spec, items, { threshold: t, now, halfLifeDays: this.settings.freshness_half_life_days });
     const usable = new Set(q.perExample.filter((e) => e.usable).map((e) => e.id));
-    const pick = items.filter((i) => usable.has(i.id));
+    const fits = (i: QualityItem) => misfitReasons(sig.spec, i.inputs, i.outputs).length === 0;
+    const pick = items.filter((i) => usable.has(i.id) && fits(i));
     return {
+      task: sig.name,
       signatureHash: sig.hash,
-      versionId: versionId ? (this.versions.resolve(versionId, sig.hash)?.id ?? null) : null,
+      versionId: versionId ? (this.versions.resolve(versionId, sig.name)?.id ?? null) : null,
       threshold: t,
       train: pick.filter((i) => i.split === 'train'),
       dev: pick.filter((i) => i.split === 'dev'),
       testCount: pick.filter((i) => i.split === 'test').length,
-      excluded: { rejected: q.rejected, belowThreshold: q.perExample.filter((e) => !e.usable && !e.reasons.includes('rejected')).length },
+      excluded: {
+        rejected: q.rejected,
+        belowThreshold: q.perExample.filter((e) => !e.usable && !e.reasons.includes('rejected')).length,
+        misfit: items.filter((i) => usable.has(i.id) && !fits(i)).length,
+      },
     };
   }
 }

@@ -6,6 +6,7 @@ import { JsonObject, RunMode } from './types';
 /** What the engine records per execution of a DSPy step. */
 export const RunRecordInput = z.object({
   id: z.string().min(1).max(200).optional(),
+  task: z.string().max(200).nullish(),
   signature_hash: z.string().regex(/^[0-9a-f]{64}$/, 'a 64-digit hex signature hash').nullish(),
   workflow: z.string().max(500).nullish(),
   step: z.string().max(500).nullish(),
@@ -23,6 +24,7 @@ export type RunRecordInput = z.input<typeof RunRecordInput>;
 
 export interface RunRecord {
   id: string;
+  task: string | null;
   signatureHash: string | null;
   workflow: string | null;
   step: string | null;
@@ -39,6 +41,7 @@ export interface RunRecord {
 
 interface RunRow {
   id: string;
+  task: string | null;
   signature_hash: string | null;
   workflow: string | null;
   step: string | null;
@@ -65,10 +68,10 @@ export class RunRepository {
     const at = r.at ? new Date(r.at).toISOString() : new Date().toISOString();
     this.db
       .prepare(
-        `INSERT INTO runs (id, signature_hash, workflow, step, inputs_json, outputs_json, mode, latency_ms, tokens_in, tokens_out, cost, error, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, task, signature_hash, workflow, step, inputs_json, outputs_json, mode, latency_ms, tokens_in, tokens_out, cost, error, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, r.signature_hash ?? null, r.workflow ?? null, r.step ?? null, JSON.stringify(r.inputs), r.outputs ? JSON.stringify(r.outputs) : null, r.mode,
+      .run(id, r.task ?? null, r.signature_hash ?? null, r.workflow ?? null, r.step ?? null, JSON.stringify(r.inputs), r.outputs ? JSON.stringify(r.outputs) : null, r.mode,
         r.latency_ms ?? null, r.tokens_in ?? null, r.tokens_out ?? null, r.cost ?? null, r.error ?? null, at);
     return this.get(id)!;
   }
@@ -78,30 +81,31 @@ export class RunRepository {
     return row ? toRun(row) : undefined;
   }
 
-  list(filter: { signatureHash?: string; mode?: RunMode; limit?: number } = {}): RunRecord[] {
+  list(filter: { task?: string; mode?: RunMode; limit?: number } = {}): RunRecord[] {
     return this.db
       .prepare<[string | null, string | null, string | null, string | null, number], RunRow>(
-        'SELECT * FROM runs WHERE (? IS NULL OR signature_hash = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        'SELECT * FROM runs WHERE (? IS NULL OR task = ?) AND (? IS NULL OR mode = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?',
       )
-      .all(filter.signatureHash ?? null, filter.signatureHash ?? null, filter.mode ?? null, filter.mode ?? null, filter.limit ?? 1000)
+      .all(filter.task ?? null, filter.task ?? null, filter.mode ?? null, filter.mode ?? null, filter.limit ?? 1000)
       .map(toRun);
   }
 
   /** Count, error rate and mean latency/tokens/cost per mode, for comparisons. */
-  summary(signatureHash?: string): { mode: RunMode; runs: number; errors: number; meanLatencyMs: number | null; meanTokens: number | null; totalCost: number | null }[] {
+  summary(task?: string): { mode: RunMode; runs: number; errors: number; meanLatencyMs: number | null; meanTokens: number | null; totalCost: number | null }[] {
     return this.db
       .prepare<[string | null, string | null], any>(
         `SELECT mode, COUNT(*) AS runs, SUM(error IS NOT NULL) AS errors, AVG(latency_ms) AS meanLatencyMs,
                 AVG(COALESCE(tokens_in,0) + COALESCE(tokens_out,0)) AS meanTokens, SUM(cost) AS totalCost
-         FROM runs WHERE (? IS NULL OR signature_hash = ?) GROUP BY mode ORDER BY mode`,
+         FROM runs WHERE (? IS NULL OR task = ?) GROUP BY mode ORDER BY mode`,
       )
-      .all(signatureHash ?? null, signatureHash ?? null);
+      .all(task ?? null, task ?? null);
   }
 }
 
 function toRun(r: RunRow): RunRecord {
   return {
     id: r.id,
+    task: r.task,
     signatureHash: r.signature_hash,
     workflow: r.workflow,
     step: r.step,

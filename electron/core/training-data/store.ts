@@ -8,6 +8,9 @@ import type { StoredSignature } from './signatures';
 import { splitFor } from './splits';
 import { fastNewExample, NewExampleInput, type Example, type JsonObject, type LabelState, type NewExample, type Source, type Split } from './types';
 
+/** Where an example belongs: its task and the signature version it was made under. */
+export type SignatureRef = Pick<StoredSignature, 'name' | 'hash'>;
+
 /** An example validated, redacted and hashed, ready to insert. */
 export interface PreparedExample {
   inputsJson: string;
@@ -33,8 +36,9 @@ export interface PrepareOptions {
   maxFieldBytes: number;
 }
 
-export function inputHashOf(signatureHash: string, inputs: JsonObject): string {
-  return sha256Hex(`${signatureHash}\n${canonicalJson(inputs)}`);
+/** Keyed by the task, so an input keeps its split across the task's signature versions. */
+export function inputHashOf(task: string, inputs: JsonObject): string {
+  return sha256Hex(`${task}\n${canonicalJson(inputs)}`);
 }
 
 export function contentHashOf(inputs: JsonObject, outputs: JsonObject): string {
@@ -201,7 +205,7 @@ export function finishExample(sig: StoredSignature, e: NewExample, opts: Prepare
   }
   const ins = serializePair(inputs);
   const outs = serializePair(outputs);
-  const inputHash = sha256Hex(`${sig.hash}\n${ins.canonical}`);
+  const inputHash = sha256Hex(`${sig.name}\n${ins.canonical}`);
   const at = e.observed_at;
   return {
     inputsJson: ins.json,
@@ -227,6 +231,7 @@ function labelAction(label: LabelState): 'accept' | 'reject' | 'correct' {
 
 interface ExampleRow {
   id: string;
+  task: string;
   signature_hash: string;
   inputs_json: string;
   outputs_json: string;
@@ -250,6 +255,7 @@ interface ExampleRow {
 export function rowToExample(r: ExampleRow): Example {
   return {
     id: r.id,
+    task: r.task,
     signatureHash: r.signature_hash,
     inputs: JSON.parse(r.inputs_json),
     outputs: JSON.parse(r.outputs_json),
@@ -272,7 +278,7 @@ export function rowToExample(r: ExampleRow): Example {
 }
 
 export interface ExampleFilter {
-  signatureHash?: string;
+  task?: string;
   labelState?: LabelState;
   split?: Split;
   source?: Source;
@@ -286,11 +292,11 @@ export interface InsertResult {
   ids: string[];
 }
 
-const INSERT_EXAMPLES = `INSERT OR IGNORE INTO examples (id, signature_hash, inputs_json, outputs_json, input_hash, content_hash, source, label_state,
+const INSERT_EXAMPLES = `INSERT OR IGNORE INTO examples (id, task, signature_hash, inputs_json, outputs_json, input_hash, content_hash, source, label_state,
   labeled_by, labeled_at, rating, split, run_id, import_id, redactions, metadata_json, observed_at, created_at, updated_at)`;
-const EXAMPLE_COLUMNS = 19;
+const EXAMPLE_COLUMNS = 20;
 const ROW_PARAMS = `(${new Array(EXAMPLE_COLUMNS).fill('?').join(', ')})`;
-/** Rows per multi-row INSERT (19 parameters each; far below SQLite's parameter limit). */
+/** Rows per multi-row INSERT (20 parameters each; far below SQLite's parameter limit). */
 const INSERT_BATCH = 32;
 
 /** The examples table: inserts (already prepared rows), reads, deletes. */
@@ -322,15 +328,15 @@ export class ExampleRepository {
   }
 
   /**
-   * Inserts prepared rows; exact duplicates (same signature, inputs and outputs) are skipped.
+   * Inserts prepared rows under a task's signature version; exact duplicates (same task, inputs and outputs) are skipped.
    * Call inside a transaction for all-or-nothing batches (the import does); the rows and their
    * label events are written in one savepoint either way.
    * The label history of the inserted labeled rows is written by one INSERT ... SELECT over the rows
    * this call added (rowid above the largest before it, in rowid order), not one statement per row:
    * the same events (action from the label, the row's rating, outputs, labeler and time), in insertion order.
    */
-  insertPrepared(signatureHash: string, rows: readonly PreparedExample[], ctx: { by: string; importId?: string | null; now?: string }): InsertResult {
-    return this.insertEach(signatureHash, rows.length, (k) => rows[k], ctx);
+  insertPrepared(sig: SignatureRef, rows: readonly PreparedExample[], ctx: { by: string; importId?: string | null; now?: string }): InsertResult {
+    return this.insertEach(sig, rows.length, (k) => rows[k], ctx);
   }
 
   /**
@@ -338,16 +344,16 @@ export class ExampleRepository {
    * does not hold every prepared row in memory at once.
    */
   insertEach(
-    signatureHash: string,
+    sig: SignatureRef,
     count: number,
     row: (k: number) => PreparedExample,
     ctx: { by: string; importId?: string | null; now?: string },
   ): InsertResult {
-    return this.db.transaction(() => this.insertRows(signatureHash, count, row, ctx))();
+    return this.db.transaction(() => this.insertRows(sig, count, row, ctx))();
   }
 
   private insertRows(
-    signatureHash: string,
+    sig: SignatureRef,
     count: number,
     row: (k: number) => PreparedExample,
     ctx: { by: string; importId?: string | null; now?: string },
@@ -376,24 +382,25 @@ export class ExampleRepository {
           batchLabeled[b] = labeled;
           const o = b * EXAMPLE_COLUMNS;
           args[o] = id;
-          args[o + 1] = signatureHash;
-          args[o + 2] = p.inputsJson;
-          args[o + 3] = p.outputsJson;
-          args[o + 4] = p.inputHash;
-          args[o + 5] = p.contentHash;
-          args[o + 6] = p.source;
-          args[o + 7] = p.label;
-          args[o + 8] = labeled ? (p.labeledBy ?? ctx.by) : null;
-          args[o + 9] = labeled ? now : null;
-          args[o + 10] = p.rating;
-          args[o + 11] = p.split;
-          args[o + 12] = p.runId;
-          args[o + 13] = importId;
-          args[o + 14] = p.redactions;
-          args[o + 15] = p.metadataJson;
-          args[o + 16] = p.observedAt;
-          args[o + 17] = now;
+          args[o + 1] = sig.name;
+          args[o + 2] = sig.hash;
+          args[o + 3] = p.inputsJson;
+          args[o + 4] = p.outputsJson;
+          args[o + 5] = p.inputHash;
+          args[o + 6] = p.contentHash;
+          args[o + 7] = p.source;
+          args[o + 8] = p.label;
+          args[o + 9] = labeled ? (p.labeledBy ?? ctx.by) : null;
+          args[o + 10] = labeled ? now : null;
+          args[o + 11] = p.rating;
+          args[o + 12] = p.split;
+          args[o + 13] = p.runId;
+          args[o + 14] = importId;
+          args[o + 15] = p.redactions;
+          args[o + 16] = p.metadataJson;
+          args[o + 17] = p.observedAt;
           args[o + 18] = now;
+          args[o + 19] = now;
         }
         const all = this.insertBatchStmt.run(args).changes === INSERT_BATCH;
         for (let b = 0; b < INSERT_BATCH; b++) {
@@ -412,7 +419,7 @@ export class ExampleRepository {
       const labeled = p.label !== 'unlabeled';
       const labeledBy = labeled ? (p.labeledBy ?? ctx.by) : null;
       const info = stmt.run(
-        id, signatureHash, p.inputsJson, p.outputsJson, p.inputHash, p.contentHash, p.source, p.label,
+        id, sig.name, sig.hash, p.inputsJson, p.outputsJson, p.inputHash, p.contentHash, p.source, p.label,
         labeledBy, labeled ? now : null, p.rating, p.split, p.runId, importId,
         p.redactions, p.metadataJson, p.observedAt, now, now,
       );
@@ -468,6 +475,7 @@ export class ExampleRepository {
           action: 'data.delete',
           target: id,
           details: {
+            task: ex.task,
             signature_hash: ex.signatureHash,
             content_hash: ex.contentHash,
           },
@@ -481,9 +489,9 @@ export class ExampleRepository {
 function where(f: ExampleFilter): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (f.signatureHash) {
-    parts.push('signature_hash = ?');
-    params.push(f.signatureHash);
+  if (f.task) {
+    parts.push('task = ?');
+    params.push(f.task);
   }
   if (f.labelState) {
     parts.push('label_state = ?');

@@ -20,6 +20,9 @@ export type JsonObject = Record<string, unknown>;
 /** One stored example (as read back). */
 export interface Example {
   id: string;
+  /** The task (dataset) the example belongs to. */
+  task: string;
+  /** The signature version it was added or last mapped under. */
   signatureHash: string;
   inputs: JsonObject;
   outputs: JsonObject;

@@ -3,10 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../storage/database';
 import type { AuditLog } from '../audit/audit-log';
 import type { QualityItem } from './quality';
+import type { SignatureRef } from './store';
 import type { LabelState, Source, Split } from './types';
 
 export interface DatasetVersion {
   id: string;
+  task: string;
+  /** The task's signature version when the snapshot was taken. */
   signatureHash: string;
   number: number;
   parentId: string | null;
@@ -49,6 +52,7 @@ export class VersioningDisabledError extends Error {}
 function toVersion(r: any): DatasetVersion {
   return {
     id: r.id,
+    task: r.task,
     signatureHash: r.signature_hash,
     number: r.number,
     parentId: r.parent_id,
@@ -61,7 +65,7 @@ function toVersion(r: any): DatasetVersion {
 }
 
 /**
- * Dataset versions: immutable snapshots of a signature's examples (rows copied, so later labels,
+ * Dataset versions: immutable snapshots of a task's examples (rows copied, so later labels,
  * corrections and deletions never change a version), with a content hash, a parent and lineage.
  * content hash = sha256 over "content_hash|label_state|rating|split\n" of every row, ordered by content_hash.
  */
@@ -71,34 +75,35 @@ export class VersionRepository {
     private readonly audit: AuditLog,
   ) {}
 
-  create(args: { signatureHash: string; by: string; note?: string; parentId?: string | null; versioningEnabled?: boolean }): DatasetVersion & { sameAsParent: boolean } {
+  create(args: { sig: SignatureRef; by: string; note?: string; parentId?: string | null; versioningEnabled?: boolean }): DatasetVersion & { sameAsParent: boolean } {
     if (args.versioningEnabled === false) throw new VersioningDisabledError('versioning is off (training_data.versioning_enabled: false)');
     return this.db
       .transaction(() => {
-        const latest = this.latest(args.signatureHash);
+        const task = args.sig.name;
+        const latest = this.latest(task);
         const parentId = args.parentId === undefined ? (latest?.id ?? null) : args.parentId;
         if (parentId) {
           const parent = this.get(parentId);
           if (!parent) throw new Error(`no dataset version ${parentId}`);
-          if (parent.signatureHash !== args.signatureHash) throw new Error(`parent version ${parentId} belongs to another signature`);
+          if (parent.task !== task) throw new Error(`parent version ${parentId} belongs to another dataset`);
         }
-        const { contentHash, rows } = this.liveContent(args.signatureHash);
+        const { contentHash, rows } = this.liveContent(task);
         const id = `ver_${randomUUID()}`;
         const number = (latest?.number ?? 0) + 1;
         const now = new Date().toISOString();
         this.db
-          .prepare('INSERT INTO dataset_versions (id, signature_hash, number, parent_id, content_hash, row_count, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(id, args.signatureHash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
+          .prepare('INSERT INTO dataset_versions (id, task, signature_hash, number, parent_id, content_hash, row_count, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(id, task, args.sig.hash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
         this.db
           .prepare(
             `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at)
              SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
                     (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at
-             FROM examples e WHERE e.signature_hash = ?`,
+             FROM examples e WHERE e.task = ?`,
           )
-          .run(id, args.signatureHash);
+          .run(id, task);
         const parent = parentId ? this.get(parentId) : undefined;
-        this.audit.append({ actor: args.by, action: 'data.version.create', target: id, details: { signature_hash: args.signatureHash, number, rows, content_hash: contentHash, parent_id: parentId } });
+        this.audit.append({ actor: args.by, action: 'data.version.create', target: id, details: { task, signature_hash: args.sig.hash, number, rows, content_hash: contentHash, parent_id: parentId } });
         return { ...this.get(id)!, sameAsParent: parent?.contentHash === contentHash };
       })
       .immediate();
@@ -109,42 +114,42 @@ export class VersionRepository {
     return r ? toVersion(r) : undefined;
   }
 
-  /** By id, or "<number>" / "v<number>" within a signature. */
-  resolve(ref: string, signatureHash?: string): DatasetVersion | undefined {
+  /** By id, or "<number>" / "v<number>" within a task. */
+  resolve(ref: string, task?: string): DatasetVersion | undefined {
     const direct = this.get(ref);
     if (direct) return direct;
     const m = /^v?(\d+)$/.exec(ref);
-    if (m && signatureHash) {
-      const r = this.db.prepare('SELECT * FROM dataset_versions WHERE signature_hash = ? AND number = ?').get(signatureHash, Number(m[1]));
+    if (m && task) {
+      const r = this.db.prepare('SELECT * FROM dataset_versions WHERE task = ? AND number = ?').get(task, Number(m[1]));
       return r ? toVersion(r) : undefined;
     }
     return undefined;
   }
 
   /** The content hash a snapshot of the live examples would have now. */
-  liveContent(signatureHash: string): { contentHash: string; rows: number } {
+  liveContent(task: string): { contentHash: string; rows: number } {
     const h = createHash('sha256');
     let rows = 0;
     for (const r of this.db
       .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
-        'SELECT content_hash, label_state, rating, split FROM examples WHERE signature_hash = ? ORDER BY content_hash',
+        'SELECT content_hash, label_state, rating, split FROM examples WHERE task = ? ORDER BY content_hash',
       )
-      .iterate(signatureHash)) {
+      .iterate(task)) {
       h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
       rows += 1;
     }
     return { contentHash: h.digest('hex'), rows };
   }
 
-  latest(signatureHash: string): DatasetVersion | undefined {
-    const r = this.db.prepare('SELECT * FROM dataset_versions WHERE signature_hash = ? ORDER BY number DESC LIMIT 1').get(signatureHash);
+  latest(task: string): DatasetVersion | undefined {
+    const r = this.db.prepare('SELECT * FROM dataset_versions WHERE task = ? ORDER BY number DESC LIMIT 1').get(task);
     return r ? toVersion(r) : undefined;
   }
 
-  list(signatureHash?: string): DatasetVersion[] {
+  list(task?: string): DatasetVersion[] {
     return this.db
-      .prepare('SELECT * FROM dataset_versions WHERE (? IS NULL OR signature_hash = ?) ORDER BY signature_hash, number')
-      .all(signatureHash ?? null, signatureHash ?? null)
+      .prepare('SELECT * FROM dataset_versions WHERE (? IS NULL OR task = ?) ORDER BY task, number')
+      .all(task ?? null, task ?? null)
       .map(toVersion);
   }
 
