@@ -77,7 +77,6 @@ export const realTimeSchema = z.object({
 
 export const monitoringSchema = z.object({
   enabled: bool(true, 'Monitoring on.'),
-  metrics_collection: bool(true, 'x'),
   ab_testing: bool(true, 'Allow A/B experiments.'),
 }).describe('Production monitoring.');
 

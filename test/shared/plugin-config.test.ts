@@ -9,7 +9,7 @@ const SPEC_DEFAULTS = {
   optimization: { enabled: true, strategies: ['bootstrap_few_shot', 'copro', 'mipro'], default_strategy: 'bootstrap_few_shot', async_optimization: true, cache_enabled: true, cache_ttl: 3600 },
   training_data: { collection_enabled: true, quality_threshold: 0.7, bias_detection: true, versioning_enabled: true, sources: ['execution_history', 'user_feedback', 'synthetic_generation'] },
   real_time: { max_wait_time: 5000, fallback_strategy: 'traditional', cache_warming: true, adaptive_thresholds: true },
-  monitoring: { enabled: true, metrics_collection: true, alerting: true, performance_comparison: true, ab_testing: true },
+  monitoring: { enabled: true, ab_testing: true },
   deployment: { phase: 'development', rollout_percentage: 100, experiment_enabled: false, feature_flags: ['optimization_enabled', 'training_data_collection', 'real_time_optimization'] },
 };
 
@@ -17,6 +17,11 @@ describe('plugins.dspy_plugin', () => {
   it('parsing {} yields the spec defaults for every key', () => {
     expect(defaultDspyPluginConfig()).toEqual(SPEC_DEFAULTS);
     expect(dspyPluginBlockSchema.parse({})).toEqual({ module: 'Pipeline.Plugins.DSPyPlugin', enabled: true, config: SPEC_DEFAULTS });
+  });
+
+  it('a config written with removed keys still parses (they are dropped)', () => {
+    const r = parseDspyPluginConfig({ monitoring: { enabled: false, metrics_collection: true, alerting: false, performance_comparison: true } });
+    expect(r.ok && r.value.monitoring).toEqual({ enabled: false, ab_testing: true });
   });
 
   it('a partial section keeps the other defaults', () => {

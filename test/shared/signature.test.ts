@@ -45,7 +45,7 @@ describe('workflowJsonSchema', () => {
     const s = workflowJsonSchema();
     const text = JSON.stringify(s);
     for (const t of ['dspy_chain', 'claude_batch', 'for_loop', 'session_context']) expect(text).toContain(`"const":"${t}"`);
-    expect(text).toContain('Demos per predictor');
+    expect(text).toContain('Optimizer of this step');
     expect(s.$schema).toBe('http://json-schema.org/draft-07/schema#');
     expect((s.properties as Record<string, unknown>).workflow).toBeDefined();
   });
@@ -53,7 +53,13 @@ describe('workflowJsonSchema', () => {
 
 describe('effectiveDspyConfig', () => {
   it('layers step over workflow over defaults', () => {
-    const c = effectiveDspyConfig({ optimization_enabled: true, max_wait_time: 1000 }, { max_wait_time: 3000, few_shot_examples: undefined });
-    expect(c).toMatchObject({ optimization_enabled: true, max_wait_time: 3000, few_shot_examples: 4, fallback_strategy: 'traditional', evaluation_mode: 'bootstrap_few_shot' });
+    const c = effectiveDspyConfig({ optimization_enabled: true, max_wait_time: 1000 }, { max_wait_time: 3000, cache_enabled: undefined });
+    expect(c).toMatchObject({ optimization_enabled: true, max_wait_time: 3000, cache_enabled: true, fallback_strategy: 'traditional' });
+  });
+
+  it('leaves evaluation_mode unset unless a step or the workflow sets it (the plugin\'s default_strategy decides)', () => {
+    expect(effectiveDspyConfig({}, {}).evaluation_mode).toBeUndefined();
+    expect(effectiveDspyConfig({ evaluation_mode: 'copro' }, {}).evaluation_mode).toBe('copro');
+    expect(effectiveDspyConfig({ evaluation_mode: 'copro' }, { evaluation_mode: 'mipro' }).evaluation_mode).toBe('mipro');
   });
 });

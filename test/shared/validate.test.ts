@@ -121,14 +121,21 @@ describe('DSPy rules', () => {
     ['chain without links', dspy('      type: dspy_chain\n'), 'chain_steps'],
     ['unresolvable chain link', dspy('      type: dspy_chain\n      dspy_config:\n        chain_steps: [{signature: summarize}]\n'), "'summarize' cannot be resolved"],
     ['evaluation_mode out of range', dspy('      type: dspy_chain\n      dspy_config:\n        evaluation_mode: grid\n        chain_steps: [{signature: a_to_b}]\n'), 'dspy_config.evaluation_mode'],
-    ['negative few_shot_examples', dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n      dspy_config: {few_shot_examples: -1}\n'), 'few_shot_examples'],
-    ['zero bootstrap_iterations', dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n', '  dspy_config: {bootstrap_iterations: 0}\n'), 'bootstrap_iterations'],
+    ['negative max_wait_time', dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n      dspy_config: {max_wait_time: -1}\n'), 'max_wait_time'],
     ['evaluation of a missing step', dspy('      type: dspy_evaluation\n      target_step: ghost\n'), "target_step 'ghost'"],
     ['plugin pool_size 0', dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n').replace(/$/, 'plugins:\n  dspy_plugin:\n    config:\n      python_bridge: {pool_size: 0}\n'), 'python_bridge.pool_size: must be between 1 and 16 (got 0)'],
   ];
   it.each(cases)('%s is an error', (_n, text, msg) => {
     const es = errors(text);
     expect(es.map((d: Diagnostic) => `${d.path} ${d.message}`).join('\n')).toContain(msg);
+  });
+
+  it('removed keys (few_shot_examples, bootstrap_iterations) in older YAML are warnings; the workflow stays valid', () => {
+    const text = dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n      dspy_config: {few_shot_examples: 4}\n', '  dspy_config: {bootstrap_iterations: 1}\n');
+    expect(v(text).verdict).toBe('valid');
+    const w = warnings(text).map((d) => d.message).join('\n');
+    expect(w).toContain("dspy_config key 'few_shot_examples' is not a DSPy setting");
+    expect(w).toContain("dspy_config key 'bootstrap_iterations' is not a DSPy setting");
   });
 
   it('a chain link that does not read what the previous one writes is a warning', () => {
