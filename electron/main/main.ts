@@ -26,7 +26,7 @@ async function createWindow(): Promise<void> {
   // loads the Electron-ABI build `npm start` made (packaged apps are rebuilt by electron-builder).
   const devBinding = path.resolve(here, '../native/electron/better_sqlite3.node');
   const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
-  const router = createStudioService({ dataDir, mode: 'electron', templatesDir, secretStore: createSafeStorageSecrets(dataDir), version: app.getVersion(), log: (m) => console.error(m), studio: { nativeBinding } });
+  const router = createStudioService({ dataDir, mode: 'electron', templatesDir, secretStore: createSafeStorageSecrets(dataDir, (m) => console.error(m)), version: app.getVersion(), log: (m) => console.error(m), studio: { nativeBinding } });
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });

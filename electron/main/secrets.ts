@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import type { SecretStore } from '../core/studio-service/service';
+import { keyringVerdict } from './security';
 
-export function createSafeStorageSecrets(dataDir: string): SecretStore & { get(provider: string): string | null } {
+export function createSafeStorageSecrets(dataDir: string, log: (msg: string) => void = () => {}): SecretStore & { get(provider: string): string | null } {
   const file = path.join(dataDir, 'secrets.json');
   const read = (): Record<string, string> => {
     try {
@@ -13,8 +14,19 @@ export function createSafeStorageSecrets(dataDir: string): SecretStore & { get(p
       return {};
     }
   };
+  let warned = false;
+  const available = () => {
+    if (!safeStorage.isEncryptionAvailable()) return false;
+    // Only after the app is ready may the backend be asked for; it is checked on every use.
+    const verdict = keyringVerdict(process.platform, process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : undefined);
+    if (!verdict.ok && !warned) {
+      warned = true;
+      log(verdict.warning);
+    }
+    return verdict.ok;
+  };
   return {
-    available: () => safeStorage.isEncryptionAvailable(),
+    available,
     has: (provider) => Boolean(read()[provider]),
     get(provider) {
       const enc = read()[provider];

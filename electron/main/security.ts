@@ -58,3 +58,16 @@ export const WEB_PREFERENCES = {
   webviewTag: false,
   spellcheck: false,
 } as const;
+
+/**
+ * Whether safeStorage encrypts with a real keyring. On Linux it may fall back to `basic_text` (a
+ * fixed key) while still reporting encryption as available; keys are then not stored at all.
+ */
+export function keyringVerdict(platform: string, backend: string | undefined): { ok: true } | { ok: false; warning: string } {
+  if (platform !== 'linux') return { ok: true };
+  if (backend && backend !== 'basic_text' && backend !== 'unknown') return { ok: true };
+  return {
+    ok: false,
+    warning: `safeStorage uses the "${backend ?? 'unknown'}" backend, not a keyring (install and unlock gnome-keyring or KWallet); API keys are not stored, set them in the environment`,
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { allowNavigation, allowPermission, CSP, isAppUrl, isTrustedSender, WEB_PREFERENCES, windowOpenDecision, type AppOrigin } from '../../electron/main/security';
+import { allowNavigation, allowPermission, CSP, isAppUrl, isTrustedSender, keyringVerdict, WEB_PREFERENCES, windowOpenDecision, type AppOrigin } from '../../electron/main/security';
 import { STUDIO_EVENT_CHANNEL, STUDIO_IPC_CHANNEL } from '../../shared/api/index';
 
 const fileApp: AppOrigin = { kind: 'file', base: 'file:///opt/studio/dist/renderer/' };
@@ -42,5 +42,17 @@ describe('electron security decisions', () => {
     expect(src).toContain(`'${STUDIO_EVENT_CHANNEL}'`);
     expect(src).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
     expect(src.match(/exposeInMainWorld/g)?.length).toBe(1);
+  });
+});
+
+describe('safeStorage backend', () => {
+  it('accepts a real keyring on Linux and any backend elsewhere', () => {
+    expect(keyringVerdict('linux', 'gnome_libsecret')).toEqual({ ok: true });
+    expect(keyringVerdict('linux', 'kwallet6')).toEqual({ ok: true });
+    expect(keyringVerdict('darwin', undefined)).toEqual({ ok: true });
+  });
+  it('refuses basic_text and unknown on Linux with a warning that names the backend', () => {
+    expect(keyringVerdict('linux', 'basic_text')).toMatchObject({ ok: false, warning: expect.stringContaining('"basic_text"') });
+    expect(keyringVerdict('linux', 'unknown')).toMatchObject({ ok: false });
   });
 });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { createStudioService, layoutPathFor, type SecretStore } from '../../electron/core/studio-service/service';
 import type { Router } from '../../electron/core/studio-service/router';
 
@@ -31,6 +32,26 @@ describe('studio-service router', () => {
     for (let i = 0; i < 10_000; i++) deep = [deep];
     expect(await req('workspace.open', { path: deep }, 7)).toMatchObject({ id: 7, ok: false, error: { code: 'bad_request', message: expect.stringContaining('depth limit') } });
     expect(await req('app.info', {}, 8)).toMatchObject({ id: 8, ok: true });
+  });
+
+  it.runIf(process.platform === 'linux')('workspace.open refuses /proc, /sys, devices, FIFOs, directories and oversized files', async () => {
+    const refused = async (p: string, pattern: RegExp) => expect(await req('workspace.open', { path: p })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(pattern) } });
+    await refused('/proc/self/environ', /not opened/);
+    await refused('/sys/kernel/mm/transparent_hugepage/enabled', /not opened/);
+    await refused('/dev/zero', /not opened/);
+    const link = path.join(work, 'env.yaml');
+    fs.symlinkSync('/proc/self/environ', link);
+    await refused(link, /not opened/);
+    const fifo = path.join(work, 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    await refused(fifo, /not a regular file/);
+    await refused(work, /not a regular file/);
+    const big = path.join(work, 'big.yaml');
+    fs.writeFileSync(big, Buffer.alloc(10 * 1024 * 1024 + 1, 0x61));
+    await refused(big, /larger than the 10 MB limit/);
+    const ok = path.join(work, 'ok.yaml');
+    fs.writeFileSync(ok, 'workflow: {}\n');
+    expect(await req('workspace.open', { path: ok })).toMatchObject({ ok: true, result: { text: 'workflow: {}\n' } });
   });
 
   it('saves, opens, keeps the sidecar layout and the recent list', async () => {

@@ -4,13 +4,26 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
 import { layoutFileSchema, StudioApiError, type LayoutFile, type RecentFile, type TemplateSummary } from '../../../shared/api/index';
 import { createRouter, type Handlers, type Router } from './router';
 import { validateText } from './validate';
 import { Studio, type StudioOptions } from '../studio';
 import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
 import { createTuningHandlers, type ProviderPrefs } from './tuning';
+import { readUserFile, UserFileError } from '../user-file';
+import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
+
+const MAX_LAYOUT_BYTES = 16 * 1024 * 1024;
+
+/** A file named through the API, refused with a clear message when special or too large. */
+async function readNamedFile(file: string, maxBytes: number): Promise<{ data: Buffer; mtimeMs: number }> {
+  try {
+    return await readUserFile(file, maxBytes);
+  } catch (err) {
+    if (err instanceof UserFileError) throw new StudioApiError('forbidden', err.message);
+    throw err;
+  }
+}
 
 export interface SecretStore {
   /** True when secrets can be stored (Electron safeStorage available). */
@@ -62,7 +75,7 @@ function isYamlName(name: string): boolean {
 
 async function readLayout(workflowPath: string): Promise<LayoutFile | null> {
   try {
-    const raw = JSON.parse(await fs.readFile(layoutPathFor(workflowPath), 'utf8'));
+    const raw = JSON.parse((await readUserFile(layoutPathFor(workflowPath), MAX_LAYOUT_BYTES)).data.toString('utf8'));
     const parsed = layoutFileSchema.safeParse(raw);
     return parsed.success ? parsed.data : null;
   } catch {
@@ -193,9 +206,9 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
 
     'workspace.open': async ({ path: p }) => {
       const file = abs(p);
-      const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      const { data, mtimeMs } = await readNamedFile(file, YAML_LIMITS.maxChars);
       await touchRecent(file);
-      return { path: file, name: path.basename(file), text, layout: await readLayout(file), mtimeMs: stat.mtimeMs };
+      return { path: file, name: path.basename(file), text: data.toString('utf8'), layout: await readLayout(file), mtimeMs };
     },
 
     'workspace.openFolder': async ({ path: p }) => {
@@ -256,7 +269,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       const templates: TemplateSummary[] = [];
       for (const t of entries) {
         const text = await fs.readFile(path.join(templatesDir, t.file), 'utf8');
-        const steps = (parseDocument(text).toJS()?.workflow?.steps ?? []) as { type?: string }[];
+        const steps = ((parseYamlValue(text, t.file) as { workflow?: { steps?: unknown } } | null)?.workflow?.steps ?? []) as { type?: string }[];
         const types = [...new Set(steps.map((s) => String(s?.type ?? '')).filter(Boolean))];
         templates.push({ id: t.id, name: t.name, description: t.description, category: t.category, stepCount: steps.length, stepTypes: types });
       }
