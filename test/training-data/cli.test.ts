@@ -70,6 +70,24 @@ describe('pipeline-studio data / audit (in-process)', () => {
     expect(actions).toEqual(expect.arrayContaining(['data.signature.register', 'data.import', 'data.label', 'data.version.create']));
   });
 
+  it('imports into a workflow step\'s dataset with --workflow and --step, no signature file needed', async () => {
+    const dir = tmpDir('cli-');
+    const flow = path.resolve(__dirname, '../../templates/sample-project/toy_labels.yaml');
+    const data = path.resolve(__dirname, '../../templates/sample-project/data/toy_labels.jsonl');
+    const imp = await run(dir, 'data', 'import', data, '--workflow', flow, '--step', 'classify', '--json');
+    expect(imp.code, imp.err).toBe(0);
+    expect(imp.json()).toMatchObject({ ok: true, inserted: 320, signature: { name: 'classify' } });
+    const sigs = (await run(dir, 'data', 'signature', 'list', '--json')).json();
+    expect(sigs).toEqual([expect.objectContaining({ name: 'classify', examples: 320 })]);
+    expect((await run(dir, 'data', 'list', '--workflow', flow, '--step', 'classify', '--limit', '1', '--json')).json().total).toBe(320);
+    const bad = await run(dir, 'data', 'import', data, '--workflow', flow);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--workflow and --step go together/);
+    const none = await run(dir, 'data', 'import', data);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/name the dataset: --signature NAME, or --workflow FILE --step NAME/);
+  });
+
   it('refusals exit 1 with reasons; usage errors exit 2', async () => {
     const dir = tmpDir('cli-');
     await run(dir, 'data', 'signature', 'add', path.join(FIXTURES, 'security.signature.yaml'), '--name', 'security');
