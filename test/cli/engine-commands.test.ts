@@ -58,6 +58,11 @@ describe('pipeline-studio optimize, programs, compare, experiment', () => {
     const est = runCli(['--data-dir', dir, 'optimize', wf, '--step', 'classify', '--mock', '--estimate-only', '--budget-calls', '3', '--json']);
     expect(est.code).toBe(1);
     expect(JSON.parse(est.stdout).budget.message).toMatch(/exceed the cap 3/);
+    // The CLI estimates with the optimizer's shared defaults, and refuses a bad --param naming it.
+    expect(JSON.parse(est.stdout).estimate.params).toEqual({ max_bootstrapped_demos: 4, max_labeled_demos: 4, max_rounds: 1, max_errors: null });
+    const bad = runCli(['--data-dir', dir, 'optimize', wf, '--step', 'classify', '--mock', '--strategy', 'copro', '--param', 'breadth=1', '--estimate-only']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/params\.breadth: must be between 2 and 50 \(got 1\)/);
 
     const opt = runCli(['--data-dir', dir, 'optimize', wf, '--step', 'classify', '--mock', '--param', 'max_bootstrapped_demos=4', '--json']);
     expect(opt.code, opt.stderr).toBe(0);
