@@ -2,7 +2,7 @@
 
 Before anything else: keep a private dup of fd 1 for protocol frames, point fd 1 at stderr and
 make ``sys.stdout`` stderr, so a stray ``print()`` (DSPy prints progress) or a raw write to fd 1
-cannot corrupt the stream. Then set ``DSPY_CACHEDIR`` (from ``STUDIO_DSPY_CACHEDIR``) before the
+cannot corrupt the stream, and tie our life to the host's (``lifecycle``). Then set ``DSPY_CACHEDIR`` (from ``STUDIO_DSPY_CACHEDIR``) before the
 first ``import dspy``, which creates the cache directory.
 """
 
@@ -12,6 +12,9 @@ import tempfile
 
 
 def main() -> int:
+    from . import lifecycle
+
+    lifecycle.watch_parent()
     frames_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -30,9 +33,9 @@ def main() -> int:
 
     from .server import Server
 
-    Server(out, sys.stdin.buffer).serve()
-    sys.stderr.flush()
-    os._exit(0)  # worker threads and litellm's background threads must not keep us alive
+    # A request thread that ignores cancellation must not keep us alive once input has ended.
+    Server(out, sys.stdin.buffer, on_stop=lifecycle.exit_after_grace).serve()
+    lifecycle.hard_exit(0)  # worker threads and litellm's background threads must not keep us alive
 
 
 if __name__ == "__main__":

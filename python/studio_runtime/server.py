@@ -29,9 +29,10 @@ def log(msg: str) -> None:
 
 
 class Server:
-    def __init__(self, out, inp, max_workers: int | None = None):
+    def __init__(self, out, inp, max_workers: int | None = None, on_stop=None):
         self.out = out
         self.inp = inp
+        self.on_stop = on_stop  # called first when input ends or on shutdown (the exit deadline)
         self.write_lock = threading.Lock()
         workers = max_workers or int(os.environ.get("STUDIO_RUNTIME_THREADS", "4"))
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="studio-req")
@@ -174,6 +175,8 @@ class Server:
             self.reply(ctx.id, result, error)
 
     def stop(self) -> None:
+        if self.on_stop is not None:
+            self.on_stop()
         for ctx in list(ACTIVE.values()):
             ctx.cancelled.set()
         self.pool.shutdown(wait=True, cancel_futures=True)

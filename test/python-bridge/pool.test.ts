@@ -52,7 +52,7 @@ describe('python pool (stand-in worker)', () => {
       const dataDir = tempDataDir();
       const pool = await startPool({ poolSize: 1, dataDir, memoryLimitBytes: 2 * 1024 ** 3 });
       const env = await pool.request<Record<string, string>>('env');
-      expect(Object.keys(env).sort()).toEqual(['DSPY_CACHEDIR', 'HOME', 'LANG', 'PATH', 'STUDIO_DSPY_CACHEDIR', 'STUDIO_PROGRAMS_DIR', 'TMPDIR']);
+      expect(Object.keys(env).sort()).toEqual(['DSPY_CACHEDIR', 'HOME', 'LANG', 'PATH', 'STUDIO_DSPY_CACHEDIR', 'STUDIO_HOST_PID', 'STUDIO_PROGRAMS_DIR', 'TMPDIR']);
       expect(env.STUDIO_DSPY_CACHEDIR.startsWith(dataDir)).toBe(true);
       expect(env.STUDIO_PROGRAMS_DIR.startsWith(dataDir)).toBe(true);
       const { cwd } = await pool.request<{ cwd: string }>('cwd');

@@ -9,6 +9,7 @@ export {
   DEFAULT_RUNTIME_ARGS,
   limitedCommand,
   workerEnv,
+  sweepStaleWorkerDirs,
   type ReadyInfo,
   type ProgressEvent,
   type WorkerSpawnOptions,

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -123,6 +123,59 @@ export function limitedCommand(
   return { file: '/bin/sh', args: ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, python, ...args], limiter: 'ulimit' };
 }
 
+const PRIVATE_DIR_PREFIX = 'pipeline-studio-worker-';
+const HOST_PID_FILE = 'host.pid';
+const UNOWNED_DIR_MAX_AGE_MS = 60 * 60 * 1000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes workers' private directories left by hosts that were killed (a live worker removes its
+ * own on exit): those whose host pid is gone, and old ones naming no host. Returns what it removed.
+ */
+export function sweepStaleWorkerDirs(tmp: string = os.tmpdir(), now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(tmp).filter((n) => n.startsWith(PRIVATE_DIR_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = path.join(tmp, name);
+    try {
+      let stale: boolean;
+      try {
+        const host = Number(readFileSync(path.join(dir, HOST_PID_FILE), 'utf8'));
+        stale = !(Number.isInteger(host) && host > 0 && isAlive(host));
+      } catch {
+        stale = now - statSync(dir).mtimeMs > UNOWNED_DIR_MAX_AGE_MS;
+      }
+      if (stale) {
+        rmSync(dir, { recursive: true, force: true });
+        removed.push(dir);
+      }
+    } catch {
+      // another host is sweeping it, or it is not ours to remove
+    }
+  }
+  return removed;
+}
+
+let swept = false;
+function sweepOnce(): void {
+  if (swept) return;
+  swept = true;
+  sweepStaleWorkerDirs();
+}
+
 /** The scrubbed environment: nothing of the parent's except PATH and LANG. */
 export function workerEnv(home: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   const cache = path.join(dataDir, 'dspy-cache');
@@ -134,6 +187,8 @@ export function workerEnv(home: string, dataDir: string, extra: Record<string, s
     STUDIO_DSPY_CACHEDIR: cache,
     DSPY_CACHEDIR: cache,
     STUDIO_PROGRAMS_DIR: path.join(dataDir, 'programs'),
+    // The worker exits when this process is gone (see python/studio_runtime/lifecycle.py).
+    STUDIO_HOST_PID: String(process.pid),
     ...extra,
   };
   return env;
@@ -165,7 +220,9 @@ export class PythonWorker extends EventEmitter {
     super();
     this.logger = options.logger ?? silentLogger;
     this.cancelGraceMs = options.cancelGraceMs ?? 5000;
-    this.privateDir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-studio-worker-'));
+    sweepOnce();
+    this.privateDir = mkdtempSync(path.join(os.tmpdir(), PRIVATE_DIR_PREFIX));
+    writeFileSync(path.join(this.privateDir, HOST_PID_FILE), String(process.pid));
     mkdirSync(path.join(options.dataDir, 'dspy-cache'), { recursive: true });
     mkdirSync(path.join(options.dataDir, 'programs'), { recursive: true });
     const cmd = limitedCommand(options.python, options.args ?? DEFAULT_RUNTIME_ARGS, options.memoryLimitBytes === undefined ? DEFAULT_MEMORY_LIMIT_BYTES : options.memoryLimitBytes);
