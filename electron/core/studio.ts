@@ -11,6 +11,7 @@ import { AlertManager } from './monitoring/alerts';
 import { buildHealthReport, type PluginHealthReport } from './monitoring/health';
 import { MetricsStore } from './monitoring/metrics-store';
 import { AdaptiveReoptimizer } from './optimization/adaptive-reoptimizer';
+import { PriceBook } from './optimization/prices';
 import { OptimizationEngine } from './optimization/optimization-engine';
 import { createPluginHost, type PluginHost } from './plugin-host';
 import type { PluginEntry } from './plugins/plugin-manager';
@@ -65,6 +66,8 @@ export class Studio {
   readonly alerts = new AlertManager();
   readonly experiments: ExperimentStore;
   readonly adaptive: AdaptiveReoptimizer;
+  /** Prices of LM tokens (Settings), for estimates and measured costs. */
+  readonly prices: PriceBook;
   /** When the current deployment phase began: auto-rollback judges only executions since then. */
   private phaseEnteredAt = Date.now();
   /** Program versions loaded into the workers at pool start (cache_warming). */
@@ -79,6 +82,7 @@ export class Studio {
   ) {
     this.providers = options.providers ?? providerSettingsFromEnv();
     this.metrics = new MetricsStore(data.db);
+    this.prices = new PriceBook(data.db);
     this.experiments = new ExperimentStore(data.db);
     this.engine = new OptimizationEngine({ data, pool: () => this.pool(), config: () => this.config });
     this.adaptive = new AdaptiveReoptimizer({ metrics: this.metrics, engine: this.engine, enabled: () => this.config.real_time.adaptive_thresholds });

@@ -1,6 +1,6 @@
-/** Settings: providers and keys (kept by the host), default models, an OpenAI-compatible endpoint, the Python runtime, the plugin configuration. */
+/** Settings: providers and keys (kept by the host), default models, an OpenAI-compatible endpoint, the Python runtime, the plugin configuration, the price table. */
 import { useCallback, useEffect, useState } from 'react';
-import type { MonitorSnapshot, ProviderStatus } from '../../shared/api/index';
+import type { MonitorSnapshot, ProviderStatus, StoredPriceTable } from '../../shared/api/index';
 import { studio } from '../api/client';
 import { useUi } from '../stores/ui';
 import { PoolView } from '../monitor/MonitorScreen';
@@ -61,6 +61,7 @@ export function SettingsScreen() {
           {pool ? <PoolView pool={pool} onRestarted={load} /> : <p className="muted small">Loading…</p>}
         </section>
         <PluginConfig />
+        <Prices />
         <Appearance />
       </div>
     </div>
@@ -195,6 +196,83 @@ function PluginConfig() {
         <button type="button" className="btn primary" disabled={Boolean(parseError) || text === saved} onClick={() => void apply()} data-testid="apply-config">
           Validate and apply
         </button>
+      </div>
+    </section>
+  );
+}
+
+type PriceRow = { model: string; input: string; output: string };
+const rowsOf = (t: StoredPriceTable): PriceRow[] => Object.entries(t.prices).map(([model, p]) => ({ model, input: String(p.input), output: String(p.output) }));
+
+/** The price table estimates and measured costs use: USD per million tokens, with the day it was read. */
+function Prices() {
+  const [table, setTable] = useState<StoredPriceTable | null>(null);
+  const [rows, setRows] = useState<PriceRow[]>([]);
+  const [asOf, setAsOf] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const show = (t: StoredPriceTable) => {
+    setTable(t);
+    setRows(rowsOf(t));
+    setAsOf(t.asOf);
+    setError(null);
+  };
+  useEffect(() => {
+    void studio.call('prices.get', {}).then(show, (e) => setError(errText(e)));
+  }, []);
+  const edit = (i: number, patch: Partial<PriceRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const save = async () => {
+    try {
+      const prices = Object.fromEntries(rows.filter((r) => r.model.trim()).map((r) => [r.model.trim(), { input: Number(r.input), output: Number(r.output) }]));
+      show(await studio.call('prices.set', { asOf, prices }));
+      useUi.getState().toast('success', 'Price table saved');
+    } catch (e) {
+      setError(errText(e));
+    }
+  };
+  const reset = async () => {
+    try {
+      show(await studio.call('prices.reset', {}));
+    } catch (e) {
+      setError(errText(e));
+    }
+  };
+  return (
+    <section className="card-panel" data-testid="prices">
+      <h3>Prices (USD per million tokens)</h3>
+      <p className="small muted">
+        Estimates and measured costs use this table; a model takes its longest listed prefix, unknown models $3 / $15.{' '}
+        {table && (table.source === 'default' ? `The list shipped with the app, as of ${table.asOf}.` : `Edited, prices as of ${table.asOf} (saved ${new Date(table.updatedAt ?? '').toLocaleString()}).`)}
+      </p>
+      <div className="settings-grid small">
+        <label htmlFor="prices-as-of" className="muted">Prices as of</label>
+        <input id="prices-as-of" className="input" type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} data-testid="prices-as-of" />
+      </div>
+      <table className="table small">
+        <thead>
+          <tr>
+            <th>Model prefix</th>
+            <th>Input</th>
+            <th>Output</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              <td><input className="input mono" aria-label={`Model prefix ${i + 1}`} value={r.model} onChange={(e) => edit(i, { model: e.target.value })} /></td>
+              <td><input className="input" aria-label={`Input price of ${r.model}`} inputMode="decimal" value={r.input} onChange={(e) => edit(i, { input: e.target.value })} /></td>
+              <td><input className="input" aria-label={`Output price of ${r.model}`} inputMode="decimal" value={r.output} onChange={(e) => edit(i, { output: e.target.value })} /></td>
+              <td><button type="button" className="btn small" aria-label={`Remove ${r.model}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>Remove</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error && <div className="inline-error" role="alert" data-testid="prices-error">{error}</div>}
+      <div className="action-row">
+        <button type="button" className="btn" onClick={() => setRows([...rows, { model: '', input: '0', output: '0' }])}>Add a model</button>
+        <button type="button" className="btn" disabled={table?.source === 'default'} onClick={() => void reset()}>Reset to the shipped list</button>
+        <div className="spacer" />
+        <button type="button" className="btn primary" onClick={() => void save()} data-testid="save-prices">Save</button>
       </div>
     </section>
   );

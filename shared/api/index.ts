@@ -6,8 +6,10 @@
  */
 import { z } from 'zod';
 import { layoutSidecarSchema } from '../graph/layout';
+import { pricesMethods } from './prices';
 import { tuningEvents, tuningMethods } from './tuning';
 
+export * from './prices';
 export * from './tuning';
 
 export const STUDIO_IPC_CHANNEL = 'studio:rpc';
@@ -157,6 +159,7 @@ export const studioMethods = {
     result: z.object({ ok: z.literal(true) }),
   },
   ...tuningMethods,
+  ...pricesMethods,
 } as const;
 
 export type StudioMethod = keyof typeof studioMethods;

@@ -37,7 +37,7 @@ export interface EstimateInput {
 export interface Price { input: number; output: number }
 export type PriceTable = Record<string, Price>;
 
-/** Public list prices per million tokens (as of PRICES_AS_OF); a model matches its longest listed prefix. */
+/** Public list prices per million tokens (as of PRICES_AS_OF); a model matches its longest listed prefix. Settings can replace them. */
 export const DEFAULT_PRICES: PriceTable = {
   'simulated/': { input: 0, output: 0 },
   'dummy': { input: 0, output: 0 },
@@ -56,7 +56,8 @@ export const DEFAULT_PRICES: PriceTable = {
   'openai/gpt-4o-mini': { input: 0.15, output: 0.6 },
   'openai/gpt-4o': { input: 2.5, output: 10 },
 };
-export const PRICES_AS_OF = '2025-06-01';
+/** The day this list was written into the app; an edited table carries its own date. */
+export const PRICES_AS_OF = '2026-11-26';
 /** Unknown models are priced like a mid-tier model, so a budget cap errs on the safe side. */
 export const DEFAULT_PRICE: Price = { input: 3, output: 15 };
 

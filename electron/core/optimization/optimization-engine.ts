@@ -6,6 +6,7 @@ import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
 import { CallModelError, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
+import { PriceBook } from './prices';
 import { checkBudget, estimateOptimization, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
 import {
   JobRepository,
@@ -148,6 +149,7 @@ export class OptimizationEngine extends EventEmitter {
         model: req.lm.model,
         predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
         latency: this.latencyOf(req.lm),
+        prices: new PriceBook(this.deps.data.db).table(),
       });
     } catch (err) {
       if (err instanceof OptimizerParamsError || err instanceof CallModelError) throw new OptimizationRefused(err.message);

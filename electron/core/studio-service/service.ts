@@ -9,6 +9,7 @@ import { createRouter, type Handlers, type Router } from './router';
 import { validateText } from './validate';
 import { Studio, type StudioOptions } from '../studio';
 import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
+import { createPriceHandlers } from './prices';
 import { createTuningHandlers, type ProviderPrefs } from './tuning';
 import { readUserFile, UserFileError } from '../user-file';
 import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
@@ -335,6 +336,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       buildProviders,
       by: opts.mode === 'test' ? 'tester' : localUser(),
     }),
+    ...createPriceHandlers({ studio, by: opts.mode === 'test' ? 'tester' : localUser() }),
   };
 
   ref.router = createRouter(handlers, opts.log);

@@ -112,7 +112,7 @@ function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
     promotedAt: v.promotedAt,
     lmCalls,
     // From the run's measured tokens when its outcome kept them; otherwise unknown.
-    costUsd: measuredCost((job?.result as { usage?: unknown } | undefined)?.usage),
+    costUsd: measuredCost((job?.result as { usage?: unknown } | undefined)?.usage, studio.prices.table()),
   };
 }
 
@@ -459,7 +459,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const report = await guardAsync(() => studio.compare({ signature, a, b, datasetVersion, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms } }));
       const agg = report.aggregate;
       const count = (o: string) => report.examples.filter((e) => e.outcome === o).length;
-      const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: usageCost(x.usage), tokens: { input: x.usage.input_tokens, output: x.usage.output_tokens } });
+      const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: usageCost(x.usage, studio.prices.table()), tokens: { input: x.usage.input_tokens, output: x.usage.output_tokens } });
       return {
         signatureHash: report.signatureHash,
         examplesFrom: report.examplesFrom,
