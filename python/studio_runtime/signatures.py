@@ -114,7 +114,7 @@ class SignatureCodegen:
         self.model_names.add(name)
         lines = [f"class {name}(pydantic.BaseModel):"]
         if schema.get("description"):
-            lines.append(f"    {schema['description']!r}")
+            lines.append(f"    {str(schema['description'])!r}")
         lines.append("    model_config = pydantic.ConfigDict(populate_by_name=True)")
         for pname, pschema in props.items():
             ppath = f"{path}.properties.{pname}"
@@ -129,7 +129,7 @@ class SignatureCodegen:
                 kwargs.append(f"alias={pname!r}")
             if isinstance(pschema, dict):
                 if pschema.get("description"):
-                    kwargs.append(f"description={pschema['description']!r}")
+                    kwargs.append(f"description={str(pschema['description'])!r}")
                 for js, py in (("minimum", "ge"), ("maximum", "le"), ("exclusiveMinimum", "gt"),
                                ("exclusiveMaximum", "lt"), ("minLength", "min_length"),
                                ("maxLength", "max_length"), ("minItems", "min_length"),

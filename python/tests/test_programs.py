@@ -102,3 +102,30 @@ print(json.dumps({{"label": out.label, "count": out.count, "words": out.words}})
     r = subprocess.run([sys.executable, "-I", str(path), "--help"], capture_output=True, text=True, env=env,
                        timeout=120)
     assert r.returncode == 0 and "--lm" in r.stdout
+
+
+HOSTILE = 'x"""\nimport os\nos.system("touch pwned")\n"""\'\\'
+
+
+def test_generated_source_escapes_every_embedded_string(tmp_path):
+    import ast
+
+    from studio_runtime.programs import generate_source
+
+    sig = {"input_fields": [{"name": "text", "description": HOSTILE}],
+           "output_fields": [{"name": "label", "type": "object", "schema": {
+               "type": "object", "description": HOSTILE, "properties": {
+                   HOSTILE: {"type": "string", "description": HOSTILE}}}}],
+           "instructions": HOSTILE}
+    for spec in ({"kind": "step", "name": HOSTILE, "signature": sig},
+                 {"kind": "chain", "name": "1" + HOSTILE, "steps": [{"name": "a", "signature": sig}]}):
+        source, _ = generate_source(spec)
+        tree = ast.parse(source)
+        assert repr(spec["name"]) in ast.get_docstring(tree)
+        assert [type(n).__name__ for n in tree.body if isinstance(n, ast.Expr)] == ["Expr"]  # only the docstring
+        assert not any(isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "system" for n in ast.walk(tree))
+        path = tmp_path / "p.py"
+        path.write_text(source)
+        subprocess.run([sys.executable, "-c", f"import runpy; runpy.run_path({str(path)!r})"], cwd=tmp_path, check=True,
+                       capture_output=True, timeout=120)
+        assert not (tmp_path / "pwned").exists()
