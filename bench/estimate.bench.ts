@@ -5,5 +5,5 @@
 import { estimateVsActual } from '../test/support/estimate-vs-actual';
 
 const rows = await estimateVsActual();
-for (const r of rows) process.stderr.write(`${r.strategy}: ${r.train} train / ${r.dev} dev, estimated ${r.estimated}, made ${r.actual}, ratio ${r.ratio}\n`);
+for (const r of rows) process.stderr.write(`${r.strategy}: ${r.train} train / ${r.dev} dev, estimated ${r.estimated} calls, made ${r.actual}, ratio ${r.ratio}; input tokens estimated ${r.tokens.estimated.input}, measured ${r.tokens.actual.input}, ratio ${r.tokens.inputRatio}\n`);
 process.stdout.write(`${JSON.stringify({ estimate_vs_actual: rows })}\n`);

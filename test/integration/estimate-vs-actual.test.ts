@@ -14,6 +14,11 @@ describe('estimated against really made LM calls (real bridge, simulated LM, sam
       expect(r.actual, r.strategy).toBeGreaterThan(0);
       expect(r.ratio, `${r.strategy}: estimated ${r.estimated}, made ${r.actual}`).toBeGreaterThanOrEqual(0.75);
       expect(r.ratio, `${r.strategy}: estimated ${r.estimated}, made ${r.actual}`).toBeLessThanOrEqual(1.25);
+      // Tokens, looser: prompt sizes are measured on the examples, the adapter's overhead is a constant.
+      for (const ratio of [r.tokens.inputRatio, r.tokens.outputRatio]) {
+        expect(ratio, `${r.strategy} tokens ${JSON.stringify(r.tokens)}`).toBeGreaterThan(0.5);
+        expect(ratio, `${r.strategy} tokens ${JSON.stringify(r.tokens)}`).toBeLessThan(2);
+      }
     }
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCalls, checkBudget, DEFAULT_PRICE, estimateOptimization, measuredCost, priceOf, usageCost } from '../../electron/core/optimization/estimate';
+import { bootstrapCalls, checkBudget, DEFAULT_PRICE, estimateOptimization, exampleTokens, measuredCost, priceOf, usageCost } from '../../electron/core/optimization/estimate';
 
 describe('bootstrapCalls (BootstrapFewShot._bootstrap)', () => {
   it('stops after max_bootstrapped_demos successes', () => {
@@ -138,5 +138,20 @@ describe('cost of measured usage', () => {
     expect(measuredCost({ baseline: { lm_calls: 1 } })).toBeNull();
     const p = phase({ 'anthropic/claude-opus-4': { lm_calls: 2, input_tokens: 1000, output_tokens: 1000 } });
     expect(measuredCost({ baseline: p, compile: p, final: p })).toBeCloseTo(3 * (1000 * 15 + 1000 * 75) / 1e6, 12);
+  });
+});
+
+describe('exampleTokens', () => {
+  it('measures the mean tokens of input and output values (4 characters a token)', () => {
+    expect(exampleTokens([])).toBeUndefined();
+    const sizes = exampleTokens([
+      { inputs: { text: 'abcdefgh' }, outputs: { label: 'abcd' } },
+      { inputs: { text: 'abcdefghijkl' }, outputs: { label: { n: 1 } } },
+    ]);
+    // 2 and 3 tokens of text; 'abcd' 1 token, {"n":1} 7 characters = 2 tokens
+    expect(sizes).toEqual({ input: 2.5, output: 1.5 });
+    const e = estimateOptimization({ strategy: 'bootstrap_few_shot', trainSize: 4, devSize: 2, model: 'simulated/toy', bootstrapSuccessRate: 1, avgInputTokens: 10, avgOutputTokens: 5 });
+    // each answer: 5 tokens of values + the adapter's 6 marker tokens
+    expect(e.tokens.output).toBe(e.lmCalls.expected * 11);
   });
 });

@@ -20,7 +20,11 @@ export interface EstimateVsActual {
   actual: number;
   /** estimated / actual */
   ratio: number;
+  /** Tokens the estimate expects and the runtime measured (all phases). */
+  tokens: { estimated: { input: number; output: number }; actual: { input: number; output: number }; inputRatio: number; outputRatio: number };
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export const CASES: { strategy: Strategy; params: Record<string, unknown> }[] = [
   { strategy: 'bootstrap_few_shot', params: {} },
@@ -38,6 +42,15 @@ export async function estimateVsActual(rows = 60): Promise<EstimateVsActual[]> {
     studio.data.addExamples('classify', data.map((e) => ({ ...e, label: 'accepted' as const })), 'bench');
     const program = { kind: 'step' as const, name: 'classify', module: 'predict' as const, signature: TOY_SIGNATURE as never };
     const lm = { provider: 'simulated' as const, model: 'simulated/toy' };
+    // The runtime's measured usage of each optimize request, as the engine received it.
+    const pool = await studio.pool();
+    const request = pool.request.bind(pool);
+    let usage: Record<string, { input_tokens: number; output_tokens: number }> = {};
+    pool.request = (async (method: string, params: unknown, opts: unknown) => {
+      const res = await request(method, params as never, opts as never);
+      if (method === 'optimize') usage = (res as { usage: typeof usage }).usage;
+      return res;
+    }) as typeof pool.request;
     const out: EstimateVsActual[] = [];
     for (const c of CASES) {
       const req = { signature: 'classify', program, lm, strategy: c.strategy, params: c.params };
@@ -46,7 +59,10 @@ export async function estimateVsActual(rows = 60): Promise<EstimateVsActual[]> {
       if (done.status !== 'succeeded' || !done.result) throw new Error(`${c.strategy} ${done.status}: ${done.error}`);
       const estimated = est.estimate.lmCalls.expected;
       const actual = done.result.lmCalls;
-      out.push({ strategy: c.strategy, params: c.params, train: est.trainSize, dev: est.devSize, estimated, actual, ratio: Math.round((estimated / actual) * 1000) / 1000 });
+      const phases = Object.values(usage);
+      const actualTokens = { input: phases.reduce((s, u) => s + u.input_tokens, 0), output: phases.reduce((s, u) => s + u.output_tokens, 0) };
+      const tokens = { estimated: { input: est.estimate.tokens.input, output: est.estimate.tokens.output }, actual: actualTokens, inputRatio: round3(est.estimate.tokens.input / actualTokens.input), outputRatio: round3(est.estimate.tokens.output / actualTokens.output) };
+      out.push({ strategy: c.strategy, params: c.params, train: est.trainSize, dev: est.devSize, estimated, actual, ratio: round3(estimated / actual), tokens });
     }
     return out;
   } finally {

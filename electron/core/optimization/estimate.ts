@@ -23,7 +23,7 @@ export interface EstimateInput {
   model: string;
   /** Predictors in the program (1 for a step; a dspy_chain has one per link). */
   predictors?: number;
-  /** Tokens of one example's fields (default 200) and of one answer (default 100). */
+  /** Tokens of one example's input fields (default 200) and of its output fields (default 100); `exampleTokens` measures them. */
   avgInputTokens?: number;
   avgOutputTokens?: number;
   /** Share of bootstrap attempts that pass the metric (default 0.5). */
@@ -109,6 +109,18 @@ export interface Estimate {
 
 /** Prompt overhead of DSPy's ChatAdapter (instructions, field markers) per call, in tokens. */
 const PROMPT_OVERHEAD_TOKENS = 150;
+/** The ChatAdapter's markers around an answer (`[[ ## field ## ]]`, `[[ ## completed ## ]]`). */
+const ANSWER_MARKER_TOKENS = 6;
+/** Tokens per character of text, as the usual tokenizers count English (and the simulated model does). */
+const TOKENS_PER_CHAR = 1 / 4;
+
+/** Mean tokens of the examples' input and output values: what one prompt and one answer carry. */
+export function exampleTokens(examples: readonly { inputs: Record<string, unknown>; outputs: Record<string, unknown> }[]): { input: number; output: number } | undefined {
+  if (examples.length === 0) return undefined;
+  const tokens = (o: Record<string, unknown>) => Object.values(o).reduce<number>((s, v) => s + Math.ceil((typeof v === 'string' ? v : JSON.stringify(v) ?? '').length * TOKENS_PER_CHAR), 0);
+  const mean = (f: (e: (typeof examples)[number]) => number) => examples.reduce((s, e) => s + f(e), 0) / examples.length;
+  return { input: mean((e) => tokens(e.inputs)), output: mean((e) => tokens(e.outputs)) };
+}
 /** Prompt of a proposer call (data summary, program, tips) and tokens of one proposed instruction. */
 const PROPOSER_PROMPT_TOKENS = 1000;
 const PROPOSAL_TOKENS = 100;
@@ -126,7 +138,7 @@ export function estimateOptimization(input: EstimateInput): Estimate {
   const threads = 'num_threads' in params ? params.num_threads : 1;
   const tokensPer = (b: CallBucket) =>
     b.prompt.kind === 'task'
-      ? { in: PROMPT_OVERHEAD_TOKENS + inTok * (1 + b.prompt.demos) + outTok * b.prompt.demos, out: outTok }
+      ? { in: PROMPT_OVERHEAD_TOKENS + inTok * (1 + b.prompt.demos) + outTok * b.prompt.demos, out: outTok + ANSWER_MARKER_TOKENS }
       : { in: PROPOSER_PROMPT_TOKENS, out: b.prompt.completions * PROPOSAL_TOKENS };
   const breakdown = Object.fromEntries(buckets.map((b) => [b.name, Math.round(b.calls)]));
   const sum = (f: (b: CallBucket) => number) => buckets.reduce((s, b) => s + f(b), 0);

@@ -7,7 +7,7 @@ import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
 import { CallModelError, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
 import { PriceBook } from './prices';
-import { checkBudget, estimateOptimization, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
+import { checkBudget, estimateOptimization, exampleTokens, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
 import {
   JobRepository,
   ProgramVersionRepository,
@@ -139,6 +139,8 @@ export class OptimizationEngine extends EventEmitter {
     const strategy = this.resolveStrategy(req.strategy);
     const sig = this.deps.data.signatures.resolve(req.signature);
     const set = this.deps.data.examplesForOptimization(sig.hash, req.datasetVersion);
+    // Prompt and answer sizes measured on the examples the run will use.
+    const sizes = exampleTokens(set.train);
     let estimate: Estimate;
     try {
       estimate = estimateOptimization({
@@ -150,6 +152,8 @@ export class OptimizationEngine extends EventEmitter {
         predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
         latency: this.latencyOf(req.lm),
         prices: new PriceBook(this.deps.data.db).table(),
+        avgInputTokens: sizes?.input,
+        avgOutputTokens: sizes?.output,
       });
     } catch (err) {
       if (err instanceof OptimizerParamsError || err instanceof CallModelError) throw new OptimizationRefused(err.message);
