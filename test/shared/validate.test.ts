@@ -138,6 +138,12 @@ describe('DSPy rules', () => {
     expect(w).toContain("dspy_config key 'bootstrap_iterations' is not a DSPy setting");
   });
 
+  it('a plugin config with the removed monitoring keys stays valid', () => {
+    const text = dspy('      type: dspy_claude\n      prompt: [{type: static, content: x}]\n').replace(/$/, 'plugins:\n  dspy_plugin:\n    config:\n      monitoring: {metrics_collection: true, alerting: true, performance_comparison: false}\n');
+    expect(v(text).verdict).toBe('valid');
+    expect(errors(text)).toEqual([]);
+  });
+
   it('a chain link that does not read what the previous one writes is a warning', () => {
     const text = dspy('      type: dspy_chain\n      dspy_config:\n        chain_steps: [{signature: a_to_b}, {signature: c_to_d}]\n');
     expect(v(text).verdict).toBe('valid');

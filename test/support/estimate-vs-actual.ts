@@ -29,7 +29,8 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export const CASES: { strategy: Strategy; params: Record<string, unknown> }[] = [
   { strategy: 'bootstrap_few_shot', params: {} },
   { strategy: 'copro', params: {} },
-  { strategy: 'mipro', params: { auto: 'light' } },
+  // MIPROv2 with no params is auto=light (the shared default).
+  { strategy: 'mipro', params: {} },
 ];
 
 /** The first `rows` examples of the sample data, accepted, in a fresh studio; every case run once. */
