@@ -34,8 +34,15 @@ describe('engine lifecycle', () => {
       studio.data.registerSignature('classify', TOY_SIGNATURE);
       studio.data.addExamples('classify', toyDataset(30, 4).map((e) => ({ inputs: e.inputs, outputs: e.outputs, label: 'accepted' as const })), 'tester');
       const req = { signature: 'classify', program, lm, strategy: 'bootstrap_few_shot' as const };
+      // No latency set and nothing measured yet: the time is unknown, not 0 ms.
+      expect(studio.engine.estimate(req).estimate).toMatchObject({ wallTimeMs: null, timeBasis: { source: 'unknown' } });
       const first = await studio.engine.wait(studio.engine.submit(req).id);
       expect(first.status).toBe('succeeded');
+      // Then it comes from the measured time per call of that run.
+      const timed = studio.engine.estimate(req).estimate;
+      expect(timed.timeBasis).toMatchObject({ source: 'measured', samples: first.result!.lmCalls });
+      expect(timed.timeBasis!.msPerCall).toBeCloseTo((first.result!.wallTimeS * 1000) / first.result!.lmCalls, 6);
+      expect(studio.engine.estimate({ ...req, lm: { ...lm, latency_ms: 40 } }).estimate.timeBasis).toMatchObject({ source: 'configured', msPerCall: 40 });
       const hit = studio.engine.submit({ ...req, datasetVersion: first.datasetVersion ?? undefined });
       expect(hit.result?.cached).toBe(true);
       // Nothing runs for a cache hit: there is nothing to cancel.

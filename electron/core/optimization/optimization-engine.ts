@@ -162,9 +162,12 @@ export class OptimizationEngine extends EventEmitter {
     return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
   }
 
-  /** Time per LM call: the simulated model's setting, else measured over recent optimizations of the same model. */
+  /**
+   * Time per LM call: the simulated model's latency when set, else measured over recent optimizations
+   * of the same model (which includes the runtime's own time per call, so never a bare 0).
+   */
   private latencyOf(lm: LmConfig): Latency | undefined {
-    if (lm.provider === 'simulated' && lm.latency_ms !== undefined) return { msPerCall: lm.latency_ms, source: 'configured', samples: 0 };
+    if (lm.provider === 'simulated' && lm.latency_ms) return { msPerCall: lm.latency_ms, source: 'configured', samples: 0 };
     const recent = this.jobs
       .list({ status: 'succeeded', limit: 200 })
       .filter((j) => j.model === lm.model && j.result && !j.result.cached && j.result.lmCalls > 0)
