@@ -113,7 +113,7 @@ def generate_source(spec) -> tuple[str, dict]:
         if not isinstance(step, dict):
             raise InvalidParams(f"{where} must be an object", field=where)
         module = step.get("module", "predict")
-        if module not in MODULES:
+        if not isinstance(module, str) or module not in MODULES:
             raise InvalidParams(f"{where}.module must be 'predict' or 'chain_of_thought', not {module!r}",
                                 field=f"{where}.module")
         attr = _ident(step.get("name") or f"step{i + 1}", f"{where}.name")

@@ -22,6 +22,19 @@ from .context import ACTIVE, RequestContext, is_lm_error, scrub
 from .methods import INLINE, METHODS
 
 MAX_FRAME = 16 * 1024 * 1024
+MAX_DEPTH = 100  # the host's limit for JSON messages too
+
+
+def too_deep(value, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests deeper than ``limit``, walked without recursion."""
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth + 1 > limit:
+                return True
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return False
 
 
 def log(msg: str) -> None:
@@ -60,7 +73,7 @@ class Server:
             msg["result"] = result
         try:
             self.send(msg)
-        except ValueError as e:  # NaN or similar in a result
+        except (ValueError, RecursionError) as e:  # NaN or similar in a result, or one nested too deep
             self.send({"jsonrpc": "2.0", "id": rid,
                        "error": {"code": RUNTIME_ERROR, "message": f"result is not valid JSON: {e}"}})
 
@@ -93,14 +106,23 @@ class Server:
                 break
             if not frame.strip():
                 continue
-            self.handle(frame)
+            try:
+                self.handle(frame)
+            except Exception as e:  # a bad frame must never end the reader loop
+                traceback.print_exc(file=sys.stderr)
+                self.reply(None, error={"code": RUNTIME_ERROR, "message": f"could not handle the frame: {e}"})
         self.stop()
 
     def handle(self, frame: bytes) -> None:
         try:
             msg = json.loads(frame)
-        except (ValueError, UnicodeDecodeError) as e:
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:
             self.reply(None, error={"code": PARSE_ERROR, "message": f"parse error: {e}"})
+            return
+        if too_deep(msg):
+            rid = msg.get("id") if isinstance(msg, dict) and isinstance(msg.get("id"), (str, int)) else None
+            self.reply(rid, error={"code": INVALID_REQUEST,
+                                   "message": f"message nested deeper than {MAX_DEPTH} levels (depth limit)"})
             return
         rid = msg.get("id") if isinstance(msg, dict) else None
         if not isinstance(msg, dict) or msg.get("jsonrpc") != "2.0" or not isinstance(msg.get("method"), str) \
@@ -145,6 +167,8 @@ class Server:
             self.pool.submit(self.execute, fn, method, params, ctx, is_notification)
 
     def cancel(self, request_id) -> bool:
+        if not isinstance(request_id, (str, int)):
+            return False
         ctx = ACTIVE.get(request_id)
         if ctx is None:
             return False

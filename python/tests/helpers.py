@@ -98,3 +98,7 @@ RESOLVED_DEFAULTS = {
 
 def resolved(strategy, **overrides):
     return {**RESOLVED_DEFAULTS[strategy], **overrides}
+
+
+# Cases each fuzz property ran, reported at the end of the session (conftest.py).
+FUZZ_COUNTS: dict = {}

@@ -54,6 +54,19 @@ def test_malformed_frames(rt):
     assert rt.call("health")["result"]["ok"]
 
 
+def test_hostile_frames_do_not_end_the_reader_loop(rt):
+    def deep(depth):
+        return b'{"jsonrpc":"2.0","id":7,"method":"health","params":{"a":' + b"[" * depth + b"]" * depth + b"}}\n"
+
+    rt.send_raw(deep(500))
+    m = rt.next_message()
+    assert m["id"] == 7 and m["error"]["code"] == -32600 and "depth limit" in m["error"]["message"]
+    rt.send_raw(deep(50_000))  # beyond what Python's JSON decoder recurses into
+    assert rt.next_message()["error"]["code"] == -32700
+    assert rt.call("cancel", {"request_id": []})["result"] == {"cancelled": False}
+    assert rt.call("health")["result"]["ok"]
+
+
 def test_oversized_frame_is_refused_and_the_runtime_keeps_going(rt):
     big = b'{"jsonrpc":"2.0","id":99,"method":"health","params":{"pad":"' + b"x" * (17 * 1024 * 1024) + b'"}}\n'
     rt.send_raw(big)

@@ -40,7 +40,8 @@ export function parseWorkflowDocument(text: string): ParsedWorkflowDocument {
   if (typeof text !== 'string') return refuse('input is not text');
   if (looksBinary(text)) return refuse('file looks binary, not YAML text');
   try {
-    const bounded = parseYamlBounded(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true, prettyErrors: false });
+    // logLevel 'error': warnings stay in the diagnostics instead of going to the process's stderr.
+    const bounded = parseYamlBounded(text, { keepSourceTokens: true, lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
     if (bounded.refusal) return refuse(bounded.refusal.message, bounded.refusal.line, bounded.refusal.column);
     const doc = bounded.doc!;
     const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));

@@ -45,7 +45,8 @@ export function createRouter(handlers: Handlers, log: (msg: string) => void = ()
   return {
     call,
     async dispatch(raw) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+      const rawId = (raw as { id?: unknown } | null)?.id;
+      const id = Number.isSafeInteger(rawId) ? (rawId as number) : -1;
       const tooBig = jsonBoundsProblem(raw);
       if (tooBig) return { kind: 'response', id, ok: false, error: { code: 'bad_request', message: `request ${tooBig}` } };
       const env = requestEnvelopeSchema.safeParse(raw);
