@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the Electron shell with esbuild: main as ESM -> dist/electron/main.js, the sandboxed preload as
+// Bundles the Electron shell with esbuild: main as ESM -> dist/electron/main.js (and its validation worker), the sandboxed preload as
 // CommonJS -> dist/electron/preload.cjs (sandboxed preloads cannot be ESM). Native modules stay external.
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -12,6 +12,16 @@ await build({
   ...common,
   entryPoints: ['electron/main/main.ts'],
   outfile: 'dist/electron/main.js',
+  format: 'esm',
+  external: ['electron', 'better-sqlite3'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+// The worker thread that validates big workflows (electron/core/studio-service/validate.ts finds it beside main.js).
+await build({
+  ...common,
+  entryPoints: ['electron/core/studio-service/validate-worker.ts'],
+  outfile: 'dist/electron/validate-worker.js',
   format: 'esm',
   external: ['electron', 'better-sqlite3'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
