@@ -1,6 +1,6 @@
 /** A workflow file and one of its DSPy steps, for the commands that work on a step. */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlValue } from '../../shared/yaml/bounds';
 import { validateWorkflow } from '../core/workflow-validation';
 import type { PluginEntry } from '../core/plugins/plugin-manager';
 import { UsageError } from './context';
@@ -23,7 +23,7 @@ export async function loadWorkflow(file: string): Promise<LoadedWorkflow> {
   if (!result.model || errors.length) {
     throw new Error(`${file} is ${result.verdict}: ${errors.slice(0, 5).map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')}`);
   }
-  const root = parseYaml(text) as Record<string, unknown>;
+  const root = parseYamlValue(text, file) as Record<string, unknown>;
   return { file, workflow: result.model as Record<string, unknown>, plugins: root.plugins as Record<string, PluginEntry> | undefined };
 }
 
