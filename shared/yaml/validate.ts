@@ -252,20 +252,37 @@ export function findCycles(deps: Map<number, Set<number>>): number[][] {
   let counter = 0;
   const idx = new Map<number, number>(), low = new Map<number, number>(), onStack = new Set<number>(), stack: number[] = [];
   const cycles: number[][] = [];
-  const visit = (v: number) => {
+  // Tarjan's algorithm with an explicit call stack: a chain of 10^5 references must not exhaust the real one.
+  const frames: [number, Iterator<number>][] = [];
+  const enter = (v: number) => {
     idx.set(v, counter); low.set(v, counter); counter++;
     stack.push(v); onStack.add(v);
-    for (const w of deps.get(v) ?? []) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
-    }
-    if (low.get(v) === idx.get(v)) {
-      const comp: number[] = [];
-      let w: number;
-      do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== v);
-      if (comp.length > 1 || deps.get(v)?.has(v)) cycles.push(comp.sort((a, b) => a - b));
-    }
+    frames.push([v, (deps.get(v) ?? new Set<number>()).values()]);
   };
-  for (const v of deps.keys()) if (!idx.has(v)) visit(v);
+  for (const root of deps.keys()) {
+    if (idx.has(root)) continue;
+    enter(root);
+    while (frames.length > 0) {
+      const [v, edges] = frames[frames.length - 1];
+      const next = edges.next();
+      if (!next.done) {
+        const w = next.value;
+        if (!idx.has(w)) enter(w);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+        continue;
+      }
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1][0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const comp: number[] = [];
+        let w: number;
+        do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== v);
+        if (comp.length > 1 || deps.get(v)?.has(v)) cycles.push(comp.sort((a, b) => a - b));
+      }
+    }
+  }
   return cycles;
 }

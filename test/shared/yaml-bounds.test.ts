@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allStepTypes, validateWorkflowText } from '../../shared/index';
+import { allStepTypes, findCycles, validateWorkflowText } from '../../shared/index';
 import { parseYamlBounded, parseYamlValue, YAML_LIMITS } from '../../shared/yaml/bounds';
 
 const header = 'workflow:\n  name: x\n  steps:\n';
@@ -55,6 +55,19 @@ describe('bounded YAML parsing', () => {
     expect(unknown).toHaveLength(n);
     expect(unknown[0]).toMatchObject({ line: 9, column: 1, path: 'k0' });
     expect(unknown[n - 1]).toMatchObject({ line: 9 + n - 1, path: `k${n - 1}` });
+  });
+
+  it('a chain of 30,000 forward references validates without exhausting the stack', () => {
+    const n = 30_000;
+    const steps = Array.from({ length: n }, (_, i) => `    - {name: s${i}, type: claude, prompt: [{type: static, content: "{{steps.s${(i + 1) % n}.result}}"}]}`);
+    const res = validateWorkflowText(`${header}${steps.join('\n')}\n`, allStepTypes);
+    expect(res.diagnostics.filter((d) => d.message.startsWith('internal'))).toEqual([]);
+    expect(res.diagnostics.filter((d) => d.message.startsWith('reference cycle'))).toHaveLength(1);
+  });
+
+  it('findCycles finds the strongly connected components and self-loops', () => {
+    const deps = new Map<number, Set<number>>([[0, new Set([1])], [1, new Set([2])], [2, new Set([0])], [3, new Set([3])], [4, new Set([0])], [5, new Set()]]);
+    expect(findCycles(deps)).toEqual([[0, 1, 2], [3]]);
   });
 
   it('parseYamlValue returns the value or throws naming the problem and its line', () => {
