@@ -155,7 +155,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   wss.on('connection', (ws: WebSocket) => {
     const unsubscribe = opts.router.subscribe((event) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      try {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(event));
+      } catch (e) {
+        log(`ws event failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     });
     ws.on('message', async (data, isBinary) => {
       let raw: unknown;
@@ -166,8 +170,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         ws.send(JSON.stringify({ kind: 'response', id: -1, ok: false, error: { code: 'bad_request', message: 'message is not JSON text' } }));
         return;
       }
-      const response = await opts.router.dispatch(raw);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
+      try {
+        const response = await opts.router.dispatch(raw);
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
+      } catch (e) {
+        log(`ws message failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'response', id: -1, ok: false, error: { code: 'internal', message: 'the request could not be answered' } }));
+      }
     });
     ws.on('close', unsubscribe);
     ws.on('error', (e) => log(`ws error: ${e.message}`));

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import { checkRequest, isLoopbackAddress, isLoopbackHost, tokenFromRequest } from '../../electron/server/security';
 import { createStudioService } from '../../electron/core/studio-service/service';
+import type { Router } from '../../electron/core/studio-service/router';
 
 const TOKEN = 'tok-0123456789abcdef';
 let server: RunningServer;
@@ -120,6 +121,25 @@ describe('browser-mode server', () => {
     ws.send(JSON.stringify({ kind: 'request', id: 4, method: 'workspace.open', params: { path: '/x', extra: true } }));
     expect(await next(ws)).toMatchObject({ id: 4, ok: false, error: { code: 'bad_request' } });
     ws.close();
+  });
+});
+
+describe('a failing router', () => {
+  it('answers internal and keeps serving when dispatch itself throws', async () => {
+    const logs: string[] = [];
+    const broken = { dispatch: async () => { throw new Error('boom'); }, subscribe: () => () => {} } as unknown as Router;
+    const other = await startServer({ router: broken, staticDir, token: TOKEN, log: (m) => logs.push(m) });
+    try {
+      const ws = await connect(`ws://127.0.0.1:${other.port}/api?token=${TOKEN}`);
+      ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'app.info', params: {} }));
+      expect(await next(ws)).toMatchObject({ ok: false, error: { code: 'internal' } });
+      ws.send(JSON.stringify({ kind: 'request', id: 2, method: 'app.info', params: {} }));
+      expect(await next(ws)).toMatchObject({ ok: false, error: { code: 'internal' } });
+      expect(logs.some((l) => l.includes('boom'))).toBe(true);
+      ws.close();
+    } finally {
+      await other.close();
+    }
   });
 });
 
