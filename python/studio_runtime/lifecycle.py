@@ -20,9 +20,6 @@ PR_SET_PDEATHSIG = 1
 PRIVATE_DIR_PREFIX = "pipeline-studio-worker-"
 DEFAULT_GRACE_S = 2.0
 
-_exit_lock = threading.Lock()
-
-
 def log(msg: str) -> None:
     print(f"[studio_runtime] {msg}", file=sys.stderr, flush=True)
 
@@ -42,13 +39,16 @@ def cleanup() -> None:
 
 
 def hard_exit(code: int = 0) -> None:
-    """Clean up and end the process now, threads or not."""
-    with _exit_lock:
+    """Clean up and end the process now, threads or not.
+
+    No locks and no flushing: this also runs as the SIGTERM handler, which may interrupt the main
+    thread anywhere (even inside this function), and a lock held there would never be released.
+    Cleanup is idempotent, so two concurrent calls are harmless.
+    """
+    try:
         cleanup()
-        try:
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+    finally:
+        os._exit(code)
 
 
 def grace_seconds() -> float:

@@ -95,3 +95,15 @@ def test_a_worker_whose_host_is_already_gone_exits_at_once(tmp_path):
     assert p.stdout == b""
     assert b"host is gone" in p.stderr
     assert not private.exists()
+
+
+def test_sigterm_during_the_final_cleanup_still_exits(tmp_path):
+    private = private_dir(tmp_path)
+    for i in range(20000):
+        (private / f"f{i}").write_bytes(b"")
+    # SIGTERM lands while the main thread is removing the private dir on its way out.
+    code = ("import os, signal, threading, time; from studio_runtime import lifecycle; lifecycle.watch_parent(); "
+            "threading.Timer(0.05, os.kill, args=(os.getpid(), signal.SIGTERM)).start(); lifecycle.hard_exit(0)")
+    p = subprocess.run([sys.executable, "-I", "-c", code], env=runtime_env(private), capture_output=True, timeout=30)
+    assert p.returncode in (0, 128 + 15)
+    assert not private.exists()
