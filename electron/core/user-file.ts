@@ -33,6 +33,32 @@ function under(file: string, root: string): boolean {
   return file === root || file.startsWith(root + path.sep);
 }
 
+/** The real path of `file`, resolving symlinks of its nearest existing ancestor (the file may not exist yet). */
+async function realTarget(file: string): Promise<string> {
+  let dir = path.resolve(file);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(await fs.realpath(dir), ...rest);
+    } catch {
+      const parent = path.dirname(dir);
+      if (parent === dir) return path.resolve(file);
+      rest.unshift(path.basename(dir));
+      dir = parent;
+    }
+  }
+}
+
+/** Throws UserFileError when writing `file` would touch /proc, /sys, /dev or replace something that is not a regular file. */
+export async function checkWriteTarget(file: string): Promise<void> {
+  const real = await realTarget(file);
+  if (process.platform !== 'win32' && REFUSED_ROOTS.some((r) => under(real, r))) {
+    throw new UserFileError(`${file}: files under ${REFUSED_ROOTS.join(', ')} are not written`, 'special');
+  }
+  const st = await fs.stat(real).catch(() => null);
+  if (st && !st.isFile()) throw new UserFileError(`${file}: not a regular file; not replaced`, 'special');
+}
+
 /** The file's bytes; throws UserFileError for special files and files over `maxBytes`, fs errors otherwise. */
 export async function readUserFile(file: string, maxBytes: number): Promise<{ data: Buffer; mtimeMs: number }> {
   const real = await fs.realpath(file);

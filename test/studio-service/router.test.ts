@@ -54,6 +54,21 @@ describe('studio-service router', () => {
     expect(await req('workspace.open', { path: ok })).toMatchObject({ ok: true, result: { text: 'workflow: {}\n' } });
   });
 
+  it.runIf(process.platform === 'linux')('workspace.save, layout.write and export.write refuse /proc, /sys, /dev and non-regular targets', async () => {
+    const refused = async (method: string, params: unknown) => expect(await req(method, params)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await refused('workspace.save', { path: '/dev/null', text: 'x' });
+    await refused('workspace.save', { path: '/proc/self/x.yaml', text: 'x' });
+    await refused('export.write', { path: '/sys/x.png', content: 'eA==', encoding: 'base64' });
+    await refused('layout.write', { workflowPath: '/dev/shm-nope/x.yaml', layout: { version: 1, nodes: {} } });
+    const linkDir = path.join(work, 'devlink');
+    fs.symlinkSync('/dev', linkDir);
+    await refused('workspace.save', { path: path.join(linkDir, 'null'), text: 'x' });
+    const fifo = path.join(work, 'p.yaml');
+    execFileSync('mkfifo', [fifo]);
+    await refused('workspace.save', { path: fifo, text: 'x' });
+    expect(await req('workspace.save', { path: path.join(work, 'new', 'ok.yaml'), text: 'x' })).toMatchObject({ ok: true });
+  });
+
   it('saves, opens, keeps the sidecar layout and the recent list', async () => {
     const file = path.join(work, 'a.yaml');
     const text = '# comment\nworkflow:\n  name: a\n  steps:\n    - name: s\n      type: claude\n      prompt:\n        - type: static\n          content: hi\n';

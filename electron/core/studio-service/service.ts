@@ -11,15 +11,15 @@ import { Studio, type StudioOptions } from '../studio';
 import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
 import { createPriceHandlers } from './prices';
 import { createTuningHandlers, type ProviderPrefs } from './tuning';
-import { readUserFile, UserFileError } from '../user-file';
+import { checkWriteTarget, readUserFile, UserFileError } from '../user-file';
 import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
 
 const MAX_LAYOUT_BYTES = 16 * 1024 * 1024;
 
-/** A file named through the API, refused with a clear message when special or too large. */
-async function readNamedFile(file: string, maxBytes: number): Promise<{ data: Buffer; mtimeMs: number }> {
+/** UserFileError (a special or too large file named through the API) as a forbidden answer with its message. */
+async function forbidSpecial<T>(work: Promise<T>): Promise<T> {
   try {
-    return await readUserFile(file, maxBytes);
+    return await work;
   } catch (err) {
     if (err instanceof UserFileError) throw new StudioApiError('forbidden', err.message);
     throw err;
@@ -207,7 +207,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
 
     'workspace.open': async ({ path: p }) => {
       const file = abs(p);
-      const { data, mtimeMs } = await readNamedFile(file, YAML_LIMITS.maxChars);
+      const { data, mtimeMs } = await forbidSpecial(readUserFile(file, YAML_LIMITS.maxChars));
       await touchRecent(file);
       return { path: file, name: path.basename(file), text: data.toString('utf8'), layout: await readLayout(file), mtimeMs };
     },
@@ -232,6 +232,8 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     'workspace.save': async ({ path: p, text, layout, createOnly }) => {
       const file = abs(p);
       if (createOnly && existsSync(file)) throw new StudioApiError('conflict', `${file} already exists`);
+      await forbidSpecial(checkWriteTarget(file));
+      if (layout) await forbidSpecial(checkWriteTarget(layoutPathFor(file)));
       await fs.mkdir(path.dirname(file), { recursive: true });
       await writeFileAtomic(file, text);
       if (layout) await writeFileAtomic(layoutPathFor(file), `${JSON.stringify(layout, null, 2)}\n`);
@@ -261,6 +263,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
 
     'layout.write': async ({ workflowPath, layout }) => {
       const target = layoutPathFor(abs(workflowPath));
+      await forbidSpecial(checkWriteTarget(target));
       await writeFileAtomic(target, `${JSON.stringify(layout, null, 2)}\n`);
       return { path: target };
     },
@@ -299,6 +302,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     'export.write': async ({ path: p, content, encoding }) => {
       const file = abs(p);
       const data = encoding === 'base64' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8');
+      await forbidSpecial(checkWriteTarget(file));
       await fs.mkdir(path.dirname(file), { recursive: true });
       await writeFileAtomic(file, data);
       return { path: file, bytes: data.length };
