@@ -20,6 +20,7 @@ PR_SET_PDEATHSIG = 1
 PRIVATE_DIR_PREFIX = "pipeline-studio-worker-"
 DEFAULT_GRACE_S = 2.0
 
+
 def log(msg: str) -> None:
     print(f"[studio_runtime] {msg}", file=sys.stderr, flush=True)
 
