@@ -17,8 +17,8 @@ test('welcome, sample project, canvas and YAML in sync', async ({ page }) => {
   expect(await axeSerious(page)).toEqual([]);
 
   await page.getByTestId('open-sample').click();
-  await expect(page.getByTestId('node-analyze_security')).toBeVisible();
-  await expect(page.getByTestId('node-generate_report')).toBeVisible();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+  await expect(page.locator('.toast')).toContainText('data/toy_labels.jsonl (320 examples, 308 labeled) into classify');
   await expect(page.locator('.monaco-editor')).toBeVisible();
   await page.waitForTimeout(500);
   await shot(page, '02-designer-sample');

@@ -27,7 +27,10 @@ function workflowFile(step: string): string {
   return file;
 }
 
-const api = <T = any>(page: Page, method: string, params: unknown): Promise<T> => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+const api = <T = any>(page: Page, method: string, params: unknown): Promise<T> => {
+  if (process.env.E2E_TRACE) console.log(new Date().toISOString(), method);
+  return page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+};
 
 async function seed(page: Page, task: string, rows: string[]) {
   await api(page, 'data.registerSignature', { name: task, spec: SPEC });
@@ -140,6 +143,9 @@ test('promotion: a worse run never replaces a better program, a run without dev 
   await seed(page, 'trainer', trainOnly);
   const noDev = await optimize(page, 'trainer', { max_bootstrapped_demos: 2, max_labeled_demos: 2 });
   expect(noDev.result).toMatchObject({ promoted: false, scoredOn: 'train', devSize: 0 });
+  // The screens load the dataset list when they open.
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('nav-optimize').click();
   await page.getByTestId('signature-picker').selectOption('trainer');
   await page.getByTestId('run-item').first().click();
   await expect(page.getByTestId('optimized-score')).toContainText('on the training set: no dev examples');

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
@@ -16,17 +17,16 @@ async function noSerious(page: Page, where: string) {
 
 const pct = async (page: Page, testId: string) => Number((await page.getByTestId(testId).locator('.stat-value').innerText()).replace('%', ''));
 
-test('full loop: import, label by keyboard, optimize, compare, promote, export', async ({ page }) => {
-  test.setTimeout(240_000);
+test("the README's first steps, literally: sample, import, label by keyboard, optimize, compare, promote, export, run", async ({ page }) => {
+  test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`/?token=${TOKEN}`);
+  // "on the welcome screen open the sample project: it opens toy_labels.yaml"
   await page.getByTestId('open-sample').click();
-  await expect(page.getByTestId('node-analyze_security')).toBeVisible();
-  const toy = path.join(dataDir(), 'samples', 'code-analysis', 'toy_labels.yaml');
-  expect(existsSync(toy)).toBe(true);
-  await page.goto(`/?token=${TOKEN}&file=${encodeURIComponent(toy)}`);
   await expect(page.getByTestId('node-classify')).toBeVisible();
+  const toy = path.join(dataDir(), 'samples', 'sample-project', 'toy_labels.yaml');
+  expect(existsSync(toy)).toBe(true);
 
   // Data: register the step's signature, import the dataset.
   await page.getByTestId('nav-data').click();
@@ -139,6 +139,11 @@ test('full loop: import, label by keyboard, optimize, compare, promote, export',
   }
   await page.getByTestId('promote').click();
   await expect(page.getByTestId('promote')).toHaveText('Promoted');
+  // The sample enables optimization: the toast says the open workflow's step now runs the program, and the node shows it.
+  await expect(page.locator('.toast').last()).toContainText('Promoted: step classify of the open workflow now runs this program');
+  await expect(page.getByTestId('promoted-badge')).toHaveCount(1);
+  await expect(page.getByTestId('promoted-program')).toContainText('dev examples');
+  await expect(page.getByTestId('promoted-program')).toContainText(/promoted .+ by \S+/);
   mkdirSync(EXPORT_DIR, { recursive: true });
   await page.getByTestId('export-path').fill(path.join(EXPORT_DIR, 'program'));
   await page.getByTestId('export-json').click();
@@ -163,6 +168,14 @@ test('full loop: import, label by keyboard, optimize, compare, promote, export',
   // The block is the configuration the host runs with, all of it (deployment included), and it validates.
   expect(yaml).toMatch(/deployment:\n\s+phase: development/);
   expect(yaml).toContain('feature_flags:');
+  await expect(page.getByTestId('node-classify').getByTestId('node-program')).toContainText('optimized ·');
+  await shot(page, '34-designer-promoted');
+
+  // "run the sample": its next run uses the promoted program (mode optimized in the run's record).
+  const run = spawnSync(process.execPath, ['bin/pipeline-studio.js', '--data-dir', dataDir(), 'run', toy, '--input', 'text=apple pear otter', '--json'], { encoding: 'utf8', timeout: 120_000 });
+  expect(run.status, run.stderr).toBe(0);
+  const record = JSON.parse(run.stdout).records[0];
+  expect(record).toMatchObject({ step: 'classify', status: 'ok', mode: 'optimized' });
   expect(errors).toEqual([]);
 });
 

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useStepProgramsSync } from '../tuning/step-programs';
 import { TopBar } from './TopBar';
 import { StatusBar } from './StatusBar';
 import { Designer } from './Designer';
@@ -95,6 +96,7 @@ function FolderBar() {
 export function App() {
   const theme = useUi((s) => s.theme);
   useShortcuts();
+  useStepProgramsSync();
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

@@ -3,6 +3,7 @@ import { memo, useEffect, useRef, type ReactNode } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
+import { programBadge, useStepPrograms } from '../tuning/step-programs';
 
 export type StepNodeData = { step: StepView; diagnostics: DiagnosticView[] };
 export type StepFlowNode = Node<StepNodeData, 'step' | 'container'>;
@@ -14,6 +15,17 @@ function Badge({ diagnostics }: { diagnostics: DiagnosticView[] }) {
   return (
     <div className={`sn-badge ${errors ? '' : 'warning'}`} title={title} role="img" aria-label={`${diagnostics.length} problem${diagnostics.length > 1 ? 's' : ''}: ${title}`} data-testid="node-badge">
       {errors || diagnostics.length}
+    </div>
+  );
+}
+
+/** Which program the step runs: its promoted one (current or stale), or the baseline and why. */
+function ProgramLine({ name }: { name: string }) {
+  const badge = programBadge(useStepPrograms((s) => s.byStep[name]));
+  if (!badge) return null;
+  return (
+    <div className={`sn-program ${badge.tone}`} title={badge.title} data-testid="node-program">
+      {badge.text}
     </div>
   );
 }
@@ -38,6 +50,7 @@ function NodeShell({ step, diagnostics, typeLine, container, children }: { step:
         </div>
       </div>
       {children}
+      <ProgramLine name={step.name} />
       <Badge diagnostics={diagnostics} />
     </div>
   );

@@ -1,4 +1,5 @@
 /** Compare: two arms (baseline or program versions) side by side on the same labeled examples. */
+import { promote } from '../tuning/step-programs';
 import { useEffect, useMemo, useState } from 'react';
 import { diffWords } from 'diff';
 import type { ComparisonReport, ProgramVersion } from '../../shared/api/index';
@@ -45,6 +46,8 @@ export function CompareScreen() {
   const [report, setReport] = useState<ComparisonReport | null>(null);
   const [running, setRunning] = useState(false);
   const [filter, setFilter] = useState<Filter>('all');
+  const [promotions, setPromotions] = useState(0);
+  const armB = versions.find((v) => v.id === b);
   useEffect(() => {
     if (!sig) return;
     void attempt(() => studio.call('optimize.versions', { signature: sig.name }), 'Program versions').then((r) => {
@@ -52,7 +55,7 @@ export function CompareScreen() {
       setVersions(r.versions);
       setB((x) => x || r.promoted || r.versions[0]?.id || '');
     });
-  }, [sig]);
+  }, [sig, promotions]);
   useEffect(() => {
     if (preset) {
       setA(armKey(preset.a));
@@ -78,7 +81,7 @@ export function CompareScreen() {
   const shown = useMemo(() => (report?.examples ?? []).filter((e) => filter === 'all' || (filter === 'different' ? e.different : e.outcome === filter)), [report, filter]);
   const label = (k: string) => (k === 'baseline' ? 'Baseline (unoptimized)' : (() => {
     const v = versions.find((x) => x.id === k);
-    return v ? `${v.strategy} · ${fmtPct(v.optimizedScore)} · ${v.status}` : k;
+    return v ? `${v.strategy} ${v.id.slice(0, 8)} · ${fmtPct(v.optimizedScore)} ${v.scoredOn === 'dev' ? 'dev' : 'train'} · ${v.status === 'promoted' ? `promoted by ${v.promotedBy ?? '?'}` : v.status}` : k;
   })());
   const options = ['baseline', ...versions.map((v) => v.id)];
   return (
@@ -137,6 +140,16 @@ export function CompareScreen() {
                   <Stat label="Significance" value={<span className={report.aggregate.significant ? 'sev-ok' : ''}>{fmtP(report.aggregate.pValue)}</span>} sub={`${report.aggregate.test}${report.aggregate.significant ? ' · significant' : ' · not significant'}`} testId="significance" />
                   <Stat label="Win / tie / loss" value={<span data-testid="wtl">{report.wins} / {report.ties} / {report.losses}</span>} sub={`${report.errors} errors · n = ${report.n}`} />
                 </div>
+                <p className="small muted" data-testid="examples-from">
+                  Both arms ran on {report.examplesFrom}.
+                </p>
+                {armB && (
+                  <div className="action-row">
+                    <button type="button" className="btn primary" disabled={armB.status === 'promoted'} onClick={() => void promote(armB.id, armB.task).then((ok) => ok && setPromotions((n) => n + 1))} data-testid="compare-promote">
+                      {armB.status === 'promoted' ? `B is promoted (by ${armB.promotedBy ?? '?'})` : 'Promote B'}
+                    </button>
+                  </div>
+                )}
                 {report.aggregate.tooFew && (
                   <div className="warning-banner" role="note" data-testid="too-few">
                     <strong>Too few examples to tell.</strong> {report.aggregate.message.replace(/^too few examples to tell:\s*/i, '') || 'Label more held-out examples for a reliable verdict.'}

@@ -9,6 +9,7 @@ import { attempt, Bar, download, Empty, fmtPct, ScreenHeader, SignaturePicker, T
 import { ExamplesTable } from './ExamplesTable';
 import { ImportDialog } from './ImportDialog';
 import { Labeling } from './Labeling';
+import { SchemaBanner, SignatureSync } from './SchemaChange';
 
 type Tab = 'examples' | 'quality' | 'versions';
 
@@ -17,6 +18,12 @@ export function DataScreen() {
   const { signatures, reload } = useSignatures();
   const sig = signatures.find((s) => s.name === signature);
   const [tab, setTab] = useState<Tab>('examples');
+  // A schema answer rewrites rows: the views remount to show them.
+  const [revision, setRevision] = useState(0);
+  const rewritten = () => {
+    reload();
+    setRevision((n) => n + 1);
+  };
   return (
     <div className="screen" data-testid="screen-data">
       <ScreenHeader title="Data">
@@ -26,6 +33,8 @@ export function DataScreen() {
         <Empty title="No dataset selected">Pick a signature above. A workflow's DSPy steps appear in the list: choosing one registers its signature as a dataset.</Empty>
       ) : (
         <>
+          <SignatureSync sig={sig} onChanged={rewritten} />
+          <SchemaBanner key={`schema-${revision}`} sig={sig} onChanged={rewritten} />
           <Tabs
             label="Data views"
             value={tab}
@@ -37,7 +46,7 @@ export function DataScreen() {
             ]}
           />
           <div className="screen-body" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-            {tab === 'examples' && <Examples sig={sig} onChanged={reload} />}
+            {tab === 'examples' && <Examples key={revision} sig={sig} onChanged={reload} />}
             {tab === 'quality' && <Quality sig={sig} />}
             {tab === 'versions' && <Versions sig={sig} />}
           </div>

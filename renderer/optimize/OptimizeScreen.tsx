@@ -6,6 +6,9 @@ import { OPTIMIZER_STRATEGIES, OPTIMIZERS, type ParamSpec } from '../../shared/d
 import { studio } from '../api/client';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
+import { useDocument } from '../stores/document';
+import { editor } from '../model/edits';
+import { promote, refreshStepPrograms, useStepPrograms, useWorkflowFor } from '../tuning/step-programs';
 import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LineChart, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
 /** The form shows each optimizer's parameters that have a value by default (the others need the CLI). */
@@ -53,8 +56,9 @@ export function OptimizeScreen() {
       ) : (
         <div className="optimize-grid">
           <div className="col">
+            <ProgramPanel signature={sig.name} versions={versions} promoted={promoted} onChanged={loadRuns} />
             <RunForm signature={sig.name} examples={sig.examples} onStarted={(j) => { setJobs((js) => [j, ...js]); useNav.getState().showJob(j.id); }} />
-            <RunsList jobs={jobs} selected={jobId} />
+            <RunsList jobs={jobs} selected={jobId} promoted={promoted} />
           </div>
           <div className="col wide">
             {current ? <JobView key={current.id} job={current} promoted={promoted} onChanged={loadRuns} /> : <Empty title="No run selected">Set up a run on the left and press Run, or pick an earlier run.</Empty>}
@@ -86,7 +90,8 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
     if (maxCalls.trim() && Number.isInteger(Number(maxCalls))) b.maxLmCalls = Number(maxCalls);
     return Object.keys(b).length ? b : undefined;
   }, [maxCost, maxCalls]);
-  const request = useMemo(() => ({ signature, strategy, params: effective, datasetVersion: datasetVersion || undefined, budget }), [signature, strategy, effective, datasetVersion, budget]);
+  const workflow = useWorkflowFor(signature);
+  const request = useMemo(() => ({ signature, strategy, params: effective, datasetVersion: datasetVersion || undefined, budget, workflow }), [signature, strategy, effective, datasetVersion, budget, workflow]);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
@@ -185,7 +190,7 @@ function ParamInput({ name, p, value, onChange }: { name: string; p: ParamSpec; 
   );
 }
 
-function RunsList({ jobs, selected }: { jobs: OptimizationJob[]; selected: string | null }) {
+function RunsList({ jobs, selected, promoted }: { jobs: OptimizationJob[]; selected: string | null; promoted: string | null }) {
   return (
     <section className="card-panel" aria-labelledby="runs-title">
       <h3 id="runs-title">Runs</h3>
@@ -197,7 +202,12 @@ function RunsList({ jobs, selected }: { jobs: OptimizationJob[]; selected: strin
               <span className="run-main">
                 <strong>{STRATEGY_LABEL[j.strategy]}</strong> <span className="muted small">{new Date(j.createdAt).toLocaleTimeString()}</span>
               </span>
-              <span className="small">{j.result ? `${fmtPct(j.result.baselineScore)} → ${fmtPct(j.result.optimizedScore)}` : j.status}</span>
+              <span className="small">{j.result ? `${fmtPct(j.result.baselineScore)} → ${fmtPct(j.result.optimizedScore)}${j.result.scoredOn === 'train' ? ' (train)' : ''}` : j.status}</span>
+              {j.result && j.result.programVersion === promoted && (
+                <span className="pill ok" data-testid="promoted-badge">
+                  promoted
+                </span>
+              )}
             </button>
           </li>
         ))}
@@ -277,6 +287,7 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
   }, [dataDir, detail?.version, job.signatureName]);
   const r = job.result;
   const versionId = r?.programVersion;
+  const onTrain = r?.scoredOn === 'train';
   const exportAs = async (kind: 'json' | 'python') => {
     const target = `${exportPath.replace(/\.(json|py)$/i, '')}.${kind === 'json' ? 'json' : 'py'}`;
     const res = await attempt(() => studio.call('optimize.export', { versionId: versionId!, kind, path: target }), 'Export');
@@ -305,17 +316,25 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
       {r && (
         <div className="result" data-testid="result">
           <div className="stats-row">
-            <Stat label="Baseline dev score" value={fmtPct(r.baselineScore, 1)} testId="baseline-score" />
-            <Stat label="Optimized dev score" value={<span className={r.optimizedScore > r.baselineScore ? 'sev-ok' : ''}>{fmtPct(r.optimizedScore, 1)}</span>} testId="optimized-score" sub={`${r.optimizedScore >= r.baselineScore ? '+' : ''}${((r.optimizedScore - r.baselineScore) * 100).toFixed(1)} pts on ${r.devSize} dev examples`} />
+            <Stat label={`Baseline ${onTrain ? 'training-set' : 'dev'} score`} value={fmtPct(r.baselineScore, 1)} testId="baseline-score" />
+            <Stat
+              label={`Optimized ${onTrain ? 'training-set' : 'dev'} score`}
+              value={<span className={r.optimizedScore > r.baselineScore ? 'sev-ok' : ''}>{fmtPct(r.optimizedScore, 1)}</span>}
+              testId="optimized-score"
+              sub={`${r.optimizedScore >= r.baselineScore ? '+' : ''}${((r.optimizedScore - r.baselineScore) * 100).toFixed(1)} pts ${onTrain ? 'on the training set: no dev examples, not a held-out gain' : `on ${r.devSize} dev examples`}`}
+            />
             <Stat label="LM calls" value={fmtNum(r.lmCalls)} sub={`${r.wallTimeS.toFixed(1)} s${r.cached ? ' · cached' : ''}`} />
           </div>
           <p className={`small ${r.decision.adopt ? 'sev-ok' : 'sev-warning'}`}>{r.decision.reason}</p>
+          {r.promotion && r.promotion !== r.decision.reason && (
+            <p className={`small ${r.promoted ? 'sev-ok' : 'muted'}`} data-testid="promotion-reason">
+              {r.promoted ? 'Promoted automatically: ' : 'Not promoted automatically: '}
+              {r.promotion}
+            </p>
+          )}
           <div className="action-row">
-            <button type="button" className="btn primary" disabled={promoted === versionId} onClick={() => void attempt(() => studio.call('optimize.promote', { versionId: versionId! }), 'Promote').then((x) => x && (useUi.getState().toast('success', 'Promoted: DSPy steps now run this program'), onChanged()))} data-testid="promote">
+            <button type="button" className="btn primary" disabled={promoted === versionId} onClick={() => void promote(versionId!, job.task).then((ok) => ok && onChanged())} data-testid="promote">
               {promoted === versionId ? 'Promoted' : 'Promote'}
-            </button>
-            <button type="button" className="btn outline" disabled={!promoted} onClick={() => void attempt(() => studio.call('optimize.rollback', { signature: job.signatureName ?? job.signatureHash }), 'Roll back').then((x) => x && (useUi.getState().toast('success', x.to ? 'Rolled back to the previous program' : 'Rolled back to the baseline'), onChanged()))} data-testid="rollback">
-              Roll back
             </button>
             <button type="button" className="btn outline" onClick={() => useNav.getState().compare('baseline', { version: versionId! })} data-testid="open-compare">
               Compare with baseline
@@ -424,4 +443,89 @@ export function useDataDir(): string | null {
     if (!dataDirCache) void studio.call('app.info', {}).then((i) => setD((dataDirCache = i.dataDir)));
   }, []);
   return d;
+}
+
+/**
+ * The dataset's promoted program (score, where measured, who promoted it and when) and what the
+ * open workflow's step does with it: run it, run the baseline and why, or a stale program with
+ * the user's three choices.
+ */
+function ProgramPanel({ signature, versions, promoted, onChanged }: { signature: string; versions: ProgramVersion[]; promoted: string | null; onChanged: () => void }) {
+  const step = useStepPrograms((s) => s.byStep[signature]);
+  const v = versions.find((x) => x.id === promoted);
+  const workflow = useWorkflowFor(signature);
+  const done = () => {
+    refreshStepPrograms(0);
+    onChanged();
+  };
+  const choose = (choice: 'keep' | 'baseline') =>
+    void attempt(() => studio.call('optimize.staleChoice', { signature, choice }), 'Stale program').then((r) => {
+      if (!r) return;
+      useUi.getState().toast('success', choice === 'keep' ? `Step ${signature} keeps running its stale program` : `Step ${signature} runs the baseline until a new program is promoted`);
+      done();
+    });
+  const reoptimize = () =>
+    void attempt(() => studio.call('optimize.run', { signature, strategy: v?.strategy ?? 'bootstrap_few_shot', params: {}, workflow }), 'Re-optimize').then((r) => {
+      if (!r) return;
+      useNav.getState().showJob(r.job.id);
+      done();
+    });
+  const enable = () => {
+    const ok = useDocument.getState().applyEdit(`Enable optimization for ${signature}`, (t) => editor.setStepField(t, signature, ['dspy_config', 'optimization_enabled'], true));
+    if (ok) useUi.getState().toast('info', `optimization_enabled: true set on step ${signature} in the open workflow; save it so runs use the program`);
+  };
+  const rollback = () =>
+    void attempt(() => studio.call('optimize.rollback', { signature }), 'Roll back').then((x) => {
+      if (!x) return;
+      useUi.getState().toast('success', x.to ? `Rolled back to program ${x.to.slice(0, 8)}` : 'Rolled back to the baseline');
+      done();
+    });
+  return (
+    <section className="card-panel" aria-labelledby="program-title" data-testid="program-panel">
+      <h3 id="program-title">Promoted program</h3>
+      {v ? (
+        <p className="small" data-testid="promoted-program">
+          <strong>{STRATEGY_LABEL[v.strategy]}</strong> <span className="mono">{v.id.slice(0, 8)}</span> · {fmtPct(v.optimizedScore, 1)}{' '}
+          {v.scoredOn === 'dev' ? `on ${v.devSize} dev examples` : 'on the training set (no dev examples)'} · promoted {v.promotedAt ? new Date(v.promotedAt).toLocaleString() : ''} by {v.promotedBy ?? 'an earlier release'}
+          {v.stale && <span className="sev-warning"> · optimized for an earlier signature version</span>}
+        </p>
+      ) : (
+        <p className="small muted" data-testid="promoted-program">
+          None yet: steps of this dataset run the baseline program.
+        </p>
+      )}
+      {step && (
+        <p className={`small ${step.stale ? 'sev-warning' : ''}`} data-testid="step-runs">
+          Step <span className="mono">{step.step}</span> of the open workflow runs {step.runs === 'optimized' ? 'the promoted program' : 'the baseline'}: {step.stale ?? step.why}
+        </p>
+      )}
+      <div className="action-row">
+        {step?.stale && !step.fieldsChanged && (
+          <>
+            <button type="button" className="btn outline" onClick={() => choose('keep')} data-testid="stale-keep" aria-pressed={step.staleChoice === 'keep'}>
+              Keep using it
+            </button>
+            <button type="button" className="btn outline" onClick={() => choose('baseline')} data-testid="stale-baseline" aria-pressed={step.staleChoice === 'baseline'}>
+              Fall back to the baseline
+            </button>
+          </>
+        )}
+        {step?.stale && (
+          <button type="button" className="btn primary" onClick={reoptimize} data-testid="stale-reoptimize">
+            Re-optimize
+          </button>
+        )}
+        {step?.promoted && !step.optimizationEnabled && (
+          <button type="button" className="btn primary" onClick={enable} data-testid="enable-optimization">
+            Enable optimization for {step.step}
+          </button>
+        )}
+        {promoted && (
+          <button type="button" className="btn outline" onClick={rollback} data-testid="rollback">
+            Roll back
+          </button>
+        )}
+      </div>
+    </section>
+  );
 }

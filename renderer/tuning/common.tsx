@@ -84,8 +84,9 @@ export function SignaturePicker({ onRegistered }: { onRegistered?: () => void })
         {signatures.length > 0 && (
           <optgroup label="Datasets">
             {signatures.map((s) => (
-              <option key={s.hash} value={s.name}>
-                {s.name} · {s.examples} examples
+              <option key={s.name} value={s.name}>
+                {s.name} · {s.examples} examples · signature {s.hash.slice(0, 6)}
+                {s.versions > 1 ? ` (${s.versions} versions)` : ''}
               </option>
             ))}
           </optgroup>

@@ -49,7 +49,10 @@ export async function newFromTemplate(id: string): Promise<void> {
 export async function openSample(): Promise<void> {
   try {
     const sample = await studio.call('sample.create', {});
-    if (await openPath(sample.workflowPath)) useUi.getState().toast('info', `Sample project in ${sample.dir} (${sample.examples} labeled examples in data/)`);
+    if (await openPath(sample.workflowPath)) {
+      const name = sample.datasetPath.slice(sample.dir.length + 1);
+      useUi.getState().toast('info', `Sample project in ${sample.dir}: import ${name} (${sample.examples} examples, ${sample.labeled} labeled) into ${sample.step} in Data`);
+    }
   } catch (err) {
     useUi.getState().toast('error', `Cannot create the sample project: ${errorText(err)}`);
   }

@@ -134,7 +134,7 @@ export const studioMethods = {
   },
   'sample.create': {
     params: z.object({ dir: path.optional() }).strict(),
-    result: z.object({ dir: path, workflowPath: path, datasetPath: path, examples: z.number().int() }),
+    result: z.object({ dir: path, workflowPath: path, datasetPath: path, examples: z.number().int(), labeled: z.number().int(), step: z.string() }),
   },
   'workflow.validate': {
     params: z.object({ text: z.string().max(20_000_000) }).strict(),

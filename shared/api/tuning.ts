@@ -365,6 +365,8 @@ const optimizeRequest = z
     params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
     datasetVersion: id.optional(),
     budget: budget.optional(),
+    /** The open workflow's root: the step named `signature` in it is the program optimized (its module included). */
+    workflow: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

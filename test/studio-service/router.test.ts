@@ -117,13 +117,15 @@ describe('studio-service router', () => {
     expect(await req('templates.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
-  it('creates the sample project with a labeled dataset', async () => {
+  it('creates the sample project: the offline demo the first steps use, with its counts', async () => {
     const s = await router.call('sample.create', {});
-    expect(fs.existsSync(s.workflowPath)).toBe(true);
-    expect(s.examples).toBeGreaterThanOrEqual(10);
-    const first = JSON.parse(fs.readFileSync(s.datasetPath, 'utf8').split('\n')[0]);
-    expect(first).toHaveProperty('inputs.code');
-    expect(first).toHaveProperty('outputs.security_analysis.risk_score');
+    expect(path.basename(s.workflowPath)).toBe('toy_labels.yaml');
+    expect(fs.readFileSync(s.workflowPath, 'utf8')).toContain('optimization_enabled: true');
+    const lines = fs.readFileSync(s.datasetPath, 'utf8').trim().split('\n');
+    expect(s).toMatchObject({ step: 'classify', examples: lines.length, labeled: lines.filter((l) => JSON.parse(l).label === 'accepted').length });
+    expect(s.examples).toBe(320);
+    expect(s.examples - s.labeled).toBe(12);
+    expect(JSON.parse(lines[0])).toHaveProperty('outputs.label');
   });
 
   it('validates with positions', async () => {

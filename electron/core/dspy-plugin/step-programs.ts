@@ -20,6 +20,13 @@ function* dspySteps(steps: unknown): Generator<Record<string, unknown>> {
   }
 }
 
+/** The DSPy step named `name` in a workflow root (nested steps included), with its workflow. */
+export function findDspyStep(root: Record<string, unknown>, name: string): { step: Record<string, unknown>; workflow: Record<string, unknown> } | undefined {
+  const wf = (root.workflow ?? root) as Record<string, unknown>;
+  for (const step of dspySteps(wf.steps)) if (step.name === name) return { step, workflow: wf };
+  return undefined;
+}
+
 /**
  * What each DSPy step of a workflow runs next (the same rules as real-time execution, before
  * rollout and experiments): its task's promoted program, or the baseline and why.

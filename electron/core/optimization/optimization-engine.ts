@@ -138,7 +138,7 @@ export class OptimizationEngine extends EventEmitter {
   estimate(req: OptimizeRequest): { estimate: Estimate; budget?: ReturnType<typeof checkBudget>; trainSize: number; devSize: number } {
     const strategy = this.resolveStrategy(req.strategy);
     const sig = this.deps.data.signatures.resolve(req.signature);
-    const set = this.deps.data.examplesForOptimization(sig.hash, req.datasetVersion);
+    const set = this.deps.data.examplesForOptimization(sig.name, req.datasetVersion);
     // Prompt and answer sizes measured on the examples the run will use.
     const sizes = exampleTokens(set.train);
     let estimate: Estimate;
@@ -181,11 +181,12 @@ export class OptimizationEngine extends EventEmitter {
   /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
   submit(req: OptimizeRequest): OptimizationJob {
     const strategy = this.resolveStrategy(req.strategy);
-    const { sig, version, train, dev } = this.dataset(req);
+    const { sig, version, train, dev, excluded } = this.dataset(req);
     const min = strategy === 'mipro' ? 2 : 1;
     if (train.length < min) {
+      const misfit = excluded.misfit ? ` ${excluded.misfit} example${excluded.misfit === 1 ? ' does' : 's do'} not fit the current signature: map their fields in Data.` : '';
       throw new OptimizationRefused(
-        `${strategy} needs at least ${min} usable training example${min > 1 ? 's' : ''} for ${sig.name ?? sig.hash.slice(0, 12)}; found ${train.length}. Label or import examples (accepted, quality >= threshold) first.`,
+        `${strategy} needs at least ${min} usable training example${min > 1 ? 's' : ''} for ${sig.name ?? sig.hash.slice(0, 12)}; found ${train.length}. Label or import examples (accepted, quality >= threshold) first.${misfit}`,
       );
     }
     const { estimate, budget } = this.estimate({ ...req, strategy, datasetVersion: version ?? undefined });

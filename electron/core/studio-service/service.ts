@@ -287,14 +287,16 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     },
 
     'sample.create': async ({ dir }) => {
-      const target = dir ? abs(dir) : path.join(samplesDir, 'code-analysis');
+      const target = dir ? abs(dir) : path.join(samplesDir, 'sample-project');
       const src = path.join(templatesDir, 'sample-project');
       await fs.mkdir(target, { recursive: true });
       await fs.cp(src, target, { recursive: true, force: false, errorOnExist: false });
-      const workflowPath = path.join(target, 'dspy_code_analysis.yaml');
-      const datasetPath = path.join(target, 'data', 'code_analysis.jsonl');
-      const examples = (await fs.readFile(datasetPath, 'utf8')).split('\n').filter((l) => l.trim()).length;
-      return { dir: target, workflowPath, datasetPath, examples };
+      // The offline demo the README's first steps follow.
+      const workflowPath = path.join(target, 'toy_labels.yaml');
+      const datasetPath = path.join(target, 'data', 'toy_labels.jsonl');
+      const rows = (await fs.readFile(datasetPath, 'utf8')).split('\n').filter((l) => l.trim());
+      const labeled = rows.filter((l) => /"label":\s*"(accepted|corrected|rejected)"/.test(l)).length;
+      return { dir: target, workflowPath, datasetPath, examples: rows.length, labeled, step: 'classify' };
     },
 
     'workflow.validate': async ({ text }) => validateText(text, studioPromise ? (await studioPromise.catch(() => undefined))?.host : undefined),

@@ -15,8 +15,8 @@ import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-
 import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
 import { misfitReasons } from '../../../shared/dspy/signature-history';
-import { programShape } from '../dspy-plugin/program-spec';
-import { stepPrograms } from '../dspy-plugin/step-programs';
+import { programForStep, programShape } from '../dspy-plugin/program-spec';
+import { findDspyStep, stepPrograms } from '../dspy-plugin/step-programs';
 import type { Handlers } from './router';
 
 type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | `runtime.${string}`>;
@@ -138,13 +138,25 @@ function predictorsOf(state: Record<string, unknown>): { instructions: string; d
 export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMethod> {
   const lm = (studio: Studio) => lmForStep('dspy_claude', studio.providers);
 
-  const programOf = (studio: Studio, signature: string) => {
+  /**
+   * The program to optimize: the open workflow's step of that name when given (its module and
+   * wording, made the dataset's current signature version when `register`), else a predictor of
+   * the dataset's current signature.
+   */
+  const programOf = (studio: Studio, signature: string, workflow: Record<string, unknown> | undefined, register: boolean) => {
+    if (workflow) {
+      const found = findDspyStep(workflow, signature);
+      if (!found) throw new StudioApiError('bad_request', `the workflow has no DSPy step named ${signature}`);
+      const p = guard(() => programForStep(found.step, found.workflow));
+      if (register) guard(() => studio.data.registerSignature(signature, p.signature, deps.by));
+      return p.program;
+    }
     const sig = studio.data.signatures.resolve(signature);
-    return { sig, program: programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec) };
+    return programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec);
   };
 
-  const request = (studio: Studio, p: MethodResult<'optimize.run'> extends never ? never : { signature: string; strategy: 'bootstrap_few_shot' | 'copro' | 'mipro'; params: Record<string, unknown>; datasetVersion?: string; budget?: Record<string, number | undefined> }) => {
-    const { program } = programOf(studio, p.signature);
+  const request = (studio: Studio, p: Parameters<Handlers['optimize.run']>[0], register = false) => {
+    const program = programOf(studio, p.signature, p.workflow, register);
     const l = lm(studio);
     return { signature: p.signature, program, strategy: p.strategy, params: p.params, datasetVersion: p.datasetVersion, budget: p.budget, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms }, requestedBy: deps.by };
   };
@@ -358,7 +370,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
 
     'optimize.run': async (p) => {
       const studio = await deps.studio();
-      const job = guard(() => studio.engine.submit(request(studio, p) as never));
+      const job = guard(() => studio.engine.submit(request(studio, p, true) as never));
       return { job: jobOut(job) };
     },
 
