@@ -40,7 +40,10 @@ export function OptimizeScreen() {
     () =>
       studio.on('optimize.job', ({ job }) => {
         setJobs((js) => [job, ...js.filter((x) => x.id !== job.id)]);
-        if (!ACTIVE.includes(job.status)) void loadRuns();
+        if (!ACTIVE.includes(job.status)) {
+          void loadRuns();
+          refreshStepPrograms(0);
+        }
       }),
     [loadRuns],
   );
