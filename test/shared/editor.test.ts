@@ -4,15 +4,12 @@ import {
   addStep, allStepTypes, deleteStep, EditError, moveStep, moveStepListItem, renameStep, setPromptPart, setSignature, setStepField, setStepPath,
   validateWorkflowText,
 } from '../../shared/index';
-import { changedLines, commentLines, HAVE_PIPELINE_EX, readExample, readOwn } from './helpers';
+import { changedLines, commentLines, readExample, readOwn } from './helpers';
 
 const steps = (t: string) => (parse(t).workflow.steps as { name: string }[]);
 const names = (t: string) => steps(t).map((s) => s.name);
 
-if (!HAVE_PIPELINE_EX) console.log('editor tests on pipeline_ex examples skipped: ../shared/fixtures/pipeline_ex is absent');
-const EXAMPLES = HAVE_PIPELINE_EX
-  ? ['comprehensive_config_example.yaml', 'claude_extract_example.yaml', 'performance_demo.yaml', 'simple_comprehensive_example.yaml', 'data_transform_example.yaml', 'claude_robust_example.yaml']
-  : [];
+const EXAMPLES = ['comprehensive_config_example.yaml', 'claude_extract_example.yaml', 'performance_demo.yaml', 'simple_comprehensive_example.yaml', 'data_transform_example.yaml', 'claude_robust_example.yaml'];
 const FILES: [string, string][] = [
   ...EXAMPLES.map((f): [string, string] => [f, readExample(f)]),
   ['dspy_code_analysis.yaml', readOwn('dspy_code_analysis.yaml')],
@@ -86,7 +83,7 @@ function countLines(text: string, key: string, i: number): number {
 }
 
 describe('renameStep', () => {
-  it.skipIf(!HAVE_PIPELINE_EX)('rewrites previous_response parts and keeps everything else', () => {
+  it('rewrites previous_response parts and keeps everything else', () => {
     const text = readExample('comprehensive_config_example.yaml');
     const out = renameStep(text, 'comprehensive_analysis', 'deep_analysis');
     const d = changedLines(text, out);
@@ -97,7 +94,7 @@ describe('renameStep', () => {
     expect(validateWorkflowText(out, allStepTypes).verdict).toBe('valid');
   });
 
-  it.skipIf(!HAVE_PIPELINE_EX)('rewrites data sources and {{previous_response:X}} templates inside block strings', () => {
+  it('rewrites data sources and {{previous_response:X}} templates inside block strings', () => {
     const text = readExample('data_transform_example.yaml');
     const out = renameStep(text, 'filter_high_value_orders', 'big_orders');
     const d = changedLines(text, out);
@@ -139,7 +136,7 @@ describe('renameStep', () => {
 });
 
 describe('setPromptPart', () => {
-  it.skipIf(!HAVE_PIPELINE_EX)('replaces one part, appends one, and turns a string prompt into a list', () => {
+  it('replaces one part, appends one, and turns a string prompt into a list', () => {
     const text = readExample('comprehensive_config_example.yaml');
     const out = setPromptPart(text, 'implement_fixes', 1, { type: 'file', path: 'notes.md' });
     const d = changedLines(text, out);

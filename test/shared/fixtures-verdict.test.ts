@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateWorkflowText } from '../../shared/yaml/validate';
 import { allStepTypes } from '../../shared/index';
+import { PIPELINE_EX_ROOT } from './helpers';
 
-const ROOT = join(__dirname, '../../../shared/fixtures/pipeline_ex');
-const present = existsSync(join(ROOT, 'EXPECTED.tsv'));
-if (!present) console.log(`fixtures verdict test skipped: ${ROOT} is absent`);
+const ROOT = PIPELINE_EX_ROOT;
 
-describe.skipIf(!present)('pipeline_ex examples', () => {
-  const rows = present
-    ? readFileSync(join(ROOT, 'EXPECTED.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'))
-    : [];
+describe('pipeline_ex examples', () => {
+  const rows = readFileSync(join(ROOT, 'EXPECTED.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
 
   it('covers all 28 files', () => expect(rows.length).toBe(28));
 

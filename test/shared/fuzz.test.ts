@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allStepTypes, parseWorkflowDocument, validateWorkflowText, workflowToGraph } from '../../shared/index';
-import { HAVE_PIPELINE_EX, OWN, PIPELINE_EX } from './helpers';
+import { OWN, PIPELINE_EX } from './helpers';
 import { seededRandom } from '../../electron/core/statistics/distributions';
 
 
@@ -36,7 +36,7 @@ function mutate(text: string, rnd: () => number): string {
 
 const seeds = [
   ...readdirSync(OWN).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(OWN, f), 'utf8')),
-  ...(HAVE_PIPELINE_EX ? readdirSync(PIPELINE_EX).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(PIPELINE_EX, f), 'utf8')) : []),
+  ...readdirSync(PIPELINE_EX).filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join(PIPELINE_EX, f), 'utf8')),
 ];
 
 describe('fuzz', () => {

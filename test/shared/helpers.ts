@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffLines } from 'diff';
 
-export const PIPELINE_EX = join(__dirname, '../../../shared/fixtures/pipeline_ex/examples');
-export const HAVE_PIPELINE_EX = existsSync(PIPELINE_EX);
+/** pipeline_ex's own example workflows, vendored with their licence and origin (fixtures/pipeline_ex/README.md). */
+export const PIPELINE_EX_ROOT = join(__dirname, '../fixtures/pipeline_ex');
+export const PIPELINE_EX = join(PIPELINE_EX_ROOT, 'examples');
 export const OWN = join(__dirname, '../fixtures/workflows');
 
 export const readOwn = (name: string) => readFileSync(join(OWN, name), 'utf8');
