@@ -1,4 +1,4 @@
-// Layer rules from DESIGN.md: lower layers never import higher ones.
+// Layer rules (docs/architecture.md): lower layers never import higher ones.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

@@ -49,7 +49,7 @@ export interface StudioOptions {
   providers?: ProviderSettings;
   /** Overrides of the pool settings the plugin config gives (tests use small pools). */
   pool?: Partial<PoolOptions>;
-  /** An Electron-ABI better-sqlite3 build (the desktop shell in development; see DESIGN.md). */
+  /** An Electron-ABI better-sqlite3 build (the desktop shell in development; see docs/architecture.md). */
   nativeBinding?: string;
 }
 

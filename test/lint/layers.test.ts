@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The layer rules of DESIGN.md, checked through the project's own eslint config.
+// The layer rules of docs/architecture.md, checked through the project's own eslint config.
 const eslint = new ESLint({ cwd: process.cwd() });
 
 async function ruleMessages(filePath: string, code: string): Promise<string[]> {

@@ -16,7 +16,7 @@ async function readWorkflowFile(file: string): Promise<string> {
   }
 }
 
-/** validate, plugins, graph: the workflow commands of issue 2. */
+/** validate, plugins, graph: the workflow commands. */
 export function registerWorkflowCommands(program: Command, ctx: CliContext): void {
   program
     .command('validate')

@@ -15,7 +15,7 @@ export interface PhasePolicy {
 }
 
 /**
- * Error rate > 0.02 and degradation > 0.3 are the rollback triggers of issue 5; canary 1 %, limited 10 %,
+ * Error rate > 0.02 and degradation > 0.3 are the required rollback triggers; canary 1 %, limited 10 %,
  * full 100 % its rollout. Staging's looser triggers are this project's choice; docs/monitoring.md lists each with its source.
  */
 export const PHASE_POLICIES: Record<DeploymentPhase, PhasePolicy> = {

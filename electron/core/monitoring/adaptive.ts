@@ -1,4 +1,4 @@
-/** Issue 5's adaptive thresholds: re-optimize past 1.5x the baseline error rate or under 0.8x its quality, after 5 executions. */
+/** The required adaptive thresholds: re-optimize past 1.5x the baseline error rate or under 0.8x its quality, after 5 executions. */
 export const ADAPTIVE_DEFAULTS = { minExecutions: 5, errorRateFactor: 1.5, qualityFactor: 0.8 } as const;
 
 export interface AdaptiveInput {

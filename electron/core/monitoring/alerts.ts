@@ -3,7 +3,7 @@ import type { MetricsSummary } from './metrics';
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertMetric = 'error_rate' | 'response_time';
 
-/** Issue 5's alert thresholds: error rate 0.01 / 0.02, response time (p95 latency) 5000 / 10000 ms. */
+/** The required alert thresholds: error rate 0.01 / 0.02, response time (p95 latency) 5000 / 10000 ms. */
 export const ALERT_THRESHOLDS: Record<AlertMetric, Record<AlertSeverity, number>> = {
   error_rate: { warning: 0.01, critical: 0.02 },
   response_time: { warning: 5000, critical: 10000 },

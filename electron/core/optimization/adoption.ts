@@ -2,7 +2,7 @@ import type { Strategy } from './estimate';
 
 /**
  * Dev-set gain (optimized - baseline, same metric) a program needs to be promoted. bootstrap_few_shot's
- * +0.05 is issue 5's; copro +0.03 (it only rewrites instructions, a smaller lever) and mipro +0.05 (it
+ * +0.05 is required; copro +0.03 (it only rewrites instructions, a smaller lever) and mipro +0.05 (it
  * picks the best of many trials, so more of its gain is selection luck) are this project's choice.
  */
 export const ADOPTION_THRESHOLDS: Record<Strategy, number> = { bootstrap_few_shot: 0.05, copro: 0.03, mipro: 0.05 };
