@@ -66,7 +66,32 @@ def run(params, ctx):
         usage = jsonable(pred.get_lm_usage()) or None
     except Exception:
         pass
-    return {"outputs": predict_outputs(pred), "lm_calls": ctx.lm_calls, "usage": usage}
+    return {"outputs": predict_outputs(pred), "lm_calls": ctx.lm_calls, "usage": usage,
+            "history": lm_history(lm, ctx)}
+
+
+def lm_history(lm, ctx):
+    """The calls this request's LM made: the messages DSPy really sent, what came back, the tokens."""
+    calls = []
+    for entry in getattr(lm, "history", None) or []:
+        usage = entry.get("usage") or {}
+        calls.append({"model": str(entry.get("model") or ""),
+                      "messages": [{"role": str(m.get("role", "")), "content": scrub(_text(m.get("content")), ctx)}
+                                   for m in entry.get("messages") or [] if isinstance(m, dict)],
+                      "outputs": [scrub(_text(o), ctx) for o in entry.get("outputs") or []],
+                      "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+                      "completion_tokens": int(usage.get("completion_tokens") or 0)})
+    return calls
+
+
+def _text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return value["text"]
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    return str(jsonable(value))
 
 
 def evaluate(params, ctx):

@@ -1,4 +1,5 @@
 import { chainSignatures } from '../../../shared/dspy/steps';
+import { chainInputFields } from '../../../shared/run/inputs';
 import { signatureHash, signatureSpecSchema, type SignatureSpec } from '../../../shared/dspy/signature';
 
 /** What the Python runtime builds: a step program or a chain of them (docs/python-runtime.md). */
@@ -39,12 +40,7 @@ export function programForStep(step: Record<string, unknown>, workflow: Record<s
     const links = chainSignatures(step, workflow.dspy_signatures as Record<string, unknown> | undefined);
     if (links.length === 0) throw new ProgramSpecError(`dspy_chain step '${String(step.name)}' has no resolvable chain_steps`);
     const steps = links.map((l) => ({ kind: 'step' as const, name: identifier(l.name), module, signature: l.spec }));
-    const produced = new Set<string>();
-    const inputs: string[] = [];
-    for (const s of steps) {
-      for (const f of s.signature.input_fields ?? []) if (!produced.has(f.name) && !inputs.includes(f.name)) inputs.push(f.name);
-      for (const f of s.signature.output_fields ?? []) produced.add(f.name);
-    }
+    const inputs = chainInputFields(steps.map((s) => s.signature)).map((f) => f.name);
     const first = steps[0].signature;
     const last = steps[steps.length - 1].signature;
     const fieldsNamed = (names: string[], from: SignatureSpec[]) => names.map((n) => from.flatMap((s) => [...(s.input_fields ?? []), ...(s.output_fields ?? [])]).find((f) => f.name === n)!);
