@@ -243,7 +243,7 @@ function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobPr
       </div>
       <div className="stats-row">
         <Stat label="LM calls so far" value={fmtNum(p?.lmCalls ?? 0)} testId="lm-calls" />
-        <Stat label="Cost so far" value={fmtUsd(cost)} />
+        <Stat label="Cost so far (est.)" value={fmtUsd(cost)} sub="the estimate's cost per call × calls made; measured at the end" />
         <Stat label="Last trial" value={fmtPct(p?.score)} />
         <Stat label="Best so far" value={fmtPct(p?.bestScore)} />
       </div>

@@ -80,6 +80,7 @@ export type LmUsage = z.infer<typeof lmUsageSchema>;
 
 /** A run's measured usage by phase (baseline, compile, final). */
 export const phaseUsageSchema = z.record(z.string(), lmUsageSchema);
+export type PhaseUsage = z.infer<typeof phaseUsageSchema>;
 
 /** What a run's stored usage cost, or null when it kept none (never a guess from the call count). */
 export function measuredCost(usage: unknown, table: PriceTable = DEFAULT_PRICES): number | null {

@@ -2,7 +2,7 @@ import type { Db } from '../storage/database';
 import { newId } from '../storage/hashing';
 import type { CacheBackend, CacheEntry } from './result-cache';
 import type { AdoptionDecision } from './adoption';
-import type { Estimate, Strategy } from './estimate';
+import type { Estimate, PhaseUsage, Strategy } from './estimate';
 import type { JobProgress } from '../../../shared/api/tuning';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -47,6 +47,8 @@ export interface OptimizationOutcome {
   demos: unknown;
   instructions: unknown;
   lmCalls: number;
+  /** LM calls and tokens the runtime measured, by phase (baseline, compile, final) and model. */
+  usage?: PhaseUsage;
   wallTimeS: number;
   programVersion: string;
   decision: AdoptionDecision;

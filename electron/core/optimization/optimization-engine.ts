@@ -7,7 +7,7 @@ import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
 import { CallModelError, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
 import { PriceBook } from './prices';
-import { checkBudget, estimateOptimization, exampleTokens, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
+import { checkBudget, estimateOptimization, exampleTokens, phaseUsageSchema, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
 import {
   JobRepository,
   ProgramVersionRepository,
@@ -48,6 +48,7 @@ interface RuntimeOptimizeResult {
   instructions: unknown;
   lm_calls: number;
   wall_time_s: number;
+  usage?: unknown;
   devset_source: 'devset' | 'trainset';
   program_state: Record<string, unknown>;
   source: string;
@@ -192,7 +193,9 @@ export class OptimizationEngine extends EventEmitter {
     const { estimate, budget } = this.estimate({ ...req, strategy, datasetVersion: version ?? undefined });
     if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
     const params = req.params ?? {};
-    const parts: CacheKeyParts = { signatureHash: sig.hash, program: programShape(req.program), datasetVersion: version ?? 'live', strategy, params: { ...params, metric: req.metric ?? null }, model: req.lm.model };
+    // Keyed by the resolved params: {} and the defaults written out are the same optimization.
+    const resolved = resolveOptimizerParams(strategy, params) as unknown as Record<string, unknown>;
+    const parts: CacheKeyParts = { signatureHash: sig.hash, program: programShape(req.program), datasetVersion: version ?? 'live', strategy, params: { ...resolved, metric: req.metric ?? null }, model: req.lm.model };
     // The same optimization already under way is joined, not started twice.
     const key = cacheKey(parts);
     const inFlight = [...this.running.keys()].map((id) => this.jobs.get(id)).find((j) => j && j.cacheKey === key && (j.status === 'queued' || j.status === 'running'));
@@ -309,6 +312,7 @@ export class OptimizationEngine extends EventEmitter {
         demos: result.demos,
         instructions: result.instructions,
         lmCalls: result.lm_calls,
+        usage: phaseUsageSchema.safeParse(result.usage).data,
         wallTimeS: result.wall_time_s,
         programVersion: version.id,
         decision,

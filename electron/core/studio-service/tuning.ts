@@ -112,7 +112,7 @@ function versionOf(studio: Studio, v: StoredProgramVersion): ProgramVersion {
     promotedAt: v.promotedAt,
     lmCalls,
     // From the run's measured tokens when its outcome kept them; otherwise unknown.
-    costUsd: measuredCost((job?.result as { usage?: unknown } | undefined)?.usage, studio.prices.table()),
+    costUsd: measuredCost(job?.result?.usage, studio.prices.table()),
   };
 }
 
