@@ -7,9 +7,11 @@
 import { z } from 'zod';
 import { layoutSidecarSchema } from '../graph/layout';
 import { pricesMethods } from './prices';
+import { runEvents, runMethods } from './run';
 import { tuningEvents, tuningMethods } from './tuning';
 
 export * from './prices';
+export * from './run';
 export * from './tuning';
 
 export const STUDIO_IPC_CHANNEL = 'studio:rpc';
@@ -73,7 +75,7 @@ export const studioMethods = {
     result: z.object({
       name: z.string(),
       version: z.string(),
-      mode: z.enum(['electron', 'browser', 'test']),
+      mode: z.enum(['electron', 'browser', 'cli', 'test']),
       platform: z.string(),
       dataDir: z.string(),
       homeDir: z.string(),
@@ -160,6 +162,7 @@ export const studioMethods = {
   },
   ...tuningMethods,
   ...pricesMethods,
+  ...runMethods,
 } as const;
 
 export type StudioMethod = keyof typeof studioMethods;
@@ -176,6 +179,7 @@ export const studioEvents = {
   'workspace.recentChanged': z.object({ files: z.array(recentFileSchema) }),
   'host.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   ...tuningEvents,
+  ...runEvents,
 } as const;
 export type StudioEvent = keyof typeof studioEvents;
 export type EventPayload<E extends StudioEvent> = z.output<(typeof studioEvents)[E]>;

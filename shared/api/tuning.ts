@@ -15,7 +15,7 @@ const typed = <T>() => z.custom<T>((v) => typeof v === 'object' && v !== null);
 export const LABEL_STATES = ['unlabeled', 'accepted', 'rejected', 'corrected'] as const;
 export const SPLITS = ['train', 'dev', 'test'] as const;
 export const SOURCES = ['execution_history', 'user_feedback', 'synthetic_generation'] as const;
-export const STRATEGIES = ['bootstrap_few_shot', 'copro', 'mipro'] as const;
+export const STRATEGIES = ['bootstrap_few_shot', 'copro', 'mipro', 'gepa', 'simba'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface FieldSpec {
@@ -156,6 +156,8 @@ export interface Estimate {
   lmCalls: { expected: number; min: number; max: number; breakdown: Record<string, number> };
   tokens: { input: number; output: number; total: number };
   costUsd: number;
+  /** GEPA's reflection calls at the reflection model's price (included in the totals). */
+  reflection?: { model: string; lmCalls: number; costUsd: number };
   /** null when no latency of the model is known. */
   wallTimeMs: number | null;
   /** Where the time per call came from. */
@@ -513,6 +515,8 @@ export const tuningMethods = {
   'experiments.create': {
     params: z
       .object({
+        /** Default: a generated `exp_…` id. */
+        id: z.string().regex(/^[A-Za-z0-9_.-]{1,60}$/, 'letters, digits, _ . - (at most 60)').optional(),
         name: z.string().min(1).max(200),
         signature: sigRef,
         arms: z

@@ -2,7 +2,6 @@
  * `pipeline-studio run | optimize | programs | compare | experiment | metrics`: the DSPy engine
  * from the command line. All take --json and the global --data-dir.
  */
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -16,6 +15,8 @@ import { Studio } from '../../core/studio';
 import type { PluginEntry } from '../../core/plugins/plugin-manager';
 import type { RunEvent } from '../../core/workflow-runtime/workflow-runner';
 import { UsageError, type CliContext } from '../context';
+import { StudioApiError } from '../../../shared/api/index';
+import { createStudioService, type StudioService } from '../../core/studio-service/service';
 import { findStep, loadWorkflow, type LoadedWorkflow } from '../workflow-step';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -36,6 +37,20 @@ export function parsePairs(pairs: string[], what: string): Record<string, unknow
     out[p.slice(0, at)] = value;
   }
   return out;
+}
+
+/** The CLI's way into state-changing actions: the StudioApi router the app uses, so rules and audit entries are the same. */
+async function withService<T>(ctx: CliContext, fn: (svc: StudioService) => Promise<T>): Promise<T> {
+  const svc = createStudioService({ dataDir: ctx.dataDir(), mode: 'cli', log: (m) => ctx.err(m) });
+  try {
+    return await fn(svc);
+  } catch (err) {
+    // The router's refusals (unknown ids, invalid params) are the user's to fix: exit 1 with the message.
+    if (err instanceof StudioApiError) throw new Error(err.message);
+    throw err;
+  } finally {
+    await svc.close();
+  }
 }
 
 async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntry> | undefined, fn: (s: Studio) => Promise<T>): Promise<T> {
@@ -168,9 +183,9 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .command('promote <versionId>')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) =>
-      withStudio(ctx, undefined, async (studio) => {
-        const v = studio.engine.promote(id, 'cli');
-        if (opts.json) ctx.json({ id: v.id, status: v.status });
+      withService(ctx, async (svc) => {
+        const { version: v } = await svc.call('optimize.promote', { versionId: id });
+        if (opts.json) ctx.json({ id: v.id, status: v.status, promotedBy: v.promotedBy });
         else ctx.out(`${v.id} promoted`);
       }),
     );
@@ -178,10 +193,10 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .command('rollback <signature>')
     .option('--json', 'print JSON')
     .action(async (sig: string, opts: { json?: boolean }) =>
-      withStudio(ctx, undefined, async (studio) => {
-        const r = studio.engine.rollback(studio.data.signatures.resolve(sig).name, 'cli');
-        if (opts.json) ctx.json({ from: r.from.id, to: r.to?.id ?? 'baseline' });
-        else ctx.out(`rolled back ${r.from.id} -> ${r.to?.id ?? 'baseline'}`);
+      withService(ctx, async (svc) => {
+        const r = await svc.call('optimize.rollback', { signature: sig });
+        if (opts.json) ctx.json({ from: r.from, to: r.to ?? 'baseline' });
+        else ctx.out(`rolled back ${r.from} -> ${r.to ?? 'baseline'}`);
       }),
     );
   programs
@@ -189,13 +204,10 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .description('write the program state (as program.save() writes it) and its DSPy Python source')
     .requiredOption('--out <file.json>', 'program JSON; the source goes beside it as .py')
     .action(async (id: string, opts: { out: string }) =>
-      withStudio(ctx, undefined, async (studio) => {
-        const v = studio.engine.versions.get(id);
-        if (!v) throw new UsageError(`no program version ${id}`);
-        await writeFile(opts.out, `${JSON.stringify(v.programState, null, 2)}\n`);
-        const py = opts.out.replace(/\.json$/i, '') + '.py';
-        await writeFile(py, v.source);
-        ctx.out(`wrote ${opts.out} and ${py}`);
+      withService(ctx, async (svc) => {
+        const json = await svc.call('optimize.export', { versionId: id, kind: 'json', path: path.resolve(opts.out) });
+        const py = await svc.call('optimize.export', { versionId: id, kind: 'python', path: path.resolve(opts.out.replace(/\.json$/i, '') + '.py') });
+        ctx.out(`wrote ${json.path}${json.specPath ? `, ${json.specPath}` : ''} and ${py.path}`);
       }),
     );
 
@@ -244,9 +256,10 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         return { id: armId, kind: kind as Arm['kind'], weight: Number(weight), programVersionId: version };
       });
       const loaded = await loadWorkflow(file);
-      await withStudio(ctx, loaded.plugins, async (studio) => {
-        const { program: p } = stepProgram(studio, loaded, opts.step, false);
-        const exp = studio.experiments.create({ id, task: opts.step, signatureHash: p.signatureHash, arms, targetSampleSize: Number(opts.sampleSize) });
+      await withService(ctx, async (svc) => {
+        // The step's signature is its dataset's current version, as a run would register it.
+        await svc.call('data.registerSignature', { name: opts.step, spec: programForStep(findStep(loaded.workflow, opts.step), loaded.workflow).signature as Record<string, unknown> });
+        const { experiment: exp } = await svc.call('experiments.create', { id, name: id, signature: opts.step, arms, targetSampleSize: Number(opts.sampleSize) });
         if (opts.json) ctx.json(exp);
         else ctx.out(`experiment ${exp.id} created (draft); start it with: experiment start ${exp.id}`);
       });
@@ -256,9 +269,13 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
       .command(`${verb} <id>`)
       .option('--json', 'print JSON')
       .action(async (id: string, opts: { json?: boolean }) =>
-        withStudio(ctx, undefined, async (studio) => {
-          const exp = studio.experiments.transition(id, status);
-          if (verb === 'start' && !studio.config.deployment.experiment_enabled) studio.updateConfig({ deployment: { experiment_enabled: true } }, 'cli');
+        withService(ctx, async (svc) => {
+          const { experiment: exp } = await svc.call('experiments.transition', { id, to: status });
+          const { config } = await svc.call('config.get', {});
+          if (verb === 'start' && !(config.deployment as { experiment_enabled?: boolean }).experiment_enabled) {
+            await svc.call('config.update', { patch: { deployment: { experiment_enabled: true } } });
+            ctx.err('deployment.experiment_enabled was off: turned on so the experiment receives executions');
+          }
           if (opts.json) ctx.json(exp);
           else ctx.out(`experiment ${id}: ${exp.status}`);
         }),

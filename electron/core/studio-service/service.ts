@@ -10,6 +10,7 @@ import { validateText } from './validate';
 import { Studio, type StudioOptions } from '../studio';
 import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
 import { createPriceHandlers } from './prices';
+import { createRunHandlers } from './run';
 import { createTuningHandlers, type ProviderPrefs } from './tuning';
 import { checkWriteTarget, readUserFile, UserFileError } from '../user-file';
 import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
@@ -37,7 +38,7 @@ export interface SecretStore {
 
 export interface StudioServiceOptions {
   dataDir: string;
-  mode: 'electron' | 'browser' | 'test';
+  mode: 'electron' | 'browser' | 'cli' | 'test';
   templatesDir?: string;
   secretStore?: SecretStore;
   env?: NodeJS.ProcessEnv;
@@ -182,7 +183,8 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     return path.resolve(expanded);
   }
 
-  const handlers: Handlers = {
+  const runs = createRunHandlers({ studio, emit: (e) => ref.router?.emit('workflow.runEvent', e), defaultBaseDir: opts.dataDir });
+  const handlers: Omit<Handlers, keyof typeof runs.handlers> = {
     'app.info': () => ({
       name: 'Pipeline Studio',
       version: opts.version ?? '0.1.0',
@@ -345,12 +347,13 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     ...createPriceHandlers({ studio, by: opts.mode === 'test' ? 'tester' : localUser() }),
   };
 
-  ref.router = createRouter(handlers, opts.log);
+  ref.router = createRouter({ ...handlers, ...runs.handlers }, opts.log);
   return Object.assign(ref.router, {
     studio,
     async close() {
       const s = studioPromise ? await studioPromise.catch(() => undefined) : undefined;
       studioPromise = undefined;
+      await runs.manager()?.stopAll();
       await s?.close();
     },
   });

@@ -506,11 +506,11 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       return { experiments: studio.experiments.list() as never };
     },
 
-    'experiments.create': async ({ name, signature, arms, targetSampleSize, alpha }) => {
+    'experiments.create': async ({ id, name, signature, arms, targetSampleSize, alpha }) => {
       const studio = await deps.studio();
       const exp = guard(() => {
         const sig = studio.data.signatures.resolve(signature);
-        return studio.experiments.create({ id: `exp_${randomUUID().slice(0, 8)}`, name, arms, targetSampleSize, alpha, task: sig.name, signatureHash: sig.hash });
+        return studio.experiments.create({ id: id ?? `exp_${randomUUID().slice(0, 8)}`, name, arms, targetSampleSize, alpha, task: sig.name, signatureHash: sig.hash });
       });
       studio.data.audit.append({ actor: deps.by, action: 'experiment.create', target: exp.id, details: { name } });
       return { experiment: exp as never };
