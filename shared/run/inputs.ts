@@ -17,7 +17,7 @@ export interface RunInputField {
   optional: boolean;
 }
 
-const DSPY_STEP_TYPES = new Set(['dspy_claude', 'dspy_gemini', 'dspy_chain', 'dspy_evaluation']);
+export const DSPY_STEP_TYPES: ReadonlySet<string> = new Set(['dspy_claude', 'dspy_gemini', 'dspy_chain', 'dspy_evaluation']);
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 

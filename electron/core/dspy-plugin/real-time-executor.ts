@@ -12,12 +12,21 @@ import { costOf } from '../optimization/estimate';
 import { lmForStep, priceKey, traditionalPriceKey, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
-import { resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
+import { promptCall, resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
 import { programForStep, type StepProgram } from './program-spec';
 import { promotedStatus } from './program-staleness';
 import { stringify } from '../workflow-runtime/run-scope';
 
 type StepOutcome = Omit<StepRecord, 'step' | 'type' | 'latencyMs'> & { result: unknown };
+
+/** One entry of the runtime's LM history (python `run`). */
+interface PythonLmCall {
+  model: string;
+  messages: { role: string; content: string }[];
+  outputs: string[];
+  prompt_tokens: number;
+  completion_tokens: number;
+}
 
 export interface ExecutionObserver {
   (record: ExecutionRecord & { runId?: string; workflow: string; programVersion?: string; experimentId?: string; arm?: string }, context: { program: StepProgram; lm: LmConfig }): void;
@@ -104,13 +113,13 @@ export class RealTimeExecutor implements DspyStepExecutor {
       const res = await ctx.traditional(provider, prompt, step.model as string | undefined);
       const result = resultOf(res.text);
       const tokens = { input: res.inputTokens, output: res.outputTokens };
-      return { status: 'ok' as const, mode, reason, inputs, outputs: result, result, tokens, costUsd: costOf(traditionalPriceKey(provider, res.model, ctx.mock), tokens) };
+      return { status: 'ok' as const, mode, reason, inputs, outputs: result, result, tokens, costUsd: costOf(traditionalPriceKey(provider, res.model, ctx.mock), tokens), lmCalls: [promptCall(res, prompt)] };
     };
 
     const runProgram = async (versionId?: string): Promise<StepOutcome> => {
       const version = versionId ? this.deps.engine.versions.get(versionId) : undefined;
       const pool = await this.deps.pool();
-      const res = await pool.request<{ outputs: Record<string, unknown>; usage?: Record<string, { prompt_tokens?: number; completion_tokens?: number }> }>(
+      const res = await pool.request<{ outputs: Record<string, unknown>; usage?: Record<string, { prompt_tokens?: number; completion_tokens?: number }>; history?: PythonLmCall[] }>(
         'run',
         // A program runs as it was optimized (its own signature version and shape), stale or not.
         { program: version ? version.programSpec : program.program, inputs, lm, program_state: version?.programState },
@@ -118,7 +127,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
       );
       const usage = Object.values(res.usage ?? {});
       const tokens = { input: usage.reduce((a, u) => a + (u.prompt_tokens ?? 0), 0), output: usage.reduce((a, u) => a + (u.completion_tokens ?? 0), 0) };
-      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, costUsd: costOf(priceKey(lm), tokens), signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}` };
+      const lmCalls = (res.history ?? []).map((c) => ({ model: c.model, messages: c.messages, outputs: c.outputs, promptTokens: c.prompt_tokens, completionTokens: c.completion_tokens }));
+      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, costUsd: costOf(priceKey(lm), tokens), signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}`, lmCalls };
     };
 
     let outcome: StepOutcome;
@@ -165,8 +175,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
     if (experiment && arm) {
       this.deps.experiments!.record({ experimentId: experiment.id, armId: arm.id, unitId: unit, ok: outcome.status === 'ok', latencyMs, cost: outcome.costUsd ?? 0, timestamp: Date.now() });
     }
-    this.record(step, ctx, program, lm, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection && !dspyError, experimentId: experiment?.id, arm: arm?.id, dspyError });
-    return { ...outcome, signatureHash: program.signatureHash };
+    const runRecordId = this.record(step, ctx, program, lm, outcome, { cacheHit, fallbackMs, latencyMs, collect: flags.training_data_collection && !dspyError, experimentId: experiment?.id, arm: arm?.id, dspyError });
+    return { ...outcome, signatureHash: program.signatureHash, cacheHit, runRecordId };
   }
 
   private async optimizeThenRun(
@@ -197,7 +207,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
     return traditional('fallback', `optimization still running after max_wait_time ${maxWait} ms: fell back to traditional execution (job ${job.id} continues)`, deadline);
   }
 
-  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, lm: LmConfig, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string; dspyError?: string }) {
+  /** Stores the execution (and collects it when allowed), feeds monitoring; returns the run record's id. */
+  private record(step: Record<string, unknown>, ctx: DspyStepContext, program: StepProgram, lm: LmConfig, outcome: StepOutcome, m: { cacheHit?: boolean; fallbackMs?: number; latencyMs: number; collect: boolean; experimentId?: string; arm?: string; dspyError?: string }): string {
     const mode = outcome.mode === 'mock' ? 'traditional' : (outcome.mode ?? 'baseline');
     const outputs =
       outcome.status !== 'ok' ? null : outcome.outputs !== null && typeof outcome.outputs === 'object' && !Array.isArray(outcome.outputs) ? (outcome.outputs as Record<string, unknown>) : { response: outcome.outputs };
@@ -234,6 +245,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       experimentId: m.experimentId,
       arm: m.arm,
     }, { program, lm });
+    return collected.run.id;
   }
 
   private now(): number {

@@ -302,6 +302,24 @@ export const migrations: Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'workflow runs started from the app: one row per run with its inputs and trace',
+    up: `
+      CREATE TABLE workflow_runs (
+        id           TEXT PRIMARY KEY,
+        workflow     TEXT NOT NULL,
+        path         TEXT,
+        status       TEXT NOT NULL CHECK (status IN ('running','ok','failed','cancelled','interrupted')),
+        model        TEXT NOT NULL,
+        inputs_json  TEXT NOT NULL,
+        trace_json   TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT
+      );
+      CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow, started_at);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

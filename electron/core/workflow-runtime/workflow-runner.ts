@@ -5,6 +5,8 @@ import { evaluateCondition } from './conditions';
 import { buildPrompt, type Sessions } from './prompt-builder';
 import { emptyScope, renderValue, type RunScope } from './run-scope';
 import type { Condition } from '../../../shared/workflow/schema';
+import type { LmCall } from '../../../shared/run/trace';
+import { DSPY_STEP_TYPES } from '../../../shared/run/inputs';
 
 export type ExecutionMode = 'optimized' | 'baseline' | 'fallback' | 'traditional' | 'mock';
 export type StepStatus = 'ok' | 'failed' | 'skipped' | 'unsupported';
@@ -25,6 +27,12 @@ export interface StepRecord {
   error?: string;
   signatureHash?: string;
   programVersion?: string;
+  /** A stored optimized program served the step (DSPy steps with the cache on). */
+  cacheHit?: boolean;
+  /** The LM calls the step made: the messages really sent, the answers, the tokens. */
+  lmCalls?: LmCall[];
+  /** The execution's row in the runs table. */
+  runRecordId?: string;
 }
 
 export type RunEvent =
@@ -76,7 +84,6 @@ export interface RunResult {
 
 /** Step types this runtime executes; the rest are pipeline_ex's to run. */
 const TRADITIONAL: Record<string, TraditionalProviderName> = { claude: 'claude', gemini: 'gemini' };
-const DSPY_TYPES = new Set(['dspy_claude', 'dspy_gemini', 'dspy_chain', 'dspy_evaluation']);
 
 /** A provider's text answer as pipeline_ex stores it: parsed when it is JSON, else the text. */
 export function resultOf(text: string): unknown {
@@ -89,6 +96,11 @@ export function resultOf(text: string): unknown {
     }
   }
   return text;
+}
+
+/** A traditional call as the trace shows it: the prompt sent as one user message. */
+export function promptCall(res: TraditionalResponse, prompt: string): LmCall {
+  return { model: res.model, messages: [{ role: 'user', content: prompt }], outputs: [res.text], promptTokens: res.inputTokens, completionTokens: res.outputTokens };
 }
 
 /** Runs a workflow step by step with pipeline_ex's semantics (see docs/workflow-runtime.md). */
@@ -139,8 +151,8 @@ export async function runWorkflow(workflow: Record<string, unknown>, opts: RunOp
         if (typeof step.session_id === 'string') sessions.set(step.session_id, [...(sessions.get(step.session_id) ?? []), res.text]);
         const tokens = { input: res.inputTokens, output: res.outputTokens };
         const costUsd = costOf(traditionalPriceKey(TRADITIONAL[type] as 'claude' | 'gemini', res.model, Boolean(opts.mock)), tokens);
-        finish({ status: 'ok', mode: opts.mock ? 'mock' : 'traditional', inputs: { prompt }, outputs: result, tokens, costUsd }, result);
-      } else if (DSPY_TYPES.has(type)) {
+        finish({ status: 'ok', mode: opts.mock ? 'mock' : 'traditional', inputs: { prompt }, outputs: result, tokens, costUsd, lmCalls: [promptCall(res, prompt)] }, result);
+      } else if (DSPY_STEP_TYPES.has(type)) {
         if (!opts.dspy) throw new Error('DSPy steps need the DSPy plugin: it is not loaded');
         const prompt = step.prompt ? await buildPrompt(step.prompt, scope, { baseDir: opts.baseDir, sessions }) : '';
         const { result, ...rec } = await opts.dspy.execute(step, { workflow, scope, prompt, mock: Boolean(opts.mock), signal: opts.signal, traditional });

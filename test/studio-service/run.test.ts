@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStudioService, type StudioService } from '../../electron/core/studio-service/service';
+import type { EventEnvelope, EventPayload } from '../../shared/api/index';
+import type { RunTrace } from '../../shared/run/trace';
+
+const TOY = readFileSync(path.resolve('templates/sample-project/toy_labels.yaml'), 'utf8');
+const FAILING = `workflow:
+  name: three_steps
+  steps:
+    - name: prepare
+      type: set_variable
+      variables:
+        topic: "{{inputs.topic}}"
+    - name: judge
+      type: dspy_claude
+      dspy_signature:
+        input_fields:
+          - name: evidence
+        output_fields:
+          - name: verdict
+    - name: report
+      type: set_variable
+      variables:
+        done: true
+`;
+
+let dataDir: string;
+let service: StudioService;
+const events: EventPayload<'workflow.runEvent'>[] = [];
+
+function finished(runId: string): Promise<RunTrace> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const done = events.find((e) => e.kind === 'run' && e.trace.runId === runId && e.trace.status !== 'running');
+      if (done && done.kind === 'run') {
+        off();
+        resolve(done.trace);
+      }
+    };
+    const off = service.subscribe(() => check());
+    check();
+  });
+}
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'run-svc-'));
+  service = createStudioService({ dataDir, mode: 'test', env: {}, studio: { pool: { poolSize: 1, healthCheckInterval: 0 }, providers: { claude: {}, gemini: {}, simulatedLatencyMs: 0 } } });
+  service.subscribe((e: EventEnvelope) => {
+    if (e.event === 'workflow.runEvent') events.push(e.payload as EventPayload<'workflow.runEvent'>);
+  });
+});
+afterAll(async () => {
+  await service.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('workflow.run', () => {
+  it('runs the sample on the simulated model and streams a trace with the prompt DSPy sent', async () => {
+    const file = path.join(dataDir, 'toy_labels.yaml');
+    const { runId, trace } = await service.call('workflow.run', { text: TOY, path: file, inputs: { text: 'apple pear plum otter' }, model: 'simulated' });
+    expect(trace).toMatchObject({ status: 'running', workflow: 'toy_labels', steps: [{ step: 'classify', status: expect.stringMatching(/pending|running/) }] });
+    const done = await finished(runId);
+    expect(done.status).toBe('ok');
+    const [step] = done.steps;
+    expect(step).toMatchObject({ status: 'ok', mode: 'baseline', inputs: { text: 'apple pear plum otter' }, costUsd: 0, cacheHit: false });
+    expect((step.outputs as { label: string }).label).toMatch(/fruit|animal|color|tool/);
+    expect(step.reason).toMatch(/simulated/);
+    expect(step.tokens!.input).toBeGreaterThan(0);
+    expect(step.lmCalls).toHaveLength(1);
+    expect(step.lmCalls![0].messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(step.lmCalls![0].messages[1].content).toContain('apple pear plum otter');
+    expect(step.lmCalls![0].promptTokens).toBe(step.tokens!.input);
+    expect(step.runRecordId).toBeTruthy();
+    // The step went pending -> running -> ok in the stream.
+    const states = events.filter((e) => e.kind === 'step' && e.runId === runId).map((e) => (e.kind === 'step' ? e.step.status : ''));
+    expect(states).toEqual(['running', 'ok']);
+
+    const history = await service.call('workflow.runs', { workflow: 'toy_labels', path: file });
+    expect(history.runs[0]).toMatchObject({ runId, status: 'ok', steps: 1, failedStep: null, model: 'simulated' });
+    expect(history.runs[0].tokensIn).toBe(step.tokens!.input);
+    const reopened = await service.call('workflow.trace', { runId });
+    expect(reopened.trace.steps[0].lmCalls).toEqual(step.lmCalls);
+
+    const added = await service.call('workflow.addToDataset', { runId, step: 0 });
+    expect(added.task).toBe('classify');
+    // Collection may already have stored this execution; either way it is in the dataset now.
+    if (!added.added) expect(added.reason).toMatch(/already stored/);
+    const rows = await service.call('data.list', { signature: 'classify' });
+    expect(rows.rows.some((r) => r.inputs.text === 'apple pear plum otter' && r.source === 'execution_history')).toBe(true);
+  });
+
+  it("a failing step 2 keeps step 1's output, names step 2's error and skips step 3", async () => {
+    const { runId } = await service.call('workflow.run', { text: FAILING, inputs: { topic: 'ducks' }, model: 'simulated' });
+    const done = await finished(runId);
+    expect(done.status).toBe('failed');
+    expect(done.steps.map((s) => [s.step, s.status])).toEqual([
+      ['prepare', 'ok'],
+      ['judge', 'failed'],
+      ['report', 'skipped'],
+    ]);
+    expect(done.steps[0].outputs).toEqual({ topic: 'ducks' });
+    expect(done.steps[1].error).toMatch(/'evidence' has no value/);
+    expect(done.steps[2].reason).toBe("not run: step 'judge' failed");
+    const [summary] = (await service.call('workflow.runs', { workflow: 'three_steps' })).runs;
+    expect(summary).toMatchObject({ status: 'failed', failedStep: 'judge' });
+    await expect(service.call('workflow.addToDataset', { runId, step: 0 })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'step' }] });
+    await expect(service.call('workflow.addToDataset', { runId, step: 1 })).rejects.toMatchObject({ code: 'bad_request', message: /failed/ });
+  });
+
+  it('stop cancels a run: the steps not reached are skipped', async () => {
+    const text = TOY.replace('  steps:\n', '  steps:\n    - name: first\n      type: set_variable\n      variable: x\n      value: 1\n').concat('    - name: after\n      type: set_variable\n      variable: y\n      value: 2\n');
+    const { runId } = await service.call('workflow.run', { text, inputs: { text: 'red blue' }, model: 'simulated' });
+    expect((await service.call('workflow.stop', { runId })).stopped).toBe(true);
+    const done = await finished(runId);
+    expect(done.status).toBe('cancelled');
+    expect(done.steps.at(-1)).toMatchObject({ step: 'after', status: 'skipped' });
+    expect((await service.call('workflow.stop', { runId })).stopped).toBe(false);
+  });
+
+  it('refuses what it cannot run, naming the field', async () => {
+    await expect(service.call('workflow.run', { text: 'workflow:\n  name: x\n  steps: 3\n' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'text' }] });
+    await expect(service.call('workflow.run', { text: TOY, inputs: 'x' as never })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'inputs' }] });
+    await expect(service.call('workflow.run', { text: TOY, model: 'gpt' as never })).rejects.toMatchObject({ issues: [{ path: 'model' }] });
+    await expect(service.call('workflow.trace', { runId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
