@@ -1,4 +1,6 @@
 /** Labeling mode, keyboard first: ←/→ move, 1-5 rate, a accept, r reject, e edit, Ctrl/Cmd+Enter save and advance, ? help. */
+import { fieldProblems } from '../../shared/dspy/json-schema';
+import type { SignatureField } from '../../shared/dspy/signature';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExampleRow, FieldSpec } from '../../shared/api/index';
 import { studio } from '../api/client';
@@ -7,42 +9,6 @@ import { errText, valueText } from '../tuning/common';
 import { comboOf, displayCombo, LABEL_ACTIONS, tip, useLabelBindings, type LabelAction } from './label-shortcuts';
 
 /** Checks a value against the small JSON Schema subset signatures use (type, enum, required, properties, items, min/max). */
-export function schemaErrors(value: unknown, schema: Record<string, unknown> | undefined, at = ''): string[] {
-  if (!schema) return [];
-  const errs: string[] = [];
-  const t = schema.type as string | undefined;
-  const where = at || 'value';
-  const typeOk =
-    !t ||
-    (t === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) ||
-    (t === 'array' && Array.isArray(value)) ||
-    (t === 'string' && typeof value === 'string') ||
-    (t === 'integer' && Number.isInteger(value)) ||
-    (t === 'number' && typeof value === 'number') ||
-    (t === 'boolean' && typeof value === 'boolean');
-  if (!typeOk) return [`${where} must be ${t}`];
-  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) errs.push(`${where} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
-  if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) errs.push(`${where} must be >= ${schema.minimum}`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) errs.push(`${where} must be <= ${schema.maximum}`);
-  }
-  if (t === 'object') {
-    const obj = value as Record<string, unknown>;
-    for (const r of (schema.required as string[] | undefined) ?? []) if (obj[r] === undefined) errs.push(`${at ? `${at}.` : ''}${r} is required`);
-    for (const [k, s] of Object.entries((schema.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) {
-      if (obj[k] !== undefined) errs.push(...schemaErrors(obj[k], s, at ? `${at}.${k}` : k));
-    }
-  }
-  if (t === 'array' && schema.items) (value as unknown[]).forEach((v, i) => errs.push(...schemaErrors(v, schema.items as Record<string, unknown>, `${where}[${i}]`)));
-  return errs;
-}
-
-function fieldSchema(f: FieldSpec): Record<string, unknown> | undefined {
-  if (f.schema) return f.schema;
-  const map: Record<string, string> = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean', array: 'array', object: 'object' };
-  return map[f.type] ? { type: map[f.type] } : undefined;
-}
-
 /** Parses the edited outputs: strings as typed, everything else as JSON; returns errors per field. */
 export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>): { outputs: Record<string, unknown>; errors: string[] } {
   const outputs: Record<string, unknown> = {};
@@ -59,7 +25,8 @@ export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>)
       errors.push(`${f.name}: not valid JSON (${errText(e)})`);
       continue;
     }
-    errors.push(...schemaErrors(outputs[f.name], fieldSchema(f), f.name));
+    // The host's checker: a correction the app accepts is one the store accepts.
+    errors.push(...fieldProblems(f as SignatureField, outputs[f.name], 'outputs'));
   }
   return { outputs, errors };
 }

@@ -1,4 +1,4 @@
-import type { SignatureField, SignatureSpec } from '../../../shared/dspy/signature';
+import type { SignatureField, SignatureSpec } from './signature';
 
 /**
  * A small JSON Schema checker for the subset signatures use: type (one or a list),

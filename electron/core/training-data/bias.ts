@@ -1,6 +1,6 @@
 import jStat from 'jstat';
 import type { SignatureField, SignatureSpec } from '../../../shared/dspy/signature';
-import { fieldSchema } from './json-schema';
+import { fieldSchema } from '../../../shared/dspy/json-schema';
 import type { QualityItem } from './quality';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './sentiment-lexicon';
 import { contentTokens, imbalance, textOf, tokens, wordCount } from './text';

@@ -13,4 +13,4 @@ export { parseImport, parseJsonl, parseCsvText, parseDspyJson, parseMapArgs, ser
 export { VersionRepository, VersioningDisabledError, type DatasetVersion, type VersionLineage, type VersionDiff } from './versions';
 export { TrainingDataSettings, RedactionSettings, loadSettings } from './settings';
 export { splitFor, SPLIT_BOUNDS } from './splits';
-export { schemaProblems, outputProblems, inputProblems } from './json-schema';
+export { schemaProblems, outputProblems, inputProblems } from '../../../shared/dspy/json-schema';

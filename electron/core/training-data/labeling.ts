@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../storage/database';
 import type { AuditLog } from '../audit/audit-log';
-import { outputProblems } from './json-schema';
+import { outputProblems } from '../../../shared/dspy/json-schema';
 import type { Redactor } from './redaction';
 import type { SignatureRepository } from './signatures';
 import { contentHashOf, type ExampleRepository } from './store';

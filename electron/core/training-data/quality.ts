@@ -1,6 +1,6 @@
 import type { SignatureField, SignatureSpec } from '../../../shared/dspy/signature';
 import { canonicalJson } from '../storage/hashing';
-import { fieldSchema, schemaProblems } from './json-schema';
+import { fieldSchema, schemaProblems } from '../../../shared/dspy/json-schema';
 import { findNearDuplicates, type NearDuplicatePair } from './near-duplicates';
 import type { LabelState, Source, Split } from './types';
 

@@ -2,7 +2,7 @@ import type { Db } from '../storage/database';
 import { canonicalJson, newId, sha256Hex } from '../storage/hashing';
 import type { AuditLog } from '../audit/audit-log';
 import type { SignatureField } from '../../../shared/dspy/signature';
-import { fieldSchema, outputProblems, schemaProblems } from './json-schema';
+import { fieldSchema, outputProblems, schemaProblems } from '../../../shared/dspy/json-schema';
 import type { Redactor } from './redaction';
 import type { StoredSignature } from './signatures';
 import { splitFor } from './splits';
