@@ -122,8 +122,10 @@ def parse_metric(spec, where: str = "metric") -> dict:
 class Metric:
     """Callable as a DSPy metric ``metric(example, pred, trace=None)``; also ``score()``."""
 
-    def __init__(self, spec: dict, output_fields: list[str], judge_lm=None, on_call=None):
+    def __init__(self, spec: dict, output_fields: list[str], judge_lm=None, on_call=None, notes=None):
         self.spec = spec
+        # The labeler's written note per example (keyed by its inputs), quoted in GEPA's feedback.
+        self.notes = notes or {}
         self.name = spec["name"]
         self.fields = spec.get("fields") or output_fields
         self.threshold = spec["threshold"]
@@ -169,6 +171,34 @@ class Metric:
             return max(0.0, min(1.0, float(out.score)))
         except (TypeError, ValueError):
             return 0.0
+
+    def feedback(self, example, pred) -> str:
+        """Why an output scored as it did: per scored field, expected against predicted, then the note."""
+        from .request import inputs_key
+
+        lines = []
+        for f in [f for f in self.fields if f in example]:
+            got = pred.get(f) if hasattr(pred, "get") else getattr(pred, f, None)
+            want = example[f]
+            e, p = normalize(want), normalize(got)
+            if self.name == "json_field_match" and isinstance(e, dict):
+                p = p if isinstance(p, dict) else {}
+                lines.extend(f"{f}.{k}: expected {json.dumps(v)}, got {json.dumps(p[k]) if k in p else 'nothing'}."
+                             for k, v in e.items() if p.get(k) != v)
+            elif FIELD_FNS.get(self.name, exact)(want, got) < 1.0:
+                lines.append(f"{f}: expected {_text(want)!r}, got {_text(got)!r}.")
+        text = " ".join(lines) if lines else "Correct: every scored field matches the label."
+        note = self.notes.get(inputs_key({k: example[k] for k in example.inputs().keys()}))
+        return f"{text} Labeler's note: {note}" if note else text
+
+    def with_feedback(self, gold, pred, trace=None, pred_name=None, pred_trace=None):
+        """GEPA's metric: the score and a written feedback (dspy.Prediction(score, feedback))."""
+        import dspy
+
+        s = self.score(gold, pred)
+        if self.on_call:
+            self.on_call(s)
+        return dspy.Prediction(score=s, feedback=self.feedback(gold, pred))
 
     def __call__(self, example, pred, trace=None, *args, **kwargs):
         s = self.score(example, pred)

@@ -65,7 +65,20 @@ def make_metric(params, info, ctx, on_call=None):
     judge = None
     if spec["name"] == "llm_judge" and spec.get("lm") is not None:
         judge = make_lm(spec, ctx, key="lm")
-    return Metric(spec, info.output_fields, judge_lm=judge, on_call=on_call)
+    return Metric(spec, info.output_fields, judge_lm=judge, on_call=on_call, notes=notes(params, info))
+
+
+def notes(params, info):
+    """The labelers' notes of the training examples (``trainset[i].note``), keyed by their inputs."""
+    out = {}
+    for i, item in enumerate(params.get("trainset") or []):
+        note = item.get("note") if isinstance(item, dict) else None
+        if note is None:
+            continue
+        if not isinstance(note, str):
+            raise InvalidParams(f"trainset[{i}].note must be a string", field=f"trainset[{i}].note")
+        out[inputs_key({k: item["inputs"][k] for k in info.input_fields})] = note
+    return out
 
 
 def apply_state(program, state, where="program_state"):

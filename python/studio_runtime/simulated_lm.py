@@ -40,6 +40,13 @@ PHRASES = [
     "Consider the examples first. {base}",
     "{base} Reply with one word.",
 ]
+HINTS = (
+    "Decide which category most of the words belong to.",
+    "Read every word carefully.",
+    "Think step by step.",
+    "Answer with the majority category.",
+)
+NOTE = re.compile(r"Labeler's note: ((?:[^\"\\\n]|\\.)*)")
 
 
 def _content(message) -> str:
@@ -183,20 +190,22 @@ class SimulatedBrain:
         return min(p, 0.97)
 
     # -- answering ---------------------------------------------------------------------
-    def respond(self, messages: list[dict], n: int = 1, variant: str = "") -> list[str]:
+    def respond(self, messages: list[dict], n: int = 1, variant: str = "", rollout=None) -> list[str]:
         a = self.analyse(messages)
         if not a["fields"]:
             text = self.input_text(a["inputs"]) if a["inputs"] else (
                 _content(messages[-1]) if messages else "")
             return [f"The words in '{text[:80]}' mostly belong to the {truth_value('label', 'str', None, text)} "
                     f"category." for _ in range(n)]
-        return [self._answer(a, i, variant) for i in range(n)]
+        return [self._answer(a, i, variant, rollout) for i in range(n)]
 
-    def _answer(self, a, index: int, variant: str) -> str:
+    def _answer(self, a, index: int, variant: str, rollout=None) -> str:
         inputs = a["inputs"]
         text = self.input_text(inputs)
         demo_key = "|".join(sorted(self.input_text(d) for d, _ in a["demos"]))
-        correct = unit("sim", text, a["instruction"], demo_key) < self.probability(a)
+        # A sampled rollout (SIMBA's) is an independent draw at the same accuracy.
+        draw = ("sim", text, a["instruction"], demo_key) + (() if rollout is None else (rollout,))
+        correct = unit(*draw) < self.probability(a)
         judge = "expected" in inputs and "predicted" in inputs
         values = {}
         for f in a["fields"]:
@@ -209,6 +218,10 @@ class SimulatedBrain:
                 label = truth_value("label", "str", None, text) if correct else wrong_value("label", "str", None, text)
                 values[name] = f"The input mentions: {', '.join(words_of(text)[:8]) or 'nothing'}. " \
                                f"Most of these words are {label} words."
+            elif name == "module_advice" and "module_names" in inputs:
+                # SIMBA's rule proposal: one tip per module, learned from a better and a worse trajectory.
+                values[name] = {m: HINTS[stable_hash("advice", a["raw"], variant) % len(HINTS)]
+                                for m in _loads(inputs["module_names"]) or []}
             elif typ == "str" and any(w in name.lower() for w in META_WORDS):
                 values[name] = self._meta(name, inputs, a, index, variant)
             else:
@@ -223,6 +236,8 @@ class SimulatedBrain:
         h = stable_hash("meta", name, a["raw"], index, variant)
         if "prefix" in lname:
             return "Answer:"
+        if "instruction" in lname and "examples_with_feedback" in inputs:
+            return self._reflect(inputs.get("current_instruction", ""), inputs["examples_with_feedback"], variant)
         if "instruction" in lname:
             base = inputs.get("basic_instruction") or inputs.get("instruction") or "Label the text."
             base = base.strip().strip('"')
@@ -231,6 +246,22 @@ class SimulatedBrain:
             return ("The task gives a few words (fruits, animals, colors, tools) and asks which "
                     "category most of them belong to.")
         return "Look at each word, map it to its category, and pick the most frequent category."
+
+    @staticmethod
+    def _reflect(current: str, feedback: str, variant: str) -> str:
+        """GEPA's reflection: when the feedback shows mistakes, add one helpful hint the instruction
+        lacks (chosen by a hash of the call) and quote the labelers' notes it does not hold yet."""
+        current = current.strip().strip('"')
+        if "expected" not in feedback:
+            return current
+        lacking = [h for h in HINTS if not any(w in current.lower() for w in GOOD_WORDS if w in h.lower())]
+        out = current
+        if lacking:
+            out = f"{out} {lacking[stable_hash('reflect', current, feedback, variant) % len(lacking)]}"
+        for note in dict.fromkeys(n.strip() for n in NOTE.findall(feedback)):
+            if note and note not in out:
+                out = f"{out} Reviewer note: {note}"
+        return out
 
 
 def _loads(s):
@@ -314,7 +345,7 @@ class SimulatedEngine:
             with self.owner.counter_lock:
                 self.owner.sampled_calls += 1
                 variant = f"{temperature}|{self.owner.sampled_calls}"
-        text = self.owner.brain.respond(messages, 1, variant)[0]
+        text = self.owner.brain.respond(messages, 1, variant, self.owner.kwargs.get("rollout_id"))[0]
         return self._response(text, sum(len(m["content"]) for m in messages))
 
     def stream(self, request):

@@ -93,6 +93,11 @@ RESOLVED_DEFAULTS = {
     "mipro": {"auto": "light", "num_candidates": None, "num_trials": None, "max_bootstrapped_demos": 4,
               "max_labeled_demos": 4, "init_temperature": 1.0, "seed": 9, "minibatch": True, "minibatch_size": 35,
               "minibatch_full_eval_steps": 5, "valset": "split", "num_threads": 1},
+    "gepa": {"auto": "light", "max_metric_calls": None, "reflection_minibatch_size": 3,
+             "candidate_selection_strategy": "pareto", "skip_perfect_score": True, "use_merge": True,
+             "max_merge_invocations": 5, "num_threads": 1, "seed": 0, "reflection_model": None},
+    "simba": {"bsize": 32, "num_candidates": 6, "max_steps": 8, "max_demos": 4, "num_threads": 1,
+              "temperature_for_sampling": 0.2, "temperature_for_candidates": 0.2, "seed": 0},
 }
 
 

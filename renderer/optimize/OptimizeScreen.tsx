@@ -186,6 +186,8 @@ function ParamInput({ name, p, value, onChange }: { name: string; p: ParamSpec; 
         </select>
       ) : p.kind === 'boolean' ? (
         <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} data-testid={id} />
+      ) : p.kind === 'text' ? (
+        <input id={id} className="input" value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={id} />
       ) : (
         <input id={id} className="input" type="number" min={p.min} max={p.max} step={p.kind === 'int' ? 1 : 0.1} value={Number(value)} onChange={(e) => onChange(Number(e.target.value))} data-testid={id} />
       )}

@@ -4,6 +4,7 @@
  * shape (an object) by the router. Pure TypeScript: no node:, no DOM, no electron.
  */
 import { z } from 'zod';
+import type { GepaTree } from '../dspy/gepa-tree';
 
 const id = z.string().min(1).max(200);
 const sigRef = z.string().min(1).max(200);
@@ -174,6 +175,8 @@ export interface JobProgress {
   bestScore?: number;
   lmCalls?: number;
   history?: { trial: number; score: number; best: number }[];
+  /** GEPA's search tree so far. */
+  gepa?: GepaTree;
 }
 export interface DemoRef {
   inputs: Record<string, unknown>;
@@ -209,6 +212,7 @@ export interface OptimizationJob {
     promoted: boolean;
     promotion?: string;
     cached: boolean;
+    gepa?: GepaTree;
   } | null;
   error: string | null;
   requestedBy: string;

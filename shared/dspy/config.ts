@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export const EVALUATION_MODES = ['bootstrap_few_shot', 'copro', 'mipro'] as const;
-export const evaluationModeSchema = z.enum(EVALUATION_MODES).describe('DSPy optimizer: bootstrap_few_shot, copro or mipro.');
+export const EVALUATION_MODES = ['bootstrap_few_shot', 'copro', 'mipro', 'gepa', 'simba'] as const;
+export const evaluationModeSchema = z.enum(EVALUATION_MODES).describe('DSPy optimizer: bootstrap_few_shot, copro, mipro, gepa or simba.');
 export const fallbackStrategySchema = z.enum(['traditional', 'fail']).describe('On a miss or an error: run the plain prompt (traditional) or fail.');
 
 export const chainLinkSchema = z.looseObject({

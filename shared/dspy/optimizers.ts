@@ -15,9 +15,12 @@ export type ParamSpec =
   | { kind: 'int'; label: string; default: number | null; min: number; max: number; nullable?: boolean; help: string }
   | { kind: 'number'; label: string; default: number; min: number; max: number; help: string }
   | { kind: 'boolean'; label: string; default: boolean; help: string }
-  | { kind: 'choice'; label: string; default: string | null; options: readonly string[]; nullable?: boolean; help: string };
+  | { kind: 'choice'; label: string; default: string | null; options: readonly string[]; nullable?: boolean; help: string }
+  | { kind: 'text'; label: string; default: string | null; pattern: RegExp; nullable?: boolean; help: string };
 
 const MIPRO_PRESETS = ['light', 'medium', 'heavy'] as const;
+/** A model as `provider/model` (anthropic/claude-opus-4-1, simulated/toy). */
+const MODEL_REF = /^(anthropic|gemini|openai|simulated)\/[\w.:@-]{1,120}$/;
 
 export const OPTIMIZERS = {
   bootstrap_few_shot: {
@@ -58,6 +61,36 @@ export const OPTIMIZERS = {
       num_threads: { kind: 'int', label: 'Threads', default: 1, min: 1, max: 32, help: 'Parallel evaluation calls.' },
     },
   },
+  gepa: {
+    label: 'GEPA',
+    dspyClass: 'dspy.GEPA',
+    params: {
+      auto: { kind: 'choice', label: 'Budget preset', default: 'light', options: MIPRO_PRESETS, nullable: true, help: "light, medium or heavy (DSPy's auto_budget); null: set max_metric_calls." },
+      max_metric_calls: { kind: 'int', label: 'Metric calls', default: null, min: 1, max: 100_000, nullable: true, help: 'Budget in program runs scored by the metric (only without a preset).' },
+      reflection_minibatch_size: { kind: 'int', label: 'Reflection minibatch', default: 3, min: 1, max: 50, help: 'Training examples (with their feedback) the reflection LM reads per proposal.' },
+      candidate_selection_strategy: { kind: 'choice', label: 'Parent selection', default: 'pareto', options: ['pareto', 'current_best'], help: 'pareto: a candidate of the Pareto frontier across dev examples; current_best: the best mean.' },
+      skip_perfect_score: { kind: 'boolean', label: 'Skip perfect minibatches', default: true, help: 'No reflection on a minibatch the parent already solves.' },
+      use_merge: { kind: 'boolean', label: 'Merge', default: true, help: 'Also combine components of two frontier candidates.' },
+      max_merge_invocations: { kind: 'int', label: 'Max merges', default: 5, min: 0, max: 50, help: 'Merge attempts at most.' },
+      num_threads: { kind: 'int', label: 'Threads', default: 1, min: 1, max: 32, help: 'Parallel evaluation calls.' },
+      seed: { kind: 'int', label: 'Seed', default: 0, min: 0, max: 2 ** 31 - 1, help: 'Random seed.' },
+      reflection_model: { kind: 'text', label: 'Reflection model', default: null, pattern: MODEL_REF, nullable: true, help: "provider/model of the LM that reads the feedback and proposes instructions (same provider as the step); null: the step's model." },
+    },
+  },
+  simba: {
+    label: 'SIMBA',
+    dspyClass: 'dspy.SIMBA',
+    params: {
+      bsize: { kind: 'int', label: 'Batch size', default: 32, min: 1, max: 1000, help: 'Training examples per step (SIMBA needs at least this many).' },
+      num_candidates: { kind: 'int', label: 'Candidates', default: 6, min: 1, max: 50, help: 'Sampled trajectories per example, and new programs per step.' },
+      max_steps: { kind: 'int', label: 'Steps', default: 8, min: 1, max: 100, help: 'Mini-batch steps.' },
+      max_demos: { kind: 'int', label: 'Max demos', default: 4, min: 0, max: 50, help: 'Demos per predictor before one is dropped for a new one.' },
+      num_threads: { kind: 'int', label: 'Threads', default: 1, min: 1, max: 32, help: 'Parallel program runs.' },
+      temperature_for_sampling: { kind: 'number', label: 'Sampling temperature', default: 0.2, min: 0, max: 2, help: 'Softmax temperature picking the programs that sample trajectories.' },
+      temperature_for_candidates: { kind: 'number', label: 'Candidate temperature', default: 0.2, min: 0, max: 2, help: 'Softmax temperature picking the source program of new candidates.' },
+      seed: { kind: 'int', label: 'Seed', default: 0, min: 0, max: 2 ** 31 - 1, help: 'Random seed.' },
+    },
+  },
 } as const satisfies Record<Strategy, { label: string; dspyClass: string; params: Record<string, ParamSpec> }>;
 
 function schemaOf(p: ParamSpec): z.ZodType {
@@ -66,6 +99,7 @@ function schemaOf(p: ParamSpec): z.ZodType {
   if (p.kind === 'int') s = z.number({ error: range(p.min, p.max) }).int({ error: range(p.min, p.max) }).min(p.min, { error: range(p.min, p.max) }).max(p.max, { error: range(p.min, p.max) });
   else if (p.kind === 'number') s = z.number({ error: range(p.min, p.max) }).min(p.min, { error: range(p.min, p.max) }).max(p.max, { error: range(p.min, p.max) });
   else if (p.kind === 'boolean') s = z.boolean({ error: (iss) => `must be true or false (got ${JSON.stringify(iss.input)})` });
+  else if (p.kind === 'text') s = z.string({ error: (iss) => `must be a string (got ${JSON.stringify(iss.input)})` }).regex(p.pattern, { error: (iss) => `must look like provider/model, e.g. anthropic/claude-opus-4-1 (got ${JSON.stringify(iss.input)})` });
   else s = z.enum(p.options as unknown as [string, ...string[]], { error: (iss) => `must be one of ${p.options.join(', ')}${'nullable' in p && p.nullable ? ' or null' : ''} (got ${JSON.stringify(iss.input)})` });
   if ('nullable' in p && p.nullable) s = s.nullable();
   return s.default(p.default as never).describe(p.help);
@@ -92,7 +126,29 @@ export interface MiproParams {
   valset: 'split' | 'devset';
   num_threads: number;
 }
-export interface OptimizerParams { bootstrap_few_shot: BootstrapFewShotParams; copro: CoproParams; mipro: MiproParams }
+export interface GepaParams {
+  auto: (typeof MIPRO_PRESETS)[number] | null;
+  max_metric_calls: number | null;
+  reflection_minibatch_size: number;
+  candidate_selection_strategy: 'pareto' | 'current_best';
+  skip_perfect_score: boolean;
+  use_merge: boolean;
+  max_merge_invocations: number;
+  num_threads: number;
+  seed: number;
+  reflection_model: string | null;
+}
+export interface SimbaParams {
+  bsize: number;
+  num_candidates: number;
+  max_steps: number;
+  max_demos: number;
+  num_threads: number;
+  temperature_for_sampling: number;
+  temperature_for_candidates: number;
+  seed: number;
+}
+export interface OptimizerParams { bootstrap_few_shot: BootstrapFewShotParams; copro: CoproParams; mipro: MiproParams; gepa: GepaParams; simba: SimbaParams }
 export type ResolvedParams = OptimizerParams[Strategy];
 
 export const bootstrapFewShotParamsSchema = objectSchema('bootstrap_few_shot') as unknown as z.ZodType<BootstrapFewShotParams>;
@@ -111,10 +167,20 @@ export const miproParamsSchema = objectSchema('mipro').check((ctx) => {
   }
 }) as unknown as z.ZodType<MiproParams>;
 
+export const gepaParamsSchema = objectSchema('gepa').check((ctx) => {
+  const v = ctx.value as unknown as GepaParams;
+  // dspy.GEPA takes exactly one budget: a preset or max_metric_calls.
+  if (v.auto !== null && v.max_metric_calls !== null) ctx.issues.push({ code: 'custom', input: v.max_metric_calls, path: ['max_metric_calls'], message: `must be null with the preset auto=${v.auto} (set auto to null to choose it)` });
+  if (v.auto === null && v.max_metric_calls === null) ctx.issues.push({ code: 'custom', input: null, path: ['max_metric_calls'], message: 'is required when auto is null' });
+}) as unknown as z.ZodType<GepaParams>;
+export const simbaParamsSchema = objectSchema('simba') as unknown as z.ZodType<SimbaParams>;
+
 export const optimizerParamsSchemas: { [S in Strategy]: z.ZodType<OptimizerParams[S]> } = {
   bootstrap_few_shot: bootstrapFewShotParamsSchema,
   copro: coproParamsSchema,
   mipro: miproParamsSchema,
+  gepa: gepaParamsSchema,
+  simba: simbaParamsSchema,
 };
 
 export class OptimizerParamsError extends Error {
@@ -156,6 +222,8 @@ export interface CallBucket {
   prompt: { kind: 'task'; demos: number } | { kind: 'proposal'; completions: number };
   /** Evaluation calls, which run num_threads at once. */
   parallel: boolean;
+  /** Calls of GEPA's reflection LM (its own model and price); the others go to the step's LM. */
+  lm?: 'reflection';
 }
 
 /**
@@ -175,6 +243,22 @@ export function bootstrapCalls(trainSize: number, maxBoot: number, maxRounds: nu
 
 /** DSPy 3.4.1 AUTO_RUN_SETTINGS of MIPROv2. */
 export const MIPRO_AUTO = { light: { n: 6, valSize: 100 }, medium: { n: 12, valSize: 300 }, heavy: { n: 18, valSize: 1000 } } as const;
+/** DSPy 3.4.1 GEPA AUTO_RUN_SETTINGS (candidates per preset) and auto_budget's minibatch size and full-eval period. */
+export const GEPA_AUTO = { light: 6, medium: 12, heavy: 18 } as const;
+const GEPA_BUDGET_MINIBATCH = 35;
+const GEPA_BUDGET_FULL_EVAL_STEPS = 5;
+/** Share of GEPA's proposals assumed to pass the minibatch check (each then costs a dev-set evaluation). */
+const GEPA_ACCEPT_RATE = 0.3;
+
+/** dspy.GEPA.auto_budget: the metric calls a preset allows. */
+export function gepaAutoBudget(predictors: number, candidates: number, valSize: number): number {
+  const n = Math.floor(Math.max(2 * (predictors * 2) * Math.log2(candidates), 1.5 * candidates));
+  let total = valSize + candidates * 5 + n * GEPA_BUDGET_MINIBATCH;
+  if (n === 0) return total;
+  total += (Math.floor((n + 1) / GEPA_BUDGET_FULL_EVAL_STEPS) + 1 + (n < GEPA_BUDGET_FULL_EVAL_STEPS ? 1 : 0)) * valSize;
+  return total;
+}
+
 /** MIPROv2 minibatches a preset's valset only above this size (MIN_MINIBATCH_SIZE). */
 const MIPRO_MIN_MINIBATCH = 50;
 
@@ -218,6 +302,33 @@ export function lmCallModel<S extends Strategy>(strategy: S, params: OptimizerPa
     buckets.push({ name: 'candidate_evaluation', phase: 'compile', calls: c, min: p.depth * N * P, max: c, prompt: { kind: 'task', demos: 0 }, parallel: true });
     buckets.push(...evalBuckets(dev, P, 0));
     notes.push('COPRO scores each distinct candidate on the trainset; repeated candidates are scored once, so the real count can be lower.');
+  } else if (strategy === 'gepa') {
+    const p = params as GepaParams;
+    // The runtime gives GEPA the dev set as its valset (the trainset without one).
+    const budget = p.auto !== null ? gepaAutoBudget(P, GEPA_AUTO[p.auto], dev) : p.max_metric_calls!;
+    const mb = p.reflection_minibatch_size;
+    // GEPA stops once the budget is spent, finishing the iteration under way (a minibatch pair and a dev evaluation).
+    buckets.push({ name: 'candidate_evaluation', phase: 'compile', calls: budget * P, min: Math.min(budget, dev) * P, max: (budget + 2 * mb + dev) * P, prompt: { kind: 'task', demos: 0 }, parallel: true });
+    const spare = Math.max(0, budget - dev);
+    // One reflection per iteration (one component, round robin); an iteration costs two minibatch
+    // evaluations, plus a dev evaluation when its proposal is accepted.
+    const reflections = spare / (2 * mb + GEPA_ACCEPT_RATE * dev);
+    buckets.push({ name: 'reflection', phase: 'compile', calls: reflections, min: 0, max: Math.ceil(spare / mb), prompt: { kind: 'proposal', completions: 1 }, parallel: false, lm: 'reflection' });
+    buckets.push(...evalBuckets(dev, P, 0));
+    notes.push(`GEPA: budget ${budget} metric calls${p.auto !== null ? ` (preset ${p.auto})` : ''}; reflections assume ${Math.round(GEPA_ACCEPT_RATE * 100)}% of proposals pass the minibatch check (estimate).`);
+  } else if (strategy === 'simba') {
+    const p = params as SimbaParams;
+    if (N < p.bsize) throw new CallModelError('params.bsize', `SIMBA needs at least bsize=${p.bsize} training examples (found ${N}); lower bsize`);
+    const programs = Math.min(p.bsize, p.num_candidates + 1);
+    const winners = Math.min(p.num_candidates + 1, p.max_steps + 1);
+    const demos = p.max_demos;
+    buckets.push(fixed('trajectories', p.max_steps * p.bsize * p.num_candidates * P, { kind: 'task', demos }, true));
+    // Each new program comes from a rule (one LM call) or a demo (none), chosen at random.
+    const rules = p.max_steps * programs;
+    buckets.push({ name: 'rule_proposals', phase: 'compile', calls: rules / 2, min: 0, max: rules, prompt: { kind: 'proposal', completions: 1 }, parallel: false });
+    buckets.push(fixed('candidate_evaluation', p.max_steps * programs * p.bsize * P, { kind: 'task', demos }, true));
+    buckets.push(fixed('final_selection', winners * N * P, { kind: 'task', demos }, true));
+    buckets.push(...evalBuckets(dev, P, demos));
   } else {
     const p = params as MiproParams;
     const zeroshot = p.max_bootstrapped_demos === 0 && p.max_labeled_demos === 0;

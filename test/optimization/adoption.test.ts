@@ -9,7 +9,7 @@ describe('decideAdoption', () => {
     expect(no.reason).toBe('bootstrap_few_shot: dev-set gain +0.040 (0.800 -> 0.840 on 20 examples) < threshold +0.050');
   });
   it('per-strategy thresholds and overrides', () => {
-    expect(ADOPTION_THRESHOLDS).toEqual({ bootstrap_few_shot: 0.05, copro: 0.03, mipro: 0.05 });
+    expect(ADOPTION_THRESHOLDS).toEqual({ bootstrap_few_shot: 0.05, copro: 0.03, mipro: 0.05, gepa: 0.08, simba: 0.05 });
     expect(decideAdoption({ strategy: 'copro', baselineScore: 0.5, optimizedScore: 0.53, devSize: 10 }).adopt).toBe(true);
     expect(decideAdoption({ strategy: 'mipro', baselineScore: 0.5, optimizedScore: 0.54, devSize: 10 }).adopt).toBe(false);
     expect(decideAdoption({ strategy: 'mipro', baselineScore: 0.5, optimizedScore: 0.54, devSize: 10, thresholds: { mipro: 0.01 } }).adopt).toBe(true);

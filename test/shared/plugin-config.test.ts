@@ -6,7 +6,7 @@ import {
 
 const SPEC_DEFAULTS = {
   python_bridge: { pool_size: 3, timeout: 30000, max_retries: 3, health_check_interval: 10000 },
-  optimization: { enabled: true, strategies: ['bootstrap_few_shot', 'copro', 'mipro'], default_strategy: 'bootstrap_few_shot', async_optimization: true, cache_enabled: true, cache_ttl: 3600, auto_promote: true },
+  optimization: { enabled: true, strategies: ['bootstrap_few_shot', 'copro', 'mipro', 'gepa', 'simba'], default_strategy: 'bootstrap_few_shot', async_optimization: true, cache_enabled: true, cache_ttl: 3600, auto_promote: true },
   training_data: { collection_enabled: true, quality_threshold: 0.7, bias_detection: true, versioning_enabled: true, sources: ['execution_history', 'user_feedback', 'synthetic_generation'] },
   real_time: { max_wait_time: 5000, fallback_strategy: 'traditional', cache_warming: true, adaptive_thresholds: true },
   monitoring: { enabled: true, ab_testing: true },

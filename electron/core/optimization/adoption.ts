@@ -3,9 +3,11 @@ import type { Strategy } from './estimate';
 /**
  * Dev-set gain (optimized - baseline, same metric) a program needs to be promoted. bootstrap_few_shot's
  * +0.05 is required; copro +0.03 (it only rewrites instructions, a smaller lever) and mipro +0.05 (it
- * picks the best of many trials, so more of its gain is selection luck) are this project's choice.
+ * picks the best of many trials, so more of its gain is selection luck) are this project's choice, and
+ * so are gepa +0.08 (it picks its candidate on the dev examples the gain is measured on) and simba +0.05
+ * (it selects on the trainset, like bootstrap_few_shot).
  */
-export const ADOPTION_THRESHOLDS: Record<Strategy, number> = { bootstrap_few_shot: 0.05, copro: 0.03, mipro: 0.05 };
+export const ADOPTION_THRESHOLDS: Record<Strategy, number> = { bootstrap_few_shot: 0.05, copro: 0.03, mipro: 0.05, gepa: 0.08, simba: 0.05 };
 
 // 0.85 - 0.8 is 0.04999999999999993 in floating point; a gain equal to the threshold passes.
 const EPSILON = 1e-9;

@@ -21,6 +21,8 @@ export interface EstimateInput {
   /** Dev set size (the runtime evaluates baseline and optimized program on it; the trainset without one). */
   devSize: number;
   model: string;
+  /** GEPA's reflection LM as priced (`anthropic/<model>`); default: `model`. */
+  reflectionModel?: string;
   /** Predictors in the program (1 for a step; a dspy_chain has one per link). */
   predictors?: number;
   /** Tokens of one example's input fields (default 200) and of its output fields (default 100); `exampleTokens` measures them. */
@@ -101,6 +103,8 @@ export interface Estimate {
   lmCalls: { expected: number; min: number; max: number; breakdown: Record<string, number> };
   tokens: { input: number; output: number; total: number };
   costUsd: number;
+  /** GEPA's reflection calls, priced at the reflection model (included in lmCalls, tokens and costUsd). */
+  reflection?: { model: string; lmCalls: number; costUsd: number };
   priceSource: 'table' | 'default';
   /** null when no latency of this model is known. */
   wallTimeMs: number | null;
@@ -145,6 +149,9 @@ export function estimateOptimization(input: EstimateInput): Estimate {
   const sum = (f: (b: CallBucket) => number) => buckets.reduce((s, b) => s + f(b), 0);
   const inputTokens = Math.round(sum((b) => b.calls * tokensPer(b).in));
   const outputTokens = Math.round(sum((b) => b.calls * tokensPer(b).out));
+  const reflectionModel = input.reflectionModel ?? input.model;
+  const costOfBuckets = (bs: CallBucket[]) => bs.reduce((s, b) => s + costOf(b.lm === 'reflection' ? reflectionModel : input.model, { input: b.calls * tokensPer(b).in, output: b.calls * tokensPer(b).out }, input.prices), 0);
+  const reflection = buckets.filter((b) => b.lm === 'reflection');
   const { source } = priceOf(input.model, input.prices);
   if (source === 'default') notes.push(`no price listed for ${input.model}: priced at the default $${DEFAULT_PRICE.input}/$${DEFAULT_PRICE.output} per million input/output tokens`);
   const lat = input.latency;
@@ -155,7 +162,8 @@ export function estimateOptimization(input: EstimateInput): Estimate {
     params: params as unknown as Record<string, unknown>,
     lmCalls: { expected: Math.round(sum((b) => b.calls)), min: Math.round(sum((b) => b.min)), max: Math.round(sum((b) => b.max)), breakdown },
     tokens: { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens },
-    costUsd: costOf(input.model, { input: inputTokens, output: outputTokens }, input.prices),
+    costUsd: costOfBuckets(buckets),
+    ...(reflection.length ? { reflection: { model: reflectionModel, lmCalls: Math.round(reflection.reduce((s, b) => s + b.calls, 0)), costUsd: costOfBuckets(reflection) } } : {}),
     priceSource: source,
     wallTimeMs: lat ? Math.round(sum((b) => (b.calls * lat.msPerCall) / (b.parallel ? threads : 1))) : null,
     timeBasis: lat ? { source: lat.source, msPerCall: lat.msPerCall, samples: lat.samples } : { source: 'unknown', msPerCall: null, samples: 0 },

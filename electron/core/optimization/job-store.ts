@@ -4,6 +4,7 @@ import type { CacheBackend, CacheEntry } from './result-cache';
 import type { AdoptionDecision } from './adoption';
 import type { Estimate, PhaseUsage, Strategy } from './estimate';
 import type { JobProgress } from '../../../shared/api/tuning';
+import type { GepaTree } from '../../../shared/dspy/gepa-tree';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -56,6 +57,8 @@ export interface OptimizationOutcome {
   /** Why it was or was not promoted automatically. */
   promotion: string;
   cached: boolean;
+  /** GEPA's search tree. */
+  gepa?: GepaTree;
 }
 
 export type ProgramVersionStatus = 'candidate' | 'promoted' | 'superseded' | 'rolled_back' | 'rejected';

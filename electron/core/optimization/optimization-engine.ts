@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { DspyPluginConfig } from '../../../shared/plugin-config/schema';
 import { programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
-import type { LmConfig } from '../providers/provider-settings';
+import { priceKey, type LmConfig } from '../providers/provider-settings';
+import { parseGepaTree } from '../../../shared/dspy/gepa-tree';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
@@ -52,6 +53,7 @@ interface RuntimeOptimizeResult {
   devset_source: 'devset' | 'trainset';
   program_state: Record<string, unknown>;
   source: string;
+  gepa?: unknown;
 }
 
 export class OptimizationRefused extends Error {}
@@ -144,7 +146,9 @@ export class OptimizationEngine extends EventEmitter {
     const sizes = exampleTokens(set.train);
     let estimate: Estimate;
     try {
+      const reflection = strategy === 'gepa' ? reflectionLm(req.lm, resolveOptimizerParams('gepa', req.params).reflection_model) : undefined;
       estimate = estimateOptimization({
+        reflectionModel: reflection && priceKey(reflection),
         strategy,
         params: req.params,
         trainSize: set.train.length,
@@ -252,11 +256,15 @@ export class OptimizationEngine extends EventEmitter {
     const history: NonNullable<JobProgress['history']> = [];
     let lastSaved = 0;
     let budgetStop: string | undefined;
+    let lastTree: JobProgress['gepa'];
     try {
       const pool = await this.deps.pool();
       const result = await pool.request<RuntimeOptimizeResult>(
         'optimize',
-        { program: req.program, strategy: job.strategy, params: job.params, trainset: train, devset: dev.length ? dev : undefined, metric: req.metric ?? defaultMetric(req.program), lm: req.lm },
+        {
+          program: req.program, strategy: job.strategy, params: job.params, trainset: train, devset: dev.length ? dev : undefined, metric: req.metric ?? defaultMetric(req.program), lm: req.lm,
+          reflection_lm: job.strategy === 'gepa' ? reflectionLm(req.lm, job.params.reflection_model as string | null) : undefined,
+        },
         {
           signal,
           // An optimization is long and costly: one attempt per worker crash is enough.
@@ -267,7 +275,8 @@ export class OptimizationEngine extends EventEmitter {
               history.push({ trial: p.trial, score: p.score, best: p.best_score ?? p.score });
               if (history.length > MAX_HISTORY) history.shift();
             }
-            const progress: JobProgress = { phase: p.phase, trial: p.trial, totalTrials: p.total_trials ?? undefined, score: p.score ?? undefined, bestScore: p.best_score ?? undefined, lmCalls: p.lm_calls, history: [...history] };
+            const progress: JobProgress = { phase: p.phase, trial: p.trial, totalTrials: p.total_trials ?? undefined, score: p.score ?? undefined, bestScore: p.best_score ?? undefined, lmCalls: p.lm_calls, history: [...history], gepa: parseGepaTree(p.gepa) ?? lastTree };
+            lastTree = progress.gepa;
             if (req.budget?.maxLmCalls !== undefined && (p.lm_calls ?? 0) > req.budget.maxLmCalls) {
               budgetStop = `stopped: ${p.lm_calls} LM calls passed the budget cap of ${req.budget.maxLmCalls}`;
               this.cancel(job.id);
@@ -319,6 +328,7 @@ export class OptimizationEngine extends EventEmitter {
         promoted: promotion.promote,
         promotion: promotion.reason,
         cached: false,
+        gepa: parseGepaTree(result.gepa),
       };
       if (this.deps.config().optimization.cache_enabled) this.cache.set(parts, { versionId: version.id, outcome });
       return finish('succeeded', { result: outcome });
@@ -423,6 +433,18 @@ export class OptimizationEngine extends EventEmitter {
       .map((e) => this.versions.get(e.value.versionId))
       .filter((v): v is StoredProgramVersion => v !== undefined && v.status === 'promoted');
   }
+}
+
+/**
+ * GEPA's reflection LM: the step's LM, or another model of the step's provider (same key and endpoint)
+ * named `provider/model` by the reflection_model parameter.
+ */
+export function reflectionLm(lm: LmConfig, model: string | null): LmConfig {
+  if (model === null) return lm;
+  const [prefix, ...rest] = model.split('/');
+  const provider = prefix === 'openai' ? 'openai_compatible' : prefix;
+  if (provider !== lm.provider) throw new OptimizationRefused(`params.reflection_model: ${model} is not a model of the step's provider (${lm.provider}); name one of its models, or null for the step's model`);
+  return { ...lm, model: provider === 'simulated' ? model : rest.join('/') };
 }
 
 /** Object outputs compare field by field; everything else by exact match. */

@@ -6,15 +6,17 @@ LM calls and tokens. One module per optimizer maps the host's resolved params on
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 from ..context import dspy_context
 from ..errors import InvalidParams
 from ..evaluation import evaluate_examples
 from ..metrics import jsonable
 from ..request import apply_state, examples, inputs_key, make_lm, make_metric, program_info, program_state
-from . import bootstrap_few_shot, copro, mipro
+from . import bootstrap_few_shot, copro, gepa, mipro, simba
 
-OPTIMIZERS = {"bootstrap_few_shot": bootstrap_few_shot, "copro": copro, "mipro": mipro}
+OPTIMIZERS = {"bootstrap_few_shot": bootstrap_few_shot, "copro": copro, "mipro": mipro, "gepa": gepa,
+              "simba": simba}
 STRATEGIES = tuple(OPTIMIZERS)
 PROGRESS_INTERVAL_S = 0.05
 
@@ -68,7 +70,7 @@ def optimize(params, ctx):
         ctx.check()
         for hook in ctx.metric_hooks:
             hook(score)
-        if state["phase"] == "compile" and not module.USES_EVALUATE:
+        if state["phase"] == "compile" and not module.USES_EVALUATE and not getattr(module, "OWN_PROGRESS", False):
             state["metric_calls"] += 1
             state["best"] = max(state["best"] or 0.0, score)
             ctx.progress(phase="compile", trial=state["metric_calls"], total_trials=total, score=score,
@@ -93,11 +95,20 @@ def optimize(params, ctx):
     state["phase"] = "compile"
     ctx.progress(phase="compile", trial=0, total_trials=total, score=baseline["mean"], best_score=baseline["mean"])
 
+    def own_progress(**p):
+        state["trial"] = p["trial"]
+        state["best"] = p["best_score"]
+        ctx.progress(phase="compile", total_trials=total, **p)
+
+    # What a module needs beyond the data: the reflection LM (the host always resolves one for GEPA),
+    # its own progress, and extra result fields.
+    env = SimpleNamespace(reflection_lm=lambda: make_lm(params, ctx, key="reflection_lm"), progress=own_progress,
+                          extra={})
     # Optimizers without dspy.Evaluate (BootstrapFewShot) report progress from the metric calls, so
     # they compile without the context-wide Evaluate callback and DSPy's per-call callback machinery.
     with dspy_context(lm, params, on_evaluate_end=on_eval_end if module.USES_EVALUATE else None), \
             ctx.measure("compile"):
-        optimized = module.compile(opt, student, trainset, devset, metric)
+        optimized = module.compile(opt, student, trainset, devset, metric, env)
     ctx.check()
     state["phase"] = "final"
     with dspy_context(lm, params), ctx.measure("final"):
@@ -130,6 +141,7 @@ def optimize(params, ctx):
         "wall_time_s": round(time.time() - t0, 3),
         "program_state": program_state(optimized),
         "source": info.source,
+        **env.extra,
     }
     ctx.progress(phase="done", trial=max(state["trial"], state["metric_calls"]), total_trials=total, score=final["mean"],
                  best_score=max(final["mean"], state["best"] or 0.0))

@@ -13,7 +13,7 @@ def total_trials(p, trainset):
     return len(trainset) * p["max_rounds"]
 
 
-def compile(p, student, trainset, devset, metric):
+def compile(p, student, trainset, devset, metric, env):
     import dspy
 
     tp = dspy.BootstrapFewShot(metric=metric, max_bootstrapped_demos=p["max_bootstrapped_demos"],

@@ -13,7 +13,7 @@ def total_trials(p, trainset):
     return p["depth"] * p["breadth"]
 
 
-def compile(p, student, trainset, devset, metric):
+def compile(p, student, trainset, devset, metric, env):
     import dspy
 
     tp = dspy.COPRO(metric=metric, breadth=p["breadth"], depth=p["depth"], init_temperature=p["init_temperature"],

@@ -22,7 +22,7 @@ def total_trials(p, trainset):
     return p["num_trials"] if p["auto"] is None else None
 
 
-def compile(p, student, trainset, devset, metric):
+def compile(p, student, trainset, devset, metric, env):
     import dspy
 
     valset = devset if p["valset"] == "devset" else None
