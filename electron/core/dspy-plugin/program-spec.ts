@@ -2,10 +2,12 @@ import { chainSignatures } from '../../../shared/dspy/steps';
 import { chainInputFields } from '../../../shared/run/inputs';
 import { signatureHash, signatureSpecSchema, type SignatureSpec } from '../../../shared/dspy/signature';
 
+export type ProgramModule = 'predict' | 'chain_of_thought';
+
 /** What the Python runtime builds: a step program or a chain of them (docs/python-runtime.md). */
 export type ProgramSpec =
-  | { kind: 'step'; name: string; module: 'predict' | 'chain_of_thought'; signature: SignatureSpec }
-  | { kind: 'chain'; name: string; steps: { kind: 'step'; name: string; module: 'predict' | 'chain_of_thought'; signature: SignatureSpec }[] };
+  | { kind: 'step'; name: string; module: ProgramModule; signature: SignatureSpec }
+  | { kind: 'chain'; name: string; steps: { kind: 'step'; name: string; module: ProgramModule; signature: SignatureSpec }[] };
 
 export interface StepProgram {
   program: ProgramSpec;
@@ -32,10 +34,36 @@ const PROMPT_SIGNATURE: SignatureSpec = signatureSpecSchema.parse({
 
 const identifier = (name: string) => name.replace(/[^A-Za-z0-9_]+/g, '_');
 
+/**
+ * The one program builder: a signature's program as predictors of `module`, a chain of them when the
+ * spec keeps its links (a dspy_chain's end-to-end signature). Steps, the engine, Compare and the CLI
+ * all build programs here.
+ */
+export function programFromSignature(name: string, spec: unknown, module: ProgramModule = 'predict'): ProgramSpec {
+  const parsed = signatureSpecSchema.parse(spec);
+  const links = (parsed as Record<string, unknown>).chain;
+  if (Array.isArray(links)) {
+    return {
+      kind: 'chain',
+      name: identifier(name),
+      steps: links.map((l) => {
+        const { name: link, ...fields } = l as Record<string, unknown>;
+        return { kind: 'step' as const, name: identifier(String(link)), module, signature: signatureSpecSchema.parse(fields) };
+      }),
+    };
+  }
+  return { kind: 'step', name: identifier(name), module, signature: parsed };
+}
+
+/** The module a program's predictors use. */
+export function moduleOf(p: ProgramSpec): ProgramModule {
+  return p.kind === 'chain' ? (p.steps[0]?.module ?? 'predict') : p.module;
+}
+
 /** The DSPy program of a dspy_claude / dspy_gemini / dspy_chain / dspy_evaluation step. */
 export function programForStep(step: Record<string, unknown>, workflow: Record<string, unknown>): StepProgram {
   const name = identifier(String(step.name ?? 'step'));
-  const module: 'predict' | 'chain_of_thought' = (step.dspy_config as Record<string, unknown> | undefined)?.module === 'chain_of_thought' ? 'chain_of_thought' : 'predict';
+  const module: ProgramModule = (step.dspy_config as Record<string, unknown> | undefined)?.module === 'chain_of_thought' ? 'chain_of_thought' : 'predict';
   if (step.type === 'dspy_chain') {
     const links = chainSignatures(step, workflow.dspy_signatures as Record<string, unknown> | undefined);
     if (links.length === 0) throw new ProgramSpecError(`dspy_chain step '${String(step.name)}' has no resolvable chain_steps`);
@@ -51,7 +79,7 @@ export function programForStep(step: Record<string, unknown>, workflow: Record<s
       chain: steps.map((s) => ({ name: s.name, ...s.signature })),
     });
     return {
-      program: { kind: 'chain', name, steps },
+      program: programFromSignature(name, signature, module),
       signature,
       signatureHash: signatureHash(signature),
       inputFields: inputs,
@@ -62,7 +90,7 @@ export function programForStep(step: Record<string, unknown>, workflow: Record<s
   if (!parsed.success) throw new ProgramSpecError(`step '${String(step.name)}': dspy_signature is invalid: ${parsed.error.issues[0].message}`);
   const signature = parsed.data;
   return {
-    program: { kind: 'step', name, module, signature },
+    program: programFromSignature(name, signature, module),
     signature,
     signatureHash: signatureHash(signature),
     inputFields: (signature.input_fields ?? []).map((f) => f.name),

@@ -1,6 +1,5 @@
-import { signatureSpecSchema } from '../../../shared/dspy/signature';
 import { misfitReasons } from '../../../shared/dspy/signature-history';
-import type { ProgramSpec } from '../dspy-plugin/program-spec';
+import { moduleOf, programFromSignature, type ProgramSpec } from '../dspy-plugin/program-spec';
 import { lmUsageSchema, type LmUsage } from '../optimization/estimate';
 import { defaultMetric } from '../optimization/optimization-engine';
 import type { ProgramVersionRepository } from '../optimization/job-store';
@@ -63,23 +62,6 @@ interface EvaluateResult {
   usage: unknown;
 }
 
-/** The baseline program of a stored signature (a chain's links are kept in the spec). */
-export function programFromSignature(name: string, spec: unknown): ProgramSpec {
-  const parsed = signatureSpecSchema.parse(spec);
-  const links = (parsed as Record<string, unknown>).chain;
-  if (Array.isArray(links)) {
-    return {
-      kind: 'chain',
-      name,
-      steps: links.map((l) => {
-        const link = l as Record<string, unknown>;
-        return { kind: 'step' as const, name: String(link.name), module: 'predict' as const, signature: signatureSpecSchema.parse(link) };
-      }),
-    };
-  }
-  return { kind: 'step', name, module: 'predict', signature: parsed };
-}
-
 /**
  * Offline A/B: both arms run on the same examples; per example outputs and scores, and per metric
  * the paired test (McNemar for pass/fail, Wilcoxon for scores) with a bootstrap CI.
@@ -98,7 +80,9 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
   }
   if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
   const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
-  const baseline = programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec);
+  // The baseline has the shape of the program it is compared with: like is compared with like.
+  const other = [req.a, req.b].map((r) => (r === 'baseline' ? undefined : deps.versions.get(r.version))).find((v) => v !== undefined);
+  const baseline = programFromSignature(sig.name, sig.spec, other ? moduleOf(other.programSpec as unknown as ProgramSpec) : 'predict');
   const arm = (ref: ArmRef) => {
     if (ref === 'baseline') return { label: 'baseline', program: baseline, state: undefined };
     const v = deps.versions.get(ref.version);

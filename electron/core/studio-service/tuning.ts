@@ -9,13 +9,12 @@ import path from 'node:path';
 import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion, type ProviderStatus, type StudioMethod, type StudioEvent, type EventPayload, type DemoRef } from '../../../shared/api/index';
 import { DEPLOYMENT_PHASES, FEATURE_FLAGS } from '../../../shared/plugin-config/schema';
 import type { Studio } from '../studio';
-import { programFromSignature } from '../experiments/offline-comparison';
 import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
 import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
 import { misfitReasons } from '../../../shared/dspy/signature-history';
-import { programForStep, programShape } from '../dspy-plugin/program-spec';
+import { moduleOf, programForStep, programFromSignature, programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
 import { findDspyStep, stepPrograms } from '../dspy-plugin/step-programs';
 import type { Handlers } from './router';
 
@@ -152,7 +151,9 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       return p.program;
     }
     const sig = studio.data.signatures.resolve(signature);
-    return programFromSignature((sig.name ?? 'program').replace(/\W+/g, '_'), sig.spec);
+    // Without the workflow, the shape of the dataset's last program (predict for a new one).
+    const last = studio.engine.versions.list(sig.name)[0];
+    return programFromSignature(sig.name, sig.spec, last ? moduleOf(last.programSpec as unknown as ProgramSpec) : 'predict');
   };
 
   const request = (studio: Studio, p: Parameters<Handlers['optimize.run']>[0], register = false) => {
