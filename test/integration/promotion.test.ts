@@ -123,4 +123,27 @@ describe('promotion the user controls (real bridge, simulated LM)', () => {
     expect(status(workflow(renamed))).toMatchObject({ runs: 'baseline', fieldsChanged: true });
     expect(status(workflow(renamed)).stale).toMatch(/optimized for other fields \(added output category; removed output label\)/);
   });
+
+  it('labels on collected runs are their quality: a promoted program judged worse than its dev score starts a re-optimization', async () => {
+    const studio = await open({ real_time: { adaptive_thresholds: true } });
+    seed(studio, 120);
+    const job = await optimize(studio);
+    const wf = { ...workflow(), dspy_config: { optimization_enabled: true, training_data_collection: true } };
+    const before = studio.adaptive.triggered.length;
+    const texts = ['apple pear', 'otter lynx', 'teal ochre', 'saw drill', 'plum mango', 'heron gecko'];
+    for (const text of texts.slice(0, 5)) {
+      const r = await studio.run(wf, { baseDir: '.', inputs: { text }, mock: true });
+      expect(r.records[0]).toMatchObject({ mode: 'optimized', programVersion: job.result!.programVersion });
+    }
+    // A person rejects every collected output: their quality is 0.
+    const collected = studio.data.examples.list({ task: 'classify', source: 'execution_history' });
+    expect(collected).toHaveLength(5);
+    for (const e of collected) studio.data.label(e.id, { action: 'reject', by: 'ann' });
+    const judged = studio.metrics.executions().filter((e) => e.quality !== undefined);
+    expect(judged.map((e) => e.quality)).toEqual([0, 0, 0, 0, 0]);
+    await studio.run(wf, { baseDir: '.', inputs: { text: texts[5] }, mock: true });
+    const trig = studio.adaptive.triggered.slice(before);
+    expect(trig).toHaveLength(1);
+    expect(trig[0].decision.reasons.join(' ')).toMatch(/quality 0\.000 < 0\.8 x baseline/);
+  });
 });

@@ -19,8 +19,21 @@ export class MetricsStore {
       );
   }
 
+  /**
+   * Executions with their quality where a person has judged them: the run collected as an example and
+   * labelled accepted (1), rejected (0), or corrected (1 when the correction kept the outputs, else 0).
+   */
   executions(from = 0, to = Date.now()): StoredExecution[] {
-    const rows = this.db.prepare('SELECT * FROM execution_metrics WHERE at >= ? AND at <= ? ORDER BY at').all(from, to) as Record<string, any>[];
+    const rows = this.db
+      .prepare(
+        `SELECT m.*, CASE e.label_state WHEN 'accepted' THEN 1.0 WHEN 'rejected' THEN 0.0
+                       WHEN 'corrected' THEN CASE WHEN e.outputs_json = r.outputs_json THEN 1.0 ELSE 0.0 END END AS quality
+           FROM execution_metrics m
+           LEFT JOIN examples e ON e.run_id = m.run_id
+           LEFT JOIN runs r ON r.id = m.run_id
+          WHERE m.at >= ? AND m.at <= ? ORDER BY m.at`,
+      )
+      .all(from, to) as Record<string, any>[];
     return rows.map((r) => ({
       runId: r.run_id,
       workflow: r.workflow ?? undefined,
@@ -37,6 +50,7 @@ export class MetricsStore {
       experimentId: r.experiment_id ?? undefined,
       arm: r.arm ?? undefined,
       timestamp: r.at,
+      ...(r.quality === null ? {} : { quality: r.quality }),
     }));
   }
 

@@ -292,6 +292,7 @@ export const migrations: Migration[] = [
              AND (o.created_at < dataset_versions.created_at OR (o.created_at = dataset_versions.created_at AND o.rowid <= dataset_versions.rowid)));
         CREATE UNIQUE INDEX examples_task_content ON examples(task, content_hash);
         CREATE INDEX examples_task ON examples(task, label_state);
+        CREATE INDEX examples_run ON examples(run_id);
         CREATE INDEX runs_task ON runs(task, created_at);
         CREATE UNIQUE INDEX dataset_versions_task_number ON dataset_versions(task, number);
         CREATE INDEX optimization_jobs_task ON optimization_jobs(task, created_at);
@@ -319,6 +320,11 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow, started_at);
     `,
+  },
+  {
+    version: 7,
+    name: "a labeler's one-line note with a correction or rejection",
+    up: 'ALTER TABLE label_events ADD COLUMN note TEXT;',
   },
 ];
 
