@@ -13,6 +13,9 @@ import { persistLayoutSoon } from '../workspace/actions';
 import { exportGraph } from '../export/export';
 import { Icon } from './icons';
 import { revealPosition } from '../yaml-editor/editor-ref';
+import { RunPanel } from '../run/RunPanel';
+import { RunShortcuts } from '../run/RunStatus';
+import { useRun } from '../run/run-store';
 
 function CanvasCommands() {
   const flow = useReactFlow();
@@ -62,6 +65,7 @@ function EditorHeader() {
 export function Designer() {
   const visible = useUi((s) => s.editorVisible);
   const height = useUi((s) => s.editorHeight);
+  const runOpen = useRun((s) => s.panelOpen);
   const center = useRef<HTMLDivElement>(null);
   const onSplitDown = (e: React.PointerEvent) => {
     const el = center.current;
@@ -82,12 +86,14 @@ export function Designer() {
   return (
     <ReactFlowProvider>
       <CanvasCommands />
+      <RunShortcuts />
       <div className="workbench">
         <Palette />
-        <div ref={center} className={`center ${visible ? '' : 'editor-hidden'}`} style={height ? ({ ['--editor-h' as string]: `${height}px` } as React.CSSProperties) : undefined}>
+        <div ref={center} className={`center ${visible || runOpen ? '' : 'editor-hidden'}`} style={height ? ({ ['--editor-h' as string]: `${height}px` } as React.CSSProperties) : undefined}>
           <Canvas />
           <div className="splitter" role="separator" aria-orientation="horizontal" aria-label="Resize YAML editor" onPointerDown={onSplitDown} />
-          <section className="editor-pane" aria-label="YAML editor" style={visible ? undefined : { display: 'none' }}>
+          {runOpen && <RunPanel />}
+          <section className="editor-pane" aria-label="YAML editor" style={visible && !runOpen ? undefined : { display: 'none' }}>
             <EditorHeader />
             <YamlEditor />
           </section>

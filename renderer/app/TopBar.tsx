@@ -5,6 +5,7 @@ import { Icon } from './icons';
 import { useNav } from '../stores/nav';
 import { allCommands } from './commands';
 import { guardUnsaved, save } from '../workspace/actions';
+import { openPanel } from '../run/run-store';
 
 function runCmd(id: string) {
   const c = allCommands().find((x) => x.id === id);
@@ -71,6 +72,9 @@ export function TopBar() {
             </button>
             <button type="button" className="btn icon" aria-label="Toggle YAML editor" title="Toggle YAML editor (Ctrl+J)" onClick={() => ui.setEditorVisible(!ui.editorVisible)}>
               <Icon name="panel" />
+            </button>
+            <button type="button" className="btn" title="Run panel (Ctrl+Enter runs)" onClick={() => openPanel('run')} data-testid="topbar-run">
+              ▶ Run
             </button>
             <div className="menu-wrap" ref={menuRef}>
               <button type="button" className="btn" aria-haspopup="menu" aria-expanded={menu} onClick={() => setMenu(!menu)} data-testid="export-menu">

@@ -4,6 +4,7 @@ import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } f
 import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
 import { programBadge, useStepPrograms } from '../tuning/step-programs';
+import { RunLine } from '../run/RunStatus';
 
 export type StepNodeData = { step: StepView; diagnostics: DiagnosticView[] };
 export type StepFlowNode = Node<StepNodeData, 'step' | 'container'>;
@@ -51,6 +52,7 @@ function NodeShell({ step, diagnostics, typeLine, container, children }: { step:
       </div>
       {children}
       <ProgramLine name={step.name} />
+      <RunLine index={step.index} name={step.name} depth={step.depth} />
       <Badge diagnostics={diagnostics} />
     </div>
   );

@@ -13,8 +13,10 @@ export interface RunInputField {
   description?: string;
   /** Where the field is read: `template in <step>` or `signature of <step>`. */
   usedBy: string[];
-  /** Left empty, the first DSPy step fills it with its rendered prompt. */
+  /** Left empty, the run still has a value: see `whenEmpty`. */
   optional: boolean;
+  /** What gives an optional field its value: the step's rendered prompt, or an earlier step's output field of that name. */
+  whenEmpty?: 'prompt' | 'earlier step';
 }
 
 export const DSPY_STEP_TYPES: ReadonlySet<string> = new Set(['dspy_claude', 'dspy_gemini', 'dspy_chain', 'dspy_evaluation']);
@@ -72,9 +74,14 @@ export function inferRunInputs(root: unknown): RunInputField[] {
   if (first) {
     const explicit = isMap(first.inputs) ? first.inputs : {};
     const open = stepInputFields(first, workflow).filter((f) => !(f.name in explicit));
-    // The runtime gives the rendered prompt to the one field nothing else fills.
+    // The runtime gives the rendered prompt to the one field nothing else fills, and a field an
+    // earlier step's output may hold is not known to be missing until the run.
     const promptFills = open.length === 1 && first.prompt !== undefined && !fields.has(open[0].name);
-    for (const f of open) add(f.name, `signature of ${String(first.name ?? 'the first DSPy step')}`, { type: f.type, description: f.description, optional: promptFills });
+    const earlier = steps.indexOf(first) > 0;
+    for (const f of open) {
+      const whenEmpty = fields.has(f.name) ? undefined : promptFills ? ('prompt' as const) : earlier ? ('earlier step' as const) : undefined;
+      add(f.name, `signature of ${String(first.name ?? 'the first DSPy step')}`, { type: f.type, description: f.description, optional: whenEmpty !== undefined, ...(whenEmpty && { whenEmpty }) });
+    }
   }
   return [...fields.values()];
 }

@@ -34,15 +34,16 @@ describe('inferRunInputs', () => {
         { name: 'later', type: 'dspy_claude', dspy_signature: { input_fields: [{ name: 'never' }], output_fields: [{ name: 'y' }] } },
       ],
     });
-    expect(fields.map((f) => [f.name, f.type, f.optional, f.description])).toEqual([
-      ['answer', 'string', false, 'the answer'],
-      ['points', 'integer', false, undefined],
+    // An earlier step may produce them: left empty, the run looks there.
+    expect(fields.map((f) => [f.name, f.type, f.optional, f.whenEmpty, f.description])).toEqual([
+      ['answer', 'string', true, 'earlier step', 'the answer'],
+      ['points', 'integer', true, 'earlier step', undefined],
     ]);
   });
 
   it('marks the one field the step prompt would fill as optional (the sample)', () => {
     const root = parseYamlValue(readFileSync('templates/sample-project/toy_labels.yaml', 'utf8'), 'toy_labels.yaml');
-    expect(inferRunInputs(root)).toEqual([{ name: 'text', type: 'string', description: 'a few words', usedBy: ['signature of classify'], optional: true }]);
+    expect(inferRunInputs(root)).toEqual([{ name: 'text', type: 'string', description: 'a few words', usedBy: ['signature of classify'], optional: true, whenEmpty: 'prompt' }]);
   });
 
   it('merges a template reference and a signature field of the same name; the template makes it required', () => {
@@ -59,7 +60,10 @@ describe('inferRunInputs', () => {
       dspy_signatures: { analyze: { input_fields: [{ name: 'code' }], output_fields: [{ name: 'issues' }] } },
       steps: [{ name: 'c', type: 'dspy_chain', dspy_config: { chain_steps: [{ signature: 'analyze' }, { signature: 'issues_and_style_to_report' }] } }],
     });
-    expect(fields.map((f) => f.name)).toEqual(['code', 'style']);
+    expect(fields.map((f) => [f.name, f.optional])).toEqual([
+      ['code', false],
+      ['style', false],
+    ]);
     expect(chainInputFields([]).length).toBe(0);
   });
 

@@ -1,0 +1,125 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+
+test.beforeEach(() => skipWithoutChromium());
+
+const dataDir = () => process.env.E2E_DATA_DIR!;
+
+/** Step 2 cannot run (its signature input has no value anywhere): step 1's output stays, step 3 is skipped. */
+const FAILING = `workflow:
+  name: failing_run
+  steps:
+    - name: gather
+      type: set_variable
+      variables:
+        topic: "{{inputs.topic}}"
+    - name: judge
+      type: dspy_claude
+      dspy_signature:
+        input_fields:
+          - name: evidence
+            type: string
+        output_fields:
+          - name: verdict
+            type: string
+    - name: report
+      type: set_variable
+      variables:
+        done: true
+`;
+
+async function noSerious(page: Page, where: string) {
+  expect(await axeSerious(page), `axe on ${where}`).toEqual([]);
+}
+
+test('run the sample on the simulated model: the node turns done, the trace shows the prompt, output, tokens and mode', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+
+  await page.getByTestId('topbar-run').click();
+  await expect(page.getByTestId('run-panel')).toBeVisible();
+  // The form comes from the first DSPy step's signature: text, optional (the prompt fills it).
+  await expect(page.getByTestId('run-input-text')).toHaveAttribute('placeholder', "empty: the step's rendered prompt");
+  await expect(page.getByTestId('run-model')).toHaveValue('simulated');
+  await page.getByTestId('run-input-text').fill('apple pear plum otter');
+  await shot(page, '40-run-form');
+  await noSerious(page, 'run form');
+  // Ctrl+Enter runs.
+  await page.keyboard.press('Control+Enter');
+
+  const node = page.getByTestId('node-classify').getByTestId('node-run');
+  await expect(node).toHaveAttribute('data-status', 'ok');
+  await expect(node).toContainText(/done\s*\d+(\.\d+)? (ms|s)/);
+  await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('trace-step-classify')).toHaveAttribute('data-status', 'ok');
+  const detail = page.getByTestId('trace-detail');
+  await expect(detail.getByTestId('trace-mode')).toContainText('baseline');
+  await expect(detail.getByTestId('trace-mode')).toContainText('simulated');
+  await expect(detail.getByTestId('trace-outputs')).toContainText(/"label": "(fruit|animal|color|tool)"/);
+  await expect(detail.getByTestId('trace-tokens')).toContainText(/[1-9]\d* \/ [1-9]\d*/);
+  // The messages DSPy sent: its system prompt with the signature's instructions, and the input.
+  const prompt = detail.getByTestId('trace-prompt');
+  await expect(prompt).toContainText('system');
+  await expect(prompt).toContainText('Label the text.');
+  await expect(prompt).toContainText('apple pear plum otter');
+  await shot(page, '41-run-trace');
+  await noSerious(page, 'run trace');
+
+  // Clicking a trace step selects its node.
+  await page.evaluate(() => (window as any).__studio.doc.getState().select([]));
+  await page.getByTestId('trace-step-classify').click();
+  await expect.poll(() => page.evaluate(() => (window as any).__studio.doc.getState().selection)).toEqual(['classify']);
+
+  // Add to dataset: the example is in the step's dataset (collection may already have stored it).
+  await page.getByTestId('add-to-dataset').click();
+  await expect(page.locator('.toast').last()).toContainText(/Added to dataset classify|an identical example is already stored/);
+  const rows = await page.evaluate(async () => (await (window as any).__studio.api.call('data.list', { signature: 'classify' })).rows as { inputs: { text: string }; source: string }[]);
+  expect(rows.some((r) => r.inputs.text === 'apple pear plum otter' && r.source === 'execution_history')).toBe(true);
+
+  // History lists the run; reopening it shows its trace.
+  await page.getByTestId('run-history-tab').click();
+  await expect(page.getByTestId('run-history-row').first()).toContainText('done');
+  await shot(page, '42-run-history');
+  await page.getByTestId('run-history-row').first().click();
+  await expect(page.getByTestId('trace-step-classify')).toHaveAttribute('data-status', 'ok');
+  expect(errors).toEqual([]);
+});
+
+test("a run failing at step 2 shows step 1's output, step 2's error and step 3 skipped", async ({ page }) => {
+  const dir = path.join(dataDir(), 'run-e2e');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'failing_run.yaml');
+  writeFileSync(file, FAILING);
+  await page.goto(`/?token=${TOKEN}`);
+  await page.keyboard.press('Control+o');
+  await page.getByTestId('path-input').fill(file);
+  await page.getByTestId('path-dialog-submit').click();
+  await expect(page.getByTestId('node-judge')).toBeVisible();
+
+  await page.getByTestId('topbar-run').click();
+  // {{inputs.topic}} is required: running without it names the field.
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-error')).toContainText('inputs.topic');
+  await page.getByTestId('run-input-topic').fill('ducks');
+  await page.getByTestId('run-start').click();
+
+  await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('node-gather').getByTestId('node-run')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('node-judge').getByTestId('node-run')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('node-report').getByTestId('node-run')).toHaveAttribute('data-status', 'skipped');
+  // The failed step is shown first, with its cause.
+  await expect(page.getByTestId('trace-error')).toContainText("input field 'evidence' has no value");
+  await shot(page, '43-run-failed');
+  await noSerious(page, 'failed run');
+  await page.getByTestId('trace-step-gather').click();
+  await expect(page.getByTestId('trace-outputs')).toContainText('"topic": "ducks"');
+  await page.getByTestId('trace-step-report').click();
+  await expect(page.getByTestId('trace-detail')).toContainText("not run: step 'judge' failed");
+  await shot(page, '44-run-skipped-step');
+});

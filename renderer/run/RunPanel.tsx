@@ -1,0 +1,146 @@
+/** The designer's Run panel: the inputs form, the model choice, Run and Stop, the trace and the history. */
+import { useMemo } from 'react';
+import { inferRunInputs } from '../../shared/run/inputs';
+import { parseWorkflowDocument } from '../../shared/yaml/document';
+import { Icon } from '../app/icons';
+import { useDocument } from '../stores/document';
+import { formatMs } from './RunStatus';
+import { TraceView } from './TraceView';
+import { loadHistory, openPanel, reopenRun, startRun, stopRun, useRun, type RunModel } from './run-store';
+import './run.css';
+
+function InputsForm() {
+  const text = useDocument((s) => s.text);
+  const fields = useMemo(() => inferRunInputs(parseWorkflowDocument(text).value), [text]);
+  const values = useRun((s) => s.values);
+  const model = useRun((s) => s.model);
+  if (fields.length === 0) return <p className="muted rt-note">This workflow reads no inputs.</p>;
+  return (
+    <div className="rt-form">
+      {fields.map((f) => (
+        <div className="field" key={f.name}>
+          <label htmlFor={`run-input-${f.name}`}>
+            <span className="mono">inputs.{f.name}</span> <span className="chip">{f.type}</span> {f.description && <span className="muted">{f.description}</span>}
+          </label>
+          <textarea
+            id={`run-input-${f.name}`}
+            className="textarea mono"
+            rows={2}
+            value={values[f.name] ?? ''}
+            placeholder={f.whenEmpty === 'prompt' ? "empty: the step's rendered prompt" : f.whenEmpty === 'earlier step' ? "empty: an earlier step's output field of this name" : 'required'}
+            data-testid={`run-input-${f.name}`}
+            onChange={(e) => useRun.setState({ values: { ...values, [f.name]: e.target.value } })}
+          />
+          <span className="muted rt-used">read by {f.usedBy.join(', ')}</span>
+        </div>
+      ))}
+      <div className="field">
+        <label htmlFor="run-model">Model</label>
+        <select id="run-model" className="select" value={model} data-testid="run-model" onChange={(e) => useRun.setState({ model: e.target.value as RunModel })}>
+          <option value="simulated">Simulated model (offline demo)</option>
+          <option value="auto">Each step&apos;s provider (simulated where no key is set)</option>
+        </select>
+      </div>
+    </div>
+  );
+}
+
+function History() {
+  const runs = useRun((s) => s.history);
+  const error = useRun((s) => s.historyError);
+  const current = useRun((s) => s.trace?.runId);
+  if (error) return <p className="sev-error rt-note">{error}</p>;
+  if (runs.length === 0) return <p className="muted rt-note">No runs of this workflow yet.</p>;
+  return (
+    <table className="rt-history" data-testid="run-history">
+      <thead>
+        <tr>
+          <th>Started</th>
+          <th>Status</th>
+          <th>Duration</th>
+          <th>Tokens in / out</th>
+          <th>Cost</th>
+          <th>Model</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.runId} className={r.runId === current ? 'selected' : ''} onClick={() => void reopenRun(r.runId)} data-testid="run-history-row" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && void reopenRun(r.runId)}>
+            <td>{new Date(r.startedAt).toLocaleString()}</td>
+            <td>
+              <span className={`rt-status ${r.status}`}>{r.status === 'ok' ? 'done' : r.status}</span>
+              {r.failedStep && <span className="muted"> at {r.failedStep}</span>}
+            </td>
+            <td className="mono">{formatMs(r.durationMs)}</td>
+            <td className="mono">
+              {r.tokensIn} / {r.tokensOut}
+            </td>
+            <td className="mono">{r.costUsd === 0 ? '$0' : `$${r.costUsd.toFixed(6)}`}</td>
+            <td>{r.model === 'simulated' ? 'simulated' : 'providers'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function RunPanel() {
+  const tab = useRun((s) => s.tab);
+  const trace = useRun((s) => s.trace);
+  const starting = useRun((s) => s.starting);
+  const error = useRun((s) => s.error);
+  const parseError = useDocument((s) => s.parseError);
+  const running = starting || trace?.status === 'running';
+  return (
+    <section className="editor-pane run-pane" aria-label="Run" data-testid="run-panel">
+      <div className="panel-header">
+        <div className="tabs rt-tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'run'} className={tab === 'run' ? 'active' : ''} onClick={() => openPanel('run')}>
+            Run
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'history'} className={tab === 'history' ? 'active' : ''} onClick={() => openPanel('history')} data-testid="run-history-tab">
+            History
+          </button>
+        </div>
+        <span className="spacer" />
+        {running ? (
+          <button type="button" className="btn danger" onClick={() => void stopRun()} data-testid="run-stop" disabled={!trace || trace.status !== 'running'}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" className="btn primary" onClick={() => void startRun()} disabled={Boolean(parseError)} title={parseError ? 'The YAML does not parse' : 'Run (Ctrl+Enter)'} data-testid="run-start">
+            ▶ Run <span className="kbd">Ctrl ↵</span>
+          </button>
+        )}
+        <button type="button" className="btn icon" aria-label="Close the Run panel" title="Back to the YAML editor" onClick={() => useRun.setState({ panelOpen: false })}>
+          <Icon name="close" />
+        </button>
+      </div>
+      <div className="rt-body">
+        {tab === 'run' ? (
+          <div className="rt-columns">
+            <div className="rt-left">
+              <InputsForm />
+              {error && (
+                <p className="sev-error rt-note" role="alert" data-testid="run-error">
+                  {error}
+                </p>
+              )}
+            </div>
+            <div className="rt-right">{trace ? <TraceView trace={trace} /> : <p className="muted rt-note">Fill in the inputs and press Run: each step&apos;s prompt, outputs, mode, latency, tokens and cost appear here as it finishes.</p>}</div>
+          </div>
+        ) : (
+          <div className="rt-history-wrap">
+            <div className="rt-history-bar">
+              <button type="button" className="btn" onClick={() => void loadHistory()}>
+                Refresh
+              </button>
+              <span className="muted">Click a run to reopen its trace.</span>
+            </div>
+            <History />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

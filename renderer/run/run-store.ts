@@ -1,0 +1,149 @@
+/**
+ * Runs of the open workflow: the Run panel's form, the trace being shown (live or reopened from
+ * history), and the history list. The trace fills in from the host's `workflow.runEvent` stream.
+ */
+import { create } from 'zustand';
+import type { RunSummary } from '../../shared/api/index';
+import { inferRunInputs, runInputValues, type RunInputField } from '../../shared/run/inputs';
+import type { RunTrace } from '../../shared/run/trace';
+import { parseWorkflowDocument } from '../../shared/yaml/document';
+import { studio } from '../api/client';
+import { useDocument } from '../stores/document';
+import { useUi } from '../stores/ui';
+
+export type RunModel = RunTrace['model'];
+
+interface RunState {
+  panelOpen: boolean;
+  tab: 'run' | 'history';
+  model: RunModel;
+  values: Record<string, string>;
+  /** The trace shown in the panel and on the canvas. */
+  trace: RunTrace | null;
+  /** The trace step whose details are open. */
+  selected: number | null;
+  history: RunSummary[];
+  historyError: string | null;
+  /** Set while a start request is on its way (the trace is not there yet). */
+  starting: boolean;
+  error: string | null;
+}
+
+export const useRun = create<RunState>(() => ({
+  panelOpen: false,
+  tab: 'run',
+  model: 'simulated',
+  values: {},
+  trace: null,
+  selected: null,
+  history: [],
+  historyError: null,
+  starting: false,
+  error: null,
+}));
+
+/** The open workflow's parsed root, or undefined while the text does not parse. */
+function openRoot(): unknown {
+  const { open, text } = useDocument.getState();
+  return open ? parseWorkflowDocument(text).value : undefined;
+}
+
+export function workflowName(): string {
+  const root = openRoot() as { workflow?: { name?: unknown } } | undefined;
+  return typeof root?.workflow?.name === 'string' ? root.workflow.name : '';
+}
+
+export function formFields(): RunInputField[] {
+  return inferRunInputs(openRoot());
+}
+
+let subscribed = false;
+function subscribe(): void {
+  if (subscribed) return;
+  subscribed = true;
+  studio.on('workflow.runEvent', (e) => {
+    const { trace } = useRun.getState();
+    if (e.kind === 'run') {
+      if (trace?.runId === e.trace.runId) useRun.setState({ trace: e.trace });
+      if (e.trace.status !== 'running') void loadHistory();
+    } else if (trace?.runId === e.runId) {
+      const steps = trace.steps.slice();
+      steps[e.step.index] = e.step;
+      useRun.setState({ trace: { ...trace, steps } });
+    }
+  });
+}
+
+export function openPanel(tab: RunState['tab'] = 'run'): void {
+  subscribe();
+  useRun.setState({ panelOpen: true, tab });
+  if (tab === 'history') void loadHistory();
+}
+
+export function isRunning(): boolean {
+  const s = useRun.getState();
+  return s.starting || s.trace?.status === 'running';
+}
+
+export async function startRun(): Promise<void> {
+  subscribe();
+  if (isRunning()) return;
+  const doc = useDocument.getState();
+  if (!doc.open) return;
+  const { inputs, missing } = runInputValues(formFields(), useRun.getState().values);
+  if (missing.length) {
+    useRun.setState({ panelOpen: true, tab: 'run', error: `Fill in ${missing.map((m) => `inputs.${m}`).join(', ')} first` });
+    return;
+  }
+  useRun.setState({ panelOpen: true, tab: 'run', starting: true, error: null, selected: null });
+  try {
+    const { trace } = await studio.call('workflow.run', { text: doc.text, path: doc.path ?? undefined, inputs, model: useRun.getState().model });
+    // Events may have arrived before the answer: keep the newer steps.
+    const current = useRun.getState().trace;
+    useRun.setState({ trace: current?.runId === trace.runId ? current : trace, starting: false });
+  } catch (e) {
+    useRun.setState({ starting: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export async function stopRun(): Promise<void> {
+  const { trace } = useRun.getState();
+  if (trace?.status !== 'running') return;
+  try {
+    await studio.call('workflow.stop', { runId: trace.runId });
+  } catch (e) {
+    useUi.getState().toast('error', `Stop: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function loadHistory(): Promise<void> {
+  const workflow = workflowName();
+  if (!workflow) return;
+  try {
+    const { runs } = await studio.call('workflow.runs', { workflow, path: useDocument.getState().path ?? undefined });
+    useRun.setState({ history: runs, historyError: null });
+  } catch (e) {
+    useRun.setState({ historyError: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export async function reopenRun(runId: string): Promise<void> {
+  try {
+    const { trace } = await studio.call('workflow.trace', { runId });
+    useRun.setState({ trace, tab: 'run', selected: null, values: Object.fromEntries(Object.entries(trace.inputs).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) });
+  } catch (e) {
+    useUi.getState().toast('error', `Open run: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function addToDataset(index: number): Promise<void> {
+  const { trace } = useRun.getState();
+  if (!trace) return;
+  try {
+    const r = await studio.call('workflow.addToDataset', { runId: trace.runId, step: index });
+    if (r.added) useUi.getState().toast('success', `Added to dataset ${r.task} as an unlabeled example: label or correct it in Data`);
+    else useUi.getState().toast('info', `Not added to ${r.task}: ${r.reason ?? 'no reason given'}`);
+  } catch (e) {
+    useUi.getState().toast('error', `Add to dataset: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
