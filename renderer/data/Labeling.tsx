@@ -1,8 +1,9 @@
-/** Labeling mode, keyboard first: ←/→ move, 1-5 rate, a accept, r reject, e edit, Ctrl/Cmd+Enter save and advance, ? help. */
+/** Labeling mode, keyboard first: ←/→ move, 1-5 rate, a accept, r reject, e edit, n note, Ctrl/Cmd+Enter save and advance, ? help. */
 import { fieldProblems } from '../../shared/dspy/json-schema';
 import type { SignatureField } from '../../shared/dspy/signature';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExampleRow, FieldSpec } from '../../shared/api/index';
+import { LABEL_NOTE_MAX } from '../../shared/api/tuning';
 import { studio } from '../api/client';
 import { useUi } from '../stores/ui';
 import { errText, valueText } from '../tuning/common';
@@ -31,6 +32,9 @@ export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>)
   return { outputs, errors };
 }
 
+/** A note to send: trimmed, and none when blank. */
+const noteOf = (note: string | null): { note?: string } => (note?.trim() ? { note: note.trim() } : {});
+
 export function Labeling({
   rows,
   index,
@@ -55,6 +59,9 @@ export function Labeling({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recording, setRecording] = useState<LabelAction | null>(null);
+  // The open note field's text (null: closed); it goes with the next reject or correction.
+  const [note, setNote] = useState<string | null>(null);
+  const noteRef = useRef<HTMLInputElement>(null);
   const bindings = useLabelBindings((s) => s.bindings);
   const rootRef = useRef<HTMLDivElement>(null);
   const firstEditor = useRef<HTMLTextAreaElement>(null);
@@ -70,6 +77,7 @@ export function Labeling({
   useEffect(() => {
     setEditing(false);
     setError(null);
+    setNote(null);
   }, [index]);
 
   const advance = useCallback(() => {
@@ -81,7 +89,7 @@ export function Labeling({
   const queue = useRef<Promise<void>>(Promise.resolve());
   const pendingCount = useRef(0);
   const apply = useCallback(
-    (action: 'accept' | 'reject' | 'correct' | 'rate', extra: { rating?: number; outputs?: Record<string, unknown> } = {}, move = true) => {
+    (action: 'accept' | 'reject' | 'correct' | 'rate', extra: { rating?: number; outputs?: Record<string, unknown>; note?: string } = {}, move = true) => {
       if (!row) return;
       const target = row;
       const position = index + 1;
@@ -116,8 +124,13 @@ export function Labeling({
       setError(parsed.errors.join('; '));
       return;
     }
-    apply('correct', { outputs: parsed.outputs });
-  }, [outputs, draft, apply]);
+    apply('correct', { outputs: parsed.outputs, ...noteOf(note) });
+  }, [outputs, draft, apply, note]);
+
+  const saveNote = useCallback(() => {
+    if (editing) save();
+    else apply('reject', noteOf(note));
+  }, [editing, save, apply, note]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -139,7 +152,10 @@ export function Labeling({
       const inEditor = e.target instanceof HTMLElement && (e.target.tagName === 'TEXTAREA' || e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT');
       if (e.key === 'Escape') {
         if (help) setHelp(false);
-        else if (editing) {
+        else if (note !== null) {
+          setNote(null);
+          rootRef.current?.focus();
+        } else if (editing) {
           setEditing(false);
           rootRef.current?.focus();
         } else onClose();
@@ -161,7 +177,11 @@ export function Labeling({
           apply('accept');
           break;
         case 'reject':
-          apply('reject');
+          apply('reject', noteOf(note));
+          break;
+        case 'note':
+          setNote((n) => n ?? '');
+          requestAnimationFrame(() => noteRef.current?.focus());
           break;
         case 'edit':
           startEdit();
@@ -179,7 +199,7 @@ export function Labeling({
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [recording, help, editing, index, rows.length, setIndex, apply, startEdit, save, onClose]);
+  }, [recording, help, editing, note, index, rows.length, setIndex, apply, startEdit, save, onClose]);
 
   useEffect(() => {
     rootRef.current?.focus();
@@ -261,6 +281,28 @@ export function Labeling({
                 </pre>
               </div>
             ),
+          )}
+          {note !== null && (
+            <div className="label-field">
+              <label className="lf-name" htmlFor="label-note">
+                Note: why this is wrong <span className="muted small">Enter: {editing ? 'save the correction' : 'reject'} with it · Esc: close</span>
+              </label>
+              <input
+                id="label-note"
+                ref={noteRef}
+                className="input"
+                maxLength={LABEL_NOTE_MAX}
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return;
+                  e.preventDefault();
+                  saveNote();
+                }}
+                placeholder="e.g. most of the words are animals"
+                data-testid="label-note"
+              />
+            </div>
           )}
           {error && (
             <div className="inline-error" role="alert" data-testid="label-error">

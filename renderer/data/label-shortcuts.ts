@@ -1,7 +1,7 @@
 /** Labeling shortcuts: defaults, rebinding persisted in localStorage, and matching a key event. */
 import { create } from 'zustand';
 
-export type LabelAction = 'prev' | 'next' | 'accept' | 'reject' | 'edit' | 'save' | 'help' | 'rate1' | 'rate2' | 'rate3' | 'rate4' | 'rate5';
+export type LabelAction = 'prev' | 'next' | 'accept' | 'reject' | 'edit' | 'note' | 'save' | 'help' | 'rate1' | 'rate2' | 'rate3' | 'rate4' | 'rate5';
 
 export const LABEL_ACTIONS: { id: LabelAction; title: string }[] = [
   { id: 'prev', title: 'Previous example' },
@@ -9,6 +9,7 @@ export const LABEL_ACTIONS: { id: LabelAction; title: string }[] = [
   { id: 'accept', title: 'Accept the output' },
   { id: 'reject', title: 'Reject the output' },
   { id: 'edit', title: 'Edit the output' },
+  { id: 'note', title: 'Write a note (Enter: reject with it, or save the edit with it)' },
   { id: 'save', title: 'Save the edit and advance' },
   { id: 'rate1', title: 'Rate 1' },
   { id: 'rate2', title: 'Rate 2' },
@@ -24,6 +25,7 @@ export const DEFAULT_BINDINGS: Record<LabelAction, string> = {
   accept: 'a',
   reject: 'r',
   edit: 'e',
+  note: 'n',
   save: 'Mod+Enter',
   help: '?',
   rate1: '1',

@@ -14,6 +14,9 @@ const absPath = z.string().min(1).max(4096);
 const typed = <T>() => z.custom<T>((v) => typeof v === 'object' && v !== null);
 
 export const LABEL_STATES = ['unlabeled', 'accepted', 'rejected', 'corrected'] as const;
+/** A labeler's one-line note on a correction or rejection ("why this is wrong"); GEPA reads it as feedback. */
+export const LABEL_NOTE_MAX = 300;
+export const labelNoteSchema = z.string().trim().min(1).max(LABEL_NOTE_MAX).regex(/^[^\r\n]*$/, { error: 'must be one line' });
 export const SPLITS = ['train', 'dev', 'test'] as const;
 export const SOURCES = ['execution_history', 'user_feedback', 'synthetic_generation'] as const;
 export const STRATEGIES = ['bootstrap_few_shot', 'copro', 'mipro', 'gepa', 'simba'] as const;
@@ -435,6 +438,7 @@ export const tuningMethods = {
         action: z.enum(['accept', 'reject', 'correct', 'rate']),
         outputs: z.record(z.string(), z.unknown()).optional(),
         rating: z.number().int().min(1).max(5).optional(),
+        note: labelNoteSchema.optional(),
       })
       .strict(),
     result: typed<{ row: ExampleRow }>(),

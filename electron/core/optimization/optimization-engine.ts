@@ -134,7 +134,10 @@ export class OptimizationEngine extends EventEmitter {
     }
     const set = this.deps.data.examplesForOptimization(sig.name, version ?? undefined);
     const toExample = (i: { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs });
-    return { sig, version, train: set.train.map(toExample), dev: set.dev.map(toExample), excluded: set.excluded };
+    // The labelers' notes go with the training examples: GEPA's feedback metric quotes them.
+    const notes = this.deps.data.notes(set.train.map((i) => i.id));
+    const train = set.train.map((i) => ({ ...toExample(i), ...(notes.has(i.id) ? { note: notes.get(i.id) } : {}) }));
+    return { sig, version, train, dev: set.dev.map(toExample), excluded: set.excluded, notes };
   }
 
   /** LM calls, tokens, cost and time before a run, and whether the budget allows it; refuses invalid params. */
@@ -186,7 +189,7 @@ export class OptimizationEngine extends EventEmitter {
   /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
   submit(req: OptimizeRequest): OptimizationJob {
     const strategy = this.resolveStrategy(req.strategy);
-    const { sig, version, train, dev, excluded } = this.dataset(req);
+    const { sig, version, train, dev, excluded, notes } = this.dataset(req);
     const min = strategy === 'mipro' ? 2 : 1;
     if (train.length < min) {
       const misfit = excluded.misfit ? ` ${excluded.misfit} example${excluded.misfit === 1 ? ' does' : 's do'} not fit the current signature: map their fields in Data.` : '';
@@ -199,7 +202,9 @@ export class OptimizationEngine extends EventEmitter {
     const params = req.params ?? {};
     // Keyed by the resolved params: {} and the defaults written out are the same optimization.
     const resolved = resolveOptimizerParams(strategy, params) as unknown as Record<string, unknown>;
-    const parts: CacheKeyParts = { signatureHash: sig.hash, program: programShape(req.program), datasetVersion: version ?? 'live', strategy, params: { ...resolved, metric: req.metric ?? null }, model: req.lm.model };
+    // Notes change GEPA's feedback, not the dataset version: they are part of its key.
+    const noted = strategy === 'gepa' && notes.size ? { notes: Object.fromEntries(notes) } : {};
+    const parts: CacheKeyParts = { signatureHash: sig.hash, program: programShape(req.program), datasetVersion: version ?? 'live', strategy, params: { ...resolved, metric: req.metric ?? null, ...noted }, model: req.lm.model };
     // The same optimization already under way is joined, not started twice.
     const key = cacheKey(parts);
     const inFlight = [...this.running.keys()].map((id) => this.jobs.get(id)).find((j) => j && j.cacheKey === key && (j.status === 'queued' || j.status === 'running'));

@@ -274,14 +274,15 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       return { content, fileName, path: target ?? null, bytes: Buffer.byteLength(content) };
     },
 
-    'data.label': async ({ id, action, outputs, rating }) => {
+    'data.label': async ({ id, action, outputs, rating, note }) => {
       const studio = await deps.studio();
+      if (note !== undefined && action !== 'correct' && action !== 'reject') fail('bad_request', new Error('a note goes with correct or reject'));
       const input =
         action === 'correct'
-          ? { action, by: deps.by, outputs: outputs ?? fail('bad_request', new Error('correct needs outputs')), rating }
+          ? { action, by: deps.by, outputs: outputs ?? fail('bad_request', new Error('correct needs outputs')), rating, note }
           : action === 'rate'
             ? { action, by: deps.by, rating: rating ?? fail('bad_request', new Error('rate needs a rating 1-5')) }
-            : { action, by: deps.by, rating };
+            : { action, by: deps.by, rating, ...(action === 'reject' ? { note } : {}) };
       const e = guard(() => studio.data.label(id, input as never));
       return { row: rowOf(e) };
     },

@@ -34,7 +34,8 @@ export interface ParseResult {
 }
 
 /** Keys a row may carry besides the signature's fields. */
-export const META_KEYS = ['source', 'label', 'rating', 'labeled_by', 'timestamp', 'metadata', 'id'] as const;
+/** `note` (a labeler's note, exported with JSONL) is accepted but not restored: notes belong to this store's label events. */
+export const META_KEYS = ['source', 'label', 'rating', 'labeled_by', 'timestamp', 'metadata', 'id', 'note'] as const;
 const IGNORED_DSPY_KEYS = new Set(['augmented', '_input_keys', 'dspy_uuid', 'dspy_split']);
 
 export function formatFromFileName(file: string): ImportFormat | undefined {
@@ -451,10 +452,10 @@ export function restoreCsvCell(text: string): string {
 }
 
 /** Serializes rows as stored (so redacted values stay redacted). Each format re-imports. */
-export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat): string {
+export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat, notes: ReadonlyMap<string, string> = new Map()): string {
   const list = [...rows].map((r) => ('labelState' in r ? r : r));
   if (format === 'jsonl') {
-    return list.map((r) => JSON.stringify({ id: r.id, inputs: r.inputs, outputs: r.outputs, source: r.source, label: r.labelState, rating: r.rating ?? undefined })).join('\n') + (list.length ? '\n' : '');
+    return list.map((r) => JSON.stringify({ id: r.id, inputs: r.inputs, outputs: r.outputs, source: r.source, label: r.labelState, rating: r.rating ?? undefined, note: notes.get(r.id) })).join('\n') + (list.length ? '\n' : '');
   }
   const fields = [...sig.spec.input_fields.map((f) => ({ f, side: 'inputs' as const })), ...sig.spec.output_fields.map((f) => ({ f, side: 'outputs' as const }))];
   if (format === 'csv') {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../storage/database';
 import type { AuditLog } from '../audit/audit-log';
 import { outputProblems } from '../../../shared/dspy/json-schema';
+import { labelNoteSchema } from '../../../shared/api/tuning';
 import type { Redactor } from './redaction';
 import type { SignatureRepository } from './signatures';
 import { contentHashOf, type ExampleRepository } from './store';
@@ -10,8 +11,8 @@ import { JsonObject, type Example, type LabelState } from './types';
 /** A person's feedback on one example. */
 export const LabelInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5).optional() }),
-  z.object({ action: z.literal('reject'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5).optional(), reason: z.string().max(2000).optional() }),
-  z.object({ action: z.literal('correct'), by: z.string().min(1).max(200), outputs: JsonObject, rating: z.number().int().min(1).max(5).optional() }),
+  z.object({ action: z.literal('reject'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5).optional(), reason: z.string().max(2000).optional(), note: labelNoteSchema.optional() }),
+  z.object({ action: z.literal('correct'), by: z.string().min(1).max(200), outputs: JsonObject, rating: z.number().int().min(1).max(5).optional(), note: labelNoteSchema.optional() }),
   z.object({ action: z.literal('rate'), by: z.string().min(1).max(200), rating: z.number().int().min(1).max(5) }),
 ]);
 export type LabelInput = z.input<typeof LabelInput>;
@@ -64,6 +65,7 @@ export function applyLabel(
         if (clash) throw new LabelRefusedError(`correction refused: it would make this example identical to example ${clash.id}`);
       }
       const labelChanged = label.action !== 'rate';
+      const note = 'note' in label && label.note ? deps.redactor.redactString(label.note).value : null;
       deps.db
         .prepare(
           `UPDATE examples SET outputs_json = ?, content_hash = ?, label_state = ?, rating = ?,
@@ -71,13 +73,13 @@ export function applyLabel(
         )
         .run(JSON.stringify(outputs), contentHash, state, rating, labelChanged ? 1 : 0, label.by, labelChanged ? 1 : 0, now, now, ex.id);
       deps.db
-        .prepare('INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(ex.id, label.action, state, rating, label.action === 'correct' ? JSON.stringify(ex.outputs) : null, JSON.stringify(outputs), label.by, now);
+        .prepare('INSERT INTO label_events (example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(ex.id, label.action, state, rating, label.action === 'correct' ? JSON.stringify(ex.outputs) : null, JSON.stringify(outputs), label.by, now, note);
       deps.audit.append({
         actor: label.by,
         action: 'data.label',
         target: ex.id,
-        details: { label: label.action, state, rating, task: ex.task, ...(label.action === 'reject' && label.reason ? { reason: label.reason } : {}) },
+        details: { label: label.action, state, rating, task: ex.task, ...(label.action === 'reject' && label.reason ? { reason: label.reason } : {}), ...(note ? { note } : {}) },
       });
       return deps.examples.get(ex.id)!;
     })
@@ -94,6 +96,7 @@ export interface LabelEvent {
   outputs: unknown;
   by: string;
   at: string;
+  note: string | null;
 }
 
 export function labelHistory(db: Db, exampleId: string): LabelEvent[] {
@@ -110,5 +113,17 @@ export function labelHistory(db: Db, exampleId: string): LabelEvent[] {
       outputs: r.outputs_json ? JSON.parse(r.outputs_json) : null,
       by: r.by,
       at: r.at,
+      note: r.note ?? null,
     }));
+}
+
+/** Each example's latest note (a later label without one keeps it), for the examples given. */
+export function latestNotes(db: Db, exampleIds: readonly string[]): Map<string, string> {
+  const notes = new Map<string, string>();
+  const stmt = db.prepare<[string], { note: string }>('SELECT note FROM label_events WHERE example_id = ? AND note IS NOT NULL ORDER BY id DESC LIMIT 1');
+  for (const id of exampleIds) {
+    const row = stmt.get(id);
+    if (row) notes.set(id, row.note);
+  }
+  return notes;
 }

@@ -5,7 +5,7 @@ import { AuditLog } from '../audit/audit-log';
 import { detectBias, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
 import { validateImport, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
-import { applyLabel, labelHistory, type LabelInput } from './labeling';
+import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
 import { scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
@@ -347,7 +347,12 @@ export class TrainingData {
   exportData(args: { signature: string; format: ExportFormat; version?: string; labelStates?: string[]; by?: string }): string {
     const sig = this.signatures.resolve(args.signature);
     const rows = this.itemsFor(sig.name, args.version).filter((r) => !args.labelStates || args.labelStates.includes(r.labelState));
-    return serialize(rows, sig, args.format);
+    return serialize(rows, sig, args.format, this.notes(rows.map((r) => r.id)));
+  }
+
+  /** The labelers' latest notes of these examples. */
+  notes(exampleIds: readonly string[]): Map<string, string> {
+    return latestNotes(this.db, exampleIds);
   }
 
   label(exampleId: string, input: LabelInput): Example {
