@@ -166,6 +166,13 @@ describe('optimization engine and real-time execution (real bridge, simulated LM
       const failed = await studio.run(failing, { baseDir: '.', inputs: { text: 'apple pear plum' } });
       expect(failed.records[0].status).toBe('failed');
       expect(studio.metrics.executions().filter((e) => !e.ok)).toHaveLength(2);
+
+      // When the fallback fails too (no key), the error leads with the DSPy path's real cause, and the failed run is stored.
+      const nokeys = await open({ pool: { poolSize: 1, pythonPath: '/nonexistent/python3', healthCheckInterval: 0 }, providers: { claude: {}, gemini: {}, simulatedLatencyMs: 0 } });
+      const both = await nokeys.run({ name: 'both', steps: [{ name: 'classify', type: 'dspy_claude', dspy_signature: TOY_SIGNATURE, dspy_config: { fallback_strategy: 'traditional' } }] }, { baseDir: '.', inputs: { text: 'apple pear plum' } });
+      expect(both.records[0].status).toBe('failed');
+      expect(both.records[0].error).toMatch(/^DSPy path failed: .*nonexistent.*; the traditional fallback failed too: .*key/is);
+      expect(nokeys.data.runs.list({ task: 'classify' })[0]).toMatchObject({ mode: 'fallback', error: expect.stringMatching(/^DSPy path failed/) });
     } finally {
       await fake.stop();
     }

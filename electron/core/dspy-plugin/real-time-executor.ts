@@ -161,6 +161,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
         else outcome = await runProgram();
       }
     } catch (err) {
+      // A stopped run is neither a DSPy failure nor a reason to fall back.
+      if (ctx.signal?.aborted) throw err;
       dspyError = err instanceof Error ? err.message : String(err);
       if (fallbackStrategy !== 'traditional') {
         const failed: StepOutcome = { status: 'failed', mode: attempted, inputs, result: undefined, error: dspyError };
@@ -168,7 +170,15 @@ export class RealTimeExecutor implements DspyStepExecutor {
         throw err;
       }
       const failedAt = this.now();
-      outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${dspyError}`, failedAt);
+      try {
+        outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${dspyError}`, failedAt);
+      } catch (fallbackErr) {
+        // The first cause is the one to fix; the fallback's own failure (often a missing key) comes second.
+        const error = `DSPy path failed: ${dspyError}; the traditional fallback failed too: ${fallbackErr instanceof Error ? fallbackErr.message : String(fallbackErr)}`;
+        const failed: StepOutcome = { status: 'failed', mode: 'fallback', inputs, result: undefined, error };
+        this.record(step, ctx, program, lm, failed, { cacheHit, latencyMs: this.now() - started, collect: false, experimentId: experiment?.id, arm: arm?.id });
+        throw new Error(error);
+      }
     }
     if (fallbackMs !== undefined && outcome.mode === 'fallback') outcome = { ...outcome, reason: `${outcome.reason} (switched in ${fallbackMs.toFixed(1)} ms)` };
     const latencyMs = this.now() - started;
