@@ -116,6 +116,8 @@ describe('workflow.run', () => {
     expect((await service.call('workflow.stop', { runId })).stopped).toBe(true);
     const done = await finished(runId);
     expect(done.status).toBe('cancelled');
+    // The DSPy step under way is cancelled, not answered by the traditional fallback.
+    expect(done.steps[1]).toMatchObject({ step: 'classify', status: 'failed', error: expect.stringMatching(/cancel/i) });
     expect(done.steps.at(-1)).toMatchObject({ step: 'after', status: 'skipped' });
     expect((await service.call('workflow.stop', { runId })).stopped).toBe(false);
   });
