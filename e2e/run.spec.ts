@@ -81,6 +81,13 @@ test('run the sample on the simulated model: the node turns done, the trace show
   await expect(page.locator('.toast').last()).toContainText(/Added to dataset classify|an identical example is already stored/);
   const rows = await page.evaluate(async () => (await (window as any).__studio.api.call('data.list', { signature: 'classify' })).rows as { inputs: { text: string }; source: string }[]);
   expect(rows.some((r) => r.inputs.text === 'apple pear plum otter' && r.source === 'execution_history')).toBe(true);
+  // "Label in Data" opens the step's dataset; back to the designer, the trace is still there.
+  await page.getByTestId('label-in-data').click();
+  await expect(page.getByTestId('examples-count')).toBeVisible();
+  await expect(page.getByTestId('signature-picker')).toHaveValue(/classify/);
+  await shot(page, '45-run-label-in-data');
+  await page.getByTestId('nav-design').click();
+  await expect(page.getByTestId('trace-step-classify')).toHaveAttribute('data-status', 'ok');
 
   // History lists the run; reopening it shows its trace.
   await page.getByTestId('run-history-tab').click();

@@ -3,14 +3,13 @@ import { DSPY_STEP_TYPES } from '../../shared/run/inputs';
 import { traceTotals, type RunTrace, type TraceStep } from '../../shared/run/trace';
 import { useDocument } from '../stores/document';
 import { formatMs, STATUS_LABEL } from './RunStatus';
-import { addToDataset, useRun } from './run-store';
+import { addToDataset, labelInData, useRun } from './run-store';
 
 function json(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
 }
 
-function cost(usd: number | undefined, trace: RunTrace): string {
-  if (usd === undefined) return '—';
+function cost(usd: number, trace: RunTrace): string {
   if (usd === 0) return trace.model === 'simulated' ? '$0 (simulated)' : '$0';
   return `$${usd < 0.01 ? usd.toFixed(6) : usd.toFixed(4)}`;
 }
@@ -71,6 +70,7 @@ function Measure({ label, value, testId }: { label: string; value: string; testI
 
 function StepDetail({ trace, step }: { trace: RunTrace; step: TraceStep }) {
   const canAdd = DSPY_STEP_TYPES.has(step.type) && step.status === 'ok' && Boolean(step.runRecordId);
+  const added = useRun((s) => (s.added?.runId === trace.runId && s.added.index === step.index ? s.added.task : null));
   return (
     <div className="rt-detail" data-testid="trace-detail">
       <div className="rt-detail-head">
@@ -80,6 +80,11 @@ function StepDetail({ trace, step }: { trace: RunTrace; step: TraceStep }) {
         {canAdd && (
           <button type="button" className="btn" onClick={() => void addToDataset(step.index)} title={`Adds the inputs and outputs as an unlabeled example of the dataset ${step.step}`} data-testid="add-to-dataset">
             Add to dataset
+          </button>
+        )}
+        {added && (
+          <button type="button" className="btn primary" onClick={() => labelInData(added)} data-testid="label-in-data">
+            Label in Data →
           </button>
         )}
       </div>
@@ -94,12 +99,14 @@ function StepDetail({ trace, step }: { trace: RunTrace; step: TraceStep }) {
         </div>
       )}
       {!step.mode && step.reason && <div className="rt-mode muted">{step.reason}</div>}
-      <div className="rt-measures">
-        <Measure label="latency" value={formatMs(step.latencyMs) || '—'} />
-        <Measure label="tokens in / out" value={step.tokens ? `${step.tokens.input} / ${step.tokens.output}` : '—'} testId="trace-tokens" />
-        <Measure label="cost (tokens × price table)" value={cost(step.costUsd, trace)} />
-        <Measure label="cache hit" value={step.cacheHit === undefined ? '—' : step.cacheHit ? 'yes' : 'no'} />
-      </div>
+      {step.latencyMs !== undefined && (
+        <div className="rt-measures">
+          <Measure label="latency" value={formatMs(step.latencyMs)} />
+          {step.tokens && <Measure label="tokens in / out" value={`${step.tokens.input} / ${step.tokens.output}`} testId="trace-tokens" />}
+          {step.costUsd !== undefined && <Measure label="cost (tokens × price table)" value={cost(step.costUsd, trace)} />}
+          {step.cacheHit !== undefined && <Measure label="cache hit" value={step.cacheHit ? 'yes' : 'no'} />}
+        </div>
+      )}
       {step.inputs && (
         <section>
           <h4>Inputs</h4>

@@ -9,6 +9,7 @@ import type { RunTrace } from '../../shared/run/trace';
 import { parseWorkflowDocument } from '../../shared/yaml/document';
 import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
+import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
 
 export type RunModel = RunTrace['model'];
@@ -27,6 +28,8 @@ interface RunState {
   /** Set while a start request is on its way (the trace is not there yet). */
   starting: boolean;
   error: string | null;
+  /** The step last added to its dataset, for the "Label in Data" link. */
+  added: { runId: string; index: number; task: string } | null;
 }
 
 export const useRun = create<RunState>(() => ({
@@ -40,6 +43,7 @@ export const useRun = create<RunState>(() => ({
   historyError: null,
   starting: false,
   error: null,
+  added: null,
 }));
 
 /** The open workflow's parsed root, or undefined while the text does not parse. */
@@ -136,11 +140,18 @@ export async function reopenRun(runId: string): Promise<void> {
   }
 }
 
+/** The Data screen on the step's dataset, where the new example waits to be labeled. */
+export function labelInData(task: string): void {
+  useNav.getState().setSignature(task);
+  useNav.getState().go('data');
+}
+
 export async function addToDataset(index: number): Promise<void> {
   const { trace } = useRun.getState();
   if (!trace) return;
   try {
     const r = await studio.call('workflow.addToDataset', { runId: trace.runId, step: index });
+    if (r.added || r.reason?.includes('already stored')) useRun.setState({ added: { runId: trace.runId, index, task: r.task } });
     if (r.added) useUi.getState().toast('success', `Added to dataset ${r.task} as an unlabeled example: label or correct it in Data`);
     else useUi.getState().toast('info', `Not added to ${r.task}: ${r.reason ?? 'no reason given'}`);
   } catch (e) {

@@ -122,6 +122,30 @@ describe('workflow.run', () => {
     expect((await service.call('workflow.stop', { runId })).stopped).toBe(false);
   });
 
+  it('runs from the app are traffic for a running experiment on the step', async () => {
+    await service.call('config.update', { patch: { deployment: { experiment_enabled: true } } });
+    const { experiment } = await service.call('experiments.create', {
+      name: 'gui traffic',
+      signature: 'classify',
+      arms: [
+        { id: 'control', kind: 'baseline_dspy', weight: 1 },
+        { id: 'plain', kind: 'traditional', weight: 1 },
+      ],
+      targetSampleSize: 100,
+    });
+    await service.call('experiments.transition', { id: experiment.id, to: 'running' });
+    const texts = ['apple pear', 'otter eagle', 'red blue', 'hammer saw', 'plum fig', 'cat dog'];
+    const traces: RunTrace[] = [];
+    for (const text of texts) traces.push(await finished((await service.call('workflow.run', { text: TOY, inputs: { text }, model: 'simulated' })).runId));
+    const { analysis } = await service.call('experiments.analyze', { id: experiment.id });
+    expect(analysis.arms.reduce((n, a) => n + a.n, 0)).toBe(texts.length);
+    // The trace says which arm served a step sent to the traditional arm.
+    const plain = analysis.arms.find((a) => a.armId === 'plain')!.n;
+    expect(traces.filter((t) => /arm plain/.test(t.steps[0].reason ?? '')).length).toBe(plain);
+    await service.call('experiments.transition', { id: experiment.id, to: 'stopped' });
+    await service.call('config.update', { patch: { deployment: { experiment_enabled: false } } });
+  });
+
   it('refuses what it cannot run, naming the field', async () => {
     await expect(service.call('workflow.run', { text: 'workflow:\n  name: x\n  steps: 3\n' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'text' }] });
     await expect(service.call('workflow.run', { text: TOY, inputs: 'x' as never })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'inputs' }] });
