@@ -15,7 +15,7 @@ import { PriceBook } from './optimization/prices';
 import { OptimizationEngine } from './optimization/optimization-engine';
 import { createPluginHost, type PluginHost } from './plugin-host';
 import type { PluginEntry } from './plugins/plugin-manager';
-import { providerSettingsFromEnv, type ProviderSettings } from './providers/provider-settings';
+import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings, type ProviderSettingsInput } from './providers/provider-settings';
 import { PythonPool, type PoolOptions } from './python-bridge/pool';
 import { TrainingData } from './training-data/manager';
 import { runWorkflow, type RunOptions, type RunResult, type StepRecord } from './workflow-runtime/workflow-runner';
@@ -46,7 +46,7 @@ function diffKeys(before: DspyPluginConfig, after: DspyPluginConfig): Record<str
 export interface StudioOptions {
   dataDir: string;
   plugins?: Record<string, PluginEntry>;
-  providers?: ProviderSettings;
+  providers?: ProviderSettingsInput;
   /** Overrides of the pool settings the plugin config gives (tests use small pools). */
   pool?: Partial<PoolOptions>;
   /** An Electron-ABI better-sqlite3 build (the desktop shell in development; see docs/architecture.md). */
@@ -80,7 +80,7 @@ export class Studio {
     readonly data: TrainingData,
     private readonly options: StudioOptions,
   ) {
-    this.providers = options.providers ?? providerSettingsFromEnv();
+    this.providers = options.providers ? providerSettingsSchema.parse(options.providers) : providerSettingsFromEnv();
     this.metrics = new MetricsStore(data.db);
     this.prices = new PriceBook(data.db);
     this.experiments = new ExperimentStore(data.db);

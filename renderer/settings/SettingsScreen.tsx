@@ -74,6 +74,8 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
   const [geminiModel, setGeminiModel] = useState(p.gemini.model ?? '');
   const [oaBase, setOaBase] = useState(p.openaiCompatible?.apiBase ?? '');
   const [oaModel, setOaModel] = useState(p.openaiCompatible?.model ?? '');
+  const [maxTokens, setMaxTokens] = useState(String(p.generation.maxTokens));
+  const [temperature, setTemperature] = useState(p.generation.temperature === null ? '' : String(p.generation.temperature));
   const saveKey = async (provider: 'anthropic' | 'gemini' | 'openai') => {
     const value = keys[provider]?.trim();
     if (!value) return;
@@ -91,6 +93,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
           claude: { model: claudeModel.trim() || null },
           gemini: { model: geminiModel.trim() || null },
           openaiCompatible: oaBase.trim() ? { apiBase: oaBase.trim(), model: oaModel.trim() || 'llama3.1' } : null,
+          generation: { maxTokens: maxTokens.trim() ? Number(maxTokens) : null, temperature: temperature.trim() ? Number(temperature) : null },
         }),
       'Save providers',
     );
@@ -135,6 +138,12 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
         <input id="oa-base" className="input mono" placeholder="e.g. http://127.0.0.1:11434/v1 (Ollama)" value={oaBase} onChange={(e) => setOaBase(e.target.value)} data-testid="openai-base" />
         <label htmlFor="oa-model">Endpoint model</label>
         <input id="oa-model" className="input mono" placeholder="llama3.1" value={oaModel} onChange={(e) => setOaModel(e.target.value)} />
+        <label htmlFor="gen-max-tokens" title="Sent with every real model call: a small local model otherwise generates until its context is full.">
+          Max tokens per answer
+        </label>
+        <input id="gen-max-tokens" className="input" inputMode="numeric" placeholder="1024" value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} data-testid="max-tokens" />
+        <label htmlFor="gen-temperature">Temperature</label>
+        <input id="gen-temperature" className="input" inputMode="decimal" placeholder="provider default" value={temperature} onChange={(e) => setTemperature(e.target.value)} />
       </div>
       <div className="action-row">
         <div className="spacer" />

@@ -360,6 +360,8 @@ export interface ProviderStatus {
   claude: { configured: boolean; source: string; model: string | null; apiBase: string | null };
   gemini: { configured: boolean; source: string; model: string | null; apiBase: string | null };
   openaiCompatible: { apiBase: string; model: string; hasKey: boolean } | null;
+  /** Sent with every real model call. */
+  generation: { maxTokens: number; temperature: number | null };
   keyStorage: 'safe-storage' | 'environment';
 }
 
@@ -409,9 +411,15 @@ export const tuningMethods = {
         split: z.enum(SPLITS).optional(),
         source: z.enum(SOURCES).optional(),
         limit: z.number().int().min(1).max(100_000).default(20_000),
+        offset: z.number().int().min(0).optional(),
+        /** added (insertion order, the default), newest / oldest (observed_at), label (state), rating (high first). */
+        sort: z.enum(['added', 'newest', 'oldest', 'label', 'rating']).optional(),
+        /** Substring of the stored inputs or outputs. */
+        search: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    result: typed<{ total: number; rows: ExampleRow[]; threshold: number }>(),
+    /** total: rows of the dataset; matching: rows passing the filters. */
+    result: typed<{ total: number; matching: number; rows: ExampleRow[]; threshold: number }>(),
   },
   'data.import': {
     params: z
@@ -567,6 +575,10 @@ export const tuningMethods = {
         claude: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
         gemini: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
         openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1).max(200) }).strict().nullable().optional(),
+        generation: z
+          .object({ maxTokens: z.number().int().min(1).max(65_536).nullable().optional(), temperature: z.number().min(0).max(2).nullable().optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: typed<ProviderStatus>(),

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DEFAULT_MODELS } from './traditional-provider';
 
@@ -12,8 +13,13 @@ export const providerSettingsSchema = z.object({
   openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1), apiKey: z.string().optional() }).optional(),
   /** Milliseconds the simulated model waits per call (demos and benchmarks). */
   simulatedLatencyMs: z.number().min(0).max(60_000).default(0),
+  /** Sent with every real model call: a small local model otherwise generates until its context is full. */
+  generation: z
+    .object({ maxTokens: z.number().int().min(1).max(65_536).default(1024), temperature: z.number().min(0).max(2).optional() })
+    .default({ maxTokens: 1024 }),
 });
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+export type ProviderSettingsInput = z.input<typeof providerSettingsSchema>;
 
 export function providerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderSettings {
   const parsed = providerSettingsSchema.safeParse({
@@ -21,12 +27,70 @@ export function providerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): P
     gemini: { apiKey: env.GEMINI_API_KEY || undefined, apiBase: env.GEMINI_BASE_URL || undefined, model: env.PIPELINE_STUDIO_GEMINI_MODEL || undefined },
     openaiCompatible: env.OPENAI_COMPATIBLE_BASE_URL ? { apiBase: env.OPENAI_COMPATIBLE_BASE_URL, model: env.OPENAI_COMPATIBLE_MODEL ?? 'llama3.1', apiKey: env.OPENAI_COMPATIBLE_API_KEY } : undefined,
     simulatedLatencyMs: env.PIPELINE_STUDIO_SIMULATED_LATENCY_MS ? Number(env.PIPELINE_STUDIO_SIMULATED_LATENCY_MS) : undefined,
+    generation: {
+      maxTokens: env.PIPELINE_STUDIO_MAX_TOKENS ? Number(env.PIPELINE_STUDIO_MAX_TOKENS) : undefined,
+      temperature: env.PIPELINE_STUDIO_TEMPERATURE ? Number(env.PIPELINE_STUDIO_TEMPERATURE) : undefined,
+    },
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new Error(`provider settings from the environment: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data;
+}
+
+const endpointPrefs = z.strictObject({ model: z.string().max(200).nullish(), apiBase: z.url().nullish() });
+
+/** Non-secret provider settings saved from Settings (`providers.json` in the data directory); null clears a value. */
+export const providerPrefsSchema = z.strictObject({
+  claude: endpointPrefs.optional(),
+  gemini: endpointPrefs.optional(),
+  openaiCompatible: z.strictObject({ apiBase: z.url(), model: z.string().min(1).max(200) }).nullish(),
+  generation: z.strictObject({ maxTokens: z.number().int().min(1).max(65_536).nullish(), temperature: z.number().min(0).max(2).nullish() }).optional(),
+});
+export type ProviderPrefs = z.infer<typeof providerPrefsSchema>;
+
+/** Where Settings saves the preferences, in the data directory. */
+export const PROVIDER_PREFS_FILE = 'providers.json';
+
+/** The saved preferences: none when the file is missing; a broken file is an error naming it and the field. */
+export async function readProviderPrefs(file: string): Promise<ProviderPrefs> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message}); fix it or save the providers again in Settings`);
+  }
+  const parsed = providerPrefsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+/**
+ * The providers every front door runs with: keys from the secret store (desktop) or the environment;
+ * models and endpoints from the saved preferences over the environment's.
+ */
+export function providerSettingsFrom(prefs: ProviderPrefs, env: NodeJS.ProcessEnv, secret: (provider: string) => string | undefined = () => undefined): ProviderSettings {
+  const base = providerSettingsFromEnv(env);
+  const pick = (v: string | null | undefined, fallback: string | undefined) => (v === null ? undefined : (v ?? fallback));
+  return providerSettingsSchema.parse({
+    claude: { apiKey: secret('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
+    gemini: { apiKey: secret('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
+    openaiCompatible:
+      prefs.openaiCompatible === null ? undefined : prefs.openaiCompatible ? { ...prefs.openaiCompatible, apiKey: secret('openai') ?? env.OPENAI_COMPATIBLE_API_KEY } : base.openaiCompatible,
+    simulatedLatencyMs: base.simulatedLatencyMs,
+    generation: {
+      maxTokens: pick(prefs.generation?.maxTokens as never, base.generation.maxTokens as never),
+      temperature: pick(prefs.generation?.temperature as never, base.generation.temperature as never),
+    },
+  });
 }
 
 /** The LM config the Python runtime takes (docs/python-runtime.md). */
@@ -36,6 +100,14 @@ export interface LmConfig {
   api_key?: string;
   api_base?: string;
   latency_ms?: number;
+  max_tokens?: number;
+  temperature?: number;
+}
+
+/** The LM config as the runtime takes it (the label is for people). */
+export function runtimeLm(lm: LmConfig & { label?: string }): LmConfig {
+  const { label: _label, ...config } = lm;
+  return config;
 }
 
 export const SIMULATED_LABEL = 'simulated (offline demo)';
@@ -59,9 +131,10 @@ export function priceKey(lm: Pick<LmConfig, 'provider' | 'model'>): string {
 export function lmForStep(stepType: string, settings: ProviderSettings, opts: { mock?: boolean; model?: string } = {}): LmConfig & { label: string } {
   const simulated = { provider: 'simulated' as const, model: 'simulated/toy', latency_ms: settings.simulatedLatencyMs, label: SIMULATED_LABEL };
   if (opts.mock) return simulated;
+  const gen = { max_tokens: settings.generation.maxTokens, ...(settings.generation.temperature === undefined ? {} : { temperature: settings.generation.temperature }) };
   if (settings.openaiCompatible) {
     const o = settings.openaiCompatible;
-    return { provider: 'openai_compatible', model: opts.model ?? o.model, api_base: o.apiBase, api_key: o.apiKey, label: `openai-compatible ${o.model}` };
+    return { provider: 'openai_compatible', model: opts.model ?? o.model, api_base: o.apiBase, api_key: o.apiKey, ...gen, label: `openai-compatible ${o.model}` };
   }
   const gemini = stepType === 'dspy_gemini';
   const p = gemini ? settings.gemini : settings.claude;
@@ -69,5 +142,5 @@ export function lmForStep(stepType: string, settings: ProviderSettings, opts: { 
   const model = opts.model ?? p.model ?? (gemini ? DEFAULT_MODELS.gemini : DEFAULT_MODELS.claude);
   // litellm appends /v1/messages to an Anthropic base, and /models/... to a Gemini one.
   const apiBase = p.apiBase ? (gemini ? `${p.apiBase.replace(/\/+$/, '')}/v1beta` : p.apiBase) : undefined;
-  return { provider: gemini ? 'gemini' : 'anthropic', model, api_key: p.apiKey, api_base: apiBase, label: `${gemini ? 'gemini' : 'anthropic'}/${model}` };
+  return { provider: gemini ? 'gemini' : 'anthropic', model, api_key: p.apiKey, api_base: apiBase, ...gen, label: `${gemini ? 'gemini' : 'anthropic'}/${model}` };
 }

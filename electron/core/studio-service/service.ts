@@ -8,10 +8,10 @@ import { layoutFileSchema, StudioApiError, type LayoutFile, type RecentFile, typ
 import { createRouter, type Handlers, type Router } from './router';
 import { validateText } from './validate';
 import { Studio, type StudioOptions } from '../studio';
-import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings } from '../providers/provider-settings';
+import { PROVIDER_PREFS_FILE, providerSettingsFrom, readProviderPrefs, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
 import { createPriceHandlers } from './prices';
 import { createRunHandlers } from './run';
-import { createTuningHandlers, type ProviderPrefs } from './tuning';
+import { createTuningHandlers } from './tuning';
 import { checkWriteTarget, readUserFile, UserFileError } from '../user-file';
 import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
 
@@ -107,29 +107,11 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
   const samplesDir = path.join(opts.dataDir, 'samples');
   // Assigned once below; the handlers only run after that.
   const ref: { router?: Router } = {};
-  const prefsPath = path.join(opts.dataDir, 'providers.json');
+  const prefsPath = path.join(opts.dataDir, PROVIDER_PREFS_FILE);
   let studioPromise: Promise<Studio> | undefined;
 
-  async function loadProviderPrefs(): Promise<ProviderPrefs> {
-    try {
-      return JSON.parse(await fs.readFile(prefsPath, 'utf8')) as ProviderPrefs;
-    } catch {
-      return {};
-    }
-  }
-  /** Keys from safeStorage (desktop) or the environment; models and endpoints from the saved preferences. */
-  function buildProviders(prefs: ProviderPrefs): ProviderSettings {
-    const base = providerSettingsFromEnv(env);
-    const key = (p: string) => opts.secretStore?.get?.(p) ?? undefined;
-    const pick = (v: string | null | undefined, fallback: string | undefined) => (v === null ? undefined : (v ?? fallback));
-    return providerSettingsSchema.parse({
-      claude: { apiKey: key('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
-      gemini: { apiKey: key('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
-      openaiCompatible:
-        prefs.openaiCompatible === null ? undefined : prefs.openaiCompatible ? { ...prefs.openaiCompatible, apiKey: key('openai') ?? env.OPENAI_COMPATIBLE_API_KEY } : base.openaiCompatible,
-      simulatedLatencyMs: base.simulatedLatencyMs,
-    });
-  }
+  const loadProviderPrefs = () => readProviderPrefs(prefsPath);
+  const buildProviders = (prefs: ProviderPrefs): ProviderSettings => providerSettingsFrom(prefs, env, (p) => opts.secretStore?.get?.(p) ?? undefined);
   function studio(): Promise<Studio> {
     studioPromise ??= (async () => {
       const poolSize = Number(env.PIPELINE_STUDIO_POOL_SIZE) || undefined;

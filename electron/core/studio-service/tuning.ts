@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion, type ProviderStatus, type StudioMethod, type StudioEvent, type EventPayload, type DemoRef } from '../../../shared/api/index';
 import { DEPLOYMENT_PHASES, FEATURE_FLAGS } from '../../../shared/plugin-config/schema';
+import { formatPercent } from '../../../shared/format/percent';
 import type { Studio } from '../studio';
 import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
-import { lmForStep, SIMULATED_LABEL, type ProviderSettings } from '../providers/provider-settings';
+import { lmForStep, runtimeLm, SIMULATED_LABEL, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
 import { misfitReasons } from '../../../shared/dspy/signature-history';
 import { moduleOf, programForStep, programFromSignature, programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
@@ -33,11 +34,6 @@ export interface TuningDeps {
   by: string;
 }
 
-export interface ProviderPrefs {
-  claude?: { model?: string | null; apiBase?: string | null };
-  gemini?: { model?: string | null; apiBase?: string | null };
-  openaiCompatible?: { apiBase: string; model: string } | null;
-}
 
 const fail = (code: 'bad_request' | 'not_found' | 'conflict', err: unknown): never => {
   throw new StudioApiError(code, err instanceof Error ? err.message : String(err));
@@ -159,7 +155,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
   const request = (studio: Studio, p: Parameters<Handlers['optimize.run']>[0], register = false) => {
     const program = programOf(studio, p.signature, p.workflow, register);
     const l = lm(studio);
-    return { signature: p.signature, program, strategy: p.strategy, params: p.params, datasetVersion: p.datasetVersion, budget: p.budget, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms }, requestedBy: deps.by };
+    return { signature: p.signature, program, strategy: p.strategy, params: p.params, datasetVersion: p.datasetVersion, budget: p.budget, lm: runtimeLm(l), requestedBy: deps.by };
   };
 
   const providerStatus = async (): Promise<ProviderStatus> => {
@@ -179,6 +175,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       claude: prov('anthropic', s.claude),
       gemini: prov('gemini', s.gemini),
       openaiCompatible: s.openaiCompatible ? { apiBase: s.openaiCompatible.apiBase, model: s.openaiCompatible.model, hasKey: Boolean(s.openaiCompatible.apiKey) } : null,
+      generation: { maxTokens: s.generation.maxTokens, temperature: s.generation.temperature ?? null },
       keyStorage: deps.keyStorage,
     };
   };
@@ -232,24 +229,17 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       return guard(() => studio.data.splitOffMisfits(studio.data.signatures.resolve(signature).name, name, deps.by));
     },
 
-    'data.list': async ({ signature, version, labelState, split, source, limit }) => {
+    'data.list': async ({ signature, version, labelState, split, source, limit, offset, sort, search }) => {
       const studio = await deps.studio();
       return guard(() => {
         const sig = studio.data.signatures.resolve(signature);
-        const items = studio.data.itemsFor(sig.name, version);
-        const quality = studio.data.quality(sig.name, { version });
-        const byId = new Map(quality.perExample.map((q) => [q.id, q]));
-        const live = version ? undefined : new Map(studio.data.examples.list({ task: sig.name }).map((e) => [e.id, e]));
-        const rows = items
-          .filter((i) => (!labelState || i.labelState === labelState) && (!split || i.split === split) && (!source || i.source === source))
-          .slice(0, limit)
-          .map((i) => {
-            const misfit = misfitReasons(sig.spec, i.inputs, i.outputs);
-            const q = byId.get(i.id);
-            const row = rowOf((live?.get(i.id) as Example | undefined) ?? (i as never), q);
-            return misfit.length ? { ...row, usable: false, reasons: [...row.reasons, `does not fit signature ${sig.name}: ${misfit.join(', ')}`] } : row;
-          });
-        return { total: items.length, rows, threshold: quality.threshold };
+        const page = studio.data.page(sig.name, { version, labelState, split, source, limit, offset, sort, search });
+        const rows = page.rows.map(({ item, quality }) => {
+          const misfit = misfitReasons(sig.spec, item.inputs, item.outputs);
+          const row = rowOf(item, quality);
+          return misfit.length ? { ...row, usable: false, reasons: [...row.reasons, `does not fit signature ${sig.name}: ${misfit.join(', ')}`] } : row;
+        });
+        return { total: page.total, matching: page.matching, rows, threshold: page.threshold };
       });
     },
 
@@ -296,14 +286,15 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const studio = await deps.studio();
       return guard(() => {
         const q = studio.data.quality(signature, { version });
-        const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+        const pct = (x: number | null) => (x === null ? 'n/a' : formatPercent(x));
         const findings: string[] = [];
         if (q.examples === 0) findings.push('No examples yet: import a file or label runs to start.');
         else {
           findings.push(`${q.usable} of ${q.examples} examples are usable for optimization (quality at least ${pct(q.threshold)}, not rejected).`);
           if (q.rejected) findings.push(`${q.rejected} rejected example${q.rejected === 1 ? ' is' : 's are'} left out of training.`);
           if (q.belowThreshold) findings.push(`${q.belowThreshold} example${q.belowThreshold === 1 ? ' scores' : 's score'} below the quality threshold.`);
-          if (q.conflicts) findings.push(`${q.conflicts} input${q.conflicts === 1 ? ' has' : 's have'} conflicting labelled outputs.`);
+          if (q.conflicts) findings.push(`${q.conflicts} example${q.conflicts === 1 ? ' shares its' : 's share their'} inputs with an example whose outputs differ.`);
+          for (const [dimension, why] of Object.entries(q.notMeasurable)) findings.push(`${dimension.replace('_', ' ')} is not measured: ${why}.`);
           if (q.nearDuplicatePairs.length) findings.push(`${q.nearDuplicatePairs.length} near-duplicate pair${q.nearDuplicatePairs.length === 1 ? '' : 's'} reduce diversity.`);
           const weakest = Object.entries(q.dimensions)
             .filter(([, v]) => v !== null)
@@ -470,7 +461,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
     'compare.run': async ({ signature, a, b, datasetVersion }) => {
       const studio = await deps.studio();
       const l = lm(studio);
-      const report = await guardAsync(() => studio.compare({ signature, a, b, datasetVersion, lm: { provider: l.provider, model: l.model, api_key: l.api_key, api_base: l.api_base, latency_ms: l.latency_ms } }));
+      const report = await guardAsync(() => studio.compare({ signature, a, b, datasetVersion, lm: runtimeLm(l) }));
       const agg = report.aggregate;
       const count = (o: string) => report.examples.filter((e) => e.outcome === o).length;
       const arm = (x: typeof report.arms.a) => ({ label: x.label, mean: x.mean, latencyMsPerExample: x.latencyMsPerExample, lmCalls: x.lmCalls, costUsd: usageCost(x.usage, studio.prices.table()), tokens: { input: x.usage.input_tokens, output: x.usage.output_tokens } });
@@ -566,6 +557,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       if (patch.claude) prefs.claude = { ...prefs.claude, ...patch.claude };
       if (patch.gemini) prefs.gemini = { ...prefs.gemini, ...patch.gemini };
       if (patch.openaiCompatible !== undefined) prefs.openaiCompatible = patch.openaiCompatible;
+      if (patch.generation) prefs.generation = { ...prefs.generation, ...patch.generation };
       const settings = guard(() => deps.buildProviders(prefs));
       await deps.saveProviderPrefs(prefs);
       studio.setProviders(settings);

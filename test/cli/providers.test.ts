@@ -1,0 +1,89 @@
+/** The CLI runs with the providers the app saved (providers.json) or an endpoint named on the command line, and bounds generation. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../electron/cli/main';
+
+/** A local OpenAI-compatible server answering every chat completion in DSPy's ChatAdapter format. */
+let server: Server;
+let base = '';
+const seen: { path: string; body: Record<string, unknown> }[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      seen.push({ path: req.url ?? '', body });
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          id: `cmpl-${seen.length}`,
+          object: 'chat.completion',
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '[[ ## label ## ]]\nfruit\n\n[[ ## completed ## ]]' } }],
+          usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+let out = '';
+let err = '';
+beforeEach(() => {
+  seen.length = 0;
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function cli(...args: string[]) {
+  out = '';
+  err = '';
+  const code = await main(args);
+  return { code, out, err };
+}
+
+const FLOW = path.resolve(__dirname, '../fixtures/workflows/toy_classify.yaml');
+
+describe('CLI providers', () => {
+  it('uses the endpoint saved in Settings (providers.json), and --api-base/--model over it; every call bounds max_tokens', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: base, model: 'saved-model' }, generation: { maxTokens: 256 } }));
+    const saved = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=apple pear', '--json');
+    expect(saved.code, saved.err).toBe(0);
+    expect(JSON.parse(saved.out).records[0]).toMatchObject({ status: 'ok', outputs: { label: 'fruit' } });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0].path).toMatch(/\/chat\/completions$/);
+    expect(seen[0].body).toMatchObject({ model: 'saved-model', max_tokens: 256 });
+
+    seen.length = 0;
+    const flagged = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=plum', '--api-base', base, '--model', 'flag-model', '--json');
+    expect(flagged.code, flagged.err).toBe(0);
+    expect(seen[0].body).toMatchObject({ model: 'flag-model', max_tokens: 256 });
+  }, 120_000);
+
+  it('refuses a broken providers.json naming the file and field, and --model without --api-base', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: 'not a url', model: 'm' } }));
+    const bad = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=x');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/providers\.json: openaiCompatible\.apiBase: /);
+    rmSync(path.join(dir, 'providers.json'));
+    const usage = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=x', '--model', 'm');
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/--model needs --api-base/);
+  });
+});
