@@ -43,6 +43,8 @@ export type PriceTable = Record<string, Price>;
 export const DEFAULT_PRICES: PriceTable = {
   'simulated/': { input: 0, output: 0 },
   'dummy': { input: 0, output: 0 },
+  // A model served on this machine (an OpenAI-compatible endpoint on loopback) costs no tokens.
+  'local/': { input: 0, output: 0 },
   'anthropic/claude-3-haiku': { input: 0.25, output: 1.25 },
   'anthropic/claude-3-5-haiku': { input: 0.8, output: 4 },
   'anthropic/claude-haiku-4': { input: 1, output: 5 },

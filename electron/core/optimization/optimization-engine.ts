@@ -156,7 +156,8 @@ export class OptimizationEngine extends EventEmitter {
         params: req.params,
         trainSize: set.train.length,
         devSize: set.dev.length,
-        model: req.lm.model,
+        // Priced as the runtime reports usage: provider/model, local endpoints free.
+        model: priceKey(req.lm),
         predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
         latency: this.latencyOf(req.lm),
         prices: new PriceBook(this.deps.data.db).table(),

@@ -117,11 +117,16 @@ export function traditionalPriceKey(provider: 'claude' | 'gemini', model: string
   return mock ? 'simulated/mock' : `${provider === 'claude' ? 'anthropic' : 'gemini'}/${model}`;
 }
 
-/** The price-table key of a model: `anthropic/<model>`, `gemini/<model>`, `openai/<model>`, or the simulated one. */
-export function priceKey(lm: Pick<LmConfig, 'provider' | 'model'>): string {
+const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
+
+/**
+ * The price-table key of a model: `anthropic/<model>`, `gemini/<model>`, `openai/<model>`, the simulated
+ * one, or `local/<model>` for an OpenAI-compatible endpoint on this machine.
+ */
+export function priceKey(lm: Pick<LmConfig, 'provider' | 'model' | 'api_base'>): string {
   if (lm.provider === 'simulated') return lm.model;
-  const prefix = lm.provider === 'openai_compatible' ? 'openai' : lm.provider;
-  return `${prefix}/${lm.model}`;
+  if (lm.provider === 'openai_compatible') return `${lm.api_base && LOOPBACK.test(lm.api_base) ? 'local' : 'openai'}/${lm.model}`;
+  return `${lm.provider}/${lm.model}`;
 }
 
 /**
