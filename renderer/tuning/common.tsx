@@ -2,13 +2,14 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { create } from 'zustand';
 import type { ProviderStatus, SignatureSummary } from '../../shared/api/index';
+import { formatPercent } from '../../shared/format/percent';
 import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
 import { downloadHref } from '../export/export';
 
-export const fmtPct = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`);
+export const fmtPct = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : formatPercent(x, digits));
 export const fmtNum = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 export const fmtUsd = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
 export const fmtMs = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`);

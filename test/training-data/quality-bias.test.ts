@@ -18,7 +18,8 @@ function item(p: Partial<QualityItem> & Pick<QualityItem, 'inputs' | 'outputs'>)
 describe('quality scorer on a hand-made dataset', () => {
   const items = [
     item({ inputs: { review: 'great product' }, outputs: { sentiment: 'positive' }, labelState: 'accepted', rating: 5 }),
-    item({ inputs: { review: 'broken on arrival' }, outputs: { sentiment: 'angry' } }),
+    // one second younger than the rest: timestamps differ, so freshness is measurable (~0.5 for all)
+    item({ inputs: { review: 'broken on arrival' }, outputs: { sentiment: 'angry' }, observedAt: new Date(NOW.getTime() - 90 * DAY + 1000).toISOString() }),
     item({ inputs: { review: '' }, outputs: { sentiment: 'neutral' }, labelState: 'rejected', rating: 1, split: 'dev' }),
     item({ inputs: { review: 'ok I guess', extra: 'x' }, outputs: { sentiment: 'neutral' }, rating: 3 }),
   ];
@@ -30,7 +31,7 @@ describe('quality scorer on a hand-made dataset', () => {
     expect(q.perExample[0].score).toBeCloseTo((1 + 1 + 1 + 1 + 0.5) / 5, 12);
     // 2: "angry" is not in the enum -> 1 of 2 present fields conforms; unlabeled, unrated -> 0.5
     expect(q.perExample[1]).toMatchObject({ completeness: 1, consistency: 0.5, accuracy: 0.5, relevance: 1 });
-    expect(q.perExample[1].score).toBeCloseTo(0.7, 12);
+    expect(q.perExample[1].score).toBeCloseTo(0.7, 6);
     // 3: empty review -> 1 of 2 fields filled; rejected + rated 1 -> mean(0, 0) = 0
     expect(q.perExample[2]).toMatchObject({ completeness: 0.5, consistency: 1, accuracy: 0, relevance: 1 });
     expect(q.perExample[2].score).toBeCloseTo(0.6, 12);
@@ -54,13 +55,13 @@ describe('quality scorer on a hand-made dataset', () => {
     expect(d.consistency).toBeCloseTo((1 + 0.5 + 1 + 1) / 4, 12);
     expect(d.accuracy).toBeCloseTo((1 + 0.5 + 0 + 0.5) / 4, 12);
     expect(d.relevance).toBeCloseTo((3 + 2 / 3) / 4, 12);
-    expect(d.freshness).toBeCloseTo(0.5, 12);
+    expect(d.freshness).toBeCloseTo(0.5, 6);
     expect(d.diversity).toBe(1); // 4 distinct input token sets
     // enum: positive, neutral seen of 3 -> 2/3; splits: train, dev of 3 -> 2/3
     expect(d.coverage).toBeCloseTo((2 / 3 + 2 / 3) / 2, 12);
     expect(d.bias_score).toBe(0.8);
     const all = [0.875, 0.875, 0.5, (3 + 2 / 3) / 4, 1, 0.5, 2 / 3, 0.8];
-    expect(q.overall).toBeCloseTo(all.reduce((a, b) => a + b, 0) / 8, 12);
+    expect(q.overall).toBeCloseTo(all.reduce((a, b) => a + b, 0) / 8, 6);
   });
 
   it('consistency halves for conflicting outputs on identical inputs; diversity counts input clusters', () => {
@@ -90,7 +91,8 @@ describe('near-duplicates', () => {
     ];
     const r = findNearDuplicates(items);
     expect(r.pairs).toEqual([{ a: 'a', b: 'b', inputSimilarity: 8 / 9, outputSimilarity: 1 }]);
-    expect(r.inputClusters.map((c) => c.map((i) => items[i].id)).sort()).toEqual([['a', 'b', 'c'], ['d']]);
+    expect(Array.from(r.clusterOf)).toEqual([0, 0, 0, 1]);
+    expect(Array.from(r.clusterSize)).toEqual([3, 1]);
   });
 
   it('finds a near-duplicate among 3000 varied examples', () => {
@@ -129,7 +131,7 @@ describe('bias detector on hand-made datasets', () => {
     // median of five 3s and five 20s = 11.5; short share: accepted 4/5, rejected 1/5
     expect(d.score).toBeCloseTo(0.6, 12);
     expect(d.severity).toBe('high');
-    expect(d.finding).toBe('80% of accepted examples are shorter than 11.5 words, against 20% of rejected examples');
+    expect(d.finding).toBe('80% of accepted examples are shorter than 11.5 words (answer), against 20% of rejected examples');
   });
 
   it('topic skew by dominant keyword: 6 refund, 4 shipping', () => {

@@ -340,14 +340,14 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (o: DatasetArgs & { version?: string; threshold?: string; examples?: boolean; json?: boolean }) => {
       const threshold = o.threshold === undefined ? undefined : usage(z.coerce.number().min(0).max(1), o.threshold, '--threshold (0..1)');
       await withStore(ctx, async (td) => {
-        const q = td.quality(await datasetName(td, o), { version: o.version, threshold });
+        const q = td.quality(await datasetName(td, o), { version: o.version, threshold, perExample: o.examples });
         const out: Partial<DatasetQuality> & { bias: BiasReport } = { ...q };
         if (!o.examples) delete out.perExample;
         if (o.json) ctx.json(out);
         else {
           ctx.out(`${q.examples} examples; overall ${fmt(q.overall)}; usable ${q.usable} (threshold ${q.threshold}); rejected ${q.rejected}; below threshold ${q.belowThreshold}; conflicts ${q.conflicts}; near-duplicate pairs ${q.nearDuplicatePairs.length}`);
-          for (const [k, v] of Object.entries(q.dimensions)) ctx.out(`  ${k.padEnd(13)} ${fmt(v)}`);
-          if (o.examples) for (const e of q.perExample) ctx.out(`  ${e.id}\t${fmt(e.score)}\t${e.usable ? 'usable' : e.reasons.join('; ')}`);
+          for (const [k, v] of Object.entries(q.dimensions)) ctx.out(`  ${k.padEnd(13)} ${fmt(v)}${v === null && q.notMeasurable[k as keyof typeof q.notMeasurable] ? `  (${q.notMeasurable[k as keyof typeof q.notMeasurable]})` : ''}`);
+          for (const e of q.perExample ?? []) ctx.out(`  ${e.id}\t${fmt(e.score)}\t${e.usable ? 'usable' : e.reasons.join('; ')}`);
         }
       });
     });

@@ -9,6 +9,10 @@ export function sha256Hex(text: string | Buffer): string {
   return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
+export function sha1Hex(text: string): string {
+  return oneShot ? oneShot('sha1', text, 'hex') : createHash('sha1').update(text).digest('hex');
+}
+
 const PROCESS_TAG = randomBytes(6).toString('hex');
 let counter = 0;
 let lastMs = -1;

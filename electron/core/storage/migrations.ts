@@ -326,6 +326,16 @@ export const migrations: Migration[] = [
     name: "a labeler's one-line note with a correction or rejection",
     up: 'ALTER TABLE label_events ADD COLUMN note TEXT;',
   },
+  {
+    version: 8,
+    name: 'indexes for the Data table over large datasets: filters, sort by time, conflicting inputs',
+    up: `
+      CREATE INDEX examples_task_split ON examples(task, split);
+      CREATE INDEX examples_task_source ON examples(task, source);
+      CREATE INDEX examples_task_observed ON examples(task, observed_at);
+      CREATE INDEX examples_task_input ON examples(task, input_hash, content_hash);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -1,9 +1,10 @@
 import jStat from 'jstat';
+import { formatPercent } from '../../../shared/format/percent';
 import type { SignatureField, SignatureSpec } from '../../../shared/dspy/signature';
 import { fieldSchema } from '../../../shared/dspy/json-schema';
 import type { QualityItem } from './quality';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './sentiment-lexicon';
-import { contentTokens, imbalance, textOf, tokens, wordCount } from './text';
+import { contentTokens, imbalance, textOf, TokenBuffer, tokens, wordCount } from './text';
 
 export const BIAS_DIMENSIONS = ['class_balance', 'length_bias', 'topic_skew', 'sentiment_skew', 'temporal_skew'] as const;
 export type BiasDimension = (typeof BIAS_DIMENSIONS)[number];
@@ -40,7 +41,7 @@ export interface BiasReport {
   biasScore: number | null;
 }
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
+const pct = formatPercent;
 const notMeasurable = (dimension: BiasDimension, finding: string): BiasFinding => ({ dimension, score: 0, severity: 'none', measurable: false, finding, evidence: {} });
 const found = (dimension: BiasDimension, score: number, finding: string, evidence: Record<string, unknown>): BiasFinding => ({
   dimension,
@@ -52,152 +53,36 @@ const found = (dimension: BiasDimension, score: number, finding: string, evidenc
 });
 
 /** Counts of values, most frequent first. */
-function tally<T>(values: Iterable<T>): [T, number][] {
-  const m = new Map<T, number>();
-  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+function sorted<T>(m: Map<T, number>): [T, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
 }
 
-/** Chi-square goodness of fit against a uniform spread over k classes (jstat). */
+function bump<T>(m: Map<T, number>, k: T): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+/** Chi-square goodness of fit against a uniform spread over k classes (jstat); classes never seen count 0. */
 function uniformPValue(counts: number[], k: number): number | null {
   if (k < 2) return null;
   const n = counts.reduce((a, b) => a + b, 0);
   const expected = n / k;
-  const full = [...counts, ...new Array(Math.max(0, k - counts.length)).fill(0)];
-  const chi = full.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+  let chi = Math.max(0, k - counts.length) * expected;
+  for (const c of counts) chi += (c - expected) ** 2 / expected;
   return 1 - jStat.chisquare.cdf(chi, k - 1);
 }
 
-/** The output field that reads as a class: enum or boolean, else a string with <= 10 distinct values and at most half as many as examples. */
-export function classField(spec: SignatureSpec, items: readonly QualityItem[]): { field: SignatureField; domain?: unknown[] } | undefined {
-  for (const field of spec.output_fields) {
-    const schema = fieldSchema(field);
-    if (Array.isArray(schema.enum)) return { field, domain: schema.enum as unknown[] };
-    if (schema.type === 'boolean') return { field, domain: [true, false] };
-  }
-  if (items.length < 4) return undefined;
-  for (const field of spec.output_fields) {
-    if ((field.type ?? 'string') !== 'string') continue;
-    const distinct = new Set(items.map((i) => i.outputs[field.name]).filter((v) => typeof v === 'string'));
-    if (distinct.size >= 1 && distinct.size <= 10 && distinct.size <= items.length / 2) return { field };
-  }
+function finiteDomain(field: SignatureField): unknown[] | undefined {
+  const schema = fieldSchema(field);
+  if (Array.isArray(schema.enum)) return schema.enum as unknown[];
+  if (schema.type === 'boolean') return [true, false];
   return undefined;
 }
 
-/**
- * class_balance = 1 - H / ln(k) over the class field's values (k = size of the enum, or distinct
- * values seen); without a class field, over the label states of labeled examples.
- */
-export function classBalance(spec: SignatureSpec, items: readonly QualityItem[]): BiasFinding {
-  const cf = classField(spec, items);
-  if (cf) {
-    const values = items.map((i) => i.outputs[cf.field.name]).filter((v) => v !== undefined && v !== null);
-    if (values.length === 0) return notMeasurable('class_balance', `no example has a value for ${cf.field.name}`);
-    const counts = tally(values.map((v) => JSON.stringify(v)));
-    const k = cf.domain ? cf.domain.length : counts.length;
-    const score = imbalance(counts.map((c) => c[1]), k);
-    const [top, topN] = counts[0];
-    return found('class_balance', score, `${pct(topN / values.length)} of examples have ${cf.field.name} = ${top}${k > counts.length ? ` (${k - counts.length} of ${k} classes never occur)` : ''}`, {
-      field: cf.field.name,
-      counts: Object.fromEntries(counts),
-      classes: k,
-      p_value_uniform: uniformPValue(counts.map((c) => c[1]), k),
-    });
-  }
-  const labeled = items.filter((i) => i.labelState !== 'unlabeled');
-  if (labeled.length < 2) return notMeasurable('class_balance', 'no class-like output field and fewer than 2 labeled examples');
-  const counts = tally(labeled.map((i) => (i.labelState === 'corrected' ? 'accepted' : i.labelState)));
-  const score = imbalance(counts.map((c) => c[1]), 2);
-  return found('class_balance', score, `${pct(counts[0][1] / labeled.length)} of labeled examples are ${counts[0][0]}`, {
-    labels: Object.fromEntries(counts),
-    p_value_uniform: uniformPValue(counts.map((c) => c[1]), 2),
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/**
- * length_bias: words = word count of the outputs (of the inputs when outputs are empty);
- * t = median words of all examples; short = words < t. Score = |short share among accepted
- * (accepted + corrected) - short share among the others| where "others" are the rejected
- * examples, or the unlabeled ones when nothing is rejected.
- */
-export function lengthBias(items: readonly QualityItem[]): BiasFinding {
-  const words = items.map((i) => {
-    const w = wordCount(i.outputs);
-    return w > 0 ? w : wordCount(i.inputs);
-  });
-  const accepted = items.map((it, i) => [it, words[i]] as const).filter(([it]) => it.labelState === 'accepted' || it.labelState === 'corrected');
-  let others = items.map((it, i) => [it, words[i]] as const).filter(([it]) => it.labelState === 'rejected');
-  let othersName = 'rejected examples';
-  if (others.length === 0) {
-    others = items.map((it, i) => [it, words[i]] as const).filter(([it]) => it.labelState === 'unlabeled');
-    othersName = 'unlabeled examples';
-  }
-  if (accepted.length === 0 || others.length === 0) return notMeasurable('length_bias', 'needs accepted examples and rejected (or unlabeled) ones to compare');
-  const t = median(words);
-  const shortShare = (g: readonly (readonly [QualityItem, number])[]) => g.filter(([, w]) => w < t).length / g.length;
-  const a = shortShare(accepted);
-  const o = shortShare(others);
-  if (Math.min(...words) === Math.max(...words)) return notMeasurable('length_bias', `all examples have ${words[0]} words`);
-  const score = Math.abs(a - o);
-  const tw = Number.isInteger(t) ? t : t.toFixed(1);
-  return found('length_bias', score, `${pct(a)} of accepted examples are shorter than ${tw} words, against ${pct(o)} of ${othersName}`, {
-    median_words: t,
-    accepted_short_share: a,
-    others_short_share: o,
-    compared_with: othersName,
-  });
-}
-
+/** A string output field stops being a class candidate past this many distinct values, or with a longer value. */
+const MAX_CLASSES = 10;
+const MAX_CLASS_WORDS = 3;
 const TOPIC_FIELDS = ['topic', 'category', 'domain', 'intent'];
-
-/**
- * topic_skew = 1 - H / ln(k) over topics, k = distinct topics (1 when there is one topic).
- * Topic: an input field named topic/category/domain/intent, else metadata.topic is not stored
- * here, so: the example's content token with the highest document frequency in the inputs,
- * leaving out tokens found in more than 90% of examples (they do not tell topics apart).
- */
-export function topicSkew(spec: SignatureSpec, items: readonly QualityItem[]): BiasFinding {
-  if (items.length < 2) return notMeasurable('topic_skew', 'fewer than 2 examples');
-  const topicField = spec.input_fields.find((f) => TOPIC_FIELDS.includes(f.name.toLowerCase()));
-  let topics: string[];
-  let basis: string;
-  if (topicField) {
-    topics = items.map((i) => String(i.inputs[topicField.name] ?? '(none)'));
-    basis = `input field ${topicField.name}`;
-  } else {
-    const sets = items.map((i) => contentTokens(i.inputs));
-    const df = new Map<string, number>();
-    for (const s of sets) for (const t of s) df.set(t, (df.get(t) ?? 0) + 1);
-    const cap = items.length >= 10 ? 0.9 * items.length : Infinity;
-    topics = sets.map((s) => {
-      let best = '(none)';
-      let bestDf = 0;
-      for (const t of s) {
-        const d = df.get(t)!;
-        if (d > cap) continue;
-        if (d > bestDf || (d === bestDf && t < best)) {
-          best = t;
-          bestDf = d;
-        }
-      }
-      return best;
-    });
-    basis = 'most frequent keyword of the inputs';
-  }
-  const counts = tally(topics);
-  const score = imbalance(counts.map((c) => c[1]), counts.length);
-  return found('topic_skew', score, `${pct(counts[0][1] / items.length)} of examples are about "${counts[0][0]}" (${counts.length} topics; topic = ${basis})`, {
-    topics: Object.fromEntries(counts.slice(0, 20)),
-    distinct_topics: counts.length,
-    basis,
-  });
-}
+type LabelGroup = 0 | 1 | 2; // accepted or corrected, rejected, unlabeled
 
 /** Sentiment of a text: positive lexicon hits minus negative hits; > 0 positive, < 0 negative. */
 export function sentimentOf(value: unknown): 'positive' | 'negative' | 'neutral' {
@@ -209,45 +94,261 @@ export function sentimentOf(value: unknown): 'positive' | 'negative' | 'neutral'
   return s > 0 ? 'positive' : s < 0 ? 'negative' : 'neutral';
 }
 
-/** sentiment_skew = |positive - negative| / examples, sentiment read from inputs and outputs together. */
-export function sentimentSkew(items: readonly QualityItem[]): BiasFinding {
-  if (items.length === 0) return notMeasurable('sentiment_skew', 'no examples');
-  const counts = { positive: 0, negative: 0, neutral: 0 };
-  for (const it of items) counts[sentimentOf([it.inputs, it.outputs])] += 1;
-  const n = items.length;
-  const score = Math.abs(counts.positive - counts.negative) / n;
-  return found('sentiment_skew', score, `${pct(counts.positive / n)} of examples read as positive, ${pct(counts.negative / n)} as negative, ${pct(counts.neutral / n)} neutral`, counts);
+function median(xs: Float64Array): number {
+  const s = xs.slice().sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** temporal_skew = 1 - H / ln(b) over b = min(10, examples) equal-width bins of observed_at. */
-export function temporalSkew(items: readonly QualityItem[]): BiasFinding {
-  if (items.length < 2) return notMeasurable('temporal_skew', 'fewer than 2 examples');
-  const times = items.map((i) => new Date(i.observedAt).getTime());
-  const min = Math.min(...times);
-  const max = Math.max(...times);
-  if (max === min) return notMeasurable('temporal_skew', 'all examples share one timestamp');
-  const bins = Math.min(10, items.length);
-  const counts = new Array<number>(bins).fill(0);
-  for (const t of times) counts[Math.min(bins - 1, Math.floor(((t - min) / (max - min)) * bins))] += 1;
-  const score = imbalance(counts, bins);
-  let top = 0;
-  counts.forEach((c, i) => (c > counts[top] ? (top = i) : undefined));
-  const from = new Date(min + ((max - min) * top) / bins).toISOString().slice(0, 10);
-  const to = new Date(min + ((max - min) * (top + 1)) / bins).toISOString().slice(0, 10);
-  return found('temporal_skew', score, `${pct(counts[top] / items.length)} of examples were observed between ${from} and ${to} (${top + 1}. of ${bins} equal periods from ${new Date(min).toISOString().slice(0, 10)} to ${new Date(max).toISOString().slice(0, 10)})`, {
-    bins: counts,
-    first: new Date(min).toISOString(),
-    last: new Date(max).toISOString(),
-  });
+/**
+ * The bias detector fed one example at a time: keeps counts, a few numbers per example and the
+ * content-token ids of the inputs (for topics), never the examples themselves.
+ */
+export class BiasAccumulator {
+  private n = 0;
+  /** The class field when the signature gives its domain (first output field with an enum or boolean). */
+  private readonly domainField?: { field: SignatureField; domain: unknown[]; counts: Map<string, number> };
+  /** String output fields that may read as a class: value counts until they pass MAX_CLASSES distinct strings. */
+  private readonly candidates: { field: SignatureField; counts: Map<string, number>; strings: number; alive: boolean }[] = [];
+  private readonly labels = new Map<string, number>();
+  private readonly group: LabelGroup[] = [];
+  private readonly inputWords: number[] = [];
+  /** Word counts per free-text output field (no finite domain), by example. */
+  private readonly outputWords: { name: string; words: number[] }[] = [];
+  private readonly topicField?: SignatureField;
+  private readonly topics = new Map<string, number>();
+  private readonly topicTokens = new TokenBuffer();
+  private readonly tokenIds = new Map<string, number>();
+  private readonly tokenNames: string[] = [];
+  private readonly df: number[] = [];
+  private readonly sentiment = { positive: 0, negative: 0, neutral: 0 };
+  private readonly times: number[] = [];
+
+  constructor(private readonly spec: SignatureSpec) {
+    for (const field of spec.output_fields) {
+      const domain = finiteDomain(field);
+      if (domain && !this.domainField) this.domainField = { field, domain, counts: new Map() };
+      if (!domain) this.outputWords.push({ name: field.name, words: [] });
+      if (!domain && (field.type ?? 'string') === 'string') this.candidates.push({ field, counts: new Map(), strings: 0, alive: true });
+    }
+    this.topicField = spec.input_fields.find((f) => TOPIC_FIELDS.includes(f.name.toLowerCase()));
+  }
+
+  add(it: QualityItem): void {
+    this.n += 1;
+    if (this.domainField) {
+      const v = it.outputs[this.domainField.field.name];
+      if (v !== undefined && v !== null) bump(this.domainField.counts, JSON.stringify(v));
+    }
+    for (const c of this.candidates) {
+      if (!c.alive) continue;
+      const v = it.outputs[c.field.name];
+      if (v === undefined || v === null) continue;
+      const k = JSON.stringify(v);
+      if (typeof v === 'string' && !c.counts.has(k)) {
+        c.strings += 1;
+        if (c.strings > MAX_CLASSES || wordCount(v) > MAX_CLASS_WORDS) c.alive = false;
+      }
+      bump(c.counts, k);
+    }
+    if (it.labelState !== 'unlabeled') bump(this.labels, it.labelState === 'corrected' ? 'accepted' : it.labelState);
+    this.group.push(it.labelState === 'accepted' || it.labelState === 'corrected' ? 0 : it.labelState === 'rejected' ? 1 : 2);
+    this.inputWords.push(wordCount(it.inputs));
+    for (const o of this.outputWords) o.words.push(wordCount(it.outputs[o.name]));
+    if (this.topicField) bump(this.topics, String(it.inputs[this.topicField.name] ?? '(none)'));
+    else {
+      const set = contentTokens(it.inputs);
+      const ids = new Int32Array(set.size);
+      let k = 0;
+      for (const t of set) {
+        let id = this.tokenIds.get(t);
+        if (id === undefined) {
+          id = this.tokenNames.length;
+          this.tokenIds.set(t, id);
+          this.tokenNames.push(t);
+          this.df.push(0);
+        }
+        this.df[id] += 1;
+        ids[k++] = id;
+      }
+      this.topicTokens.push(ids);
+    }
+    this.sentiment[sentimentOf([it.inputs, it.outputs])] += 1;
+    this.times.push(new Date(it.observedAt).getTime());
+  }
+
+  result(enabled = true): BiasReport {
+    if (!enabled) return { enabled: false, examples: this.n, dimensions: [], score: null, severity: 'none', biasScore: null };
+    const cls = this.classField();
+    const dimensions = [this.classBalance(cls), this.lengthBias(cls), this.topicSkew(), this.sentimentSkew(), this.temporalSkew()];
+    const measured = dimensions.filter((d) => d.measurable);
+    const score = measured.length ? measured.reduce((s, d) => s + d.score, 0) / measured.length : null;
+    const order: Severity[] = ['none', 'low', 'medium', 'high'];
+    const severity = measured.reduce<Severity>((s, d) => (order.indexOf(d.severity) > order.indexOf(s) ? d.severity : s), 'none');
+    return { enabled: true, examples: this.n, dimensions, score, severity, biasScore: score === null ? null : 1 - score };
+  }
+
+  /** The output field that reads as a class: enum or boolean, else a string with <= 10 distinct values of <= 3 words and at most half as many as examples. */
+  private classField(): { field: SignatureField; domain?: unknown[]; counts: Map<string, number> } | undefined {
+    if (this.domainField) return this.domainField;
+    if (this.n < 4) return undefined;
+    return this.candidates.find((c) => c.alive && c.strings >= 1 && c.strings <= this.n / 2);
+  }
+
+  /**
+   * class_balance = 1 - H / ln(k) over the class field's values (k = size of the enum, or distinct
+   * values seen); without a class field, over the label states of labeled examples.
+   */
+  private classBalance(cf: ReturnType<BiasAccumulator['classField']>): BiasFinding {
+    if (cf) {
+      const counts = sorted(cf.counts);
+      const total = counts.reduce((s, c) => s + c[1], 0);
+      if (total === 0) return notMeasurable('class_balance', `no example has a value for ${cf.field.name}`);
+      const k = cf.domain ? cf.domain.length : counts.length;
+      const score = imbalance(counts.map((c) => c[1]), k);
+      const [top, topN] = counts[0];
+      return found('class_balance', score, `${pct(topN / total)} of examples have ${cf.field.name} = ${top}${k > counts.length ? ` (${k - counts.length} of ${k} classes never occur)` : ''}`, {
+        field: cf.field.name,
+        counts: Object.fromEntries(counts),
+        classes: k,
+        p_value_uniform: uniformPValue(counts.map((c) => c[1]), k),
+      });
+    }
+    const counts = sorted(this.labels);
+    const labeled = counts.reduce((s, c) => s + c[1], 0);
+    if (labeled < 2) return notMeasurable('class_balance', 'no class-like output field and fewer than 2 labeled examples');
+    const score = imbalance(counts.map((c) => c[1]), 2);
+    return found('class_balance', score, `${pct(counts[0][1] / labeled)} of labeled examples are ${counts[0][0]}`, {
+      labels: Object.fromEntries(counts),
+      p_value_uniform: uniformPValue(counts.map((c) => c[1]), 2),
+    });
+  }
+
+  /**
+   * length_bias: words = word count of the free-text outputs (output fields that are neither the
+   * class field nor of a finite domain; the inputs when there are none, or for an example whose
+   * free-text outputs are empty); t = median words; short = words < t. Score = |short share among
+   * accepted (accepted + corrected) - short share among the others| where "others" are the
+   * rejected examples, or the unlabeled ones when nothing is rejected.
+   */
+  private lengthBias(cf: ReturnType<BiasAccumulator['classField']>): BiasFinding {
+    const text = this.outputWords.filter((o) => o.name !== cf?.field.name);
+    const n = this.n;
+    const words = new Float64Array(n);
+    let fromInputs = 0;
+    for (let i = 0; i < n; i++) {
+      let w = 0;
+      for (const o of text) w += o.words[i];
+      if (w === 0) {
+        w = this.inputWords[i];
+        fromInputs += 1;
+      }
+      words[i] = w;
+    }
+    const measuredOn = text.length === 0 || fromInputs === n ? 'inputs' : fromInputs === 0 ? text.map((o) => o.name).join(' + ') : `${text.map((o) => o.name).join(' + ')} (inputs where empty)`;
+    const groups = [0, 0, 0];
+    for (const g of this.group) groups[g] += 1;
+    const other: LabelGroup = groups[1] > 0 ? 1 : 2;
+    const othersName = other === 1 ? 'rejected examples' : 'unlabeled examples';
+    if (groups[0] === 0 || groups[other] === 0) return notMeasurable('length_bias', 'needs accepted examples and rejected (or unlabeled) ones to compare');
+    let min = Infinity;
+    let max = -Infinity;
+    for (const w of words) {
+      if (w < min) min = w;
+      if (w > max) max = w;
+    }
+    if (min === max) return notMeasurable('length_bias', `all examples have ${min} words (${measuredOn})`);
+    const t = median(words);
+    const short = [0, 0, 0];
+    for (let i = 0; i < n; i++) if (words[i] < t) short[this.group[i]] += 1;
+    const a = short[0] / groups[0];
+    const o = short[other] / groups[other];
+    const score = Math.abs(a - o);
+    const tw = Number.isInteger(t) ? t : t.toFixed(1);
+    return found('length_bias', score, `${pct(a)} of accepted examples are shorter than ${tw} words (${measuredOn}), against ${pct(o)} of ${othersName}`, {
+      measured_on: measuredOn,
+      median_words: t,
+      accepted_short_share: a,
+      others_short_share: o,
+      compared_with: othersName,
+    });
+  }
+
+  /**
+   * topic_skew = 1 - H / ln(k) over topics, k = distinct topics (1 when there is one topic). The topic is an
+   * input field named topic/category/domain/intent, else the example's content token with the highest
+   * document frequency, ignoring tokens in more than 90% of the examples (with 10 or more examples).
+   */
+  private topicSkew(): BiasFinding {
+    if (this.n < 2) return notMeasurable('topic_skew', 'fewer than 2 examples');
+    let topics = this.topics;
+    let basis = `input field ${this.topicField?.name}`;
+    if (!this.topicField) {
+      topics = new Map();
+      const cap = this.n >= 10 ? 0.9 * this.n : Infinity;
+      for (let i = 0; i < this.n; i++) {
+        let best = -1;
+        let bestDf = 0;
+        for (const id of this.topicTokens.get(i)) {
+          const d = this.df[id];
+          if (d > cap) continue;
+          if (d > bestDf || (d === bestDf && this.tokenNames[id] < this.tokenNames[best])) {
+            best = id;
+            bestDf = d;
+          }
+        }
+        bump(topics, best === -1 ? '(none)' : this.tokenNames[best]);
+      }
+      basis = 'most frequent keyword of the inputs';
+    }
+    const counts = sorted(topics);
+    const score = imbalance(counts.map((c) => c[1]), counts.length);
+    return found('topic_skew', score, `${pct(counts[0][1] / this.n)} of examples are about "${counts[0][0]}" (${counts.length} topics; topic = ${basis})`, {
+      topics: Object.fromEntries(counts.slice(0, 20)),
+      distinct_topics: counts.length,
+      basis,
+    });
+  }
+
+  /** sentiment_skew = |positive - negative| / examples, sentiment read from inputs and outputs together. */
+  private sentimentSkew(): BiasFinding {
+    const n = this.n;
+    if (n === 0) return notMeasurable('sentiment_skew', 'no examples');
+    const c = this.sentiment;
+    return found('sentiment_skew', Math.abs(c.positive - c.negative) / n, `${pct(c.positive / n)} of examples read as positive, ${pct(c.negative / n)} as negative, ${pct(c.neutral / n)} neutral`, { ...c });
+  }
+
+  /** temporal_skew = 1 - H / ln(b) over b = min(10, examples) equal-width bins of observed_at. */
+  private temporalSkew(): BiasFinding {
+    const n = this.n;
+    if (n < 2) return notMeasurable('temporal_skew', 'fewer than 2 examples');
+    let min = Infinity;
+    let max = -Infinity;
+    for (const t of this.times) {
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
+    if (max === min) return notMeasurable('temporal_skew', 'all examples share one timestamp');
+    const bins = Math.min(10, n);
+    const counts = new Array<number>(bins).fill(0);
+    for (const t of this.times) counts[Math.min(bins - 1, Math.floor(((t - min) / (max - min)) * bins))] += 1;
+    const score = imbalance(counts, bins);
+    let top = 0;
+    counts.forEach((c, i) => (c > counts[top] ? (top = i) : undefined));
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const from = day(min + ((max - min) * top) / bins);
+    const to = day(min + ((max - min) * (top + 1)) / bins);
+    return found('temporal_skew', score, `${pct(counts[top] / n)} of examples were observed between ${from} and ${to} (${top + 1}. of ${bins} equal periods from ${day(min)} to ${day(max)})`, {
+      bins: counts,
+      first: new Date(min).toISOString(),
+      last: new Date(max).toISOString(),
+    });
+  }
 }
 
 /** Runs every bias check (or reports disabled when `bias_detection` is off). */
 export function detectBias(spec: SignatureSpec, items: readonly QualityItem[], enabled = true): BiasReport {
-  if (!enabled) return { enabled: false, examples: items.length, dimensions: [], score: null, severity: 'none', biasScore: null };
-  const dimensions = [classBalance(spec, items), lengthBias(items), topicSkew(spec, items), sentimentSkew(items), temporalSkew(items)];
-  const measured = dimensions.filter((d) => d.measurable);
-  const score = measured.length ? measured.reduce((s, d) => s + d.score, 0) / measured.length : null;
-  const order: Severity[] = ['none', 'low', 'medium', 'high'];
-  const severity = measured.reduce<Severity>((s, d) => (order.indexOf(d.severity) > order.indexOf(s) ? d.severity : s), 'none');
-  return { enabled: true, examples: items.length, dimensions, score, severity, biasScore: score === null ? null : 1 - score };
+  const acc = new BiasAccumulator(spec);
+  if (enabled) for (const it of items) acc.add(it);
+  return { ...acc.result(enabled), examples: items.length };
 }

@@ -5,9 +5,9 @@ export { ExampleRepository, prepareExample, inputHashOf, contentHashOf, type Pre
 export { RunRepository, RunRecordInput, type RunRecord } from './runs';
 export { collectExecution, collectionDecision, COLLECTION_FLAG, type CollectionPolicy, type CollectResult } from './collection';
 export { applyLabel, labelHistory, LabelInput, LabelRefusedError, type LabelEvent } from './labeling';
-export { scoreQuality, completeness, typeConformance, accuracy, relevance, freshness, coverage, QUALITY_DIMENSIONS, type DatasetQuality, type ExampleQuality, type QualityItem } from './quality';
-export { detectBias, severityOf, sentimentOf, classBalance, lengthBias, topicSkew, sentimentSkew, temporalSkew, BIAS_DIMENSIONS, SEVERITY_THRESHOLDS, type BiasReport, type BiasFinding } from './bias';
-export { findNearDuplicates, NEAR_DUPLICATE_THRESHOLDS, type NearDuplicatePair } from './near-duplicates';
+export { scoreQuality, completeness, typeConformance, accuracy, relevance, freshness, scoreExample, compileSpec, QualityAccumulator, QUALITY_DIMENSIONS, type DatasetQuality, type ExampleQuality, type QualityItem } from './quality';
+export { detectBias, BiasAccumulator, severityOf, sentimentOf, BIAS_DIMENSIONS, SEVERITY_THRESHOLDS, type BiasReport, type BiasFinding } from './bias';
+export { findNearDuplicates, NearDuplicateIndex, NEAR_DUPLICATE_THRESHOLDS, type NearDuplicatePair } from './near-duplicates';
 export { Redactor, REDACTION_PATTERNS } from './redaction';
 export { parseImport, parseJsonl, parseCsvText, parseDspyJson, parseMapArgs, serialize, decodeUtf8, IMPORT_FORMATS, EXPORT_FORMATS, type RowError, type ImportFormat, type ExportFormat } from './import-export';
 export { VersionRepository, VersioningDisabledError, type DatasetVersion, type VersionLineage, type VersionDiff } from './versions';

@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { Db } from '../storage/database';
 import { openDataDir, openDatabase, type OpenOptions } from '../storage/database';
 import { AuditLog } from '../audit/audit-log';
-import { detectBias, type BiasReport } from './bias';
+import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
 import { validateImport, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
-import { scoreQuality, type DatasetQuality, type QualityItem } from './quality';
+import { tablePage, type Page, type PageQuery } from './table-page';
+import { QualityAccumulator, scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
 import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDataSettingsInput } from './settings';
@@ -383,31 +384,56 @@ export class TrainingData {
 
   /** Quality items of a task's live examples, or of a version's rows. */
   itemsFor(task: string, version?: string): (QualityItem & { runId?: string | null })[] {
+    return [...this.streamItems(task, version)];
+  }
+
+  /** itemsFor one row at a time, straight from SQLite (memory does not grow with the dataset). */
+  streamItems(task: string, version?: string): IterableIterator<QualityItem & { runId?: string | null }> {
     if (version) {
       const v = this.versions.resolve(version, task);
       if (!v) throw new Error(`no dataset version ${version}`);
       if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
-      return this.versions.rows(v.id);
+      return this.versions.iterateRows(v.id);
     }
-    return [...this.examples.iterate({ task })];
+    return this.examples.iterate({ task });
+  }
+
+  /** One page of the table (filters, sort and cut in SQL), each row with its quality. */
+  page(task: string, query: Omit<PageQuery, 'versionId'> & { version?: string }): Page & { threshold: number } {
+    const sig = this.signatures.resolve(task);
+    let versionId: string | undefined;
+    if (query.version) {
+      const v = this.versions.resolve(query.version, sig.name);
+      if (!v || v.task !== sig.name) throw new Error(`no dataset version ${query.version} of ${sig.name}`);
+      versionId = v.id;
+    }
+    const threshold = this.settings.quality_threshold;
+    return { ...tablePage(this.db, sig.name, sig.spec, { ...query, versionId }, { threshold, halfLifeDays: this.settings.freshness_half_life_days }), threshold };
   }
 
   bias(signature: string, version?: string): BiasReport {
-    const sig = this.signatures.resolve(signature);
-    return detectBias(sig.spec, this.itemsFor(sig.name, version), this.settings.bias_detection);
+    return this.quality(signature, { version }).bias;
   }
 
-  quality(signature: string, options: { version?: string; threshold?: number; now?: Date } = {}): DatasetQuality & { bias: BiasReport } {
+  /** Quality and bias in one streaming pass over the rows; per-example scores only when asked for. */
+  quality(signature: string, options: { version?: string; threshold?: number; now?: Date; perExample?: boolean } = {}): DatasetQuality & { bias: BiasReport } {
     const sig = this.signatures.resolve(signature);
-    const items = this.itemsFor(sig.name, options.version);
-    const bias = detectBias(sig.spec, items, this.settings.bias_detection);
-    const q = scoreQuality(sig.spec, items, {
+    const enabled = this.settings.bias_detection;
+    const biasAcc = new BiasAccumulator(sig.spec);
+    const qualityAcc = new QualityAccumulator(sig.spec, {
       threshold: options.threshold ?? this.settings.quality_threshold,
       now: options.now,
       halfLifeDays: this.settings.freshness_half_life_days,
-      biasScore: bias.biasScore,
+      perExample: options.perExample,
     });
-    return { ...q, bias };
+    let n = 0;
+    for (const it of this.streamItems(sig.name, options.version)) {
+      n += 1;
+      qualityAcc.add(it);
+      if (enabled) biasAcc.add(it);
+    }
+    const bias = { ...biasAcc.result(enabled), examples: n };
+    return { ...qualityAcc.result(bias.biasScore), bias };
   }
 
   /**
@@ -421,9 +447,11 @@ export class TrainingData {
     const items = this.itemsFor(sig.name, versionId);
     const t = threshold ?? this.settings.quality_threshold;
     const q = scoreQuality(sig.spec, items, { threshold: t, now, halfLifeDays: this.settings.freshness_half_life_days });
-    const usable = new Set(q.perExample.filter((e) => e.usable).map((e) => e.id));
     const fits = (i: QualityItem) => misfitReasons(sig.spec, i.inputs, i.outputs).length === 0;
-    const pick = items.filter((i) => usable.has(i.id) && fits(i));
+    // a misfit is scored against fields it does not have: it counts as a misfit, not as low quality
+    const fit = items.map(fits);
+    const usable = new Set(q.perExample.filter((e, i) => e.usable && fit[i]).map((e) => e.id));
+    const pick = items.filter((i) => usable.has(i.id));
     return {
       task: sig.name,
       signatureHash: sig.hash,
@@ -434,8 +462,8 @@ export class TrainingData {
       testCount: pick.filter((i) => i.split === 'test').length,
       excluded: {
         rejected: q.rejected,
-        belowThreshold: q.perExample.filter((e) => !e.usable && !e.reasons.includes('rejected')).length,
-        misfit: items.filter((i) => usable.has(i.id) && !fits(i)).length,
+        belowThreshold: q.perExample.filter((e, i) => fit[i] && !e.usable && !e.reasons.includes('rejected')).length,
+        misfit: items.filter((it, i) => !fit[i] && it.labelState !== 'rejected').length,
       },
     };
   }

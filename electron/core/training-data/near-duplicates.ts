@@ -1,4 +1,4 @@
-import { textOf, tokens } from './text';
+import { textOf, TokenBuffer, tokens } from './text';
 
 /** Near-duplicate thresholds: token-set Jaccard of the inputs AND of the outputs at least these. */
 export const NEAR_DUPLICATE_THRESHOLDS = { inputs: 0.8, outputs: 0.8 } as const;
@@ -26,10 +26,11 @@ export interface NearDuplicatePair {
 
 export interface NearDuplicateReport {
   pairs: NearDuplicatePair[];
-  /** Groups of examples whose inputs are near-identical (input Jaccard >= threshold), by item index. */
-  inputClusters: number[][];
-  /** Cluster index of each item. */
-  clusterOf: number[];
+  /** Cluster of each item (0..clusterCount-1): near-identical inputs (input Jaccard >= threshold), joined transitively. */
+  clusterOf: Int32Array;
+  clusterCount: number;
+  /** Size of each cluster, by cluster. */
+  clusterSize: Int32Array;
 }
 
 function hashToken(t: string): number {
@@ -76,6 +77,19 @@ class TokenInterner {
   }
 }
 
+/** 32-bit hash of a token-id set (groups identical sets; equality is checked). */
+function hashIds(ids: Int32Array): number {
+  let h = 0x811c9dc5 ^ ids.length;
+  for (let k = 0; k < ids.length; k++) h = Math.imul(h ^ ids[k], 0x01000193);
+  return h >>> 0;
+}
+
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /**
  * |A ∩ B| / |A ∪ B| of two sorted id arrays (two empty sets are identical: 1), the same value as
  * text.jaccard on the token sets when it is at least `atLeast`. Below that it may stop early and
@@ -117,11 +131,11 @@ function jaccardSorted(a: Int32Array, b: Int32Array, atLeast: number): number {
 const SEEDS_A_I32 = Int32Array.from(SEEDS_A, (x) => x | 0);
 const SEEDS_B_I32 = Int32Array.from(SEEDS_B, (x) => x | 0);
 
-/** MinHash signature of a token-id set into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
-function minhash(ids: Int32Array, tokenHashes: Int32Array, hs: Int32Array, sig: Uint32Array): void {
+/** MinHash signature (permutations from..to-1) of a token-id set into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
+function minhash(ids: Int32Array, tokenHashes: Int32Array, hs: Int32Array, sig: Uint32Array, from = 0, to = PERMUTATIONS): void {
   const m = ids.length;
   for (let t = 0; t < m; t++) hs[t] = tokenHashes[ids[t]];
-  for (let p = 0; p < PERMUTATIONS; p++) {
+  for (let p = from; p < to; p++) {
     const a = SEEDS_A_I32[p];
     const b = SEEDS_B_I32[p];
     let min = 0x7fffffff; // 0xffffffff with the top bit flipped
@@ -142,115 +156,150 @@ function minhash(ids: Int32Array, tokenHashes: Int32Array, hs: Int32Array, sig: 
  * Pairs come out ordered by the items' positions.
  */
 export function findNearDuplicates(items: readonly DuplicateItem[], thresholds = NEAR_DUPLICATE_THRESHOLDS): NearDuplicateReport {
-  const n = items.length;
-  const interner = new TokenInterner();
-  const inSets = items.map((x) => interner.set(x.inputs));
-  const outSets: (Int32Array | undefined)[] = new Array(n);
-  const outSet = (i: number) => (outSets[i] ??= interner.set(items[i].outputs));
-  const parent = new Int32Array(n);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const union = (a: number, b: number) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  const found: { a: number; b: number; inputSimilarity: number; outputSimilarity: number }[] = [];
-  /** a < b; inSim known (1) for identical token sets. */
-  const consider = (a: number, b: number, inSim?: number) => {
-    let si = inSim;
-    if (si === undefined) {
-      const la = inSets[a].length;
-      const lb = inSets[b].length;
-      if (la !== lb && (la < lb ? la / lb : lb / la) < thresholds.inputs) return;
-      si = jaccardSorted(inSets[a], inSets[b], thresholds.inputs);
-    }
-    if (si < thresholds.inputs) return;
-    union(a, b);
-    const so = jaccardSorted(outSet(a), outSet(b), thresholds.outputs);
-    if (so >= thresholds.outputs) found.push({ a, b, inputSimilarity: si, outputSimilarity: so });
-  };
-  // identical input token sets: one representative each for LSH
-  const byKey = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const key = inSets[i].join(',');
-    const g = byKey.get(key);
-    if (g) g.push(i);
-    else byKey.set(key, [i]);
+  const index = new NearDuplicateIndex();
+  for (const it of items) index.add(it);
+  return index.result(thresholds);
+}
+
+/**
+ * findNearDuplicates fed one item at a time: keeps only the items' ids and token-id sets (in shared
+ * buffers), so a dataset can be streamed through it; memory is a few integers per token.
+ */
+export class NearDuplicateIndex {
+  private readonly interner = new TokenInterner();
+  private readonly ids: string[] = [];
+  private readonly inSets = new TokenBuffer();
+  private readonly outSets = new TokenBuffer();
+
+  add(item: DuplicateItem): void {
+    this.ids.push(item.id);
+    this.inSets.push(this.interner.set(item.inputs));
+    this.outSets.push(this.interner.set(item.outputs));
   }
-  const reps: number[] = [];
-  for (const group of byKey.values()) {
-    reps.push(group[0]);
-    for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length && y < x + 1 + MAX_BUCKET; y++) consider(group[x], group[y], 1);
-    for (let y = 1; y < group.length; y++) union(group[0], group[y]);
+
+  get size(): number {
+    return this.ids.length;
   }
-  // LSH: per band, a 32-bit mix of the band's rows is the bucket key (collisions only add candidates,
-  // which are verified). Buckets are chains in insertion order (reps are in increasing item order,
-  // so later members have larger indexes), kept in an open-addressing table of typed arrays.
-  const nR = reps.length;
-  const bandKeys = new Int32Array(nR * BANDS);
-  const sig = new Uint32Array(PERMUTATIONS);
-  const tokenHashes = interner.hashes();
-  let longest = 0;
-  for (const i of reps) longest = Math.max(longest, inSets[i].length);
-  const hs = new Int32Array(longest);
-  for (let r = 0; r < nR; r++) {
-    minhash(inSets[reps[r]], tokenHashes, hs, sig);
-    for (let b = 0; b < BANDS; b++) {
-      let key = 0x9e3779b9;
-      for (let k = 0; k < ROWS; k++) key = Math.imul(key ^ sig[b * ROWS + k], 0x85ebca6b) ^ (key >>> 13);
-      bandKeys[r * BANDS + b] = key;
-    }
-  }
-  /** next[b * nR + r]: the rep after r in r's bucket of band b, or -1. */
-  const next = new Int32Array(nR * BANDS).fill(-1);
-  let bits = 1;
-  while (1 << bits < 2 * nR) bits += 1;
-  const mask = (1 << bits) - 1;
-  const slotKey = new Int32Array(mask + 1);
-  const slotTail = new Int32Array(mask + 1);
-  for (let b = 0; b < BANDS; b++) {
-    slotTail.fill(-1);
-    const base = b * nR;
-    for (let r = 0; r < nR; r++) {
-      const key = bandKeys[r * BANDS + b];
-      let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
-      while (slotTail[slot] !== -1 && slotKey[slot] !== key) slot = (slot + 1) & mask;
-      if (slotTail[slot] !== -1) next[base + slotTail[slot]] = r;
-      else slotKey[slot] = key;
-      slotTail[slot] = r;
-    }
-  }
-  // each member is compared with the next MAX_BUCKET members of each of its buckets, every pair once
-  const mark = new Int32Array(n).fill(-1);
-  for (let r = 0; r < nR; r++) {
-    const i = reps[r];
-    for (let b = 0; b < BANDS; b++) {
-      const base = b * nR;
-      let y = next[base + r];
-      for (let k = 0; k < MAX_BUCKET && y !== -1; k++, y = next[base + y]) {
-        const j = reps[y];
-        if (mark[j] === i) continue;
-        mark[j] = i;
-        consider(i, j);
+
+  result(thresholds = NEAR_DUPLICATE_THRESHOLDS): NearDuplicateReport {
+    const n = this.ids.length;
+    const inSet = (i: number) => this.inSets.get(i);
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) parent[i] = i;
+    const find = (i: number): number => {
+      while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    const union = (a: number, b: number) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    };
+    const found: { a: number; b: number; inputSimilarity: number; outputSimilarity: number }[] = [];
+    const seen = new Set<number>();
+    /** a < b; inSim known (1) for identical token sets. */
+    const consider = (a: number, b: number, inSim?: number) => {
+      let si = inSim;
+      if (si === undefined) {
+        const la = inSet(a).length;
+        const lb = inSet(b).length;
+        if (la !== lb && (la < lb ? la / lb : lb / la) < thresholds.inputs) return;
+        si = jaccardSorted(inSet(a), inSet(b), thresholds.inputs);
+      }
+      if (si < thresholds.inputs) return;
+      union(a, b);
+      // a pair can come up in several bands: confirm and list it once
+      const key = a * n + b;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const so = jaccardSorted(this.outSets.get(a), this.outSets.get(b), thresholds.outputs);
+      if (so >= thresholds.outputs) found.push({ a, b, inputSimilarity: si, outputSimilarity: so });
+    };
+    // identical input token sets: one representative each for LSH; groups are chains in typed arrays
+    const firstOfHash = new Map<number, number>();
+    const sameHashNext = new Int32Array(n).fill(-1); // next group head with the same hash
+    const groupNext = new Int32Array(n).fill(-1);
+    const groupTail = new Int32Array(n);
+    const reps: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const h = hashIds(inSet(i));
+      let head = firstOfHash.get(h);
+      let last = -1;
+      while (head !== undefined && head !== -1 && !sameIds(inSet(head), inSet(i))) {
+        last = head;
+        head = sameHashNext[head];
+      }
+      if (head === undefined || head === -1) {
+        if (last === -1) firstOfHash.set(h, i);
+        else sameHashNext[last] = i;
+        groupTail[i] = i;
+        reps.push(i);
+      } else {
+        groupNext[groupTail[head]] = i;
+        groupTail[head] = i;
       }
     }
+    for (const head of reps) {
+      for (let x = head; x !== -1; x = groupNext[x]) {
+        union(head, x);
+        let y = groupNext[x];
+        for (let k = 0; k < MAX_BUCKET && y !== -1; k++, y = groupNext[y]) consider(x, y, 1);
+      }
+    }
+    // LSH, one band at a time (memory: a few integers per representative): a 32-bit mix of the
+    // band's rows is the bucket key (collisions only add candidates, which are verified). Buckets are
+    // chains in insertion order (reps are in increasing item order), kept in an open-addressing table.
+    const nR = reps.length;
+    const tokenHashes = this.interner.hashes();
+    let longest = 0;
+    for (const i of reps) longest = Math.max(longest, inSet(i).length);
+    const hs = new Int32Array(longest);
+    const sig = new Uint32Array(PERMUTATIONS);
+    const bandKey = new Int32Array(nR);
+    const next = new Int32Array(nR);
+    let bits = 1;
+    while (1 << bits < 2 * nR) bits += 1;
+    const mask = (1 << bits) - 1;
+    const slotKey = new Int32Array(mask + 1);
+    const slotTail = new Int32Array(mask + 1);
+    for (let b = 0; b < BANDS; b++) {
+      for (let r = 0; r < nR; r++) {
+        minhash(inSet(reps[r]), tokenHashes, hs, sig, b * ROWS, (b + 1) * ROWS);
+        let key = 0x9e3779b9;
+        for (let k = 0; k < ROWS; k++) key = Math.imul(key ^ sig[b * ROWS + k], 0x85ebca6b) ^ (key >>> 13);
+        bandKey[r] = key;
+      }
+      slotTail.fill(-1);
+      next.fill(-1);
+      for (let r = 0; r < nR; r++) {
+        const key = bandKey[r];
+        let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
+        while (slotTail[slot] !== -1 && slotKey[slot] !== key) slot = (slot + 1) & mask;
+        if (slotTail[slot] !== -1) next[slotTail[slot]] = r;
+        else slotKey[slot] = key;
+        slotTail[slot] = r;
+      }
+      // each member is compared with the next MAX_BUCKET members of its bucket
+      for (let r = 0; r < nR; r++) {
+        let y = next[r];
+        for (let k = 0; k < MAX_BUCKET && y !== -1; k++, y = next[y]) consider(reps[r], reps[y]);
+      }
+    }
+    found.sort((p, q) => p.a - q.a || p.b - q.b);
+    const pairs: NearDuplicatePair[] = found.map((p) => ({ a: this.ids[p.a], b: this.ids[p.b], inputSimilarity: p.inputSimilarity, outputSimilarity: p.outputSimilarity }));
+    // clusters numbered in order of their first member
+    const clusterOfRoot = new Int32Array(n).fill(-1);
+    const clusterOf = new Int32Array(n);
+    const sizes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const root = find(i);
+      if (clusterOfRoot[root] === -1) {
+        clusterOfRoot[root] = sizes.length;
+        sizes.push(0);
+      }
+      clusterOf[i] = clusterOfRoot[root];
+      sizes[clusterOf[i]] += 1;
+    }
+    return { pairs, clusterOf, clusterCount: sizes.length, clusterSize: Int32Array.from(sizes) };
   }
-  found.sort((p, q) => p.a - q.a || p.b - q.b);
-  const pairs: NearDuplicatePair[] = found.map((p) => ({ a: items[p.a].id, b: items[p.b].id, inputSimilarity: p.inputSimilarity, outputSimilarity: p.outputSimilarity }));
-  // cross-group pairs: members of two near-identical groups are near-duplicates of each other too
-  const clusters = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const r = find(i);
-    const c = clusters.get(r);
-    if (c) c.push(i);
-    else clusters.set(r, [i]);
-  }
-  const inputClusters = [...clusters.values()];
-  const clusterOf = new Array<number>(n);
-  inputClusters.forEach((c, ci) => c.forEach((i) => (clusterOf[i] = ci)));
-  return { pairs, inputClusters, clusterOf };
 }

@@ -1,7 +1,7 @@
 import type { SignatureField, SignatureSpec } from '../../../shared/dspy/signature';
-import { canonicalJson } from '../storage/hashing';
+import { canonicalJson, sha1Hex } from '../storage/hashing';
 import { fieldSchema, schemaProblems } from '../../../shared/dspy/json-schema';
-import { findNearDuplicates, type NearDuplicatePair } from './near-duplicates';
+import { NearDuplicateIndex, type NearDuplicatePair } from './near-duplicates';
 import type { LabelState, Source, Split } from './types';
 
 /** What quality (and bias) scoring reads of an example or a version row. */
@@ -26,9 +26,10 @@ export interface ExampleQuality {
   consistency: number;
   accuracy: number;
   relevance: number;
-  freshness: number;
-  /** 1 / size of the example's near-identical-inputs cluster (reported, not part of `score`). */
-  diversity: number;
+  /** null when the dataset's examples all share one timestamp (their age says nothing). */
+  freshness: number | null;
+  /** 1 / size of the example's near-identical-inputs cluster (reported, not part of `score`); null when not computed. */
+  diversity: number | null;
   score: number;
   usable: boolean;
   reasons: string[];
@@ -44,7 +45,10 @@ export interface DatasetQuality {
   belowThreshold: number;
   conflicts: number;
   nearDuplicatePairs: NearDuplicatePair[];
-  perExample: ExampleQuality[];
+  /** Why a dimension is null. */
+  notMeasurable: Partial<Record<QualityDimension, string>>;
+  /** Only when asked for. */
+  perExample?: ExampleQuality[];
 }
 
 export interface QualityOptions {
@@ -84,10 +88,13 @@ export function typeConformance(spec: SignatureSpec, item: Pick<QualityItem, 'in
   return present.filter(({ field, side }) => schemaProblems(fieldSchema(field), item[side][field.name]).length === 0).length / present.length;
 }
 
-/** accuracy = mean of the label score (accepted/corrected 1, rejected 0; only when labeled) and (rating-1)/4 (only when rated); 0.5 when neither. */
-export function accuracy(item: Pick<QualityItem, 'labelState' | 'rating'>): number {
+/**
+ * accuracy = mean of the label score (only when labeled: accepted/corrected 1 when the outputs meet
+ * the signature, else 0; rejected 0) and (rating-1)/4 (only when rated); 0.5 when neither.
+ */
+export function accuracy(item: Pick<QualityItem, 'labelState' | 'rating'>, outputsMeetSchema = true): number {
   const parts: number[] = [];
-  if (item.labelState === 'accepted' || item.labelState === 'corrected') parts.push(1);
+  if (item.labelState === 'accepted' || item.labelState === 'corrected') parts.push(outputsMeetSchema ? 1 : 0);
   else if (item.labelState === 'rejected') parts.push(0);
   if (item.rating !== null && item.rating !== undefined) parts.push((item.rating - 1) / 4);
   return parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : 0.5;
@@ -104,34 +111,11 @@ export function relevance(spec: SignatureSpec, item: Pick<QualityItem, 'inputs' 
 
 /** freshness = 0.5 ^ (age in days / half-life in days), age from observed_at (never negative). */
 export function freshness(observedAt: string, now: Date, halfLifeDays: number): number {
-  const age = Math.max(0, (now.getTime() - new Date(observedAt).getTime()) / DAY_MS);
-  return Math.pow(0.5, age / halfLifeDays);
+  return freshnessAt(new Date(observedAt).getTime(), now, halfLifeDays);
 }
 
-/**
- * coverage = mean over "finite domains" of (values seen / values possible): each declared field
- * with an `enum` (top-level of its schema) or of type boolean (2 values), and the splits
- * (non-empty splits / 3). With no enum or boolean field it is the split coverage alone.
- */
-export function coverage(spec: SignatureSpec, items: readonly QualityItem[]): number | null {
-  if (items.length === 0) return null;
-  const parts: number[] = [];
-  for (const { field, side } of allFields(spec)) {
-    const schema = fieldSchema(field);
-    let domain: unknown[] | undefined;
-    if (Array.isArray(schema.enum)) domain = schema.enum as unknown[];
-    else if (schema.type === 'boolean') domain = [true, false];
-    if (!domain || domain.length === 0) continue;
-    const keys = new Set(domain.map((d) => JSON.stringify(d)));
-    const seen = new Set<string>();
-    for (const it of items) {
-      const k = JSON.stringify(it[side][field.name]);
-      if (keys.has(k)) seen.add(k);
-    }
-    parts.push(seen.size / keys.size);
-  }
-  parts.push(new Set(items.map((i) => i.split)).size / 3);
-  return parts.reduce((a, b) => a + b, 0) / parts.length;
+function freshnessAt(observedMs: number, now: Date, halfLifeDays: number): number {
+  return Math.pow(0.5, Math.max(0, (now.getTime() - observedMs) / DAY_MS) / halfLifeDays);
 }
 
 /** canonicalJson, with JSON.stringify standing in when they agree (flat object of primitives, keys already sorted). */
@@ -146,12 +130,18 @@ function canonicalJsonOf(obj: Record<string, unknown>): string {
   return JSON.stringify(obj);
 }
 
+/** A 52-bit key of a value's canonical JSON (sha1 prefix): equal values, equal keys; a collision needs ~10^7 distinct values to become likely. */
+function valueKey(obj: Record<string, unknown>): number {
+  return parseInt(sha1Hex(canonicalJsonOf(obj)).slice(0, 13), 16);
+}
+
 /**
- * completeness, typeConformance and relevance with the spec's fields, schemas and name sets derived
- * once (the same values as the exported functions).
+ * completeness, typeConformance, relevance and the outputs check of accuracy with the spec's
+ * fields, schemas and name sets derived once (the same values as the exported functions).
  */
-function compileSpec(spec: SignatureSpec) {
+export function compileSpec(spec: SignatureSpec) {
   const fields = allFields(spec).map(({ field, side }) => ({ name: field.name, side, schema: fieldSchema(field) }));
+  const outFields = fields.filter((f) => f.side === 'outputs');
   const inNames = new Set(spec.input_fields.map((f) => f.name));
   const outNames = new Set(spec.output_fields.map((f) => f.name));
   return {
@@ -185,7 +175,174 @@ function compileSpec(spec: SignatureSpec) {
       }
       return keys === 0 ? 1 : declared / keys;
     },
+    /** Every declared output present and meeting its schema. */
+    outputsMeetSchema(item: Pick<QualityItem, 'outputs'>): boolean {
+      for (const f of outFields) {
+        const v = item.outputs[f.name];
+        if (v === undefined || schemaProblems(f.schema, v).length > 0) return false;
+      }
+      return true;
+    },
   };
+}
+
+export type CompiledSpec = ReturnType<typeof compileSpec>;
+
+/** What scoring one example needs to know about the rest of its dataset. */
+export interface ExampleContext {
+  /** Another example has identical inputs and different outputs. */
+  conflict: boolean;
+  /** False when the dataset's examples all share one timestamp: their age says nothing then. */
+  freshnessMeasurable: boolean;
+  /** 1 / size of the example's near-identical-inputs cluster; null when not computed. */
+  diversity: number | null;
+  now: Date;
+  halfLifeDays: number;
+  threshold: number;
+}
+
+/** One example's scores from its parts; score = mean of the measurable per-example dimensions. */
+function finishExample(id: string, rejected: boolean, c: number, typeOk: number, a: number, r: number, f: number | null, conflict: boolean, diversity: number | null, threshold: number): ExampleQuality {
+  const k = typeOk * (conflict ? 0.5 : 1);
+  const score = f === null ? (c + k + a + r) / 4 : (c + k + a + r + f) / 5;
+  const reasons: string[] = [];
+  if (rejected) reasons.push('rejected');
+  if (score < threshold) reasons.push(`quality ${score.toFixed(3)} below threshold ${threshold}`);
+  return { id, completeness: c, consistency: k, accuracy: a, relevance: r, freshness: f, diversity, score, usable: reasons.length === 0, reasons };
+}
+
+/** One example's quality given what the dataset says about it (used for a page of the table). */
+export function scoreExample(scorer: CompiledSpec, item: QualityItem, ctx: ExampleContext): ExampleQuality {
+  const f = ctx.freshnessMeasurable ? freshness(item.observedAt, ctx.now, ctx.halfLifeDays) : null;
+  return finishExample(item.id, item.labelState === 'rejected', scorer.completeness(item), scorer.typeConformance(item), accuracyOf(scorer, item), scorer.relevance(item), f, ctx.conflict, ctx.diversity, ctx.threshold);
+}
+
+function accuracyOf(scorer: CompiledSpec, item: QualityItem): number {
+  return accuracy(item, scorer.outputsMeetSchema(item));
+}
+
+/**
+ * Quality of a dataset fed one example at a time: keeps a few numbers per example (typed where
+ * possible) and the near-duplicate index's token ids, never the examples themselves.
+ */
+export class QualityAccumulator {
+  private readonly scorer: CompiledSpec;
+  private readonly threshold: number;
+  private readonly now: Date;
+  private readonly halfLife: number;
+  private readonly keepPerExample: boolean;
+  private readonly parts: { c: number[]; t: number[]; a: number[]; r: number[]; time: number[]; inKey: number[]; outKey: number[]; rejected: number[] } = { c: [], t: [], a: [], r: [], time: [], inKey: [], outKey: [], rejected: [] };
+  private readonly ids: string[] = [];
+  /** input key -> output key, NaN once two outputs were seen. */
+  private readonly outputsOf = new Map<number, number>();
+  private readonly dup = new NearDuplicateIndex();
+  private readonly domains: { name: string; side: 'inputs' | 'outputs'; keys: Set<string>; seen: Set<string> }[] = [];
+  private readonly splits = new Set<Split>();
+
+  constructor(spec: SignatureSpec, options: QualityOptions & { perExample?: boolean } = {}) {
+    this.scorer = compileSpec(spec);
+    this.threshold = options.threshold ?? 0.7;
+    this.now = options.now ?? new Date();
+    this.halfLife = options.halfLifeDays ?? 90;
+    this.keepPerExample = options.perExample ?? false;
+    for (const { field, side } of allFields(spec)) {
+      const domain = finiteDomain(field);
+      if (domain && domain.length) this.domains.push({ name: field.name, side, keys: new Set(domain.map((d) => JSON.stringify(d))), seen: new Set() });
+    }
+  }
+
+  add(it: QualityItem): void {
+    const p = this.parts;
+    p.c.push(this.scorer.completeness(it));
+    p.t.push(this.scorer.typeConformance(it));
+    p.a.push(accuracyOf(this.scorer, it));
+    p.r.push(this.scorer.relevance(it));
+    p.time.push(new Date(it.observedAt).getTime());
+    p.rejected.push(it.labelState === 'rejected' ? 1 : 0);
+    const inKey = valueKey(it.inputs);
+    const outKey = valueKey(it.outputs);
+    p.inKey.push(inKey);
+    p.outKey.push(outKey);
+    const prev = this.outputsOf.get(inKey);
+    if (prev === undefined) this.outputsOf.set(inKey, outKey);
+    else if (prev !== outKey) this.outputsOf.set(inKey, NaN);
+    this.dup.add(it);
+    for (const d of this.domains) {
+      const k = JSON.stringify(it[d.side][d.name]);
+      if (d.keys.has(k)) d.seen.add(k);
+    }
+    this.splits.add(it.split);
+    if (this.keepPerExample) this.ids.push(it.id);
+  }
+
+  result(biasScore: number | null = null): DatasetQuality {
+    const p = this.parts;
+    const n = p.c.length;
+    const dup = this.dup.result();
+    let tMin = Infinity;
+    let tMax = -Infinity;
+    for (const t of p.time) {
+      if (t < tMin) tMin = t;
+      if (t > tMax) tMax = t;
+    }
+    const freshnessMeasurable = n < 2 || tMin !== tMax;
+    const sums = { c: 0, k: 0, a: 0, r: 0, f: 0 };
+    let conflicts = 0;
+    let usable = 0;
+    let belowThreshold = 0;
+    let rejected = 0;
+    const perExample: ExampleQuality[] = [];
+    for (let i = 0; i < n; i++) {
+      const conflict = Number.isNaN(this.outputsOf.get(p.inKey[i]));
+      const f = freshnessMeasurable ? freshnessAt(p.time[i], this.now, this.halfLife) : null;
+      const e = finishExample(this.ids[i] ?? '', p.rejected[i] === 1, p.c[i], p.t[i], p.a[i], p.r[i], f, conflict, 1 / dup.clusterSize[dup.clusterOf[i]], this.threshold);
+      sums.c += e.completeness;
+      sums.k += e.consistency;
+      sums.a += e.accuracy;
+      sums.r += e.relevance;
+      sums.f += f ?? 0;
+      if (conflict) conflicts += 1;
+      if (p.rejected[i] === 1) rejected += 1;
+      if (e.score < this.threshold) belowThreshold += 1;
+      if (e.usable) usable += 1;
+      if (this.keepPerExample) perExample.push(e);
+    }
+    const mean = (s: number) => (n ? s / n : null);
+    const coverageParts = this.domains.map((d) => d.seen.size / d.keys.size);
+    coverageParts.push(this.splits.size / 3);
+    const dimensions: Record<QualityDimension, number | null> = {
+      completeness: mean(sums.c),
+      consistency: mean(sums.k),
+      accuracy: mean(sums.a),
+      relevance: mean(sums.r),
+      diversity: n ? dup.clusterCount / n : null,
+      freshness: freshnessMeasurable ? mean(sums.f) : null,
+      coverage: n ? coverageParts.reduce((a, b) => a + b, 0) / coverageParts.length : null,
+      bias_score: biasScore,
+    };
+    const present = Object.values(dimensions).filter((v): v is number => v !== null);
+    return {
+      examples: n,
+      threshold: this.threshold,
+      dimensions,
+      notMeasurable: freshnessMeasurable ? {} : { freshness: 'all examples share one timestamp' },
+      overall: present.length ? present.reduce((a, b) => a + b, 0) / present.length : null,
+      usable,
+      rejected,
+      belowThreshold,
+      conflicts,
+      nearDuplicatePairs: dup.pairs,
+      ...(this.keepPerExample ? { perExample } : {}),
+    };
+  }
+}
+
+/** The values of a field with a finite domain: a top-level `enum`, or the two booleans. */
+function finiteDomain(field: SignatureField): unknown[] | undefined {
+  const schema = fieldSchema(field);
+  if (Array.isArray(schema.enum)) return schema.enum as unknown[];
+  if (schema.type === 'boolean') return [true, false];
+  return undefined;
 }
 
 /**
@@ -194,69 +351,9 @@ function compileSpec(spec: SignatureSpec) {
  * score >= threshold and it is not rejected. Per dataset: the means of those, plus diversity
  * (input clusters / examples), coverage, and bias_score (given by the bias detector).
  */
-export function scoreQuality(spec: SignatureSpec, items: readonly QualityItem[], options: QualityOptions = {}): DatasetQuality {
-  const threshold = options.threshold ?? 0.7;
-  const now = options.now ?? new Date();
-  const halfLife = options.halfLifeDays ?? 90;
-  // conflicts: same inputs (canonical JSON), different outputs
-  const byInputs = new Map<string, Set<string>>();
-  const inputKeys = items.map((it) => canonicalJsonOf(it.inputs));
-  items.forEach((it, i) => {
-    const set = byInputs.get(inputKeys[i]) ?? new Set<string>();
-    set.add(canonicalJsonOf(it.outputs));
-    byInputs.set(inputKeys[i], set);
-  });
-  const dup = findNearDuplicates(items);
-  const clusterSize = dup.inputClusters.map((c) => c.length);
-  const scorer = compileSpec(spec);
-  let conflicts = 0;
-  const perExample: ExampleQuality[] = items.map((it, i) => {
-    const conflict = (byInputs.get(inputKeys[i])?.size ?? 1) > 1;
-    if (conflict) conflicts += 1;
-    const c = scorer.completeness(it);
-    const k = scorer.typeConformance(it) * (conflict ? 0.5 : 1);
-    const a = accuracy(it);
-    const r = scorer.relevance(it);
-    const f = freshness(it.observedAt, now, halfLife);
-    const score = (c + k + a + r + f) / 5;
-    const reasons: string[] = [];
-    if (it.labelState === 'rejected') reasons.push('rejected');
-    if (score < threshold) reasons.push(`quality ${score.toFixed(3)} below threshold ${threshold}`);
-    return {
-      id: it.id,
-      completeness: c,
-      consistency: k,
-      accuracy: a,
-      relevance: r,
-      freshness: f,
-      diversity: 1 / clusterSize[dup.clusterOf[i]],
-      score,
-      usable: reasons.length === 0,
-      reasons,
-    };
-  });
-  const mean = (key: keyof ExampleQuality) => (perExample.length ? perExample.reduce((s, e) => s + (e[key] as number), 0) / perExample.length : null);
-  const dimensions: Record<QualityDimension, number | null> = {
-    completeness: mean('completeness'),
-    consistency: mean('consistency'),
-    accuracy: mean('accuracy'),
-    relevance: mean('relevance'),
-    diversity: items.length ? dup.inputClusters.length / items.length : null,
-    freshness: mean('freshness'),
-    coverage: coverage(spec, items),
-    bias_score: options.biasScore ?? null,
-  };
-  const present = Object.values(dimensions).filter((v): v is number => v !== null);
-  return {
-    examples: items.length,
-    threshold,
-    dimensions,
-    overall: present.length ? present.reduce((a, b) => a + b, 0) / present.length : null,
-    usable: perExample.filter((e) => e.usable).length,
-    rejected: items.filter((i) => i.labelState === 'rejected').length,
-    belowThreshold: perExample.filter((e) => e.score < threshold).length,
-    conflicts,
-    nearDuplicatePairs: dup.pairs,
-    perExample,
-  };
+export function scoreQuality(spec: SignatureSpec, items: readonly QualityItem[], options: QualityOptions = {}): DatasetQuality & { perExample: ExampleQuality[] } {
+  const acc = new QualityAccumulator(spec, { ...options, perExample: true });
+  for (const it of items) acc.add(it);
+  const q = acc.result(options.biasScore ?? null);
+  return { ...q, perExample: q.perExample ?? [] };
 }

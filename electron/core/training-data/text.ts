@@ -63,3 +63,32 @@ export function imbalance(counts: readonly number[], k = counts.length): number 
   if (k <= 1) return counts.some((c) => c > 0) ? 1 : 0;
   return Math.max(0, Math.min(1, 1 - entropy(counts) / Math.log(k)));
 }
+
+/** Many small Int32Arrays kept in one growing buffer (no object per entry). */
+export class TokenBuffer {
+  private data: Int32Array = new Int32Array(1 << 16);
+  private offsets: Int32Array = new Int32Array(1 << 12);
+  private used = 0;
+  length = 0;
+
+  push(ids: Int32Array): void {
+    if (this.length + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.length + 2);
+    if (this.used + ids.length > this.data.length) this.data = grow(this.data, this.used + ids.length);
+    this.data.set(ids, this.used);
+    this.used += ids.length;
+    this.length += 1;
+    this.offsets[this.length] = this.used;
+  }
+
+  get(i: number): Int32Array {
+    return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  }
+}
+
+function grow(a: Int32Array, atLeast: number): Int32Array {
+  let size = a.length * 2;
+  while (size < atLeast) size *= 2;
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}

@@ -154,24 +154,12 @@ export class VersionRepository {
   }
 
   rows(versionId: string): VersionRow[] {
-    return this.db
-      .prepare<[string], any>('SELECT * FROM version_rows WHERE version_id = ? ORDER BY example_id')
-      .all(versionId)
-      .map((r) => ({
-        id: r.example_id,
-        exampleId: r.example_id,
-        inputs: JSON.parse(r.inputs_json),
-        outputs: JSON.parse(r.outputs_json),
-        contentHash: r.content_hash,
-        source: r.source as Source,
-        labelState: r.label_state as LabelState,
-        rating: r.rating,
-        split: r.split as Split,
-        runId: r.run_id,
-        importId: r.import_id,
-        labelEventId: r.label_event_id,
-        observedAt: r.observed_at,
-      }));
+    return [...this.iterateRows(versionId)];
+  }
+
+  /** A version's rows one at a time, in example id order. */
+  *iterateRows(versionId: string): IterableIterator<VersionRow> {
+    for (const r of this.db.prepare<[string], any>('SELECT * FROM version_rows WHERE version_id = ? ORDER BY example_id').iterate(versionId)) yield versionRowOf(r);
   }
 
   diff(fromId: string, toId: string): VersionDiff {
@@ -232,4 +220,23 @@ export class VersionRepository {
       labels: { count: Object.values(labelBy).reduce((a, b) => a + b, 0), by: labelBy },
     };
   }
+}
+
+/** A version_rows row as the API's VersionRow. */
+export function versionRowOf(r: any): VersionRow {
+  return {
+    id: r.example_id,
+    exampleId: r.example_id,
+    inputs: JSON.parse(r.inputs_json),
+    outputs: JSON.parse(r.outputs_json),
+    contentHash: r.content_hash,
+    source: r.source as Source,
+    labelState: r.label_state as LabelState,
+    rating: r.rating,
+    split: r.split as Split,
+    runId: r.run_id,
+    importId: r.import_id,
+    labelEventId: r.label_event_id,
+    observedAt: r.observed_at,
+  };
 }

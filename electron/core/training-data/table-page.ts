@@ -1,0 +1,80 @@
+import type { Database } from 'better-sqlite3';
+import type { SignatureSpec } from '../../../shared/dspy/signature';
+import { compileSpec, scoreExample, type ExampleQuality, type QualityItem } from './quality';
+import { rowToExample } from './store';
+import type { Example, LabelState, Source, Split } from './types';
+import { versionRowOf, type VersionRow } from './versions';
+
+export const PAGE_SORTS = ['added', 'newest', 'oldest', 'label', 'rating'] as const;
+export type PageSort = (typeof PAGE_SORTS)[number];
+
+export interface PageQuery {
+  /** A version's id (resolved); the live examples without. */
+  versionId?: string;
+  labelState?: LabelState;
+  split?: Split;
+  source?: Source;
+  /** Substring of the stored inputs or outputs JSON, case-insensitive for ASCII. */
+  search?: string;
+  sort?: PageSort;
+  offset?: number;
+  limit: number;
+}
+
+export interface Page {
+  /** Rows of the dataset (or version), unfiltered. */
+  total: number;
+  /** Rows matching the filters. */
+  matching: number;
+  rows: { item: Example | VersionRow; quality: ExampleQuality }[];
+}
+
+/**
+ * One page of a dataset's table, filtered, sorted and cut in SQL (indexes on task with label
+ * state, split, source, observed_at and input hash); each row's quality comes from its own fields
+ * plus two dataset facts read by query (its inputs have other outputs; the rows' timestamps differ).
+ */
+export function tablePage(db: Database, task: string, spec: SignatureSpec, q: PageQuery, scoring: { threshold: number; halfLifeDays: number; now?: Date }): Page {
+  const live = !q.versionId;
+  const table = live ? 'examples' : 'version_rows';
+  const key = live ? 'task = ?' : 'version_id = ?';
+  const base: unknown[] = [live ? task : q.versionId];
+  const parts: string[] = [key];
+  const params = [...base];
+  for (const [col, v] of [['label_state', q.labelState], ['split', q.split], ['source', q.source]] as const) {
+    if (v === undefined) continue;
+    parts.push(`${col} = ?`);
+    params.push(v);
+  }
+  if (q.search) {
+    const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    parts.push(`(inputs_json LIKE ? ESCAPE '\\' OR outputs_json LIKE ? ESCAPE '\\')`);
+    params.push(pattern, pattern);
+  }
+  const order = ({ added: live ? 'rowid' : 'example_id', newest: 'observed_at DESC', oldest: 'observed_at', label: 'label_state', rating: 'rating DESC NULLS LAST' } as const)[q.sort ?? 'added'];
+  const tie = live ? 'rowid' : 'example_id';
+  const count = (where: string, args: unknown[]) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n;
+  const total = count(key, base);
+  const matching = parts.length === 1 ? total : count(parts.join(' AND '), params);
+  const raw = db.prepare(`SELECT * FROM ${table} WHERE ${parts.join(' AND ')} ORDER BY ${order}${order === tie ? '' : `, ${tie}`} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset ?? 0) as any[];
+  const span = db.prepare(`SELECT MIN(observed_at) AS lo, MAX(observed_at) AS hi FROM ${table} WHERE ${key}`).get(...base) as { lo: string | null; hi: string | null };
+  const conflictStmt = live
+    ? db.prepare('SELECT 1 FROM examples WHERE task = ? AND input_hash = ? AND content_hash <> ? LIMIT 1')
+    : db.prepare('SELECT 1 FROM version_rows WHERE version_id = ? AND inputs_json = ? AND content_hash <> ? LIMIT 1');
+  const scorer = compileSpec(spec);
+  const now = scoring.now ?? new Date();
+  const rows = raw.map((r) => {
+    const item: Example | VersionRow = live ? rowToExample(r) : versionRowOf(r);
+    const conflict = conflictStmt.get(base[0], live ? r.input_hash : r.inputs_json, r.content_hash) !== undefined;
+    const quality = scoreExample(scorer, item as QualityItem, {
+      conflict,
+      freshnessMeasurable: total < 2 || span.lo !== span.hi,
+      diversity: null,
+      now,
+      halfLifeDays: scoring.halfLifeDays,
+      threshold: scoring.threshold,
+    });
+    return { item, quality };
+  });
+  return { total, matching, rows };
+}
