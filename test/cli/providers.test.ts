@@ -11,6 +11,8 @@ import { main } from '../../electron/cli/main';
 let server: Server;
 let base = '';
 const seen: { path: string; body: Record<string, unknown> }[] = [];
+const GOOD = '[[ ## label ## ]]\nfruit\n\n[[ ## completed ## ]]';
+let answer = GOOD;
 beforeAll(async () => {
   server = createServer((req, res) => {
     let raw = '';
@@ -25,7 +27,7 @@ beforeAll(async () => {
           object: 'chat.completion',
           created: 0,
           model: body.model,
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '[[ ## label ## ]]\nfruit\n\n[[ ## completed ## ]]' } }],
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer } }],
           usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 },
         }),
       );
@@ -42,6 +44,7 @@ let out = '';
 let err = '';
 beforeEach(() => {
   seen.length = 0;
+  answer = GOOD;
   vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += String(s)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += String(s)), true));
 });
@@ -72,6 +75,17 @@ describe('CLI providers', () => {
     const flagged = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=plum', '--api-base', base, '--model', 'flag-model', '--json');
     expect(flagged.code, flagged.err).toBe(0);
     expect(seen[0].body).toMatchObject({ model: 'flag-model', max_tokens: 256 });
+  }, 120_000);
+
+  it('a parsed answer that holds a placeholder is a failure with its cause, not an ok result', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
+    dirs.push(dir);
+    answer = '[[ ## label ## ]]\n{label}\n\n[[ ## completed ## ]]';
+    const r = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=apple pear', '--api-base', base, '--model', 'tiny', '--json');
+    expect(r.code).toBe(1);
+    const record = JSON.parse(r.out).records[0];
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatch(/^DSPy path failed: the model's answer is not usable: output label is the placeholder "\{label\}"/);
   }, 120_000);
 
   it('refuses a broken providers.json naming the file and field, and --model without --api-base', async () => {

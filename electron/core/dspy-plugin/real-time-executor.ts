@@ -15,6 +15,7 @@ import type { TrainingData } from '../training-data/manager';
 import { promptCall, resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
 import { programForStep, type StepProgram } from './program-spec';
 import { promotedStatus } from './program-staleness';
+import { unusableAnswer } from './answer-check';
 import { stringify } from '../workflow-runtime/run-scope';
 
 type StepOutcome = Omit<StepRecord, 'step' | 'type' | 'latencyMs'> & { result: unknown };
@@ -125,6 +126,8 @@ export class RealTimeExecutor implements DspyStepExecutor {
         { program: version ? version.programSpec : program.program, inputs, lm, program_state: version?.programState },
         { signal: ctx.signal },
       );
+      const unusable = unusableAnswer(res.outputs ?? {}, inputs, program.outputFields);
+      if (unusable) throw new Error(`the model's answer is not usable: ${unusable}`);
       const usage = Object.values(res.usage ?? {});
       const tokens = { input: usage.reduce((a, u) => a + (u.prompt_tokens ?? 0), 0), output: usage.reduce((a, u) => a + (u.completion_tokens ?? 0), 0) };
       const lmCalls = (res.history ?? []).map((c) => ({ model: c.model, messages: c.messages, outputs: c.outputs, promptTokens: c.prompt_tokens, completionTokens: c.completion_tokens }));
