@@ -89,12 +89,34 @@ test('run the sample on the simulated model: the node turns done, the trace show
   await page.getByTestId('nav-design').click();
   await expect(page.getByTestId('trace-step-classify')).toHaveAttribute('data-status', 'ok');
 
-  // History lists the run; reopening it shows its trace.
+  // A second run with another input.
+  await page.getByTestId('run-input-text').fill('red blue teal');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('trace-detail').getByTestId('trace-outputs')).toBeVisible();
+  await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('trace-prompt')).toContainText('red blue teal');
+
+  // History lists both runs; reopening the first shows its trace and inputs.
   await page.getByTestId('run-history-tab').click();
+  await expect(page.getByTestId('run-history-row')).toHaveCount(2);
   await expect(page.getByTestId('run-history-row').first()).toContainText('done');
   await shot(page, '42-run-history');
-  await page.getByTestId('run-history-row').first().click();
-  await expect(page.getByTestId('trace-step-classify')).toHaveAttribute('data-status', 'ok');
+  await noSerious(page, 'run history');
+  await page.getByTestId('run-history-row').nth(1).click();
+  await expect(page.getByTestId('trace-prompt')).toContainText('apple pear plum otter');
+  await expect(page.getByTestId('run-input-text')).toHaveValue('apple pear plum otter');
+
+  // Two runs side by side.
+  await page.getByTestId('run-history-tab').click();
+  await page.getByTestId('run-pick').nth(0).check();
+  await page.getByTestId('run-pick').nth(1).check();
+  await page.getByTestId('run-compare-button').click();
+  await expect(page.getByTestId('run-compare')).toBeVisible();
+  await expect(page.getByTestId('run-compare-row')).toHaveCount(1);
+  await expect(page.getByTestId('run-compare')).toContainText('red blue teal');
+  await expect(page.getByTestId('run-compare')).toContainText('apple pear plum otter');
+  await shot(page, '46-run-compare');
+  await noSerious(page, 'run compare');
   expect(errors).toEqual([]);
 });
 
@@ -104,7 +126,8 @@ test("a run failing at step 2 shows step 1's output, step 2's error and step 3 s
   const file = path.join(dir, 'failing_run.yaml');
   writeFileSync(file, FAILING);
   await page.goto(`/?token=${TOKEN}`);
-  await page.keyboard.press('Control+o');
+  await expect(page.getByTestId('open-sample')).toBeVisible();
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByTestId('path-input').fill(file);
   await page.getByTestId('path-dialog-submit').click();
   await expect(page.getByTestId('node-judge')).toBeVisible();

@@ -6,7 +6,8 @@ import { Icon } from '../app/icons';
 import { useDocument } from '../stores/document';
 import { formatMs } from './RunStatus';
 import { TraceView } from './TraceView';
-import { loadHistory, openPanel, reopenRun, startRun, stopRun, useRun, type RunModel } from './run-store';
+import { RunCompare } from './RunCompare';
+import { compareRuns, loadHistory, openPanel, reopenRun, startRun, stopRun, togglePick, useRun, type RunModel } from './run-store';
 import './run.css';
 
 function InputsForm() {
@@ -49,12 +50,16 @@ function History() {
   const runs = useRun((s) => s.history);
   const error = useRun((s) => s.historyError);
   const current = useRun((s) => s.trace?.runId);
+  const picks = useRun((s) => s.picks);
   if (error) return <p className="sev-error rt-note">{error}</p>;
   if (runs.length === 0) return <p className="muted rt-note">No runs of this workflow yet.</p>;
   return (
     <table className="rt-history" data-testid="run-history">
       <thead>
         <tr>
+          <th>
+            <span className="sr-only">Compare</span>
+          </th>
           <th>Started</th>
           <th>Status</th>
           <th>Duration</th>
@@ -66,6 +71,9 @@ function History() {
       <tbody>
         {runs.map((r) => (
           <tr key={r.runId} className={r.runId === current ? 'selected' : ''} onClick={() => void reopenRun(r.runId)} data-testid="run-history-row" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && void reopenRun(r.runId)}>
+            <td onClick={(e) => e.stopPropagation()}>
+              <input type="checkbox" aria-label={`Compare the run of ${new Date(r.startedAt).toLocaleString()}`} checked={picks.includes(r.runId)} onChange={() => togglePick(r.runId)} data-testid="run-pick" />
+            </td>
             <td>{new Date(r.startedAt).toLocaleString()}</td>
             <td>
               <span className={`rt-status ${r.status}`}>{r.status === 'ok' ? 'done' : r.status}</span>
@@ -90,6 +98,8 @@ export function RunPanel() {
   const starting = useRun((s) => s.starting);
   const error = useRun((s) => s.error);
   const parseError = useDocument((s) => s.parseError);
+  const picks = useRun((s) => s.picks);
+  const comparing = useRun((s) => s.comparing);
   const running = starting || trace?.status === 'running';
   return (
     <section className="editor-pane run-pane" aria-label="Run" data-testid="run-panel">
@@ -129,13 +139,20 @@ export function RunPanel() {
             </div>
             <div className="rt-right">{trace ? <TraceView trace={trace} /> : <p className="muted rt-note">Fill in the inputs and press Run: each step&apos;s prompt, outputs, mode, latency, tokens and cost appear here as it finishes.</p>}</div>
           </div>
+        ) : comparing ? (
+          <div className="rt-history-wrap">
+            <RunCompare a={comparing[0]} b={comparing[1]} />
+          </div>
         ) : (
           <div className="rt-history-wrap">
             <div className="rt-history-bar">
               <button type="button" className="btn" onClick={() => void loadHistory()}>
                 Refresh
               </button>
-              <span className="muted">Click a run to reopen its trace.</span>
+              <button type="button" className="btn" disabled={picks.length !== 2} onClick={() => void compareRuns()} data-testid="run-compare-button">
+                Compare {picks.length}/2
+              </button>
+              <span className="muted">Click a run to reopen its trace; tick two to compare them.</span>
             </div>
             <History />
           </div>

@@ -30,6 +30,9 @@ interface RunState {
   error: string | null;
   /** The step last added to its dataset, for the "Label in Data" link. */
   added: { runId: string; index: number; task: string } | null;
+  /** Runs ticked in the history (two at most), and the pair being compared. */
+  picks: string[];
+  comparing: [RunTrace, RunTrace] | null;
 }
 
 export const useRun = create<RunState>(() => ({
@@ -44,6 +47,8 @@ export const useRun = create<RunState>(() => ({
   starting: false,
   error: null,
   added: null,
+  picks: [],
+  comparing: null,
 }));
 
 /** The open workflow's parsed root, or undefined while the text does not parse. */
@@ -65,6 +70,10 @@ let subscribed = false;
 function subscribe(): void {
   if (subscribed) return;
   subscribed = true;
+  // Another file: its own runs, not the last file's.
+  useDocument.subscribe((s, prev) => {
+    if (s.path !== prev.path || s.open !== prev.open) useRun.setState({ trace: null, selected: null, history: [], picks: [], comparing: null, added: null, error: null });
+  });
   studio.on('workflow.runEvent', (e) => {
     const { trace } = useRun.getState();
     if (e.kind === 'run') {
@@ -137,6 +146,23 @@ export async function reopenRun(runId: string): Promise<void> {
     useRun.setState({ trace, tab: 'run', selected: null, values: Object.fromEntries(Object.entries(trace.inputs).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) });
   } catch (e) {
     useUi.getState().toast('error', `Open run: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Ticks or unticks a run for comparison; a third tick replaces the oldest. */
+export function togglePick(runId: string): void {
+  const picks = useRun.getState().picks;
+  useRun.setState({ picks: picks.includes(runId) ? picks.filter((p) => p !== runId) : [...picks, runId].slice(-2) });
+}
+
+export async function compareRuns(): Promise<void> {
+  const [a, b] = useRun.getState().picks;
+  if (!a || !b) return;
+  try {
+    const [ta, tb] = await Promise.all([studio.call('workflow.trace', { runId: a }), studio.call('workflow.trace', { runId: b })]);
+    useRun.setState({ comparing: [ta.trace, tb.trace] });
+  } catch (e) {
+    useUi.getState().toast('error', `Compare runs: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

@@ -4,6 +4,7 @@
  * and the LM calls it made.
  */
 import { z } from 'zod';
+import { canonicalJson } from '../dspy/signature';
 
 export const lmCallSchema = z.object({
   model: z.string(),
@@ -73,4 +74,29 @@ export function traceTotals(steps: readonly TraceStep[]): { tokensIn: number; to
     lmCalls += s.lmCalls?.length ?? 0;
   }
   return { tokensIn, tokensOut, costUsd, lmCalls };
+}
+
+export interface StepComparison {
+  step: string;
+  a?: TraceStep;
+  b?: TraceStep;
+  /** Both ran and answered differently (compared as canonical JSON). */
+  outputsDiffer: boolean;
+  statusDiffers: boolean;
+}
+
+/** Two runs step by step, matched by step name in the order of `a` (steps only `b` has come last). */
+export function compareTraces(a: RunTrace, b: RunTrace): StepComparison[] {
+  const names = [...a.steps.map((s) => s.step), ...b.steps.map((s) => s.step).filter((n) => !a.steps.some((s) => s.step === n))];
+  return names.map((step) => {
+    const sa = a.steps.find((s) => s.step === step);
+    const sb = b.steps.find((s) => s.step === step);
+    return {
+      step,
+      a: sa,
+      b: sb,
+      outputsDiffer: sa?.status === 'ok' && sb?.status === 'ok' && canonicalJson(sa.outputs) !== canonicalJson(sb.outputs),
+      statusDiffers: sa?.status !== sb?.status,
+    };
+  });
 }
