@@ -146,4 +146,14 @@ describe('promotion the user controls (real bridge, simulated LM)', () => {
     expect(trig).toHaveLength(1);
     expect(trig[0].decision.reasons.join(' ')).toMatch(/quality 0\.000 < 0\.8 x baseline/);
   });
+
+  it('a refused optimization leaves no dataset version behind', async () => {
+    const studio = await open();
+    studio.data.registerSignature('classify', TOY_SIGNATURE);
+    const run = (budget?: { maxLmCalls: number }) => () => studio.engine.submit({ signature: 'classify', program: program(), strategy: 'bootstrap_few_shot', params, lm, budget });
+    expect(run()).toThrow(/needs at least 1 usable training example/);
+    seed(studio, 40);
+    expect(run({ maxLmCalls: 1 })).toThrow(/exceed/);
+    expect(studio.data.versions.list('classify')).toEqual([]);
+  });
 });

@@ -121,10 +121,11 @@ export class OptimizationEngine extends EventEmitter {
     return strategy;
   }
 
-  private dataset(req: OptimizeRequest) {
+  /** The examples a request trains on; `snapshot` takes the dataset version a run records (checks look at the live rows). */
+  private dataset(req: OptimizeRequest, snapshot = true) {
     const sig = this.deps.data.signatures.resolve(req.signature);
     let version = req.datasetVersion ?? null;
-    if (!version && this.deps.data.settings.versioning_enabled) {
+    if (snapshot && !version && this.deps.data.settings.versioning_enabled) {
       // An unchanged dataset reuses its latest snapshot, so equal requests share one cache key.
       const latest = this.deps.data.versions.latest(sig.name);
       version =
@@ -190,16 +191,18 @@ export class OptimizationEngine extends EventEmitter {
   /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
   submit(req: OptimizeRequest): OptimizationJob {
     const strategy = this.resolveStrategy(req.strategy);
-    const { sig, version, train, dev, excluded, notes } = this.dataset(req);
+    // Refusals are decided on the live rows, so a refused run leaves no dataset version behind.
+    const { sig, train: liveTrain, excluded } = this.dataset(req, false);
     const min = strategy === 'mipro' ? 2 : 1;
-    if (train.length < min) {
+    if (liveTrain.length < min) {
       const misfit = excluded.misfit ? ` ${excluded.misfit} example${excluded.misfit === 1 ? ' does' : 's do'} not fit the current signature: map their fields in Data.` : '';
       throw new OptimizationRefused(
-        `${strategy} needs at least ${min} usable training example${min > 1 ? 's' : ''} for ${sig.name ?? sig.hash.slice(0, 12)}; found ${train.length}. Label or import examples (accepted, quality >= threshold) first.${misfit}`,
+        `${strategy} needs at least ${min} usable training example${min > 1 ? 's' : ''} for ${sig.name ?? sig.hash.slice(0, 12)}; found ${liveTrain.length}. Label or import examples (accepted, quality >= threshold) first.${misfit}`,
       );
     }
-    const { estimate, budget } = this.estimate({ ...req, strategy, datasetVersion: version ?? undefined });
+    const { estimate, budget } = this.estimate({ ...req, strategy });
     if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
+    const { version, train, dev, notes } = this.dataset(req);
     const params = req.params ?? {};
     // Keyed by the resolved params: {} and the defaults written out are the same optimization.
     const resolved = resolveOptimizerParams(strategy, params) as unknown as Record<string, unknown>;
