@@ -59,7 +59,7 @@ export function Labeling({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recording, setRecording] = useState<LabelAction | null>(null);
-  // The open note field's text (null: closed); it goes with the next reject or correction.
+  // The note field's text (null: closed; always open while editing); it goes with the next reject or correction.
   const [note, setNote] = useState<string | null>(null);
   const noteRef = useRef<HTMLInputElement>(null);
   const bindings = useLabelBindings((s) => s.bindings);
@@ -152,10 +152,11 @@ export function Labeling({
       const inEditor = e.target instanceof HTMLElement && (e.target.tagName === 'TEXTAREA' || e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT');
       if (e.key === 'Escape') {
         if (help) setHelp(false);
-        else if (note !== null) {
+        else if (note !== null && !editing) {
           setNote(null);
           rootRef.current?.focus();
         } else if (editing) {
+          setNote(null);
           setEditing(false);
           rootRef.current?.focus();
         } else onClose();
@@ -282,17 +283,17 @@ export function Labeling({
               </div>
             ),
           )}
-          {note !== null && (
+          {(note !== null || editing) && (
             <div className="label-field">
               <label className="lf-name" htmlFor="label-note">
-                Note: why this is wrong <span className="muted small">Enter: {editing ? 'save the correction' : 'reject'} with it · Esc: close</span>
+                Note (why this is wrong) <span className="muted small">· Enter: {editing ? 'save the correction' : 'reject'} with it · Esc: close</span>
               </label>
               <input
                 id="label-note"
                 ref={noteRef}
                 className="input"
                 maxLength={LABEL_NOTE_MAX}
-                value={note}
+                value={note ?? ''}
                 onChange={(e) => setNote(e.target.value)}
                 onKeyDown={(e) => {
                   if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return;

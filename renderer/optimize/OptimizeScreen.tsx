@@ -9,6 +9,7 @@ import { useUi } from '../stores/ui';
 import { useDocument } from '../stores/document';
 import { editor } from '../model/edits';
 import { promote, refreshStepPrograms, useStepPrograms, useWorkflowFor } from '../tuning/step-programs';
+import { GepaSearch } from './GepaSearch';
 import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LineChart, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
 /** The form shows each optimizer's parameters that have a value by default (the others need the CLI). */
@@ -150,7 +151,7 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
             <div className="stats-row">
               <Stat label="LM calls (est.)" value={fmtNum(e.lmCalls.expected)} sub={`${fmtNum(e.lmCalls.min)}–${fmtNum(e.lmCalls.max)}`} />
               <Stat label="Tokens (est.)" value={fmtNum(e.tokens.total)} />
-              <Stat label="Cost (est.)" value={fmtUsd(e.costUsd)} />
+              <Stat label="Cost (est.)" value={fmtUsd(e.costUsd)} sub={e.reflection && `reflection ${e.reflection.model}: ${fmtNum(e.reflection.lmCalls)} calls, ${fmtUsd(e.reflection.costUsd)}`} />
               <Stat label="Time (est.)" value={e.wallTimeMs === null ? 'unknown' : fmtMs(e.wallTimeMs)} sub={e.wallTimeMs === null ? 'no measured calls of this model yet' : e.timeBasis?.source === 'measured' ? `from ${fmtNum(e.timeBasis.samples)} measured calls` : undefined} />
             </div>
             <div className="small muted">
@@ -318,6 +319,7 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
           {job.error}
         </div>
       )}
+      {(r?.gepa ?? progress?.gepa) && <GepaSearch tree={(r?.gepa ?? progress?.gepa)!} />}
       {r && (
         <div className="result" data-testid="result">
           <div className="stats-row">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateOptimization } from '../../electron/core/optimization/estimate';
 import { OptimizationRefused, reflectionLm } from '../../electron/core/optimization/optimization-engine';
 import { gepaAutoBudget, OPTIMIZER_STRATEGIES, resolveOptimizerParams } from '../../shared/dspy/optimizers';
-import { parseGepaTree, quotedNotes } from '../../shared/dspy/gepa-tree';
+import { bestOn, parseGepaTree, quotedNotes, treeRows, winsAndLosses, type GepaCandidate } from '../../shared/dspy/gepa-tree';
 import { optimizationSchema } from '../../shared/plugin-config/schema';
 
 describe('GEPA and SIMBA definitions', () => {
@@ -75,5 +75,19 @@ describe('GEPA tree', () => {
     expect(quotedNotes(tree!.candidates[0])).toEqual(['pear is a fruit']);
     expect(parseGepaTree({ candidates: 'no' })).toBeUndefined();
     expect(parseGepaTree(undefined)).toBeUndefined();
+  });
+});
+
+describe('GEPA tree views', () => {
+  const c = (id: number, parents: number[], scores: number[]): GepaCandidate => ({ id, parents, iteration: id, instructions: { self: `i${id}` }, score: scores.reduce((a, b) => a + b, 0) / scores.length, scores, components: ['self'], feedback: [], merge: parents.length > 1 });
+  const tree = { candidates: [c(0, [], [0, 0, 1]), c(1, [0], [1, 0, 0]), c(2, [1], [1, 1, 0]), c(3, [0], [0, 0, 1]), c(4, [2, 3], [1, 1, 1])], pareto_front: [4], best: 4, rejected_proposals: 0 };
+  it('orders candidates depth-first under their first parent', () => {
+    expect(treeRows(tree).map((r) => [r.candidate.id, r.depth])).toEqual([[0, 0], [1, 1], [2, 2], [4, 3], [3, 1]]);
+  });
+  it('finds the examples a candidate wins and loses against another, and where each is best', () => {
+    expect(winsAndLosses(tree.candidates[2], tree.candidates[1])).toEqual({ wins: [1], losses: [] });
+    expect(winsAndLosses(tree.candidates[1], tree.candidates[0])).toEqual({ wins: [0], losses: [2] });
+    expect(winsAndLosses(tree.candidates[1], undefined)).toEqual({ wins: [], losses: [] });
+    expect(bestOn(tree)).toEqual(new Map([[0, [2]], [1, [0]], [2, [0, 1]], [3, [2]], [4, [0, 1, 2]]]));
   });
 });
