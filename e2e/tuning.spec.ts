@@ -125,6 +125,11 @@ test("the README's first steps, literally: sample, import, label by keyboard, op
   await noSerious(page, 'compare');
   await page.getByTestId('filter-win').click();
   await expect(page.locator('.ct-row.win').first()).toBeVisible();
+  // Outputs are colored against the label: on a win, B matches it and A does not.
+  const winRow = page.locator('.ct-row.win').first();
+  await expect(winRow.getByTestId('cell-b')).toHaveClass(/graded-correct/);
+  await expect(winRow.getByTestId('cell-a')).toHaveClass(/graded-wrong/);
+  await shot(page, '29b-compare-wins');
   const csv = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   expect((await csv).suggestedFilename()).toBe('comparison-classify.csv');

@@ -35,6 +35,17 @@ function csvOf(r: ComparisonReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** An output against its label: the metric's score colors the cell (green correct, red wrong, amber partial). */
+const grade = (x: { score: number; error: string | null }) => (x.error ? 'graded-error' : x.score >= 1 ? 'graded-correct' : x.score <= 0 ? 'graded-wrong' : 'graded-partial');
+const gradeTitle = (x: { score: number; error: string | null }) => (x.error ? 'error' : x.score >= 1 ? 'matches the label' : x.score <= 0 ? 'does not match the label' : `partly matches the label (${x.score.toFixed(2)})`);
+
+/** Structured outputs as one `field: value` line per field, not raw JSON. */
+function fieldsText(v: unknown): string {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return valueText(v);
+  const entries = Object.entries(v as Record<string, unknown>);
+  return entries.length === 1 ? valueText(entries[0][1]) : entries.map(([k, x]) => `${k}: ${valueText(x)}`).join('\n');
+}
+
 export function CompareScreen() {
   const signature = useNav((s) => s.signature);
   const preset = useNav((s) => s.comparePreset);
@@ -192,14 +203,18 @@ export function CompareScreen() {
                   <span role="columnheader">Outcome</span>
                 </div>
                 {shown.map((e) => {
-                  const ta = e.a.error ? `error: ${e.a.error}` : valueText(e.a.outputs);
-                  const tb = e.b.error ? `error: ${e.b.error}` : valueText(e.b.outputs);
+                  const ta = e.a.error ? `error: ${e.a.error}` : fieldsText(e.a.outputs);
+                  const tb = e.b.error ? `error: ${e.b.error}` : fieldsText(e.b.outputs);
                   return (
                     <div className={`ct-row ${e.outcome}`} role="row" key={e.id}>
                       <span role="cell" className="mono">{valueText(Object.values(e.inputs)[0])}</span>
-                      <span role="cell" className="mono">{valueText(e.expected)}</span>
-                      <span role="cell" className="mono">{e.different ? <HighlightDiff a={ta} b={tb} side="a" /> : ta}</span>
-                      <span role="cell" className="mono">{e.different ? <HighlightDiff a={ta} b={tb} side="b" /> : tb}</span>
+                      <span role="cell" className="mono pre">{fieldsText(e.expected)}</span>
+                      <span role="cell" className={`mono pre ${grade(e.a)}`} title={gradeTitle(e.a)} data-testid="cell-a">
+                        {e.different ? <HighlightDiff a={ta} b={tb} side="a" /> : ta}
+                      </span>
+                      <span role="cell" className={`mono pre ${grade(e.b)}`} title={gradeTitle(e.b)} data-testid="cell-b">
+                        {e.different ? <HighlightDiff a={ta} b={tb} side="b" /> : tb}
+                      </span>
                       <span role="cell">
                         {fmtNum(e.a.score, 2)} / {fmtNum(e.b.score, 2)}
                       </span>
