@@ -47,6 +47,8 @@ test('run the sample on the simulated model: the node turns done, the trace show
   // The form comes from the first DSPy step's signature: text, optional (the prompt fills it).
   await expect(page.getByTestId('run-input-text')).toHaveAttribute('placeholder', "empty: the step's rendered prompt");
   await expect(page.getByTestId('run-model')).toHaveValue('simulated');
+  // The other choice says what it resolves to here (the active model of Settings).
+  await expect(page.getByTestId('run-model').locator('option[value="auto"]')).toHaveText(/^Each step's provider: /);
   await page.getByTestId('run-input-text').fill('apple pear plum otter');
   await shot(page, '40-run-form');
   await noSerious(page, 'run form');

@@ -15,6 +15,7 @@ function InputsForm() {
   const fields = useMemo(() => inferRunInputs(parseWorkflowDocument(text).value), [text]);
   const values = useRun((s) => s.values);
   const model = useRun((s) => s.model);
+  const providers = useRun((s) => s.providers);
   if (fields.length === 0) return <p className="muted rt-note">This workflow reads no inputs.</p>;
   return (
     <div className="rt-form">
@@ -39,7 +40,7 @@ function InputsForm() {
         <label htmlFor="run-model">Model</label>
         <select id="run-model" className="select" value={model} data-testid="run-model" onChange={(e) => useRun.setState({ model: e.target.value as RunModel })}>
           <option value="simulated">Simulated model (offline demo)</option>
-          <option value="auto">Each step&apos;s provider (simulated where no key is set)</option>
+          <option value="auto">{providers ? `Each step's provider: ${providers.simulated ? `no key set, ${providers.label}` : providers.label}` : "Each step's provider (simulated where no key is set)"}</option>
         </select>
       </div>
     </div>

@@ -33,6 +33,8 @@ interface RunState {
   /** Runs ticked in the history (two at most), and the pair being compared. */
   picks: string[];
   comparing: [RunTrace, RunTrace] | null;
+  /** What "each step's provider" means here (Settings' active model), once known. */
+  providers: { label: string; simulated: boolean } | null;
 }
 
 export const useRun = create<RunState>(() => ({
@@ -49,6 +51,7 @@ export const useRun = create<RunState>(() => ({
   added: null,
   picks: [],
   comparing: null,
+  providers: null,
 }));
 
 /** The open workflow's parsed root, or undefined while the text does not parse. */
@@ -91,6 +94,17 @@ export function openPanel(tab: RunState['tab'] = 'run'): void {
   subscribe();
   useRun.setState({ panelOpen: true, tab });
   if (tab === 'history') void loadHistory();
+  void loadProviders();
+}
+
+async function loadProviders(): Promise<void> {
+  try {
+    const p = await studio.call('providers.status', {});
+    useRun.setState({ providers: { label: p.simulated ? p.simulatedLabel : p.activeLabel, simulated: p.simulated } });
+  } catch {
+    // The option then says only what it does.
+    useRun.setState({ providers: null });
+  }
 }
 
 export function isRunning(): boolean {
