@@ -152,6 +152,14 @@ test('promotion: a worse run never replaces a better program, a run without dev 
   await expect(page.getByTestId('promoted-program')).toContainText('None yet');
   await shot(page, '45-optimize-no-dev');
 
+  // An empty dataset cannot start a run, and says why.
+  await api(page, 'data.registerSignature', { name: 'empty_ds', spec: SPEC });
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('nav-optimize').click();
+  await page.getByTestId('signature-picker').selectOption('empty_ds');
+  await expect(page.getByTestId('run-disabled-reason')).toContainText('Nothing to train on: 0 usable training examples');
+  await expect(page.getByTestId('run-optimization')).toBeDisabled();
+
   const audit = spawnSync(process.execPath, ['bin/pipeline-studio.js', '--data-dir', dataDir(), 'audit', 'list', '--json'], { encoding: 'utf8' });
   expect(audit.status, audit.stderr).toBe(0);
   const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: Record<string, unknown> }[];

@@ -116,6 +116,9 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
     if (r) onStarted(r.job);
   };
   const e = est?.estimate;
+  const needed = strategy === 'mipro' ? 2 : 1;
+  const emptyReason =
+    est && est.trainSize < needed ? `Nothing to train on: ${est.trainSize} usable training example${est.trainSize === 1 ? '' : 's'} (${needed} needed). Import or label examples in Data first.` : null;
   return (
     <section className="card-panel" aria-labelledby="run-title" data-testid="run-form">
       <h3 id="run-title">New run</h3>
@@ -167,7 +170,12 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
           <div className="small sev-warning">{estError ?? 'Estimating…'}</div>
         )}
       </div>
-      <button type="button" className="btn primary block" onClick={() => void run()} disabled={running || !est || (est.budget !== null && !est.budget.ok)} data-testid="run-optimization">
+      {emptyReason && (
+        <p className="small sev-warning" data-testid="run-disabled-reason">
+          {emptyReason}
+        </p>
+      )}
+      <button type="button" className="btn primary block" onClick={() => void run()} disabled={running || !est || Boolean(emptyReason) || (est.budget !== null && !est.budget.ok)} data-testid="run-optimization">
         {running ? 'Starting…' : 'Run optimization'}
       </button>
     </section>
@@ -435,7 +443,7 @@ function RunsChart({ versions, jobs }: { versions: ProgramVersion[]; jobs: Optim
             ))}
           </svg>
           <div className="legend small">
-            <span className="lg strategy-bootstrap_few_shot">BootstrapFewShot</span> <span className="lg strategy-copro">COPRO</span> <span className="lg strategy-mipro">MIPROv2</span> <span className="muted">· larger dot = promoted · line from the baseline</span>
+            <span className="lg strategy-bootstrap_few_shot">BootstrapFewShot</span> <span className="lg strategy-copro">COPRO</span> <span className="lg strategy-mipro">MIPROv2</span> <span className="lg strategy-gepa">GEPA</span> <span className="lg strategy-simba">SIMBA</span> <span className="muted">· larger dot = promoted · line from the baseline</span>
           </div>
         </>
       )}
