@@ -24,6 +24,7 @@ import {
   type DatasetQuality,
   type BiasReport,
   type ExampleFilter,
+  type ImportArgs,
 } from '../../core/training-data';
 import { programForStep } from '../../core/dspy-plugin/program-spec';
 import { findStep, loadWorkflow } from '../workflow-step';
@@ -66,6 +67,16 @@ async function datasetName(td: TrainingData, o: DatasetArgs): Promise<string> {
   }
   if (!o.signature) throw new UsageError('name the dataset: --signature NAME, or --workflow FILE --step NAME');
   return o.signature;
+}
+
+type ImportProgress = Parameters<NonNullable<ImportArgs['onProgress']>>[0];
+
+/** `import: 250000 rows (45%), 41000 rows/s, about 6 s left`: share and time left from the bytes read. */
+export function importProgressLine(p: ImportProgress, elapsedMs: number): string {
+  const share = p.totalBytes ? p.bytes / p.totalBytes : 0;
+  const rate = elapsedMs > 0 ? Math.round((p.done * 1000) / elapsedMs) : 0;
+  const left = share > 0 ? Math.round(((1 - share) * elapsedMs) / share / 1000) : null;
+  return `import: ${p.done} rows (${Math.floor(share * 100)}% of the file), ${rate} rows/s, ${left === null ? 'time left unknown' : `about ${left} s left`}`;
 }
 
 function fmt(x: number | null | undefined, digits = 3): string {
@@ -141,7 +152,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       }
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       await withStore(ctx, async (td) => {
-        const report = td.importFile({ signature: await datasetName(td, o), file, format, mapping, source, by: o.by, dryRun: o.dryRun });
+        const started = Date.now();
+        let shown = started;
+        const onProgress = (p: ImportProgress) => {
+          const now = Date.now();
+          // an import over a second reports about once a second (stderr, so --json output stays clean)
+          if (p.phase !== 'insert' || now - shown < 1000) return;
+          shown = now;
+          ctx.err(importProgressLine(p, now - started));
+        };
+        const report = td.importFile({ signature: await datasetName(td, o), file, format, mapping, source, by: o.by, dryRun: o.dryRun, onProgress });
         if (o.json) ctx.json(report);
         else if (report.ok) {
           ctx.out(`${o.dryRun ? 'valid' : 'imported'}: ${o.dryRun ? report.rows : report.inserted} examples into ${report.signature.name}${report.duplicates ? ` (${report.duplicates} exact duplicates skipped)` : ''}${report.redactions ? `, ${report.redactions} values redacted` : ''}`);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
@@ -142,35 +142,81 @@ export function parseJsonl(text: string, sig: StoredSignature): ParseResult {
   const errors: RowError[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const lineText = lines[i].replace(/\r$/, '');
-    if (!lineText.trim()) continue;
-    const line = i + 1;
-    let obj: unknown;
-    try {
-      obj = parseJsonBounded(lineText);
-    } catch (err) {
-      errors.push({ line, message: `invalid JSON: ${(err as Error).message}` });
-      continue;
-    }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
-      errors.push({ line, message: 'each line must be a JSON object' });
-      continue;
-    }
-    const o = obj as Record<string, unknown>;
-    if ('inputs' in o || 'outputs' in o) {
-      const unknown = Object.keys(o).filter((k) => k !== 'inputs' && k !== 'outputs' && !META_KEY_SET.has(k));
-      if (unknown.length) {
-        errors.push({ line, field: unknown[0], message: `unknown key ${unknown.join(', ')} (allowed: inputs, outputs, ${META_KEYS.join(', ')})` });
-        continue;
-      }
-      rows.push({ line, raw: o });
-    } else {
-      const r = flatToExample(o, sig);
-      if (r.errors.length) errors.push(...r.errors.map((m) => ({ line, message: m })));
-      else rows.push({ line, raw: r.raw! });
-    }
+    const r = parseJsonlLine(lines[i], i + 1, sig);
+    if (r.row) rows.push(r.row);
+    else for (const e of r.errors) errors.push(e);
   }
   return { rows, errors, warnings: [] };
+}
+
+/** One JSONL line as a row (`row` undefined and no errors for a blank line). */
+export function parseJsonlLine(text: string, line: number, sig: StoredSignature): { row?: ParsedRow; errors: RowError[] } {
+  const lineText = text.replace(/\r$/, '');
+  if (!lineText.trim()) return { errors: [] };
+  let obj: unknown;
+  try {
+    obj = parseJsonBounded(lineText);
+  } catch (err) {
+    return { errors: [{ line, message: `invalid JSON: ${(err as Error).message}` }] };
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { errors: [{ line, message: 'each line must be a JSON object' }] };
+  const o = obj as Record<string, unknown>;
+  if ('inputs' in o || 'outputs' in o) {
+    const unknown = Object.keys(o).filter((k) => k !== 'inputs' && k !== 'outputs' && !META_KEY_SET.has(k));
+    if (unknown.length) return { errors: [{ line, field: unknown[0], message: `unknown key ${unknown.join(', ')} (allowed: inputs, outputs, ${META_KEYS.join(', ')})` }] };
+    return { row: { line, raw: o }, errors: [] };
+  }
+  const r = flatToExample(o, sig);
+  if (r.errors.length) return { errors: r.errors.map((m) => ({ line, message: m })) };
+  return { row: { line, raw: r.raw! }, errors: [] };
+}
+
+/**
+ * Reads JSONL from a file in 1 MiB chunks (or from bytes in memory), calling `onLine` with each
+ * line's text or its UTF-8 error; memory holds one chunk and one line, not the file. Returns the
+ * file's sha256 and size.
+ */
+export function readJsonlLines(source: { file: string } | { data: Buffer }, onLine: (line: number, text: string | undefined, error: RowError | undefined, bytesRead: number) => void): { sha256: string; bytes: number } {
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let line = 0;
+  let read = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  const emit = (bytes: Buffer) => {
+    line += 1;
+    try {
+      const text = decoder.decode(bytes);
+      onLine(line, line === 1 ? text.replace(/^\uFEFF/, '') : text, undefined, read);
+    } catch {
+      const col = firstInvalidByte(bytes);
+      onLine(line, undefined, { line, message: `invalid UTF-8 byte 0x${bytes[col]?.toString(16).padStart(2, '0')} at byte ${col + 1} of the line; save the file as UTF-8` }, read);
+    }
+  };
+  const take = (chunk: Buffer) => {
+    hash.update(chunk);
+    read += chunk.length;
+    let start = 0;
+    let at: number;
+    while ((at = chunk.indexOf(0x0a, start)) >= 0) {
+      emit(rest.length ? Buffer.concat([rest, chunk.subarray(start, at)]) : chunk.subarray(start, at));
+      rest = Buffer.alloc(0);
+      start = at + 1;
+    }
+    if (start < chunk.length) rest = Buffer.concat([rest, chunk.subarray(start)]);
+  };
+  if ('data' in source) take(source.data);
+  else {
+    const fd = fs.openSync(source.file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      let n: number;
+      while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) take(Buffer.from(buf.subarray(0, n)));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  if (rest.length) emit(rest);
+  return { sha256: hash.digest('hex'), bytes: read };
 }
 
 /** `--map column=field` pairs; field is a signature field or one of the meta keys. */
@@ -396,23 +442,28 @@ export function validateImport(
   const errors = [...parsed.errors];
   const valid: NewExample[] = [];
   for (const row of parsed.rows) {
-    const raw = normalizeRow(row.raw);
-    if (raw.source === undefined && options.defaultSource) raw.source = options.defaultSource;
-    if (typeof raw.label === 'string') raw.label = raw.label.trim().toLowerCase();
-    if (raw.label !== undefined && !LABEL_SET.has(raw.label)) {
-      errors.push({ line: row.line, field: 'label', message: `label ${JSON.stringify(raw.label)} is not one of ${LabelState.options.join(', ')}` });
-      continue;
-    }
-    if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && SOURCE_SET.has(raw.source)) {
-      errors.push({ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` });
-      continue;
-    }
-    const r = validateExample(sig, raw, prep);
-    if (r.ok) valid.push(r.value);
-    else errors.push(...r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })));
+    const r = validateRow(row, sig, prep, options);
+    if (r.value) valid.push(r.value);
+    else for (const e of r.errors) errors.push(e);
   }
   errors.sort((a, b) => a.line - b.line);
   return { format, valid, errors, warnings: parsed.warnings, fileSha256, rows: parsed.rows.length + parsed.errors.filter((e) => e.line > 1).length };
+}
+
+/** A parsed row as a validated example: meta keys normalized, label, source and the example's fields checked. */
+export function validateRow(row: ParsedRow, sig: StoredSignature, prep: Pick<PrepareOptions, 'maxFieldBytes'>, options: ImportOptions): { value?: NewExample; errors: RowError[] } {
+  const raw = normalizeRow(row.raw);
+  if (raw.source === undefined && options.defaultSource) raw.source = options.defaultSource;
+  if (typeof raw.label === 'string') raw.label = raw.label.trim().toLowerCase();
+  if (raw.label !== undefined && !LABEL_SET.has(raw.label)) {
+    return { errors: [{ line: row.line, field: 'label', message: `label ${JSON.stringify(raw.label)} is not one of ${LabelState.options.join(', ')}` }] };
+  }
+  if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && SOURCE_SET.has(raw.source)) {
+    return { errors: [{ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` }] };
+  }
+  const r = validateExample(sig, raw, prep);
+  if (r.ok) return { value: r.value, errors: [] };
+  return { errors: r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })) };
 }
 
 export function readImportFile(file: string): Buffer {

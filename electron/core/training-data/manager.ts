@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../storage/database';
 import { openDataDir, openDatabase, type OpenOptions } from '../storage/database';
 import { AuditLog } from '../audit/audit-log';
 import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
-import { validateImport, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
+import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { QualityAccumulator, scoreQuality, type DatasetQuality, type QualityItem } from './quality';
@@ -14,7 +15,7 @@ import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDat
 import type { SchemaStatus } from '../../../shared/api/tuning';
 import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, misfitReasons, suggestedMapping, type FieldChanges } from '../../../shared/dspy/signature-history';
 import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
-import { contentHashOf, ExampleRepository, finishExample, validateExample, type InsertResult, type PreparedExample } from './store';
+import { contentHashOf, ExampleRepository, finishExample, validateExample, type InsertResult } from './store';
 import type { Example, NewExample, Source } from './types';
 import { VersionRepository, type DatasetVersion } from './versions';
 
@@ -33,6 +34,15 @@ export interface ImportReport {
   durationMs: number;
 }
 
+/** Rows validated, then written, per batch of an import. */
+const IMPORT_BATCH = 5000;
+/** Thrown inside an import's transaction to roll it back when a row was bad. */
+const ROLLBACK = Symbol('rollback');
+
+function fileSize(file: string): number {
+  return fs.statSync(file).size;
+}
+
 export interface ImportArgs {
   signature: string;
   /** A path, or the file's bytes with `fileName`. */
@@ -45,7 +55,8 @@ export interface ImportArgs {
   by?: string;
   /** Validate only. */
   dryRun?: boolean;
-  onProgress?: (p: { phase: 'parsed' | 'insert' | 'done'; done: number; total: number }) => void;
+  /** done: rows so far; total: rows expected (estimated from bytes until the file is read); bytes of totalBytes read. */
+  onProgress?: (p: { phase: 'parsed' | 'insert' | 'done'; done: number; total: number; bytes: number; totalBytes: number }) => void;
 }
 
 export interface OptimizationSet {
@@ -271,73 +282,104 @@ export class TrainingData {
       .immediate();
   }
 
-  /** Parses and validates the whole file first; imports in one transaction only when every row is valid. */
+  /**
+   * Imports a file in one transaction, all or nothing. JSONL is streamed: read in chunks, each row
+   * parsed, validated, redacted, hashed and inserted in batches, so memory does not grow with the
+   * file; a bad row rolls the transaction back (every bad row is still reported). CSV and DSPy JSON
+   * are parsed whole first.
+   */
   importFile(args: ImportArgs): ImportReport {
     const started = performance.now();
     const sig = this.signatures.resolve(args.signature);
     const fileName = args.fileName ?? args.file ?? '(data)';
-    const buf = args.data ?? readImportFile(args.file!);
+    const format = args.format ?? formatFromFileName(fileName);
     const prep = { redactor: this.redactor, now: new Date().toISOString(), maxFieldBytes: this.settings.max_field_bytes };
-    const parsed = validateImport(buf, fileName, sig, prep, {
-      format: args.format,
-      mapping: args.mapping,
-      defaultSource: args.source,
-      allowedSources: this.settings.sources,
-    });
-    const report: ImportReport = {
-      ok: false,
-      file: fileName,
-      format: parsed.format,
-      signature: { name: sig.name, hash: sig.hash },
-      rows: parsed.valid.length + parsed.errors.length,
-      inserted: 0,
-      duplicates: 0,
-      redactions: 0,
-      errors: parsed.errors,
-      warnings: parsed.warnings,
-      durationMs: 0,
+    const options = { format, mapping: args.mapping, defaultSource: args.source, allowedSources: this.settings.sources };
+    const report: ImportReport = { ok: false, file: fileName, format: format ?? 'jsonl', signature: { name: sig.name, hash: sig.hash }, rows: 0, inserted: 0, duplicates: 0, redactions: 0, errors: [], warnings: [], durationMs: 0 };
+    const by = args.by ?? 'user';
+    const importId = newImportId();
+    const now = new Date().toISOString();
+    const write = !args.dryRun;
+    const source = args.data ? { data: args.data } : { file: args.file! };
+    const totalBytes = args.data ? args.data.length : fileSize(args.file!);
+    let valid = 0;
+    let batch: NewExample[] = [];
+    // rows are finished (redacted, serialized, hashed) only as their batch is written
+    const flush = () => {
+      if (write && report.errors.length === 0) {
+        const r = this.examples.insertEach(sig, batch.length, (k) => {
+          const p = finishExample(sig, batch[k], prep);
+          report.redactions += p.redactions;
+          return p;
+        }, { by, importId, now });
+        report.inserted += r.inserted;
+        report.duplicates += r.duplicates;
+      } else for (const e of batch) report.redactions += finishExample(sig, e, prep).redactions;
+      batch = [];
     };
-    if (parsed.errors.length === 0 && parsed.valid.length === 0) report.errors = [{ line: 0, message: 'the file holds no examples' }];
-    args.onProgress?.({ phase: 'parsed', done: 0, total: parsed.valid.length });
-    if (report.errors.length || args.dryRun) {
-      // nothing is written: finish the valid rows only to count what redaction would replace
-      for (const e of parsed.valid) report.redactions += finishExample(sig, e, prep).redactions;
+    const accept = (e: NewExample, bytesRead: number) => {
+      valid += 1;
+      batch.push(e);
+      if (batch.length < IMPORT_BATCH) return;
+      flush();
+      // rows still to come, estimated from the bytes read so far
+      args.onProgress?.({ phase: 'insert', done: valid, total: Math.max(valid, Math.round((valid * totalBytes) / Math.max(1, bytesRead))), bytes: bytesRead, totalBytes });
+    };
+    const body = () => {
+      if (write) {
+        this.db
+          .prepare('INSERT INTO imports (id, task, signature_hash, file_name, file_sha256, format, row_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(importId, sig.name, sig.hash, path.basename(fileName), '', format ?? 'jsonl', 0, by, now);
+      }
+      let fileSha256: string;
+      if (format === 'jsonl') {
+        fileSha256 = readJsonlLines(source, (line, text, error, bytesRead) => {
+          if (error) return void report.errors.push(error);
+          const parsed = parseJsonlLine(text!, line, sig);
+          if (parsed.row) report.rows += 1;
+          for (const e of parsed.errors) report.errors.push(e);
+          if (!parsed.row) return;
+          const r = validateRow(parsed.row, sig, prep, options);
+          for (const e of r.errors) report.errors.push(e);
+          if (r.value) accept(r.value, bytesRead);
+        }).sha256;
+      } else {
+        const parsed = validateImport(args.data ?? readImportFile(args.file!), fileName, sig, prep, options);
+        report.format = parsed.format;
+        report.rows = parsed.rows;
+        report.errors.push(...parsed.errors);
+        report.warnings = parsed.warnings;
+        fileSha256 = parsed.fileSha256;
+        for (const e of parsed.valid) accept(e, totalBytes);
+      }
+      flush();
+      if (report.errors.length === 0 && valid === 0) report.errors.push({ line: 0, message: 'the file holds no examples' });
+      args.onProgress?.({ phase: 'parsed', done: valid, total: valid, bytes: totalBytes, totalBytes });
+      if (!write) return;
+      if (report.errors.length) throw ROLLBACK;
+      this.db.prepare('UPDATE imports SET file_sha256 = ?, row_count = ? WHERE id = ?').run(fileSha256, valid, importId);
+      this.audit.append({
+        actor: by,
+        action: 'data.import',
+        target: importId,
+        details: { task: sig.name, signature_hash: sig.hash, file: path.basename(fileName), file_sha256: fileSha256, format: report.format, inserted: report.inserted, duplicates: report.duplicates, redactions: report.redactions },
+      });
+    };
+    try {
+      if (write) this.db.transaction(body).immediate();
+      else body();
+    } catch (err) {
+      if (err !== ROLLBACK) throw err;
+    }
+    if (report.errors.length || !write) {
+      // nothing was written (a rolled-back transaction inserted nothing)
+      report.inserted = 0;
+      report.duplicates = 0;
       report.ok = report.errors.length === 0;
       report.durationMs = performance.now() - started;
       return report;
     }
-    const by = args.by ?? 'user';
-    const importId = newImportId();
-    const now = new Date().toISOString();
-    const total = parsed.valid.length;
-    this.db
-      .transaction(() => {
-        this.db
-          .prepare('INSERT INTO imports (id, task, signature_hash, file_name, file_sha256, format, row_count, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(importId, sig.name, sig.hash, path.basename(fileName), parsed.fileSha256, parsed.format, total, by, now);
-        const chunk = 5000;
-        // rows are redacted, serialized and hashed as they are inserted (not all held at once)
-        const finish = (e: NewExample): PreparedExample => {
-          const p = finishExample(sig, e, prep);
-          report.redactions += p.redactions;
-          return p;
-        };
-        for (let i = 0; i < total; i += chunk) {
-          const n = Math.min(chunk, total - i);
-          const r = this.examples.insertEach(sig, n, (k) => finish(parsed.valid[i + k]), { by, importId, now });
-          report.inserted += r.inserted;
-          report.duplicates += r.duplicates;
-          args.onProgress?.({ phase: 'insert', done: i + n, total });
-        }
-        this.audit.append({
-          actor: by,
-          action: 'data.import',
-          target: importId,
-          details: { task: sig.name, signature_hash: sig.hash, file: path.basename(fileName), file_sha256: parsed.fileSha256, format: parsed.format, inserted: report.inserted, duplicates: report.duplicates, redactions: report.redactions },
-        });
-      })
-      .immediate();
-    args.onProgress?.({ phase: 'done', done: total, total });
+    args.onProgress?.({ phase: 'done', done: valid, total: valid, bytes: totalBytes, totalBytes });
     report.ok = true;
     report.importId = importId;
     report.durationMs = performance.now() - started;
