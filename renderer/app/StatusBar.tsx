@@ -49,7 +49,7 @@ export function StatusBar() {
             )}
           </span>
           <span className="spacer" />
-          <span className="status-item">{steps} steps{selection ? ` · ${selection} selected` : ''}</span>
+          <span className="status-item">{steps} step{steps === 1 ? '' : 's'}{selection ? ` · ${selection} selected` : ''}</span>
           <span className="status-item" title="Last text-to-canvas parse time">{syncMs.toFixed(0)} ms</span>
           <span className="status-item">YAML</span>
         </>
