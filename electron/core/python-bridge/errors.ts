@@ -16,6 +16,7 @@ export const RpcCodes = {
 
 export type BridgeErrorCode =
   | 'RUNTIME_NOT_FOUND'
+  | 'RUNTIME_PROVISION_FAILED'
   | 'WORKER_START_FAILED'
   | 'PROTOCOL_MISMATCH'
   | 'PROTOCOL_ERROR'
@@ -48,6 +49,17 @@ export class RuntimeNotFoundError extends BridgeError {
   constructor(message: string, checked: { source: string; path: string; problem: string }[]) {
     super('RUNTIME_NOT_FOUND', message);
     this.checked = checked;
+  }
+}
+
+/** Creating the runtime from the bundled wheelhouse failed; the message names what is missing or broken. */
+export class RuntimeProvisionError extends BridgeError {
+  constructor(
+    message: string,
+    /** The provisioning step that failed. */
+    readonly step: string,
+  ) {
+    super('RUNTIME_PROVISION_FAILED', message);
   }
 }
 
