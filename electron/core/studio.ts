@@ -17,6 +17,7 @@ import { createPluginHost, type PluginHost } from './plugin-host';
 import type { PluginEntry } from './plugins/plugin-manager';
 import { providerSettingsFromEnv, providerSettingsSchema, type ProviderSettings, type ProviderSettingsInput } from './providers/provider-settings';
 import { PythonPool, type PoolOptions } from './python-bridge/pool';
+import { RuntimeSetup, type RuntimeSetupOptions } from './python-bridge/runtime-setup';
 import { TrainingData } from './training-data/manager';
 import { runWorkflow, type RunOptions, type RunResult, type StepRecord } from './workflow-runtime/workflow-runner';
 
@@ -49,6 +50,8 @@ export interface StudioOptions {
   providers?: ProviderSettingsInput;
   /** Overrides of the pool settings the plugin config gives (tests use small pools). */
   pool?: Partial<PoolOptions>;
+  /** Where the runtime is provisioned from (tests: a wheelhouse copied elsewhere, no source tree). */
+  runtime?: Pick<RuntimeSetupOptions, 'wheelhouse' | 'repoRoot'>;
   /** An Electron-ABI better-sqlite3 build (the desktop shell in development; see docs/architecture.md). */
   nativeBinding?: string;
 }
@@ -73,6 +76,8 @@ export class Studio {
   /** Program versions loaded into the workers at pool start (cache_warming). */
   warming: Promise<string[]> = Promise.resolve([]);
   providers: ProviderSettings;
+  /** Provisions the Python runtime from the bundled wheelhouse before the pool starts. */
+  readonly runtime: RuntimeSetup;
 
   private constructor(
     readonly dataDir: string,
@@ -81,6 +86,7 @@ export class Studio {
     private readonly options: StudioOptions,
   ) {
     this.providers = options.providers ? providerSettingsSchema.parse(options.providers) : providerSettingsFromEnv();
+    this.runtime = new RuntimeSetup({ dataDir, pythonPath: options.pool?.pythonPath, ...options.runtime });
     this.metrics = new MetricsStore(data.db);
     this.prices = new PriceBook(data.db);
     this.experiments = new ExperimentStore(data.db);
@@ -173,11 +179,12 @@ export class Studio {
     this.providers = settings;
   }
 
-  /** Stops the workers and starts a fresh pool with the current python_bridge settings. */
-  async restartPool(): Promise<void> {
+  /** Stops the workers and starts a fresh pool with the current python_bridge settings; `repairRuntime` rebuilds the provisioned runtime in between. */
+  async restartPool(opts: { repairRuntime?: boolean } = {}): Promise<void> {
     const old = this.poolPromise;
     this.poolPromise = undefined;
     await (await old?.catch(() => undefined))?.shutdown();
+    if (opts.repairRuntime) await this.runtime.ensure(true);
     await this.pool();
   }
 
@@ -198,6 +205,7 @@ export class Studio {
   pool(): Promise<PythonPool> {
     this.poolPromise ??= (async () => {
       const pb = this.config.python_bridge;
+      if (!this.options.pool?.runtime) await this.runtime.ensure();
       const pool = new PythonPool({ poolSize: pb.pool_size, timeout: pb.timeout, maxRetries: pb.max_retries, healthCheckInterval: pb.health_check_interval, dataDir: this.dataDir, ...this.options.pool });
       await pool.start();
       if (this.config.real_time.cache_warming) this.warming = this.warm(pool);

@@ -23,24 +23,26 @@ describe('runtime locator', () => {
     const env = fakePython(path.join(dir, 'env'));
     const venv = fakePython(path.join(dir, 'repo', 'python', '.venv', 'bin'));
     const repo = path.join(dir, 'repo');
-    expect(locateRuntime({ pythonPath: opt, env: { PIPELINE_STUDIO_PYTHON: env }, repoRoot: repo, resourcesPath: null })).toMatchObject({ python: opt, source: 'option' });
-    expect(locateRuntime({ env: { PIPELINE_STUDIO_PYTHON: env }, repoRoot: repo, resourcesPath: null })).toMatchObject({ python: env, source: 'env' });
-    expect(locateRuntime({ env: {}, repoRoot: repo, resourcesPath: null })).toMatchObject({ python: venv, source: 'bundled-venv' });
+    expect(locateRuntime({ pythonPath: opt, env: { PIPELINE_STUDIO_PYTHON: env }, repoRoot: repo, dataDir: null })).toMatchObject({ python: opt, source: 'option' });
+    expect(locateRuntime({ env: { PIPELINE_STUDIO_PYTHON: env }, repoRoot: repo, dataDir: null })).toMatchObject({ python: env, source: 'env' });
+    expect(locateRuntime({ env: {}, repoRoot: repo, dataDir: null })).toMatchObject({ python: venv, source: 'bundled-venv' });
   });
 
-  it("falls back to the packaged app's resources", () => {
+  it('falls back to the runtime provisioned in the data directory, after the development venv', () => {
     const dir = tempDataDir();
-    const res = fakePython(path.join(dir, 'resources', 'python', '.venv', 'bin'));
-    expect(locateRuntime({ env: {}, repoRoot: path.join(dir, 'norepo'), resourcesPath: path.join(dir, 'resources') })).toMatchObject({
-      python: res,
-      source: 'resources',
+    const provisioned = fakePython(path.join(dir, 'data', 'python-runtime', 'venv', 'bin'));
+    expect(locateRuntime({ env: {}, repoRoot: path.join(dir, 'norepo'), dataDir: path.join(dir, 'data') })).toMatchObject({
+      python: provisioned,
+      source: 'provisioned',
     });
+    const venv = fakePython(path.join(dir, 'repo', 'python', '.venv', 'bin'));
+    expect(locateRuntime({ env: {}, repoRoot: path.join(dir, 'repo'), dataDir: path.join(dir, 'data') })).toMatchObject({ python: venv, source: 'bundled-venv' });
   });
 
   it('a broken configured path is an error, not a silent fallback', () => {
     const dir = tempDataDir();
     fakePython(path.join(dir, 'repo', 'python', '.venv', 'bin'));
-    expect(() => locateRuntime({ env: { PIPELINE_STUDIO_PYTHON: path.join(dir, 'nope') }, repoRoot: path.join(dir, 'repo'), resourcesPath: null })).toThrow(
+    expect(() => locateRuntime({ env: { PIPELINE_STUDIO_PYTHON: path.join(dir, 'nope') }, repoRoot: path.join(dir, 'repo'), dataDir: null })).toThrow(
       /\$PIPELINE_STUDIO_PYTHON .* does not exist.*npm run setup/s,
     );
   });
@@ -52,7 +54,7 @@ describe('runtime locator', () => {
     writeFileSync(path.join(notExec, 'python'), '');
     let err: unknown;
     try {
-      locateRuntime({ env: {}, repoRoot: path.join(dir, 'repo'), resourcesPath: path.join(dir, 'res') });
+      locateRuntime({ env: {}, repoRoot: path.join(dir, 'repo'), dataDir: path.join(dir, 'data') });
     } catch (e) {
       err = e;
     }
@@ -62,6 +64,6 @@ describe('runtime locator', () => {
     expect(e.message).toMatch(/is not executable/);
     expect(e.message).toMatch(/does not exist/);
     expect(e.message).toMatch(/npm run setup/);
-    expect(e.checked.length).toBe(3);
+    expect(e.checked.length).toBe(2);
   });
 });

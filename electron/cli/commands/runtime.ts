@@ -41,7 +41,7 @@ export function registerRuntimeCommands(program: Command, ctx: CliContext): void
 async function runtimeReport(ctx: CliContext, o: Omit<RuntimeOptions, 'poolSize'> & { poolSize: number }): Promise<number> {
   let runtime: LocatedRuntime;
   try {
-    runtime = locateRuntime({ pythonPath: o.python });
+    runtime = locateRuntime({ pythonPath: o.python, dataDir: ctx.dataDir() });
   } catch (err) {
     if (!(err instanceof RuntimeNotFoundError)) throw err;
     if (o.json) ctx.json({ ok: false, error: { code: err.code, message: err.message }, checked: err.checked, install: 'npm run setup' });

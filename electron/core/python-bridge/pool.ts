@@ -183,7 +183,7 @@ export class PythonPool extends EventEmitter {
     if (this.state !== 'new') throw new Error(`python pool already ${this.state}`);
     this.state = 'starting';
     try {
-      this.runtimeInfo ??= locateRuntime({ pythonPath: this.options.pythonPath });
+      this.runtimeInfo ??= locateRuntime({ pythonPath: this.options.pythonPath, dataDir: this.dataDir });
       await Promise.all(Array.from({ length: this.poolSize }, () => this.spawnWorker()));
     } catch (err) {
       await this.shutdown();

@@ -1,15 +1,16 @@
 /**
  * Finds the Python interpreter that runs `studio_runtime`, in this order:
  * 1. a configured path (the `pythonPath` option, then $PIPELINE_STUDIO_PYTHON),
- * 2. the bundled venv of the source tree (<repo>/python/.venv),
- * 3. the packaged app's resources (process.resourcesPath/python/..., electron-builder extraResources).
+ * 2. the development venv of the source tree (<repo>/python/.venv),
+ * 3. the runtime provisioned in the data directory from the bundled wheelhouse (runtime-provisioner.ts).
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeNotFoundError } from './errors';
+import { provisionedVenv, venvPython } from './runtime-provisioner';
 
-export type RuntimeSource = 'option' | 'env' | 'bundled-venv' | 'resources';
+export type RuntimeSource = 'option' | 'env' | 'bundled-venv' | 'provisioned';
 
 export interface LocatedRuntime {
   /** Absolute path of the Python interpreter. */
@@ -26,16 +27,14 @@ export interface LocateOptions {
   env?: NodeJS.ProcessEnv;
   /** Source-tree root holding python/.venv; found from this module's location by default. */
   repoRoot?: string | null;
-  /** The packaged app's resources dir; defaults to process.resourcesPath when Electron sets it. */
-  resourcesPath?: string | null;
+  /** The data directory holding a provisioned runtime (<dataDir>/python-runtime/venv). */
+  dataDir?: string | null;
 }
 
 export const INSTALL_HINT =
   'Install it with `npm run setup` (creates python/.venv with DSPy; needs python3 >= 3.10), ' +
-  'or point PIPELINE_STUDIO_PYTHON at a Python that has the studio_runtime package installed.';
+  'provision it from the bundled packages (Settings: Repair runtime), or point PIPELINE_STUDIO_PYTHON at a Python that has the studio_runtime package installed.';
 
-const isWindows = process.platform === 'win32';
-const venvPython = (venv: string) => (isWindows ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python'));
 
 /** The source tree's root: the nearest ancestor of this module with pipeline-studio's package.json. */
 export function findRepoRoot(start = moduleDir()): string | null {
@@ -90,11 +89,8 @@ export function locateRuntime(options: LocateOptions = {}): LocatedRuntime {
   const repoRoot = options.repoRoot === undefined ? findRepoRoot() : options.repoRoot;
   if (repoRoot) candidates.push({ source: 'bundled-venv', description: 'the bundled venv (python/.venv)', file: venvPython(path.join(repoRoot, 'python', '.venv')), configured: false });
 
-  const resources =
-    options.resourcesPath === undefined ? ((process as unknown as { resourcesPath?: string }).resourcesPath ?? null) : options.resourcesPath;
-  if (resources) {
-    candidates.push({ source: 'resources', description: "the packaged app's resources", file: venvPython(path.join(resources, 'python', '.venv')), configured: false });
-    candidates.push({ source: 'resources', description: "the packaged app's resources", file: venvPython(path.join(resources, 'python')), configured: false });
+  if (options.dataDir) {
+    candidates.push({ source: 'provisioned', description: 'the runtime provisioned in the data directory', file: venvPython(provisionedVenv(options.dataDir)), configured: false });
   }
 
   for (const c of candidates) {

@@ -87,7 +87,8 @@ export interface ProvisionResult {
 }
 
 const isWindows = process.platform === 'win32';
-const venvPython = (venv: string) => (isWindows ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python'));
+/** A venv's interpreter. */
+export const venvPython = (venv: string) => (isWindows ? path.join(venv, 'Scripts', 'python.exe') : path.join(venv, 'bin', 'python'));
 
 /** The wheelhouse's manifest, validated; errors name the file and what is wrong. */
 export function readManifest(wheelhouse: string): WheelhouseManifest {
