@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
 
@@ -154,4 +155,42 @@ test("a run failing at step 2 shows step 1's output, step 2's error and step 3 s
   await page.getByTestId('trace-step-report').click();
   await expect(page.getByTestId('trace-detail')).toContainText("not run: step 'judge' failed");
   await shot(page, '44-run-skipped-step');
+});
+
+test('a step waiting on its model shows it is running; Stop cancels it and skips the rest', async ({ page }) => {
+  // An OpenAI-compatible endpoint that accepts connections and never answers: the step waits until stopped.
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+  try {
+    await page.goto(`/?token=${TOKEN}`);
+    await page.getByTestId('open-sample').click();
+    await expect(page.getByTestId('node-classify')).toBeVisible();
+    await api('providers.update', { openaiCompatible: { apiBase: `http://127.0.0.1:${port}/v1`, model: 'never-answers' } });
+    await page.getByTestId('topbar-run').click();
+    await page.getByTestId('run-model').selectOption('auto');
+    await page.getByTestId('run-input-text').fill('fig kiwi lime');
+    await page.getByTestId('run-start').click();
+
+    await expect(page.getByTestId('node-classify').getByTestId('node-run')).toHaveAttribute('data-status', 'running');
+    await expect(page.getByTestId('trace-step-classify')).toContainText('working…');
+    await expect(page.getByTestId('run-stop')).toBeEnabled();
+    await shot(page, '47-run-running');
+    await page.getByTestId('run-stop').click();
+
+    await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'cancelled');
+    await expect(page.getByTestId('node-classify').getByTestId('node-run')).toHaveAttribute('data-status', 'failed');
+    await expect(page.getByTestId('trace-error')).toContainText(/cancel/i);
+    await expect(page.getByTestId('run-start')).toBeVisible();
+    await shot(page, '48-run-stopped');
+  } finally {
+    await api('providers.update', { openaiCompatible: null }).catch(() => undefined);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

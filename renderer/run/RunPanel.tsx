@@ -115,8 +115,8 @@ export function RunPanel() {
         </div>
         <span className="spacer" />
         {running ? (
-          <button type="button" className="btn danger" onClick={() => void stopRun()} data-testid="run-stop" disabled={!trace || trace.status !== 'running'}>
-            Stop
+          <button type="button" className="btn outline danger" onClick={() => void stopRun()} data-testid="run-stop" disabled={!trace || trace.status !== 'running'} title="Stop the run: the step under way is cancelled, the rest skipped">
+            ■ Stop
           </button>
         ) : (
           <button type="button" className="btn primary" onClick={() => void startRun()} disabled={Boolean(parseError)} title={parseError ? 'The YAML does not parse' : 'Run (Ctrl+Enter)'} data-testid="run-start">

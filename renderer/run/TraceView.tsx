@@ -1,4 +1,5 @@
 /** A run's trace: a waterfall of the steps, and the chosen step's prompt, outputs, mode and measurements. */
+import { useEffect, useState } from 'react';
 import { DSPY_STEP_TYPES } from '../../shared/run/inputs';
 import { traceTotals, type RunTrace, type TraceStep } from '../../shared/run/trace';
 import { useDocument } from '../stores/document';
@@ -27,14 +28,28 @@ function modeText(s: TraceStep): string {
   return s.mode;
 }
 
+/** Milliseconds since the run started, ticking while it runs (the running step's bar grows with it). */
+function useElapsed(trace: RunTrace): number | null {
+  const running = trace.status === 'running';
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 200);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running ? Math.max(0, now - Date.parse(trace.startedAt)) : null;
+}
+
 function Waterfall({ trace }: { trace: RunTrace }) {
   const selected = useRun((s) => s.selected);
-  const end = Math.max(1, trace.durationMs ?? 0, ...trace.steps.map((s) => (s.startMs ?? 0) + (s.latencyMs ?? 0)));
+  const elapsed = useElapsed(trace);
+  const end = Math.max(1, elapsed ?? 0, trace.durationMs ?? 0, ...trace.steps.map((s) => (s.startMs ?? 0) + (s.latencyMs ?? 0)));
   return (
     <div className="rt-waterfall" role="list" aria-label="Steps of the run">
       {trace.steps.map((s) => {
         const left = ((s.startMs ?? 0) / end) * 100;
         const width = s.latencyMs !== undefined ? Math.max(0.5, (s.latencyMs / end) * 100) : s.status === 'running' ? Math.max(2, 100 - left) : 0;
+        const working = s.status === 'running' && elapsed !== null ? Math.max(0, elapsed - (s.startMs ?? 0)) : null;
         return (
           <button
             type="button"
@@ -51,7 +66,7 @@ function Waterfall({ trace }: { trace: RunTrace }) {
             <span className="rt-name" title={s.step}>{s.step}</span>
             <span className={`rt-status ${s.status}`}>{STATUS_LABEL[s.status]}</span>
             <span className="rt-track">{(s.startMs !== undefined || s.status === 'running') && <span className={`rt-bar ${s.status}`} style={{ left: `${left}%`, width: `${width}%` }} />}</span>
-            <span className="rt-ms">{s.status === 'running' ? 'working…' : formatMs(s.latencyMs)}</span>
+            <span className="rt-ms" title={working !== null ? 'time since the step started, counted here' : undefined}>{working !== null ? `working… ${formatMs(working)}` : formatMs(s.latencyMs)}</span>
           </button>
         );
       })}
