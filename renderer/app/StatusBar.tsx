@@ -10,6 +10,7 @@ export function StatusBar() {
   const diagnostics = useDocument((s) => s.diagnostics);
   const parseError = useDocument((s) => s.parseError);
   const steps = useDocument((s) => s.view?.steps.length ?? 0);
+  const hasView = useDocument((s) => s.view !== null);
   const selection = useDocument((s) => s.selection.length);
   const syncMs = useDocument((s) => s.lastSyncMs);
   const [mode, setMode] = useState(isElectron() ? 'Desktop' : 'Browser mode');
@@ -41,7 +42,7 @@ export function StatusBar() {
           </button>
           <span className="status-item" data-testid="sync-status">
             {parseError ? (
-              <span className="sev-error">YAML does not parse (line {parseError.line}) · canvas shows the last valid state</span>
+              <span className="sev-error">YAML does not parse (line {parseError.line}) · {hasView ? 'canvas shows the last valid state' : 'no valid state to show yet'}</span>
             ) : (
               <>
                 <Icon name="check" width={13} height={13} className="sev-ok" /> In sync

@@ -161,7 +161,7 @@ export function Canvas() {
         <div className="canvas-banner" role="status" data-testid="parse-error-banner">
           <span className="sev-error">YAML error</span>
           <span>
-            line {parseError.line}: {parseError.message.replace(/^YAML: /, '')} — showing the last valid graph
+            line {parseError.line}: {parseError.message.replace(/^YAML: /, '')} — {view ? 'showing the last valid graph' : 'the graph appears once the YAML parses'}
           </span>
         </div>
       )}

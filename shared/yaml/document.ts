@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { plainYamlError } from './plain-errors';
 import type { Diagnostic, PathSegment } from '../workflow/diagnostic';
 import { formatPath } from '../workflow/diagnostic';
 import { parseYamlBounded, YAML_LIMITS } from './bounds';
@@ -46,9 +47,12 @@ export function parseWorkflowDocument(text: string): ParsedWorkflowDocument {
     const doc = bounded.doc!;
     const at = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     const diagnostics: Diagnostic[] = [];
-    for (const e of doc.errors) {
-      const { line, col } = at(e.pos[0]);
-      diagnostics.push({ severity: 'error', message: `YAML: ${e.message.split('\n')[0]}`, path: '', line, column: col });
+    // One typo makes several parser errors: the first says where; the rest mostly follow from it.
+    const first = doc.errors[0];
+    if (first) {
+      const { line, col } = at(first.pos[0]);
+      const more = doc.errors.length - 1;
+      diagnostics.push({ severity: 'error', message: `YAML: ${plainYamlError({ code: first.code, message: first.message, line }, text)}${more ? ` (${more} more parser error${more === 1 ? ' after this one usually follows' : 's after this one usually follow'} from it)` : ''}`, path: '', line, column: col });
     }
     for (const w of doc.warnings) {
       const { line, col } = at(w.pos[0]);
