@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { allStepTypes } from '../../shared/index';
 import { validateWorkflowText } from '../../shared/yaml/validate';
 
-const errorsOf = (text: string) => validateWorkflowText(text).diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, message: d.message }));
+const errorsOf = (text: string) => validateWorkflowText(text, allStepTypes).diagnostics.filter((d) => d.severity === 'error').map((d) => ({ line: d.line, message: d.message }));
 
 describe('one typo, one error in words, at the right line', () => {
   const cases: [string, string, number, RegExp][] = [
