@@ -2,9 +2,13 @@
 // Creates python/.venv and installs the pinned runtime (python/requirements.lock) plus the
 // studio_runtime package itself (a .pth file = editable install: the bridge runs `python -I -m studio_runtime`
 // and -I ignores PYTHONPATH). Idempotent: a stamp file holding the hash of requirements.lock
-// and pyproject.toml skips the work when nothing changed. Node built-ins only.
+// and pyproject.toml skips the work when nothing changed.
+// With a wheelhouse built from the same lock (`npm run build:runtime`), the app's own provisioning
+// code installs it offline with uv (scripts/provision-runtime.ts); otherwise pip installs from PyPI.
 //
-// Env: PYTHON (interpreter to build the venv with, default python3), STUDIO_SETUP_FORCE=1 to reinstall.
+// Env: PYTHON (interpreter to build the venv with, default python3), STUDIO_SETUP_FORCE=1 to reinstall,
+// STUDIO_SETUP_VENV (default python/.venv) and STUDIO_SETUP_WHEELHOUSE (default build/runtime), which
+// tests and benchmarks point elsewhere.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 const MIN = [3, 10];
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pyDir = join(root, 'python');
-const venv = join(pyDir, '.venv');
+const venv = process.env.STUDIO_SETUP_VENV ? resolve(process.env.STUDIO_SETUP_VENV) : join(pyDir, '.venv');
+const wheelhouse = process.env.STUDIO_SETUP_WHEELHOUSE ? resolve(process.env.STUDIO_SETUP_WHEELHOUSE) : join(root, 'build', 'runtime');
 const isWin = process.platform === 'win32';
 const venvPython = isWin ? join(venv, 'Scripts', 'python.exe') : join(venv, 'bin', 'python');
 const stampFile = join(venv, '.studio-setup-stamp');
@@ -42,11 +47,29 @@ function stamp() {
   return h.digest('hex');
 }
 
+/** The wheelhouse, when it holds the current lock; null (pip installs) otherwise. */
+function usableWheelhouse() {
+  if (!existsSync(join(wheelhouse, 'manifest.json'))) return null;
+  const shipped = join(wheelhouse, 'requirements.lock');
+  if (existsSync(shipped) && readFileSync(shipped, 'utf8') === readFileSync(join(pyDir, 'requirements.lock'), 'utf8')) return wheelhouse;
+  console.error(`setup-python: ${wheelhouse} was built from another requirements.lock; installing with pip (\`npm run build:runtime\` rebuilds it)`);
+  return null;
+}
+
 export function setupPython({ quiet = false } = {}) {
   const want = stamp();
   if (!process.env.STUDIO_SETUP_FORCE && existsSync(venvPython) && existsSync(stampFile)
       && readFileSync(stampFile, 'utf8').trim() === want) {
-    if (!quiet) console.error('setup-python: python/.venv is up to date');
+    if (!quiet) console.error(`setup-python: ${venv} is up to date`);
+    return venvPython;
+  }
+  const wh = usableWheelhouse();
+  if (wh) {
+    console.error(`setup-python: installing from the wheelhouse ${wh} (offline, uv)`);
+    run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'provision-runtime.ts'), '--wheelhouse', wh, '--target', venv, '--editable', pyDir,
+      ...(process.env.STUDIO_SETUP_FORCE ? ['--force'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    writeFileSync(stampFile, want + '\n');
+    console.error('setup-python: done');
     return venvPython;
   }
   if (!existsSync(venvPython)) {
@@ -62,10 +85,12 @@ export function setupPython({ quiet = false } = {}) {
       fail(`\`${base}\` is Python ${v}; Pipeline Studio needs Python >= ${MIN.join('.')} `
         + '(DSPy 3 requires it). Install a newer python3 or set PYTHON=/path/to/python3.11.');
     }
-    console.error(`setup-python: creating python/.venv with ${base} (Python ${v})`);
+    console.error(`setup-python: creating ${venv} with ${base} (Python ${v})`);
     run(base, ['-m', 'venv', venv]);
     if (!existsSync(venvPython)) fail('venv creation did not produce an interpreter; install python3-venv');
   }
+  // A venv the wheelhouse path made has no pip of its own.
+  if (spawnSync(venvPython, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0) run(venvPython, ['-m', 'ensurepip', '-q']);
   console.error('setup-python: installing python/requirements.lock');
   run(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', join(pyDir, 'requirements.lock')]);
   // The package itself: a .pth file in the venv's site-packages pointing at python/ (what an
