@@ -157,6 +157,50 @@ test("a run failing at step 2 shows step 1's output, step 2's error and step 3 s
   await shot(page, '44-run-skipped-step');
 });
 
+test('a started experiment on the step counts the runs made from the designer; its switch off is said and turned on', async ({ page }) => {
+  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+  await api('config.update', { patch: { deployment: { experiment_enabled: false } } });
+  const { experiment } = (await api('experiments.create', {
+    name: 'GUI traffic',
+    signature: 'classify',
+    arms: [
+      { id: 'control', kind: 'baseline_dspy', weight: 1 },
+      { id: 'plain', kind: 'traditional', weight: 1 },
+    ],
+    targetSampleSize: 50,
+  })) as { experiment: { id: string } };
+  try {
+    await page.getByTestId('nav-experiments').click();
+    await page.getByRole('button', { name: /GUI traffic/ }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByTestId('experiment-gate')).toContainText('deployment.experiment_enabled');
+    await shot(page, '49-experiment-switch-off');
+    await page.getByTestId('experiment-gate-enable').click();
+    await expect(page.getByTestId('experiment-gate')).toBeHidden();
+
+    await page.getByTestId('nav-design').click();
+    await page.getByTestId('topbar-run').click();
+    await page.getByTestId('run-model').selectOption('simulated');
+    for (const text of ['lemon mango', 'wolf bear hawk']) {
+      await page.getByTestId('run-input-text').fill(text);
+      await page.getByTestId('run-start').click();
+      await expect(page.getByTestId('trace-inputs')).toContainText(text);
+      await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'ok');
+    }
+    await page.getByTestId('nav-experiments').click();
+    await page.getByRole('button', { name: /GUI traffic/ }).click();
+    const n = async () => Number(await page.getByTestId('arm-n-control').innerText()) + Number(await page.getByTestId('arm-n-plain').innerText());
+    await expect.poll(n).toBe(2);
+    await shot(page, '50-experiment-gui-traffic');
+  } finally {
+    await api('experiments.transition', { id: experiment.id, to: 'completed' }).catch(() => undefined);
+    await api('config.update', { patch: { deployment: { experiment_enabled: false } } }).catch(() => undefined);
+  }
+});
+
 test('a step waiting on its model shows it is running; Stop cancels it and skips the rest', async ({ page }) => {
   // An OpenAI-compatible endpoint that accepts connections and never answers: the step waits until stopped.
   const sockets = new Set<Socket>();

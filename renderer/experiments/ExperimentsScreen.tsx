@@ -5,6 +5,7 @@ import { studio } from '../api/client';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
 import { attempt, Empty, fmtMs, fmtP, fmtPct, fmtUsd, ScreenHeader, SignaturePicker, Stat, useSignatures } from '../tuning/common';
+import { TrafficGate } from './TrafficGate';
 
 type ArmDraft = { id: string; kind: 'traditional' | 'baseline_dspy' | 'optimized'; programVersionId?: string; weight: number };
 
@@ -173,6 +174,7 @@ function ExperimentView({ id, onChanged }: { id: string; onChanged: () => void }
           </button>
         )}
       </h3>
+      {e.status !== 'completed' && <TrafficGate />}
       <div className="progress-bar" role="progressbar" aria-label="Sample size reached" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(a.progress * 100)}>
         <div style={{ width: `${a.progress * 100}%` }} />
       </div>
@@ -207,7 +209,7 @@ function ExperimentView({ id, onChanged }: { id: string; onChanged: () => void }
                 </td>
                 <td>{s.kind}</td>
                 <td>{arm && total ? fmtPct(arm.weight / total) : '—'}</td>
-                <td>{s.n}</td>
+                <td data-testid={`arm-n-${s.armId}`}>{s.n}</td>
                 <td>{fmtPct(s.successRate, 1)}</td>
                 <td>{fmtPct(s.meanScore, 1)}</td>
                 <td>

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { TraceStep } from '../../shared/run/trace';
 import { registerCommand } from '../app/commands';
 import { useDocument } from '../stores/document';
+import { useUi } from '../stores/ui';
 import { openPanel, startRun, stopRun, useRun, workflowName } from './run-store';
 
 export const STATUS_LABEL: Record<TraceStep['status'], string> = {
@@ -46,7 +47,8 @@ export function RunLine({ index, name, depth }: { index: number; name: string; d
 export function RunShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !e.shiftKey && !e.altKey) {
+      // Not under a dialog (the palette, open, save as): Enter there is the dialog's.
+      if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !e.shiftKey && !e.altKey && !useUi.getState().dialog) {
         e.preventDefault();
         e.stopPropagation();
         void startRun();

@@ -125,7 +125,7 @@ function StepDetail({ trace, step }: { trace: RunTrace; step: TraceStep }) {
       {step.inputs && (
         <section>
           <h4>Inputs</h4>
-          <pre className="rt-pre" tabIndex={0}>{json(step.inputs)}</pre>
+          <pre className="rt-pre" tabIndex={0} data-testid="trace-inputs">{json(step.inputs)}</pre>
         </section>
       )}
       {step.outputs !== undefined && (
