@@ -102,7 +102,7 @@ describe('workflow.run', () => {
       ['report', 'skipped'],
     ]);
     expect(done.steps[0].outputs).toEqual({ topic: 'ducks' });
-    expect(done.steps[1].error).toMatch(/'evidence' has no value/);
+    expect(done.steps[1].error).toMatch(/'evidence' has no value: give the run inputs\.evidence/);
     expect(done.steps[2].reason).toBe("not run: step 'judge' failed");
     const [summary] = (await service.call('workflow.runs', { workflow: 'three_steps' })).runs;
     expect(summary).toMatchObject({ status: 'failed', failedStep: 'judge' });
@@ -150,6 +150,7 @@ describe('workflow.run', () => {
     await expect(service.call('workflow.run', { text: 'workflow:\n  name: x\n  steps: 3\n' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'text' }] });
     await expect(service.call('workflow.run', { text: TOY, inputs: 'x' as never })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'inputs' }] });
     await expect(service.call('workflow.run', { text: TOY, model: 'gpt' as never })).rejects.toMatchObject({ issues: [{ path: 'model' }] });
+    await expect(service.call('workflow.run', { text: TOY, path: 'relative/w.yaml' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'path' }] });
     await expect(service.call('workflow.trace', { runId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });

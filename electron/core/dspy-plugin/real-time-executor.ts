@@ -52,7 +52,7 @@ export function resolveInputs(step: Record<string, unknown>, fields: string[], c
   }
   if (missing.length === 1 && ctx.prompt) out[missing[0]] = ctx.prompt;
   else if (missing.length > 0) {
-    throw new InputResolutionError(`input field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no value: pass --input ${missing[0]}=... , set it in the step's inputs:, or produce it in an earlier step`);
+    throw new InputResolutionError(`input field${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} ha${missing.length > 1 ? 've' : 's'} no value: give the run inputs.${missing[0]} (the Run panel's form, or --input ${missing[0]}=... on the CLI), set it in the step's inputs:, or produce it in an earlier step`);
   }
   // DSPy string fields take text: structured values from earlier steps are passed as JSON.
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : stringify(v)]));

@@ -70,6 +70,7 @@ export class WorkflowRunManager {
 
   /** Validates the workflow like the CLI, then starts it; the trace streams through `emit`. */
   async start(req: StartRun): Promise<RunTrace> {
+    if (req.path !== undefined && !path.isAbsolute(req.path)) throw new RunRequestError('path', `path must be absolute: ${req.path}`);
     const checked = await validateWorkflow(req.text, this.studio.host);
     const errors = checked.diagnostics.filter((d) => d.severity === 'error');
     if (!checked.model || errors.length) {
