@@ -58,9 +58,13 @@ export function resolveInputs(step: Record<string, unknown>, fields: string[], c
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : stringify(v)]));
 }
 
-/** The plain prompt of traditional execution when the step has none: the signature spelled out. */
+/** The plain prompt of traditional execution: the step's prompt with the inputs it lacks, else the signature spelled out. */
 export function traditionalPrompt(program: StepProgram, inputs: Record<string, unknown>, prompt: string): string {
-  if (prompt) return prompt;
+  if (prompt) {
+    // A prompt written for the DSPy program may not name its inputs: the ones it does not carry follow it.
+    const missing = Object.entries(inputs).filter(([, v]) => !prompt.includes(stringify(v)));
+    return missing.length ? [prompt, '', ...missing.map(([k, v]) => `${k}: ${stringify(v)}`)].join('\n') : prompt;
+  }
   const sig = program.program.kind === 'chain' ? program.program.steps[0].signature : program.program.signature;
   const lines = [sig.instructions ?? 'Answer the task.', '', ...Object.entries(inputs).map(([k, v]) => `${k}: ${stringify(v)}`), '', `Answer with a JSON object with the fields: ${program.outputFields.join(', ')}.`];
   return lines.join('\n');
