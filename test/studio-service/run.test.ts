@@ -146,6 +146,49 @@ describe('workflow.run', () => {
     await service.call('config.update', { patch: { deployment: { experiment_enabled: false } } });
   });
 
+  it('a batch runs the workflow on the examples of a step dataset and counts the outputs that match their labels', async () => {
+    const toy = readFileSync(path.resolve('templates/sample-project/data/toy_labels.jsonl'));
+    await service.call('data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: toy.toString('base64') });
+    const batchEvents: EventPayload<'workflow.batchEvent'>[] = [];
+    const off = service.subscribe((e) => e.event === 'workflow.batchEvent' && batchEvents.push(e.payload as EventPayload<'workflow.batchEvent'>));
+    const started = await service.call('workflow.batch', { text: TOY, dataset: 'classify', labelState: 'accepted', limit: 4, model: 'simulated' });
+    expect(started).toMatchObject({ status: 'running', total: 4, done: 0 });
+    const end = await new Promise<EventPayload<'workflow.batchEvent'>>((resolve) => {
+      const check = () => {
+        const last = batchEvents.find((e) => e.batchId === started.batchId && e.status !== 'running');
+        if (last) resolve(last);
+      };
+      service.subscribe(check);
+      check();
+    });
+    off();
+    expect(end).toMatchObject({ status: 'ok', total: 4, done: 4, ok: 4, failed: 0, compared: 4, currentRunId: null });
+    expect(end.agree).toBeGreaterThanOrEqual(0);
+    expect(end.agree).toBeLessThanOrEqual(4);
+    expect(end.runIds).toHaveLength(4);
+    // Each run is an ordinary run of the history, on one example's inputs.
+    const traces = await Promise.all(end.runIds.map(async (runId) => (await service.call('workflow.trace', { runId })).trace));
+    expect(traces.every((t) => t.status === 'ok' && typeof t.inputs.text === 'string')).toBe(true);
+    expect(new Set(traces.map((t) => t.inputs.text)).size).toBe(4);
+    const progress = batchEvents.filter((e) => e.batchId === started.batchId).map((e) => e.done);
+    expect(progress).toEqual([0, 1, 1, 2, 2, 3, 3, 4, 4]);
+
+    const long = await service.call('workflow.batch', { text: TOY, dataset: 'classify', limit: 200, model: 'simulated' });
+    expect((await service.call('workflow.stopBatch', { batchId: long.batchId })).stopped).toBe(true);
+    const stopped = await new Promise<EventPayload<'workflow.batchEvent'>>((resolve) => {
+      const off2 = service.subscribe((e) => {
+        const p = e.payload as EventPayload<'workflow.batchEvent'>;
+        if (e.event === 'workflow.batchEvent' && p.batchId === long.batchId && p.status !== 'running') {
+          off2();
+          resolve(p);
+        }
+      });
+    });
+    expect(stopped.status).toBe('cancelled');
+    expect(stopped.done).toBeLessThan(200);
+    await expect(service.call('workflow.batch', { text: TOY, dataset: 'nope', model: 'simulated' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'dataset' }] });
+  });
+
   it('refuses what it cannot run, naming the field', async () => {
     await expect(service.call('workflow.run', { text: 'workflow:\n  name: x\n  steps: 3\n' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'text' }] });
     await expect(service.call('workflow.run', { text: TOY, inputs: 'x' as never })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'inputs' }] });

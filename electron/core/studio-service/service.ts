@@ -165,7 +165,12 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     return path.resolve(expanded);
   }
 
-  const runs = createRunHandlers({ studio, emit: (e) => ref.router?.emit('workflow.runEvent', e), defaultBaseDir: opts.dataDir });
+  const runs = createRunHandlers({
+    studio,
+    emit: (e) => ref.router?.emit('workflow.runEvent', e),
+    emitBatch: (p) => ref.router?.emit('workflow.batchEvent', p),
+    defaultBaseDir: opts.dataDir,
+  });
   const handlers: Omit<Handlers, keyof typeof runs.handlers> = {
     'app.info': () => ({
       name: 'Pipeline Studio',
@@ -335,7 +340,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     async close() {
       const s = studioPromise ? await studioPromise.catch(() => undefined) : undefined;
       studioPromise = undefined;
-      await runs.manager()?.stopAll();
+      await runs.stopAll();
       await s?.close();
     },
   });
