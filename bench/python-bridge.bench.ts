@@ -6,17 +6,15 @@
  * The bridge and plain runs alternate (the plain script stays up in its `serve` mode), so a change in
  * the machine's load weighs on both sides alike; the ratio is of the medians.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import readline from 'node:readline';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PythonPool, PythonWorker, locateRuntime } from '../electron/core/python-bridge';
 import { TOY_PROGRAM } from '../test/support/toy-data';
 import { resolveOptimizerParams } from '../shared/dspy/optimizers';
+import { startPlain } from './plain-runner';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (msg: string) => process.stderr.write(`python-bridge bench: ${msg}\n`);
 
 const COLD_STARTS = 5;
@@ -97,44 +95,11 @@ async function main(): Promise<void> {
         });
         return { s: (performance.now() - s) / 1000, inside: r.wall_time_s, scores: { baseline_score: r.baseline_score, optimized_score: r.optimized_score, lm_calls: r.lm_calls } };
       };
-      type PlainRun = { run_s: number; baseline_score: number; optimized_score: number };
-      /** The plain script in `serve` mode: one warm-up run before `ready`, then one run per stdin line. */
-      const startPlain = async (latency: number) => {
-        const child = spawn(runtime.python, ['-I', path.join(here, 'plain_dspy_optimize.py'), 'serve', String(N_TRAIN), String(N_DEV), String(latency)], {
-          stdio: ['pipe', 'pipe', 'ignore'],
-          env: { PATH: process.env.PATH ?? '', HOME: dataDir, LANG: process.env.LANG ?? 'C.UTF-8', DSPY_CACHEDIR: path.join(dataDir, 'dspy-cache') },
-        });
-        const waiting: { resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
-        readline.createInterface({ input: child.stdout }).on('line', (line) => {
-          if (!line.startsWith('{')) return; // DSPy's own prints share the plain script's stdout
-          let msg: Record<string, unknown>;
-          try {
-            msg = JSON.parse(line) as Record<string, unknown>;
-          } catch {
-            return;
-          }
-          waiting.shift()?.resolve(msg);
-        });
-        child.on('exit', (code) => {
-          for (const w of waiting.splice(0)) w.reject(new Error(`plain_dspy_optimize.py exited with ${code}`));
-        });
-        const next = () => new Promise<Record<string, unknown>>((resolve, reject) => waiting.push({ resolve, reject }));
-        await next(); // ready
-        return {
-          run: async () => {
-            const p = next();
-            child.stdin.write('\n');
-            return (await p) as unknown as PlainRun;
-          },
-          close: () => child.stdin.end(),
-        };
-      };
-
       const optimizer: Record<string, unknown> = {};
       let headlineRatio = Number.NaN;
       for (const latency of [OPT_LATENCY_MS, 0]) {
         const runs = latency === 0 ? OPT_RUNS_0MS : OPT_RUNS;
-        const plainProc = await startPlain(latency);
+        const plainProc = await startPlain({ python: runtime.python, dataDir, nTrain: N_TRAIN, nDev: N_DEV, latencyMs: latency });
         await Promise.all([0, 1, 2].map(() => pool.request('optimize', params(latency), { timeout: 300_000 }))); // warm every worker
         const bridge = { times: [] as number[], inside: [] as number[], scores: {} as Record<string, unknown> };
         const base = { runs_s: [] as number[], baseline_score: Number.NaN, optimized_score: Number.NaN };
