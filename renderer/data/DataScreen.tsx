@@ -232,6 +232,12 @@ const DIMENSION_HELP: Record<string, string> = {
   bias_score: '1 minus the bias score',
 };
 
+/** " ± x" beside a figure estimated from a sample: a share as a percentage, a count (of `total`) as a count. */
+function pm(interval: number | undefined, total?: number): string {
+  if (interval === undefined) return '';
+  return total === undefined ? ` ± ${fmtPct(interval, 1)}` : ` ± ${Math.round(interval)}`;
+}
+
 function Quality({ sig }: { sig: SignatureSummary }) {
   const [q, setQ] = useState<QualityReport | null>(null);
   useEffect(() => {
@@ -245,10 +251,15 @@ function Quality({ sig }: { sig: SignatureSummary }) {
           Quality <span className="big-num">{fmtPct(q.overall)}</span>
         </h3>
         <p className="muted small">
-          {q.examples} examples · threshold {fmtPct(q.threshold)} · {q.usable} usable
+          {q.examples} examples · threshold {fmtPct(q.threshold)} · {q.usable} usable{pm(q.sample?.intervals.usable, q.examples)}
         </p>
+        {q.sample && (
+          <p className="muted small" data-testid="quality-sample">
+            Estimated from a uniform sample of {q.sample.size} of {q.sample.of} examples (± 95% interval); {q.sample.withinSample.join(', ')} only see the sample.
+          </p>
+        )}
         {Object.entries(q.dimensions).map(([k, v]) => (
-          <Bar key={k} label={k.replace('_', ' ')} value={v} detail={v === null ? 'n/a' : fmtPct(v)} />
+          <Bar key={k} label={k.replace('_', ' ')} value={v} detail={v === null ? 'n/a' : `${fmtPct(v)}${pm(q.sample?.intervals[k])}`} />
         ))}
         <p className="muted small">{Object.entries(DIMENSION_HELP).map(([k, v]) => `${k.replace('_', ' ')}: ${v}`).join(' · ')}</p>
       </section>
@@ -264,7 +275,7 @@ function Quality({ sig }: { sig: SignatureSummary }) {
         </h3>
         {q.bias.dimensions.map((d) => (
           <div key={d.dimension} className="bias-item">
-            <Bar label={d.dimension.replace('_', ' ')} value={d.measurable ? d.score : null} detail={d.measurable ? `${fmtPct(d.score)} · ${d.severity}` : 'n/a'} tone={!d.measurable ? 'accent' : d.severity === 'high' ? 'bad' : d.severity === 'medium' ? 'warn' : 'ok'} />
+            <Bar label={d.dimension.replace('_', ' ')} value={d.measurable ? d.score : null} detail={d.measurable ? `${fmtPct(d.score)}${pm(d.interval)} · ${d.severity}` : 'n/a'} tone={!d.measurable ? 'accent' : d.severity === 'high' ? 'bad' : d.severity === 'medium' ? 'warn' : 'ok'} />
             <div className="small muted bias-finding">{d.finding}</div>
           </div>
         ))}

@@ -120,6 +120,8 @@ export interface BiasFinding {
   severity: 'none' | 'low' | 'medium' | 'high';
   measurable: boolean;
   finding: string;
+  /** Estimated from a sample: ± this half-width of a 95% confidence interval. */
+  interval?: number;
 }
 export interface QualityReport {
   examples: number;
@@ -133,6 +135,8 @@ export interface QualityReport {
   nearDuplicates: number;
   findings: string[];
   bias: { enabled: boolean; score: number | null; severity: string; dimensions: BiasFinding[] };
+  /** Present when the figures come from a uniform sample: its size, of how many, and ± 95% half-widths. */
+  sample?: { size: number; of: number; intervals: Record<string, number>; withinSample: string[] };
 }
 export interface DatasetVersion {
   id: string;

@@ -366,7 +366,12 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         if (o.json) ctx.json(out);
         else {
           ctx.out(`${q.examples} examples; overall ${fmt(q.overall)}; usable ${q.usable} (threshold ${q.threshold}); rejected ${q.rejected}; below threshold ${q.belowThreshold}; conflicts ${q.conflicts}; near-duplicate pairs ${q.nearDuplicatePairs.length}`);
-          for (const [k, v] of Object.entries(q.dimensions)) ctx.out(`  ${k.padEnd(13)} ${fmt(v)}${v === null && q.notMeasurable[k as keyof typeof q.notMeasurable] ? `  (${q.notMeasurable[k as keyof typeof q.notMeasurable]})` : ''}`);
+          if (q.sample) ctx.out(`estimated from a uniform sample of ${q.sample.size} of ${q.sample.of} examples (± 95% interval; ${q.sample.withinSample.join(', ')} within the sample only)`);
+          for (const [k, v] of Object.entries(q.dimensions)) {
+            const key = k as keyof typeof q.notMeasurable;
+            const iv = q.sample?.intervals[key];
+            ctx.out(`  ${k.padEnd(13)} ${fmt(v)}${iv !== undefined && v !== null ? ` ± ${fmt(iv)}` : ''}${v === null && q.notMeasurable[key] ? `  (${q.notMeasurable[key]})` : ''}`);
+          }
           for (const e of q.perExample ?? []) ctx.out(`  ${e.id}\t${fmt(e.score)}\t${e.usable ? 'usable' : e.reasons.join('; ')}`);
         }
       });
@@ -386,8 +391,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         if (o.json) ctx.json(b);
         else if (!b.enabled) ctx.out('bias detection is off (training_data.bias_detection: false)');
         else {
-          ctx.out(`${b.examples} examples; bias ${fmt(b.score)} (${b.severity})`);
-          for (const d of b.dimensions) ctx.out(`  ${d.dimension.padEnd(15)} ${d.measurable ? `${fmt(d.score)} ${d.severity.padEnd(6)}` : 'n/a         '} ${d.finding}`);
+          ctx.out(`${b.examples} examples; bias ${fmt(b.score)} (${b.severity})${b.sample ? `; estimated from a uniform sample of ${b.sample.size} (± 95% interval)` : ''}`);
+          for (const d of b.dimensions) ctx.out(`  ${d.dimension.padEnd(15)} ${d.measurable ? `${fmt(d.score)}${d.interval !== undefined ? ` ± ${fmt(d.interval)}` : ''} ${d.severity.padEnd(6)}` : 'n/a         '} ${d.finding}`);
         }
       });
     });

@@ -19,7 +19,7 @@ import { moduleOf, programForStep, programFromSignature, programShape, type Prog
 import { findDspyStep, stepPrograms } from '../dspy-plugin/step-programs';
 import type { Handlers } from './router';
 
-type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | `runtime.${string}`>;
+type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | 'runtime.restart'>;
 
 export interface TuningDeps {
   studio: () => Promise<Studio>;
@@ -289,6 +289,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
         const pct = (x: number | null) => (x === null ? 'n/a' : formatPercent(x));
         const findings: string[] = [];
         if (q.examples === 0) findings.push('No examples yet: import a file or label runs to start.');
+        if (q.sample) findings.push(`Estimated from a uniform sample of ${q.sample.size} of ${q.examples} examples (± 95% intervals); diversity, coverage and near-duplicates only see the sample.`);
         else {
           findings.push(`${q.usable} of ${q.examples} examples are usable for optimization (quality at least ${pct(q.threshold)}, not rejected).`);
           if (q.rejected) findings.push(`${q.rejected} rejected example${q.rejected === 1 ? ' is' : 's are'} left out of training.`);
@@ -312,7 +313,8 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
           conflicts: q.conflicts,
           nearDuplicates: q.nearDuplicatePairs.length,
           findings,
-          bias: { enabled: q.bias.enabled, score: q.bias.score, severity: q.bias.severity, dimensions: q.bias.dimensions.map((d) => ({ dimension: d.dimension, score: d.score, severity: d.severity, measurable: d.measurable, finding: d.finding })) },
+          bias: { enabled: q.bias.enabled, score: q.bias.score, severity: q.bias.severity, dimensions: q.bias.dimensions.map((d) => ({ dimension: d.dimension, score: d.score, severity: d.severity, measurable: d.measurable, finding: d.finding, interval: d.interval })) },
+          sample: q.sample ? { size: q.sample.size, of: q.sample.of, intervals: q.sample.intervals as Record<string, number>, withinSample: q.sample.withinSample } : undefined,
         };
       });
     },

@@ -28,6 +28,8 @@ export interface BiasFinding {
   measurable: boolean;
   finding: string;
   evidence: Record<string, unknown>;
+  /** From a sample: the score is an estimate ± this half-width of a 95% confidence interval (delta method). */
+  interval?: number;
 }
 
 export interface BiasReport {
@@ -39,6 +41,8 @@ export interface BiasReport {
   severity: Severity;
   /** 1 - score: the quality dimension bias_score (higher is better). */
   biasScore: number | null;
+  /** Present when the findings come from a uniform sample of `size` of the dataset's `of` examples. */
+  sample?: { size: number; of: number; confidence: 0.95 };
 }
 
 const pct = formatPercent;
@@ -51,6 +55,27 @@ const found = (dimension: BiasDimension, score: number, finding: string, evidenc
   finding,
   evidence,
 });
+
+/** Finite-population correction of a sample of n from N (1 without a population). */
+function fpc(n: number, N: number | undefined): number {
+  return N === undefined || N <= 1 ? 1 : Math.sqrt(Math.max(0, (N - n) / (N - 1)));
+}
+
+/** 95% half-width of 1 - H/ln k estimated from counts: Var(H) ~ (sum p ln^2 p - H^2) / n. */
+function imbalanceInterval(counts: readonly number[], k: number, N: number | undefined): number | undefined {
+  if (N === undefined || k <= 1) return undefined;
+  const n = counts.reduce((a, b) => a + b, 0);
+  if (n < 2) return undefined;
+  let h = 0;
+  let h2 = 0;
+  for (const c of counts) {
+    if (c <= 0) continue;
+    const p = c / n;
+    h -= p * Math.log(p);
+    h2 += p * Math.log(p) ** 2;
+  }
+  return (1.96 * Math.sqrt(Math.max(0, h2 - h * h) / n) * fpc(n, N)) / Math.log(k);
+}
 
 /** Counts of values, most frequent first. */
 function sorted<T>(m: Map<T, number>): [T, number][] {
@@ -124,7 +149,11 @@ export class BiasAccumulator {
   private readonly sentiment = { positive: 0, negative: 0, neutral: 0 };
   private readonly times: number[] = [];
 
-  constructor(private readonly spec: SignatureSpec) {
+  /** population: the examples are a uniform sample of a dataset this large (findings carry intervals). */
+  constructor(
+    private readonly spec: SignatureSpec,
+    private readonly population?: number,
+  ) {
     for (const field of spec.output_fields) {
       const domain = finiteDomain(field);
       if (domain && !this.domainField) this.domainField = { field, domain, counts: new Map() };
@@ -158,7 +187,7 @@ export class BiasAccumulator {
     if (this.topicField) bump(this.topics, String(it.inputs[this.topicField.name] ?? '(none)'));
     else {
       const set = contentTokens(it.inputs);
-      const ids = new Int32Array(set.size);
+      const at = this.topicTokens.reserve(set.size);
       let k = 0;
       for (const t of set) {
         let id = this.tokenIds.get(t);
@@ -169,9 +198,9 @@ export class BiasAccumulator {
           this.df.push(0);
         }
         this.df[id] += 1;
-        ids[k++] = id;
+        this.topicTokens.data[at + k++] = id;
       }
-      this.topicTokens.push(ids);
+      this.topicTokens.commit(k);
     }
     this.sentiment[sentimentOf([it.inputs, it.outputs])] += 1;
     this.times.push(new Date(it.observedAt).getTime());
@@ -185,7 +214,12 @@ export class BiasAccumulator {
     const score = measured.length ? measured.reduce((s, d) => s + d.score, 0) / measured.length : null;
     const order: Severity[] = ['none', 'low', 'medium', 'high'];
     const severity = measured.reduce<Severity>((s, d) => (order.indexOf(d.severity) > order.indexOf(s) ? d.severity : s), 'none');
-    return { enabled: true, examples: this.n, dimensions, score, severity, biasScore: score === null ? null : 1 - score };
+    const sample = this.population === undefined ? {} : { sample: { size: this.n, of: this.population, confidence: 0.95 as const } };
+    return { enabled: true, examples: this.population ?? this.n, dimensions, score, severity, biasScore: score === null ? null : 1 - score, ...sample };
+  }
+
+  private withInterval(f: BiasFinding, interval: number | undefined): BiasFinding {
+    return interval === undefined ? f : { ...f, interval };
   }
 
   /** The output field that reads as a class: enum or boolean, else a string with <= 10 distinct values of <= 3 words and at most half as many as examples. */
@@ -207,21 +241,22 @@ export class BiasAccumulator {
       const k = cf.domain ? cf.domain.length : counts.length;
       const score = imbalance(counts.map((c) => c[1]), k);
       const [top, topN] = counts[0];
-      return found('class_balance', score, `${pct(topN / total)} of examples have ${cf.field.name} = ${top}${k > counts.length ? ` (${k - counts.length} of ${k} classes never occur)` : ''}`, {
+      const interval = imbalanceInterval(counts.map((c) => c[1]), k, this.population);
+      return this.withInterval(found('class_balance', score, `${pct(topN / total)} of examples have ${cf.field.name} = ${top}${k > counts.length ? ` (${k - counts.length} of ${k} classes never occur)` : ''}`, {
         field: cf.field.name,
         counts: Object.fromEntries(counts),
         classes: k,
         p_value_uniform: uniformPValue(counts.map((c) => c[1]), k),
-      });
+      }), interval);
     }
     const counts = sorted(this.labels);
     const labeled = counts.reduce((s, c) => s + c[1], 0);
     if (labeled < 2) return notMeasurable('class_balance', 'no class-like output field and fewer than 2 labeled examples');
     const score = imbalance(counts.map((c) => c[1]), 2);
-    return found('class_balance', score, `${pct(counts[0][1] / labeled)} of labeled examples are ${counts[0][0]}`, {
+    return this.withInterval(found('class_balance', score, `${pct(counts[0][1] / labeled)} of labeled examples are ${counts[0][0]}`, {
       labels: Object.fromEntries(counts),
       p_value_uniform: uniformPValue(counts.map((c) => c[1]), 2),
-    });
+    }), imbalanceInterval(counts.map((c) => c[1]), 2, this.population));
   }
 
   /**
@@ -265,13 +300,14 @@ export class BiasAccumulator {
     const o = short[other] / groups[other];
     const score = Math.abs(a - o);
     const tw = Number.isInteger(t) ? t : t.toFixed(1);
-    return found('length_bias', score, `${pct(a)} of accepted examples are shorter than ${tw} words (${measuredOn}), against ${pct(o)} of ${othersName}`, {
+    const interval = this.population === undefined ? undefined : 1.96 * Math.sqrt((a * (1 - a)) / groups[0] + (o * (1 - o)) / groups[other]) * fpc(n, this.population);
+    return this.withInterval(found('length_bias', score, `${pct(a)} of accepted examples are shorter than ${tw} words (${measuredOn}), against ${pct(o)} of ${othersName}`, {
       measured_on: measuredOn,
       median_words: t,
       accepted_short_share: a,
       others_short_share: o,
       compared_with: othersName,
-    });
+    }), interval);
   }
 
   /**
@@ -286,10 +322,12 @@ export class BiasAccumulator {
     if (!this.topicField) {
       topics = new Map();
       const cap = this.n >= 10 ? 0.9 * this.n : Infinity;
+      const { data, offsets } = this.topicTokens;
       for (let i = 0; i < this.n; i++) {
         let best = -1;
         let bestDf = 0;
-        for (const id of this.topicTokens.get(i)) {
+        for (let x = offsets[i]; x < offsets[i + 1]; x++) {
+          const id = data[x];
           const d = this.df[id];
           if (d > cap) continue;
           if (d > bestDf || (d === bestDf && this.tokenNames[id] < this.tokenNames[best])) {
@@ -303,11 +341,11 @@ export class BiasAccumulator {
     }
     const counts = sorted(topics);
     const score = imbalance(counts.map((c) => c[1]), counts.length);
-    return found('topic_skew', score, `${pct(counts[0][1] / this.n)} of examples are about "${counts[0][0]}" (${counts.length} topics; topic = ${basis})`, {
+    return this.withInterval(found('topic_skew', score, `${pct(counts[0][1] / this.n)} of examples are about "${counts[0][0]}" (${counts.length} topics; topic = ${basis})`, {
       topics: Object.fromEntries(counts.slice(0, 20)),
       distinct_topics: counts.length,
       basis,
-    });
+    }), imbalanceInterval(counts.map((c) => c[1]), counts.length, this.population));
   }
 
   /** sentiment_skew = |positive - negative| / examples, sentiment read from inputs and outputs together. */
@@ -315,7 +353,9 @@ export class BiasAccumulator {
     const n = this.n;
     if (n === 0) return notMeasurable('sentiment_skew', 'no examples');
     const c = this.sentiment;
-    return found('sentiment_skew', Math.abs(c.positive - c.negative) / n, `${pct(c.positive / n)} of examples read as positive, ${pct(c.negative / n)} as negative, ${pct(c.neutral / n)} neutral`, { ...c });
+    const d = (c.positive - c.negative) / n;
+    const interval = this.population === undefined ? undefined : 1.96 * Math.sqrt(Math.max(0, (c.positive + c.negative) / n - d * d) / n) * fpc(n, this.population);
+    return this.withInterval(found('sentiment_skew', Math.abs(d), `${pct(c.positive / n)} of examples read as positive, ${pct(c.negative / n)} as negative, ${pct(c.neutral / n)} neutral`, { ...c }), interval);
   }
 
   /** temporal_skew = 1 - H / ln(b) over b = min(10, examples) equal-width bins of observed_at. */
@@ -333,16 +373,17 @@ export class BiasAccumulator {
     const counts = new Array<number>(bins).fill(0);
     for (const t of this.times) counts[Math.min(bins - 1, Math.floor(((t - min) / (max - min)) * bins))] += 1;
     const score = imbalance(counts, bins);
+    const interval = imbalanceInterval(counts, bins, this.population);
     let top = 0;
     counts.forEach((c, i) => (c > counts[top] ? (top = i) : undefined));
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const from = day(min + ((max - min) * top) / bins);
     const to = day(min + ((max - min) * (top + 1)) / bins);
-    return found('temporal_skew', score, `${pct(counts[top] / n)} of examples were observed between ${from} and ${to} (${top + 1}. of ${bins} equal periods from ${day(min)} to ${day(max)})`, {
+    return this.withInterval(found('temporal_skew', score, `${pct(counts[top] / n)} of examples were observed between ${from} and ${to} (${top + 1}. of ${bins} equal periods from ${day(min)} to ${day(max)})`, {
       bins: counts,
       first: new Date(min).toISOString(),
       last: new Date(max).toISOString(),
-    });
+    }), interval);
   }
 }
 

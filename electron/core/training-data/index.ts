@@ -14,3 +14,4 @@ export { VersionRepository, VersioningDisabledError, type DatasetVersion, type V
 export { TrainingDataSettings, RedactionSettings, loadSettings } from './settings';
 export { splitFor, SPLIT_BOUNDS } from './splits';
 export { schemaProblems, outputProblems, inputProblems } from '../../../shared/dspy/json-schema';
+export { REPORT_SAMPLE, type SampleOptions } from './report-sample';

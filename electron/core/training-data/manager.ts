@@ -8,6 +8,7 @@ import { collectExecution, policyFromSettings, type CollectionPolicy, type Colle
 import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
+import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
 import { QualityAccumulator, scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
@@ -453,29 +454,54 @@ export class TrainingData {
     return { ...tablePage(this.db, sig.name, sig.spec, { ...query, versionId }, { threshold, halfLifeDays: this.settings.freshness_half_life_days }), threshold };
   }
 
-  bias(signature: string, version?: string): BiasReport {
-    return this.quality(signature, { version }).bias;
+  /** The bias report alone, one streaming pass (over a uniform sample above `sampling.exactUpTo` rows). */
+  bias(signature: string, version?: string, options: { sampling?: SampleOptions } = {}): BiasReport {
+    const sig = this.signatures.resolve(signature);
+    const src = this.reportSource(sig.name, version, options.sampling);
+    const acc = new BiasAccumulator(sig.spec, src.population);
+    let n = 0;
+    for (const it of src.rows) {
+      n += 1;
+      if (this.settings.bias_detection) acc.add(it);
+    }
+    return { ...acc.result(this.settings.bias_detection), examples: src.population ?? n };
   }
 
-  /** Quality and bias in one streaming pass over the rows; per-example scores only when asked for. */
-  quality(signature: string, options: { version?: string; threshold?: number; now?: Date; perExample?: boolean } = {}): DatasetQuality & { bias: BiasReport } {
+  /**
+   * Quality and bias in one streaming pass over the rows; above `sampling.exactUpTo` rows (default
+   * REPORT_SAMPLE) over a uniform sample, the figures then carrying their sample size and 95%
+   * intervals. Per-example scores only when asked for.
+   */
+  quality(signature: string, options: { version?: string; threshold?: number; now?: Date; perExample?: boolean; sampling?: SampleOptions } = {}): DatasetQuality & { bias: BiasReport } {
     const sig = this.signatures.resolve(signature);
     const enabled = this.settings.bias_detection;
-    const biasAcc = new BiasAccumulator(sig.spec);
+    // per-example scores are asked for every example: no sample then
+    const src = this.reportSource(sig.name, options.version, options.perExample ? { exactUpTo: Infinity, size: 0 } : options.sampling);
+    const biasAcc = new BiasAccumulator(sig.spec, src.population);
     const qualityAcc = new QualityAccumulator(sig.spec, {
       threshold: options.threshold ?? this.settings.quality_threshold,
       now: options.now,
       halfLifeDays: this.settings.freshness_half_life_days,
       perExample: options.perExample,
+      population: src.population,
+      conflicts: src.conflicts,
     });
     let n = 0;
-    for (const it of this.streamItems(sig.name, options.version)) {
+    for (const it of src.rows) {
       n += 1;
       qualityAcc.add(it);
       if (enabled) biasAcc.add(it);
     }
-    const bias = { ...biasAcc.result(enabled), examples: n };
+    const bias = { ...biasAcc.result(enabled), examples: src.population ?? n };
     return { ...qualityAcc.result(bias.biasScore), bias };
+  }
+
+  private reportSource(task: string, version: string | undefined, sampling?: SampleOptions): ReportRows {
+    const all = () => this.streamItems(task, version);
+    if (!version) return reportRows(this.db, { task }, all, sampling);
+    const v = this.versions.resolve(version, task);
+    if (!v) throw new Error(`no dataset version ${version}`);
+    return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, all, sampling);
   }
 
   /**

@@ -51,9 +51,11 @@ class TokenInterner {
   private readonly ids = new Map<string, number>();
   private hashList: number[] = [];
 
-  set(value: unknown): Int32Array {
+  /** Appends the value's token set to `buf` as sorted, distinct ids (written in place: no array per value). */
+  add(value: unknown, buf: TokenBuffer): void {
     const toks = tokens(textOf(value));
-    const out = new Int32Array(toks.length);
+    const at = buf.reserve(toks.length);
+    const d = buf.data;
     for (let k = 0; k < toks.length; k++) {
       const t = toks[k];
       let id = this.ids.get(t);
@@ -62,13 +64,18 @@ class TokenInterner {
         this.ids.set(t, id);
         this.hashList.push(hashToken(t));
       }
-      out[k] = id;
+      // insertion sort as the ids arrive (token lists are short)
+      let j = at + k;
+      while (j > at && d[j - 1] > id) {
+        d[j] = d[j - 1];
+        j -= 1;
+      }
+      d[j] = id;
     }
-    out.sort();
     // drop repeated ids (a token set, not a bag)
     let n = 0;
-    for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[n++] = out[k];
-    return n === out.length ? out : out.slice(0, n);
+    for (let k = 0; k < toks.length; k++) if (k === 0 || d[at + k] !== d[at + k - 1]) d[at + n++] = d[at + k];
+    buf.commit(n);
   }
 
   /** FNV-1a hash of each token, by id. */
@@ -77,36 +84,36 @@ class TokenInterner {
   }
 }
 
-/** 32-bit hash of a token-id set (groups identical sets; equality is checked). */
-function hashIds(ids: Int32Array): number {
-  let h = 0x811c9dc5 ^ ids.length;
-  for (let k = 0; k < ids.length; k++) h = Math.imul(h ^ ids[k], 0x01000193);
+/** 32-bit hash of the id set d[from..to) (groups identical sets; equality is checked). */
+function hashIds(d: Int32Array, from: number, to: number): number {
+  let h = 0x811c9dc5 ^ (to - from);
+  for (let k = from; k < to; k++) h = Math.imul(h ^ d[k], 0x01000193);
   return h >>> 0;
 }
 
-function sameIds(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+function sameIds(d: Int32Array, a: number, aEnd: number, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let k = 0; k < aEnd - a; k++) if (d[a + k] !== d[b + k]) return false;
   return true;
 }
 
 /**
- * |A ∩ B| / |A ∪ B| of two sorted id arrays (two empty sets are identical: 1), the same value as
+ * |A ∩ B| / |A ∪ B| of two sorted id ranges d[a0..a1) and d[b0..b1) (two empty sets are identical: 1), the same value as
  * text.jaccard on the token sets when it is at least `atLeast`. Below that it may stop early and
  * return an upper bound that is itself below `atLeast`: the merge gives up as soon as the
  * misses already seen keep the best reachable intersection under the bar.
  */
-function jaccardSorted(a: Int32Array, b: Int32Array, atLeast: number): number {
-  const la = a.length;
-  const lb = b.length;
+function jaccardSorted(d: Int32Array, a0: number, a1: number, b0: number, b1: number, atLeast: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
   if (la === 0 && lb === 0) return 1;
-  let i = 0;
-  let j = 0;
+  let i = a0;
+  let j = b0;
   let inter = 0;
   let maxInter = la < lb ? la : lb;
-  while (i < la && j < lb) {
-    const x = a[i];
-    const y = b[j];
+  while (i < a1 && j < b1) {
+    const x = d[i];
+    const y = d[j];
     if (x === y) {
       inter += 1;
       i += 1;
@@ -116,7 +123,7 @@ function jaccardSorted(a: Int32Array, b: Int32Array, atLeast: number): number {
     if (x < y) i += 1;
     else j += 1;
     // one element of a (or b) is outside the intersection: the best reachable intersection shrinks
-    const reach = Math.min(inter + (la - i), inter + (lb - j));
+    const reach = Math.min(inter + (a1 - i), inter + (b1 - j));
     if (reach < maxInter) {
       maxInter = reach;
       const bound = maxInter / (la + lb - maxInter);
@@ -131,10 +138,10 @@ function jaccardSorted(a: Int32Array, b: Int32Array, atLeast: number): number {
 const SEEDS_A_I32 = Int32Array.from(SEEDS_A, (x) => x | 0);
 const SEEDS_B_I32 = Int32Array.from(SEEDS_B, (x) => x | 0);
 
-/** MinHash signature (permutations from..to-1) of a token-id set into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
-function minhash(ids: Int32Array, tokenHashes: Int32Array, hs: Int32Array, sig: Uint32Array, from = 0, to = PERMUTATIONS): void {
-  const m = ids.length;
-  for (let t = 0; t < m; t++) hs[t] = tokenHashes[ids[t]];
+/** MinHash signature (permutations from..to-1) of the token-id set d[start..end) into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
+function minhash(d: Int32Array, start: number, end: number, tokenHashes: Int32Array, hs: Int32Array, sig: Uint32Array, from = 0, to = PERMUTATIONS): void {
+  const m = end - start;
+  for (let t = 0; t < m; t++) hs[t] = tokenHashes[d[start + t]];
   for (let p = from; p < to; p++) {
     const a = SEEDS_A_I32[p];
     const b = SEEDS_B_I32[p];
@@ -173,8 +180,8 @@ export class NearDuplicateIndex {
 
   add(item: DuplicateItem): void {
     this.ids.push(item.id);
-    this.inSets.push(this.interner.set(item.inputs));
-    this.outSets.push(this.interner.set(item.outputs));
+    this.interner.add(item.inputs, this.inSets);
+    this.interner.add(item.outputs, this.outSets);
   }
 
   get size(): number {
@@ -183,7 +190,10 @@ export class NearDuplicateIndex {
 
   result(thresholds = NEAR_DUPLICATE_THRESHOLDS): NearDuplicateReport {
     const n = this.ids.length;
-    const inSet = (i: number) => this.inSets.get(i);
+    const D = this.inSets.data;
+    const O = this.inSets.offsets;
+    const OD = this.outSets.data;
+    const OO = this.outSets.offsets;
     const parent = new Int32Array(n);
     for (let i = 0; i < n; i++) parent[i] = i;
     const find = (i: number): number => {
@@ -201,10 +211,10 @@ export class NearDuplicateIndex {
     const consider = (a: number, b: number, inSim?: number) => {
       let si = inSim;
       if (si === undefined) {
-        const la = inSet(a).length;
-        const lb = inSet(b).length;
+        const la = O[a + 1] - O[a];
+        const lb = O[b + 1] - O[b];
         if (la !== lb && (la < lb ? la / lb : lb / la) < thresholds.inputs) return;
-        si = jaccardSorted(inSet(a), inSet(b), thresholds.inputs);
+        si = jaccardSorted(D, O[a], O[a + 1], O[b], O[b + 1], thresholds.inputs);
       }
       if (si < thresholds.inputs) return;
       union(a, b);
@@ -212,7 +222,7 @@ export class NearDuplicateIndex {
       const key = a * n + b;
       if (seen.has(key)) return;
       seen.add(key);
-      const so = jaccardSorted(this.outSets.get(a), this.outSets.get(b), thresholds.outputs);
+      const so = jaccardSorted(OD, OO[a], OO[a + 1], OO[b], OO[b + 1], thresholds.outputs);
       if (so >= thresholds.outputs) found.push({ a, b, inputSimilarity: si, outputSimilarity: so });
     };
     // identical input token sets: one representative each for LSH; groups are chains in typed arrays
@@ -222,10 +232,10 @@ export class NearDuplicateIndex {
     const groupTail = new Int32Array(n);
     const reps: number[] = [];
     for (let i = 0; i < n; i++) {
-      const h = hashIds(inSet(i));
+      const h = hashIds(D, O[i], O[i + 1]);
       let head = firstOfHash.get(h);
       let last = -1;
-      while (head !== undefined && head !== -1 && !sameIds(inSet(head), inSet(i))) {
+      while (head !== undefined && head !== -1 && !sameIds(D, O[head], O[head + 1], O[i], O[i + 1])) {
         last = head;
         head = sameHashNext[head];
       }
@@ -252,7 +262,7 @@ export class NearDuplicateIndex {
     const nR = reps.length;
     const tokenHashes = this.interner.hashes();
     let longest = 0;
-    for (const i of reps) longest = Math.max(longest, inSet(i).length);
+    for (const i of reps) longest = Math.max(longest, O[i + 1] - O[i]);
     const hs = new Int32Array(longest);
     const sig = new Uint32Array(PERMUTATIONS);
     const bandKey = new Int32Array(nR);
@@ -264,7 +274,8 @@ export class NearDuplicateIndex {
     const slotTail = new Int32Array(mask + 1);
     for (let b = 0; b < BANDS; b++) {
       for (let r = 0; r < nR; r++) {
-        minhash(inSet(reps[r]), tokenHashes, hs, sig, b * ROWS, (b + 1) * ROWS);
+        const i = reps[r];
+        minhash(D, O[i], O[i + 1], tokenHashes, hs, sig, b * ROWS, (b + 1) * ROWS);
         let key = 0x9e3779b9;
         for (let k = 0; k < ROWS; k++) key = Math.imul(key ^ sig[b * ROWS + k], 0x85ebca6b) ^ (key >>> 13);
         bandKey[r] = key;

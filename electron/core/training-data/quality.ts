@@ -47,8 +47,31 @@ export interface DatasetQuality {
   nearDuplicatePairs: NearDuplicatePair[];
   /** Why a dimension is null. */
   notMeasurable: Partial<Record<QualityDimension, string>>;
+  /** Present when the figures come from a uniform sample of the dataset (see `Estimate`). */
+  sample?: Estimate;
   /** Only when asked for. */
   perExample?: ExampleQuality[];
+}
+
+/**
+ * How figures computed on a uniform sample of `size` of the dataset's `of` examples are shown: each
+ * figure in `intervals` is the sample's value ± that half-width of a 95% normal confidence interval
+ * (finite-population corrected); counts (usable, rejected, below threshold) are scaled to the dataset;
+ * `withinSample` figures only see the sample (near-duplicates whose partner was not drawn are missed,
+ * so diversity and coverage are bounds, without an interval); conflicts are counted on the whole dataset.
+ */
+export interface Estimate {
+  size: number;
+  of: number;
+  confidence: 0.95;
+  intervals: Partial<Record<QualityDimension | 'usable' | 'rejected' | 'belowThreshold', number>>;
+  withinSample: string[];
+}
+
+/** Half-width of a 95% interval for a mean from n of N with this sample variance. */
+export function meanInterval(variance: number, n: number, population: number): number {
+  if (n < 2) return Infinity;
+  return 1.96 * Math.sqrt((variance / n) * Math.max(0, (population - n) / (population - 1)));
 }
 
 export interface QualityOptions {
@@ -57,6 +80,10 @@ export interface QualityOptions {
   halfLifeDays?: number;
   /** bias_score from the bias detector (1 - mean bias score); null when bias detection is off. */
   biasScore?: number | null;
+  /** The items are a uniform sample of a dataset this large: the report carries `sample`. */
+  population?: number;
+  /** Whether an item's inputs have other outputs in the whole dataset, with the dataset's count (a sample cannot tell). */
+  conflicts?: { of: (it: QualityItem) => boolean; count: number };
 }
 
 const DAY_MS = 86_400_000;
@@ -231,7 +258,9 @@ export class QualityAccumulator {
   private readonly now: Date;
   private readonly halfLife: number;
   private readonly keepPerExample: boolean;
-  private readonly parts: { c: number[]; t: number[]; a: number[]; r: number[]; time: number[]; inKey: number[]; outKey: number[]; rejected: number[] } = { c: [], t: [], a: [], r: [], time: [], inKey: [], outKey: [], rejected: [] };
+  private readonly population?: number;
+  private readonly conflicts?: QualityOptions['conflicts'];
+  private readonly parts: { c: number[]; t: number[]; a: number[]; r: number[]; time: number[]; inKey: number[]; conflict: number[]; rejected: number[] } = { c: [], t: [], a: [], r: [], time: [], inKey: [], conflict: [], rejected: [] };
   private readonly ids: string[] = [];
   /** input key -> output key, NaN once two outputs were seen. */
   private readonly outputsOf = new Map<number, number>();
@@ -245,6 +274,8 @@ export class QualityAccumulator {
     this.now = options.now ?? new Date();
     this.halfLife = options.halfLifeDays ?? 90;
     this.keepPerExample = options.perExample ?? false;
+    this.population = options.population;
+    this.conflicts = options.conflicts;
     for (const { field, side } of allFields(spec)) {
       const domain = finiteDomain(field);
       if (domain && domain.length) this.domains.push({ name: field.name, side, keys: new Set(domain.map((d) => JSON.stringify(d))), seen: new Set() });
@@ -259,13 +290,15 @@ export class QualityAccumulator {
     p.r.push(this.scorer.relevance(it));
     p.time.push(new Date(it.observedAt).getTime());
     p.rejected.push(it.labelState === 'rejected' ? 1 : 0);
-    const inKey = valueKey(it.inputs);
-    const outKey = valueKey(it.outputs);
-    p.inKey.push(inKey);
-    p.outKey.push(outKey);
-    const prev = this.outputsOf.get(inKey);
-    if (prev === undefined) this.outputsOf.set(inKey, outKey);
-    else if (prev !== outKey) this.outputsOf.set(inKey, NaN);
+    if (this.conflicts) p.conflict.push(this.conflicts.of(it) ? 1 : 0);
+    else {
+      const inKey = valueKey(it.inputs);
+      const outKey = valueKey(it.outputs);
+      p.inKey.push(inKey);
+      const prev = this.outputsOf.get(inKey);
+      if (prev === undefined) this.outputsOf.set(inKey, outKey);
+      else if (prev !== outKey) this.outputsOf.set(inKey, NaN);
+    }
     this.dup.add(it);
     for (const d of this.domains) {
       const k = JSON.stringify(it[d.side][d.name]);
@@ -287,13 +320,14 @@ export class QualityAccumulator {
     }
     const freshnessMeasurable = n < 2 || tMin !== tMax;
     const sums = { c: 0, k: 0, a: 0, r: 0, f: 0 };
+    const squares = { c: 0, k: 0, a: 0, r: 0, f: 0 };
     let conflicts = 0;
     let usable = 0;
     let belowThreshold = 0;
     let rejected = 0;
     const perExample: ExampleQuality[] = [];
     for (let i = 0; i < n; i++) {
-      const conflict = Number.isNaN(this.outputsOf.get(p.inKey[i]));
+      const conflict = this.conflicts ? p.conflict[i] === 1 : Number.isNaN(this.outputsOf.get(p.inKey[i]));
       const f = freshnessMeasurable ? freshnessAt(p.time[i], this.now, this.halfLife) : null;
       const e = finishExample(this.ids[i] ?? '', p.rejected[i] === 1, p.c[i], p.t[i], p.a[i], p.r[i], f, conflict, 1 / dup.clusterSize[dup.clusterOf[i]], this.threshold);
       sums.c += e.completeness;
@@ -301,6 +335,11 @@ export class QualityAccumulator {
       sums.a += e.accuracy;
       sums.r += e.relevance;
       sums.f += f ?? 0;
+      squares.c += e.completeness ** 2;
+      squares.k += e.consistency ** 2;
+      squares.a += e.accuracy ** 2;
+      squares.r += e.relevance ** 2;
+      squares.f += (f ?? 0) ** 2;
       if (conflict) conflicts += 1;
       if (p.rejected[i] === 1) rejected += 1;
       if (e.score < this.threshold) belowThreshold += 1;
@@ -321,17 +360,41 @@ export class QualityAccumulator {
       bias_score: biasScore,
     };
     const present = Object.values(dimensions).filter((v): v is number => v !== null);
+    const N = this.population;
+    const scale = (count: number) => (N === undefined || n === 0 ? count : Math.round((count / n) * N));
+    let sample: Estimate | undefined;
+    if (N !== undefined && n > 0) {
+      const variance = (key: keyof typeof sums) => (n > 1 ? (squares[key] - sums[key] ** 2 / n) / (n - 1) : 0);
+      const share = (count: number) => N * meanInterval((count / n) * (1 - count / n) * (n / Math.max(1, n - 1)), n, N);
+      sample = {
+        size: n,
+        of: N,
+        confidence: 0.95,
+        intervals: {
+          completeness: meanInterval(variance('c'), n, N),
+          consistency: meanInterval(variance('k'), n, N),
+          accuracy: meanInterval(variance('a'), n, N),
+          relevance: meanInterval(variance('r'), n, N),
+          ...(freshnessMeasurable ? { freshness: meanInterval(variance('f'), n, N) } : {}),
+          usable: share(usable),
+          rejected: share(rejected),
+          belowThreshold: share(belowThreshold),
+        },
+        withinSample: ['diversity', 'coverage', 'nearDuplicatePairs'],
+      };
+    }
     return {
-      examples: n,
+      examples: N ?? n,
       threshold: this.threshold,
       dimensions,
       notMeasurable: freshnessMeasurable ? {} : { freshness: 'all examples share one timestamp' },
       overall: present.length ? present.reduce((a, b) => a + b, 0) / present.length : null,
-      usable,
-      rejected,
-      belowThreshold,
-      conflicts,
+      usable: scale(usable),
+      rejected: scale(rejected),
+      belowThreshold: scale(belowThreshold),
+      conflicts: this.conflicts ? this.conflicts.count : conflicts,
       nearDuplicatePairs: dup.pairs,
+      ...(sample ? { sample } : {}),
       ...(this.keepPerExample ? { perExample } : {}),
     };
   }

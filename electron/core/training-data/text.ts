@@ -64,24 +64,25 @@ export function imbalance(counts: readonly number[], k = counts.length): number 
   return Math.max(0, Math.min(1, 1 - entropy(counts) / Math.log(k)));
 }
 
-/** Many small Int32Arrays kept in one growing buffer (no object per entry). */
+/** Many small integer sets kept in one growing buffer (no object per entry): set i is data[offsets[i]..offsets[i+1]). */
 export class TokenBuffer {
-  private data: Int32Array = new Int32Array(1 << 16);
-  private offsets: Int32Array = new Int32Array(1 << 12);
+  data: Int32Array = new Int32Array(1 << 16);
+  offsets: Int32Array = new Int32Array(1 << 12);
   private used = 0;
   length = 0;
 
-  push(ids: Int32Array): void {
-    if (this.length + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.length + 2);
-    if (this.used + ids.length > this.data.length) this.data = grow(this.data, this.used + ids.length);
-    this.data.set(ids, this.used);
-    this.used += ids.length;
-    this.length += 1;
-    this.offsets[this.length] = this.used;
+  /** Room for k more ids at the returned position (fill data there, then commit). */
+  reserve(k: number): number {
+    if (this.used + k > this.data.length) this.data = grow(this.data, this.used + k);
+    return this.used;
   }
 
-  get(i: number): Int32Array {
-    return this.data.subarray(this.offsets[i], this.offsets[i + 1]);
+  /** Ends the set started at the last reserve with its first n ids. */
+  commit(n: number): void {
+    if (this.length + 2 > this.offsets.length) this.offsets = grow(this.offsets, this.length + 2);
+    this.used += n;
+    this.length += 1;
+    this.offsets[this.length] = this.used;
   }
 }
 

@@ -1,0 +1,55 @@
+import type { Db } from '../storage/database';
+import type { QualityItem } from './quality';
+import { rowToExample } from './store';
+import type { Example } from './types';
+import { versionRowOf } from './versions';
+
+/** Up to exactUpTo rows, quality and bias read every row; above, a uniform sample of about `size` rows. */
+export const REPORT_SAMPLE: SampleOptions = { exactUpTo: 200_000, size: 100_000 };
+
+export interface SampleOptions {
+  exactUpTo: number;
+  size: number;
+}
+
+export interface ReportRows {
+  rows: Iterable<QualityItem>;
+  /** The dataset's size when `rows` is a sample of it. */
+  population?: number;
+  /** Conflicts counted on the whole dataset (a sample cannot see the other half of a conflict). */
+  conflicts?: { of: (it: QualityItem) => boolean; count: number };
+}
+
+/**
+ * The rows a report reads: all of them, or, above `exactUpTo`, the rows whose content hash (sha256,
+ * so uniform and independent of the split, which comes from the input hash) falls below size/N of
+ * its range (about size rows): a deterministic uniform sample, the same on every run for the same data.
+ */
+export function reportRows(db: Db, source: { task: string } | { versionId: string; rowCount: number }, all: () => Iterable<QualityItem>, sampling: SampleOptions = REPORT_SAMPLE): ReportRows {
+  const live = 'task' in source;
+  const total = live ? (db.prepare('SELECT COUNT(*) AS n FROM examples WHERE task = ?').get(source.task) as { n: number }).n : source.rowCount;
+  if (total <= sampling.exactUpTo) return { rows: all() };
+  const bound = Math.min(0xffffffff, Math.floor((sampling.size / total) * 2 ** 32))
+    .toString(16)
+    .padStart(8, '0');
+  const key = live ? source.task : source.versionId;
+  const conflictRows = (
+    live
+      ? db.prepare('SELECT input_hash AS k, COUNT(*) AS n FROM examples WHERE task = ? GROUP BY input_hash HAVING COUNT(DISTINCT content_hash) > 1')
+      : db.prepare('SELECT inputs_json AS k, COUNT(*) AS n FROM version_rows WHERE version_id = ? GROUP BY inputs_json HAVING COUNT(DISTINCT content_hash) > 1')
+  ).all(key) as { k: string; n: number }[];
+  const conflicting = new Set(conflictRows.map((r) => r.k));
+  let count = 0;
+  for (const r of conflictRows) count += r.n;
+  const stmt = live
+    ? db.prepare('SELECT * FROM examples WHERE task = ? AND content_hash < ? ORDER BY rowid')
+    : db.prepare('SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ? ORDER BY example_id');
+  function* rows(): IterableIterator<QualityItem> {
+    for (const r of stmt.iterate(key, bound)) yield live ? rowToExample(r as never) : versionRowOf(r);
+  }
+  return {
+    rows: rows(),
+    population: total,
+    conflicts: { of: live ? (it) => conflicting.has((it as Example).inputHash) : (it) => conflicting.has(JSON.stringify(it.inputs)), count },
+  };
+}
