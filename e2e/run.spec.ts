@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
@@ -199,6 +199,33 @@ test('a started experiment on the step counts the runs made from the designer; i
     await api('experiments.transition', { id: experiment.id, to: 'completed' }).catch(() => undefined);
     await api('config.update', { patch: { deployment: { experiment_enabled: false } } }).catch(() => undefined);
   }
+});
+
+test('a batch runs the workflow on labeled examples of the step dataset, with progress and the outputs that match their labels', async ({ page }) => {
+  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+  const toy = readFileSync(path.resolve('templates/sample-project/data/toy_labels.jsonl')).toString('base64');
+  await api('data.registerSignature', { name: 'classify', spec: { input_fields: [{ name: 'text', type: 'string', description: 'a few words' }], output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }], instructions: 'Label the text.' } });
+  await api('data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: toy });
+
+  await page.getByTestId('topbar-run').click();
+  await page.getByTestId('run-model').selectOption('simulated');
+  await expect(page.getByTestId('batch-dataset')).toHaveValue('classify');
+  await page.getByTestId('batch-label-state').selectOption('accepted');
+  await page.getByTestId('batch-limit').fill('5');
+  await page.getByTestId('batch-start').click();
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('batch-progress')).toContainText('5 / 5 runs · 5 done · 0 failed');
+  await expect(page.getByTestId('batch-agreement')).toContainText(/\d of 5 labeled examples: classify's output matches the label/);
+  // The panel followed the batch's runs: the last one's trace is shown.
+  await expect(page.getByTestId('trace-summary')).toHaveAttribute('data-status', 'ok');
+  await page.getByTestId('batch-progress').scrollIntoViewIfNeeded();
+  await shot(page, '51-run-batch');
+  await noSerious(page, 'batch');
+  await page.getByTestId('run-history-tab').click();
+  await expect.poll(() => page.getByTestId('run-history-row').count()).toBeGreaterThanOrEqual(5);
 });
 
 test('a step waiting on its model shows it is running; Stop cancels it and skips the rest', async ({ page }) => {

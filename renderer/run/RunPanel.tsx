@@ -7,7 +7,7 @@ import { useDocument } from '../stores/document';
 import { formatMs } from './RunStatus';
 import { TraceView } from './TraceView';
 import { RunCompare } from './RunCompare';
-import { compareRuns, loadHistory, openPanel, reopenRun, startRun, stopRun, togglePick, useRun, type RunModel } from './run-store';
+import { compareRuns, datasetSteps, loadHistory, openPanel, reopenRun, startBatch, startRun, stopBatch, stopRun, togglePick, useRun, type RunModel } from './run-store';
 import './run.css';
 
 function InputsForm() {
@@ -44,6 +44,72 @@ function InputsForm() {
         </select>
       </div>
     </div>
+  );
+}
+
+/** The workflow once per example of a DSPy step's dataset: progress, stop, and how many outputs match their labels. */
+function Batch() {
+  const text = useDocument((s) => s.text);
+  const steps = useMemo(() => datasetSteps(), [text]);
+  const form = useRun((s) => s.batchForm);
+  const batch = useRun((s) => s.batch);
+  const busy = useRun((s) => s.starting || s.trace?.status === 'running');
+  if (steps.length === 0) return null;
+  const set = (patch: Partial<typeof form>) => useRun.setState({ batchForm: { ...form, ...patch } });
+  const running = batch?.status === 'running';
+  return (
+    <fieldset className="rt-batch">
+      <legend>Batch over a dataset</legend>
+      <div className="rt-batch-row">
+        <label>
+          <span className="label">Dataset</span>
+          <select className="select" value={form.dataset || steps[0]} onChange={(e) => set({ dataset: e.target.value })} data-testid="batch-dataset">
+            {steps.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="label">Examples</span>
+          <select className="select" value={form.labelState} onChange={(e) => set({ labelState: e.target.value as typeof form.labelState })} data-testid="batch-label-state">
+            <option value="">all</option>
+            <option value="accepted">accepted</option>
+            <option value="corrected">corrected</option>
+            <option value="unlabeled">unlabeled</option>
+          </select>
+        </label>
+        <label>
+          <span className="label">At most</span>
+          <input className="input" type="number" min={1} max={500} value={form.limit} onChange={(e) => set({ limit: Math.min(500, Math.max(1, Number(e.target.value) || 1)) })} data-testid="batch-limit" />
+        </label>
+      </div>
+      {running ? (
+        <button type="button" className="btn outline danger" onClick={() => void stopBatch()} data-testid="batch-stop">
+          ■ Stop batch
+        </button>
+      ) : (
+        <button type="button" className="btn" disabled={busy} onClick={() => void startBatch()} data-testid="batch-start">
+          Run on {form.limit} example{form.limit === 1 ? '' : 's'}
+        </button>
+      )}
+      {batch && (
+        <div className="rt-batch-progress" data-testid="batch-progress" data-status={batch.status}>
+          <div className="progress-bar" role="progressbar" aria-label="Batch runs done" aria-valuemin={0} aria-valuemax={batch.total} aria-valuenow={batch.done}>
+            <div style={{ width: `${(batch.done / Math.max(1, batch.total)) * 100}%` }} />
+          </div>
+          <span>
+            {batch.done} / {batch.total} runs · {batch.ok} done · {batch.failed} failed
+            {batch.status !== 'running' && ` · ${batch.status === 'ok' ? 'finished' : batch.status}`}
+          </span>
+          <span data-testid="batch-agreement">
+            {batch.compared === 0 ? 'no labeled example compared yet' : `${batch.agree} of ${batch.compared} labeled examples: ${batch.dataset}'s output matches the label`}
+          </span>
+          {batch.error && <span className="sev-error">{batch.error}</span>}
+        </div>
+      )}
+    </fieldset>
   );
 }
 
@@ -101,6 +167,7 @@ export function RunPanel() {
   const parseError = useDocument((s) => s.parseError);
   const picks = useRun((s) => s.picks);
   const comparing = useRun((s) => s.comparing);
+  const batchRunning = useRun((s) => s.batch?.status === 'running');
   const running = starting || trace?.status === 'running';
   return (
     <section className="editor-pane run-pane" aria-label="Run" data-testid="run-panel">
@@ -119,7 +186,7 @@ export function RunPanel() {
             ■ Stop
           </button>
         ) : (
-          <button type="button" className="btn primary" onClick={() => void startRun()} disabled={Boolean(parseError)} title={parseError ? 'The YAML does not parse' : 'Run (Ctrl+Enter)'} data-testid="run-start">
+          <button type="button" className="btn primary" onClick={() => void startRun()} disabled={Boolean(parseError) || batchRunning} title={parseError ? 'The YAML does not parse' : 'Run (Ctrl+Enter)'} data-testid="run-start">
             ▶ Run <span className="kbd">Ctrl ↵</span>
           </button>
         )}
@@ -132,6 +199,7 @@ export function RunPanel() {
           <div className="rt-columns">
             <div className="rt-left">
               <InputsForm />
+              <Batch />
               {error && (
                 <p className="sev-error rt-note" role="alert" data-testid="run-error">
                   {error}

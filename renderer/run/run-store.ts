@@ -3,8 +3,8 @@
  * history), and the history list. The trace fills in from the host's `workflow.runEvent` stream.
  */
 import { create } from 'zustand';
-import type { RunSummary } from '../../shared/api/index';
-import { inferRunInputs, runInputValues, type RunInputField } from '../../shared/run/inputs';
+import type { BatchProgress, RunSummary } from '../../shared/api/index';
+import { DSPY_STEP_TYPES, inferRunInputs, runInputValues, type RunInputField } from '../../shared/run/inputs';
 import type { RunTrace } from '../../shared/run/trace';
 import { parseWorkflowDocument } from '../../shared/yaml/document';
 import { studio } from '../api/client';
@@ -35,6 +35,8 @@ interface RunState {
   comparing: [RunTrace, RunTrace] | null;
   /** What "each step's provider" means here (Settings' active model), once known. */
   providers: { label: string; simulated: boolean } | null;
+  batch: BatchProgress | null;
+  batchForm: { dataset: string; labelState: '' | 'accepted' | 'corrected' | 'unlabeled'; limit: number };
 }
 
 export const useRun = create<RunState>(() => ({
@@ -52,6 +54,8 @@ export const useRun = create<RunState>(() => ({
   picks: [],
   comparing: null,
   providers: null,
+  batch: null,
+  batchForm: { dataset: '', labelState: '', limit: 20 },
 }));
 
 /** The open workflow's parsed root, or undefined while the text does not parse. */
@@ -70,12 +74,22 @@ export function formFields(): RunInputField[] {
 }
 
 let subscribed = false;
+/** A batch's events can arrive before the call that started it answers: the newest is kept. */
+const lastBatchEvent = new Map<string, BatchProgress>();
 function subscribe(): void {
   if (subscribed) return;
   subscribed = true;
   // Another file: its own runs, not the last file's.
   useDocument.subscribe((s, prev) => {
-    if (s.path !== prev.path || s.open !== prev.open) useRun.setState({ trace: null, selected: null, history: [], picks: [], comparing: null, added: null, error: null });
+    if (s.path !== prev.path || s.open !== prev.open) useRun.setState({ trace: null, selected: null, history: [], picks: [], comparing: null, added: null, error: null, batch: null });
+  });
+  studio.on('workflow.batchEvent', (p) => {
+    lastBatchEvent.set(p.batchId, p);
+    if (useRun.getState().batch?.batchId !== p.batchId) return;
+    useRun.setState({ batch: p });
+    // The panel follows the batch's run under way.
+    if (p.currentRunId && useRun.getState().trace?.runId !== p.currentRunId) void follow(p.currentRunId);
+    if (p.status !== 'running') void loadHistory();
   });
   studio.on('workflow.runEvent', (e) => {
     const { trace } = useRun.getState();
@@ -109,7 +123,7 @@ async function loadProviders(): Promise<void> {
 
 export function isRunning(): boolean {
   const s = useRun.getState();
-  return s.starting || s.trace?.status === 'running';
+  return s.starting || s.trace?.status === 'running' || s.batch?.status === 'running';
 }
 
 export async function startRun(): Promise<void> {
@@ -130,6 +144,51 @@ export async function startRun(): Promise<void> {
     useRun.setState({ trace: current?.runId === trace.runId ? current : trace, starting: false });
   } catch (e) {
     useRun.setState({ starting: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+async function follow(runId: string): Promise<void> {
+  try {
+    const { trace } = await studio.call('workflow.trace', { runId });
+    // A newer run may have started meanwhile; events keep the followed one current.
+    if (useRun.getState().batch?.currentRunId === runId) useRun.setState({ trace, selected: null });
+  } catch {
+    // The next batch event tries again with the next run.
+  }
+}
+
+/** DSPy steps of the open workflow: each names a dataset a batch can take its inputs from. */
+export function datasetSteps(): string[] {
+  const root = openRoot() as { workflow?: { steps?: unknown } } | undefined;
+  const steps = Array.isArray(root?.workflow?.steps) ? (root.workflow.steps as { name?: unknown; type?: unknown }[]) : [];
+  return steps.filter((s) => DSPY_STEP_TYPES.has(String(s?.type)) && typeof s.name === 'string').map((s) => String(s.name));
+}
+
+export async function startBatch(): Promise<void> {
+  subscribe();
+  if (isRunning() || useRun.getState().batch?.status === 'running') return;
+  const doc = useDocument.getState();
+  const form = useRun.getState().batchForm;
+  const dataset = form.dataset || datasetSteps()[0];
+  if (!doc.open || !dataset) return;
+  useRun.setState({ error: null });
+  try {
+    const batch = await studio.call('workflow.batch', { text: doc.text, path: doc.path ?? undefined, dataset, labelState: form.labelState || undefined, limit: form.limit, model: useRun.getState().model });
+    const latest = lastBatchEvent.get(batch.batchId) ?? batch;
+    useRun.setState({ batch: latest });
+    if (latest.currentRunId) void follow(latest.currentRunId);
+  } catch (e) {
+    useRun.setState({ error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export async function stopBatch(): Promise<void> {
+  const batch = useRun.getState().batch;
+  if (batch?.status !== 'running') return;
+  try {
+    await studio.call('workflow.stopBatch', { batchId: batch.batchId });
+  } catch (e) {
+    useUi.getState().toast('error', `Stop batch: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
