@@ -56,10 +56,25 @@ export function DataScreen() {
   );
 }
 
+/** Rows fetched per request: the table asks for the next page as it scrolls to the end. */
+const PAGE = 1000;
+const SORTS = [
+  ['added', 'Order added'],
+  ['newest', 'Newest first'],
+  ['oldest', 'Oldest first'],
+  ['label', 'By label'],
+  ['rating', 'Highest rating'],
+] as const;
+
 function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => void }) {
   const [rows, setRows] = useState<ExampleRow[]>([]);
   const [total, setTotal] = useState(0);
+  const [matching, setMatching] = useState(0);
+  const [labelCounts, setLabelCounts] = useState<Record<string, number>>({});
   const [loading, setLoading] = useState(true);
+  const [sort, setSort] = useState<(typeof SORTS)[number][0]>('added');
+  const [searchText, setSearchText] = useState('');
+  const [search, setSearch] = useState('');
   const [labelState, setLabelState] = useState('');
   const [source, setSource] = useState('');
   const [split, setSplit] = useState('');
@@ -70,30 +85,46 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
   const [importFile, setImportFile] = useState<File | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
+  // label, source, split, search and sort run in the host (SQL, one page at a time); quality filters the loaded rows
+  const query = useMemo(
+    () => ({
+      signature: sig.name,
+      labelState: (labelState || undefined) as ExampleRow['labelState'] | undefined,
+      source: (source || undefined) as ExampleRow['source'] | undefined,
+      split: (split || undefined) as ExampleRow['split'] | undefined,
+      search: search || undefined,
+      sort: sort === 'added' ? undefined : sort,
+    }),
+    [sig.name, labelState, source, split, search, sort],
+  );
   const load = useCallback(async () => {
     setLoading(true);
-    const r = await attempt(() => studio.call('data.list', { signature: sig.name }), 'Loading examples');
+    const r = await attempt(() => studio.call('data.list', { ...query, limit: PAGE }), 'Loading examples');
     if (r) {
       setRows(r.rows);
       setTotal(r.total);
+      setMatching(r.matching);
+      setLabelCounts(r.labelCounts);
     }
     setLoading(false);
-  }, [sig.name]);
+  }, [query]);
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(searchText.trim()), 300);
+    return () => clearTimeout(t);
+  }, [searchText]);
+  const fetching = useRef(false);
+  const loadMore = useCallback(async () => {
+    if (fetching.current || rows.length >= matching) return;
+    fetching.current = true;
+    const r = await attempt(() => studio.call('data.list', { ...query, limit: PAGE, offset: rows.length }), 'Loading examples');
+    if (r) setRows((rs) => rs.concat(r.rows));
+    fetching.current = false;
+  }, [query, rows.length, matching]);
 
-  const filtered = useMemo(
-    () =>
-      rows.filter(
-        (r) =>
-          (!labelState || r.labelState === labelState) &&
-          (!source || r.source === source) &&
-          (!split || r.split === split) &&
-          (!quality || (quality === 'usable' ? r.usable : quality === 'low' ? !r.usable : (r.quality ?? 0) >= Number(quality))),
-      ),
-    [rows, labelState, source, split, quality],
-  );
+  const filtered = useMemo(() => rows.filter((r) => !quality || (quality === 'usable' ? r.usable : quality === 'low' ? !r.usable : (r.quality ?? 0) >= Number(quality))), [rows, quality]);
 
   const exportAs = async (format: 'jsonl' | 'csv' | 'dspy') => {
     const r = await attempt(() => studio.call('data.export', { signature: sig.name, format }), 'Export');
@@ -128,7 +159,6 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
     );
   }
 
-  const counts = Object.fromEntries(LABEL_STATES.map((s) => [s, rows.filter((r) => r.labelState === s).length]));
   return (
     <div className="examples">
       <div className="toolbar-row">
@@ -136,7 +166,7 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
           <option value="">All labels</option>
           {LABEL_STATES.map((s) => (
             <option key={s} value={s}>
-              {s} ({counts[s]})
+              {s} ({labelCounts[s] ?? 0})
             </option>
           ))}
         </select>
@@ -156,6 +186,14 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
             </option>
           ))}
         </select>
+        <input className="input compact" type="search" placeholder="Search inputs and outputs" aria-label="Search inputs and outputs" value={searchText} onChange={(e) => setSearchText(e.target.value)} data-testid="examples-search" />
+        <select className="select compact" aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as typeof sort)} data-testid="examples-sort">
+          {SORTS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
         <select className="select compact" aria-label="Filter by quality" value={quality} onChange={(e) => setQuality(e.target.value)}>
           <option value="">Any quality</option>
           <option value="usable">Usable for optimization</option>
@@ -163,7 +201,7 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
           <option value="0.9">Quality ≥ 90%</option>
         </select>
         <span className="muted small" data-testid="examples-count">
-          {loading ? 'Loading…' : `${filtered.length} of ${total} examples`}
+          {loading ? 'Loading…' : quality && rows.length < matching ? `${filtered.length} of the first ${rows.length} loaded (${matching} match, ${total} examples)` : `${quality ? filtered.length : matching} of ${total} examples`}
         </span>
         <div className="spacer" />
         <input
@@ -201,7 +239,7 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
       {total === 0 && !loading ? (
         <Empty title="This dataset is empty">Import a JSONL, CSV or DSPy Example JSON file, or run the workflow with training data collection on.</Empty>
       ) : (
-        <ExamplesTable rows={filtered} inputNames={sig.spec.input_fields.map((f) => f.name)} outputNames={sig.spec.output_fields.map((f) => f.name)} onOpen={openLabeling} />
+        <ExamplesTable rows={filtered} inputNames={sig.spec.input_fields.map((f) => f.name)} outputNames={sig.spec.output_fields.map((f) => f.name)} onOpen={openLabeling} onEnd={() => void loadMore()} />
       )}
       {importFile && (
         <ImportDialog

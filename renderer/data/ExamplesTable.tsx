@@ -1,14 +1,20 @@
 /** The dataset table: virtualized rows (@tanstack/react-virtual), so 10,000 examples scroll smoothly. */
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ExampleRow } from '../../shared/api/index';
 import { fmtPct, valueText } from '../tuning/common';
 
 const STATE_CLASS: Record<string, string> = { accepted: 'ok', corrected: 'accent', rejected: 'bad', unlabeled: 'muted' };
 
-export function ExamplesTable({ rows, inputNames, outputNames, onOpen, selectedId }: { rows: ExampleRow[]; inputNames: string[]; outputNames: string[]; onOpen: (index: number) => void; selectedId?: string | null }) {
+/** onEnd: called when the last row comes into view (to fetch the next page). */
+export function ExamplesTable({ rows, inputNames, outputNames, onOpen, selectedId, onEnd }: { rows: ExampleRow[]; inputNames: string[]; outputNames: string[]; onOpen: (index: number) => void; selectedId?: string | null; onEnd?: () => void }) {
   const parent = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 34, overscan: 12 });
+  const items = virtual.getVirtualItems();
+  const lastShown = items.length ? items[items.length - 1].index : -1;
+  useEffect(() => {
+    if (onEnd && rows.length > 0 && lastShown >= rows.length - 1) onEnd();
+  }, [onEnd, lastShown, rows.length]);
   const cols = `minmax(0, 2.2fr) minmax(0, 1.4fr) 110px 60px 60px 130px 70px`;
   return (
     <div className="vtable" data-testid="examples-table" role="table" aria-label="Examples" aria-rowcount={rows.length + 1}>
@@ -23,7 +29,7 @@ export function ExamplesTable({ rows, inputNames, outputNames, onOpen, selectedI
       </div>
       <div ref={parent} className="vtable-body" tabIndex={0} role="rowgroup" aria-label="Example rows (scroll)" data-testid="examples-scroll">
         <div role="presentation" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {virtual.getVirtualItems().map((v) => {
+          {items.map((v) => {
             const r = rows[v.index];
             return (
               <div

@@ -422,8 +422,8 @@ export const tuningMethods = {
         search: z.string().min(1).max(200).optional(),
       })
       .strict(),
-    /** total: rows of the dataset; matching: rows passing the filters. */
-    result: typed<{ total: number; matching: number; rows: ExampleRow[]; threshold: number }>(),
+    /** total: rows of the dataset; matching: rows passing the filters; labelCounts: rows per label state. */
+    result: typed<{ total: number; matching: number; labelCounts: Record<string, number>; rows: ExampleRow[]; threshold: number }>(),
   },
   'data.import': {
     params: z

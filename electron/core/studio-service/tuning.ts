@@ -239,7 +239,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
           const row = rowOf(item, quality);
           return misfit.length ? { ...row, usable: false, reasons: [...row.reasons, `does not fit signature ${sig.name}: ${misfit.join(', ')}`] } : row;
         });
-        return { total: page.total, matching: page.matching, rows, threshold: page.threshold };
+        return { total: page.total, matching: page.matching, labelCounts: page.labelCounts, rows, threshold: page.threshold };
       });
     },
 

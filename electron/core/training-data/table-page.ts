@@ -26,6 +26,8 @@ export interface Page {
   total: number;
   /** Rows matching the filters. */
   matching: number;
+  /** Rows per label state (without the filters), from the (task, label_state) index. */
+  labelCounts: Record<string, number>;
   rows: { item: Example | VersionRow; quality: ExampleQuality }[];
 }
 
@@ -56,6 +58,8 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
   const count = (where: string, args: unknown[]) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n;
   const total = count(key, base);
   const matching = parts.length === 1 ? total : count(parts.join(' AND '), params);
+  const labelCounts: Record<string, number> = {};
+  for (const r of db.prepare(`SELECT label_state AS s, COUNT(*) AS n FROM ${table} WHERE ${key} GROUP BY label_state`).all(...base) as { s: string; n: number }[]) labelCounts[r.s] = r.n;
   const raw = db.prepare(`SELECT * FROM ${table} WHERE ${parts.join(' AND ')} ORDER BY ${order}${order === tie ? '' : `, ${tie}`} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset ?? 0) as any[];
   const span = db.prepare(`SELECT MIN(observed_at) AS lo, MAX(observed_at) AS hi FROM ${table} WHERE ${key}`).get(...base) as { lo: string | null; hi: string | null };
   const conflictStmt = live
@@ -76,5 +80,5 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
     });
     return { item, quality };
   });
-  return { total, matching, rows };
+  return { total, matching, labelCounts, rows };
 }
