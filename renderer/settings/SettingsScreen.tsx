@@ -4,6 +4,7 @@ import type { MonitorSnapshot, ProviderStatus, StoredPriceTable } from '../../sh
 import { studio } from '../api/client';
 import { useUi } from '../stores/ui';
 import { PoolView } from '../monitor/MonitorScreen';
+import { RuntimeDetails } from './RuntimeDetails';
 import { attempt, errText, LmBadge, ScreenHeader } from '../tuning/common';
 
 /** Theme and where the app keeps its data. */
@@ -58,6 +59,7 @@ export function SettingsScreen() {
         {p && <Providers p={p} onChanged={setP} />}
         <section className="card-panel">
           <h3>Python runtime</h3>
+          <RuntimeDetails onRepaired={load} />
           {pool ? <PoolView pool={pool} onRestarted={load} /> : <p className="muted small">Loading…</p>}
         </section>
         <PluginConfig />

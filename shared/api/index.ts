@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { layoutSidecarSchema } from '../graph/layout';
 import { pricesMethods } from './prices';
 import { runEvents, runMethods } from './run';
+import { runtimeEvents, runtimeMethods } from './runtime';
 import { tuningEvents, tuningMethods } from './tuning';
 
 export * from './prices';
 export * from './run';
+export * from './runtime';
 export * from './tuning';
 
 export const STUDIO_IPC_CHANNEL = 'studio:rpc';
@@ -163,6 +165,7 @@ export const studioMethods = {
   ...tuningMethods,
   ...pricesMethods,
   ...runMethods,
+  ...runtimeMethods,
 } as const;
 
 export type StudioMethod = keyof typeof studioMethods;
@@ -180,6 +183,7 @@ export const studioEvents = {
   'host.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
   ...tuningEvents,
   ...runEvents,
+  ...runtimeEvents,
 } as const;
 export type StudioEvent = keyof typeof studioEvents;
 export type EventPayload<E extends StudioEvent> = z.output<(typeof studioEvents)[E]>;

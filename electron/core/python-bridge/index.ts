@@ -4,6 +4,17 @@ export { PROTOCOL_VERSION, MAX_FRAME_BYTES, LineDecoder, encodeFrame, parseFrame
 export { silentLogger, streamLogger, type BridgeLogger } from './logger';
 export { locateRuntime, findRepoRoot, INSTALL_HINT, type LocatedRuntime, type LocateOptions, type RuntimeSource } from './runtime-locator';
 export {
+  provisionRuntime,
+  provisionedVenv,
+  findWheelhouse,
+  readMarker,
+  PROVISION_STEPS,
+  type ProvisionProgress,
+  type ProvisionResult,
+  type RuntimeMarker,
+} from './runtime-provisioner';
+export { RuntimeSetup, type RuntimeSetupInfo, type RuntimeSetupState } from './runtime-setup';
+export {
   PythonWorker,
   DEFAULT_MEMORY_LIMIT_BYTES,
   DEFAULT_RUNTIME_ARGS,

@@ -11,6 +11,7 @@ import { Studio, type StudioOptions } from '../studio';
 import { PROVIDER_PREFS_FILE, providerSettingsFrom, readProviderPrefs, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
 import { createPriceHandlers } from './prices';
 import { createRunHandlers } from './run';
+import { createRuntimeHandlers } from './runtime';
 import { createTuningHandlers } from './tuning';
 import { checkWriteTarget, readUserFile, UserFileError } from '../user-file';
 import { YAML_LIMITS, parseYamlValue } from '../../../shared/yaml/bounds';
@@ -125,6 +126,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         if (e.type === 'job') ref.router?.emit('optimize.job', { job: e.job as never });
         else ref.router?.emit('optimize.progress', { jobId: e.jobId!, progress: e.progress as never });
       });
+      s.runtime.subscribe((status) => ref.router?.emit('runtime.progress', status));
       return s;
     })().catch((err) => {
       studioPromise = undefined;
@@ -332,6 +334,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
       by: opts.mode === 'test' ? 'tester' : localUser(),
     }),
     ...createPriceHandlers({ studio, by: opts.mode === 'test' ? 'tester' : localUser() }),
+    ...createRuntimeHandlers({ studio }),
   };
 
   ref.router = createRouter({ ...handlers, ...runs.handlers }, opts.log);
