@@ -8,28 +8,13 @@ test.beforeEach(() => skipWithoutChromium());
 
 const dataDir = () => process.env.E2E_DATA_DIR!;
 
-/** Step 2 cannot run (its signature input has no value anywhere): step 1's output stays, step 3 is skipped. */
-const FAILING = `workflow:
-  name: failing_run
-  steps:
-    - name: gather
-      type: set_variable
-      variables:
-        topic: "{{inputs.topic}}"
-    - name: judge
-      type: dspy_claude
-      dspy_signature:
-        input_fields:
-          - name: evidence
-            type: string
-        output_fields:
-          - name: verdict
-            type: string
-    - name: report
-      type: set_variable
-      variables:
-        done: true
-`;
+/** Step 2 cannot run: step 1's output stays, step 3 is skipped. */
+const FAILING = readFileSync(path.resolve('test/fixtures/run/failing_run.yaml'), 'utf8');
+
+/** A StudioApi call from the page (test setup the UI does not offer). */
+function api(page: Page, method: string, params: unknown): Promise<any> {
+  return page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
+}
 
 async function noSerious(page: Page, where: string) {
   expect(await axeSerious(page), `axe on ${where}`).toEqual([]);
@@ -158,12 +143,11 @@ test("a run failing at step 2 shows step 1's output, step 2's error and step 3 s
 });
 
 test('a started experiment on the step counts the runs made from the designer; its switch off is said and turned on', async ({ page }) => {
-  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
   await page.goto(`/?token=${TOKEN}`);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('node-classify')).toBeVisible();
-  await api('config.update', { patch: { deployment: { experiment_enabled: false } } });
-  const { experiment } = (await api('experiments.create', {
+  await api(page, 'config.update', { patch: { deployment: { experiment_enabled: false } } });
+  const { experiment } = (await api(page, 'experiments.create', {
     name: 'GUI traffic',
     signature: 'classify',
     arms: [
@@ -196,19 +180,18 @@ test('a started experiment on the step counts the runs made from the designer; i
     await expect.poll(n).toBe(2);
     await shot(page, '50-experiment-gui-traffic');
   } finally {
-    await api('experiments.transition', { id: experiment.id, to: 'completed' }).catch(() => undefined);
-    await api('config.update', { patch: { deployment: { experiment_enabled: false } } }).catch(() => undefined);
+    await api(page, 'experiments.transition', { id: experiment.id, to: 'completed' }).catch(() => undefined);
+    await api(page, 'config.update', { patch: { deployment: { experiment_enabled: false } } }).catch(() => undefined);
   }
 });
 
 test('a batch runs the workflow on labeled examples of the step dataset, with progress and the outputs that match their labels', async ({ page }) => {
-  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
   await page.goto(`/?token=${TOKEN}`);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('node-classify')).toBeVisible();
   const toy = readFileSync(path.resolve('templates/sample-project/data/toy_labels.jsonl')).toString('base64');
-  await api('data.registerSignature', { name: 'classify', spec: { input_fields: [{ name: 'text', type: 'string', description: 'a few words' }], output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }], instructions: 'Label the text.' } });
-  await api('data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: toy });
+  await api(page, 'data.registerSignature', { name: 'classify', spec: { input_fields: [{ name: 'text', type: 'string', description: 'a few words' }], output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }], instructions: 'Label the text.' } });
+  await api(page, 'data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: toy });
 
   await page.getByTestId('topbar-run').click();
   await page.getByTestId('run-model').selectOption('simulated');
@@ -237,12 +220,11 @@ test('a step waiting on its model shows it is running; Stop cancels it and skips
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const api = (method: string, params: unknown) => page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
   try {
     await page.goto(`/?token=${TOKEN}`);
     await page.getByTestId('open-sample').click();
     await expect(page.getByTestId('node-classify')).toBeVisible();
-    await api('providers.update', { openaiCompatible: { apiBase: `http://127.0.0.1:${port}/v1`, model: 'never-answers' } });
+    await api(page, 'providers.update', { openaiCompatible: { apiBase: `http://127.0.0.1:${port}/v1`, model: 'never-answers' } });
     await page.getByTestId('topbar-run').click();
     await page.getByTestId('run-model').selectOption('auto');
     await page.getByTestId('run-input-text').fill('fig kiwi lime');
@@ -260,7 +242,7 @@ test('a step waiting on its model shows it is running; Stop cancels it and skips
     await expect(page.getByTestId('run-start')).toBeVisible();
     await shot(page, '48-run-stopped');
   } finally {
-    await api('providers.update', { openaiCompatible: null }).catch(() => undefined);
+    await api(page, 'providers.update', { openaiCompatible: null }).catch(() => undefined);
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server.close(resolve));
   }

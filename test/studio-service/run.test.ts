@@ -7,25 +7,7 @@ import type { EventEnvelope, EventPayload } from '../../shared/api/index';
 import type { RunTrace } from '../../shared/run/trace';
 
 const TOY = readFileSync(path.resolve('templates/sample-project/toy_labels.yaml'), 'utf8');
-const FAILING = `workflow:
-  name: three_steps
-  steps:
-    - name: prepare
-      type: set_variable
-      variables:
-        topic: "{{inputs.topic}}"
-    - name: judge
-      type: dspy_claude
-      dspy_signature:
-        input_fields:
-          - name: evidence
-        output_fields:
-          - name: verdict
-    - name: report
-      type: set_variable
-      variables:
-        done: true
-`;
+const FAILING = readFileSync(path.resolve('test/fixtures/run/failing_run.yaml'), 'utf8');
 
 let dataDir: string;
 let service: StudioService;
@@ -97,14 +79,14 @@ describe('workflow.run', () => {
     const done = await finished(runId);
     expect(done.status).toBe('failed');
     expect(done.steps.map((s) => [s.step, s.status])).toEqual([
-      ['prepare', 'ok'],
+      ['gather', 'ok'],
       ['judge', 'failed'],
       ['report', 'skipped'],
     ]);
     expect(done.steps[0].outputs).toEqual({ topic: 'ducks' });
     expect(done.steps[1].error).toMatch(/'evidence' has no value: give the run inputs\.evidence/);
     expect(done.steps[2].reason).toBe("not run: step 'judge' failed");
-    const [summary] = (await service.call('workflow.runs', { workflow: 'three_steps' })).runs;
+    const [summary] = (await service.call('workflow.runs', { workflow: 'failing_run' })).runs;
     expect(summary).toMatchObject({ status: 'failed', failedStep: 'judge' });
     await expect(service.call('workflow.addToDataset', { runId, step: 0 })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'step' }] });
     await expect(service.call('workflow.addToDataset', { runId, step: 1 })).rejects.toMatchObject({ code: 'bad_request', message: /failed/ });
