@@ -171,6 +171,22 @@ describe('workflow.run', () => {
     await expect(service.call('workflow.batch', { text: TOY, dataset: 'nope', model: 'simulated' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'dataset' }] });
   });
 
+  it('after promotion the run uses the optimized program, and the trace shows the demos DSPy sent', async () => {
+    // The dataset the batch test imported.
+    const { job } = await service.call('optimize.run', { signature: 'classify', strategy: 'bootstrap_few_shot', params: { max_bootstrapped_demos: 2, max_labeled_demos: 2 } });
+    const done = await (await service.studio()).engine.wait(job.id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    const versionId = done.result!.programVersion!;
+    await service.call('optimize.promote', { versionId });
+    const trace = await finished((await service.call('workflow.run', { text: TOY, inputs: { text: 'kiwi lemon fig' }, model: 'simulated' })).runId);
+    expect(trace.steps[0]).toMatchObject({ status: 'ok', mode: 'optimized', programVersion: versionId, cacheHit: true });
+    // Demos travel as earlier user/assistant turns before the input.
+    const messages = trace.steps[0].lmCalls![0].messages;
+    expect(messages.filter((m) => m.role === 'assistant').length).toBeGreaterThan(0);
+    expect(messages.at(-1)!.content).toContain('kiwi lemon fig');
+    await service.call('optimize.rollback', { signature: 'classify' });
+  });
+
   it('refuses what it cannot run, naming the field', async () => {
     await expect(service.call('workflow.run', { text: 'workflow:\n  name: x\n  steps: 3\n' })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'text' }] });
     await expect(service.call('workflow.run', { text: TOY, inputs: 'x' as never })).rejects.toMatchObject({ code: 'bad_request', issues: [{ path: 'inputs' }] });
