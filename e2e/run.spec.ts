@@ -209,6 +209,24 @@ test('a batch runs the workflow on labeled examples of the step dataset, with pr
   await noSerious(page, 'batch');
   await page.getByTestId('run-history-tab').click();
   await expect.poll(() => page.getByTestId('run-history-row').count()).toBeGreaterThanOrEqual(5);
+
+  // Optimized and promoted: the next run says so, and its prompt carries the demos.
+  const { job } = await api(page, 'optimize.run', { signature: 'classify', strategy: 'bootstrap_few_shot', params: { max_bootstrapped_demos: 2, max_labeled_demos: 2 } });
+  await expect.poll(async () => (await api(page, 'optimize.job', { jobId: job.id })).job.status, { timeout: 60_000 }).toBe('succeeded');
+  const versionId = (await api(page, 'optimize.job', { jobId: job.id })).job.result.programVersion as string;
+  await api(page, 'optimize.promote', { versionId });
+  try {
+    await page.getByRole('tab', { name: 'Run' }).click();
+    await page.getByTestId('run-input-text').fill('kiwi lemon fig');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('trace-mode')).toContainText(`optimized · ${versionId.slice(0, 8)}`);
+    await expect(page.getByTestId('trace-prompt')).toContainText('assistant');
+    await expect(page.getByTestId('trace-prompt')).toContainText('kiwi lemon fig');
+    await page.getByTestId('trace-prompt').scrollIntoViewIfNeeded();
+    await shot(page, '52-run-optimized-demos');
+  } finally {
+    await api(page, 'optimize.rollback', { signature: 'classify' });
+  }
 });
 
 test('a step waiting on its model shows it is running; Stop cancels it and skips the rest', async ({ page }) => {
