@@ -51,4 +51,24 @@ describe('streaming JSONL import', () => {
   it('the CLI progress line: rows, share of the file, rate and time left', () => {
     expect(importProgressLine({ phase: 'insert', done: 250_000, total: 1_000_000, bytes: 25, totalBytes: 100 }, 5000)).toBe('import: 250000 rows (25% of the file), 50000 rows/s, about 15 s left');
   });
+
+  it('a streamed export (chunks of 1,000 rows) gives the bytes of the whole-list serialization', () => {
+    const { td, dir } = freshStore();
+    td.importFile({ signature: 'qa', file: jsonl(dir, 2500) });
+    const chunks: string[] = [];
+    expect(td.exportTo({ signature: 'qa', format: 'dspy' }, (c) => chunks.push(c))).toBe(2500);
+    expect(chunks.length).toBeGreaterThan(2);
+    const text = chunks.join('');
+    const list = JSON.parse(text) as { question: string; answer: string }[];
+    expect(list).toHaveLength(2500);
+    expect(text).toBe(`${JSON.stringify(list, null, 2)}\n`);
+    const lines = td.exportData({ signature: 'qa', format: 'jsonl' }).trimEnd().split('\n');
+    expect(lines).toHaveLength(2500);
+    expect(JSON.parse(lines[2499])).toMatchObject({ inputs: { question: 'q 2500' }, outputs: { answer: 'a 2500' } });
+    const csv = td.exportData({ signature: 'qa', format: 'csv', labelStates: ['unlabeled'] }).trimEnd().split('\n');
+    expect(csv[0]).toBe('question,answer,label,rating,source,id');
+    expect(csv).toHaveLength(2501);
+    expect(td.exportData({ signature: 'qa', format: 'dspy', labelStates: ['rejected'] })).toBe('[]\n');
+    td.close();
+  });
 });

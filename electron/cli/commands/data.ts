@@ -190,12 +190,19 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       const format = usage(z.enum(EXPORT_FORMATS), o.format, '--format');
       const labelStates = o.label ? usage(z.array(z.enum(LABEL_STATES)), o.label.split(',').map((s) => s.trim()), '--label') : undefined;
       await withStore(ctx, async (td) => {
-        const text = td.exportData({ signature: await datasetName(td, o), format, version: o.version, labelStates });
+        const args = { signature: await datasetName(td, o), format, version: o.version, labelStates };
         if (o.out) {
-          fs.writeFileSync(o.out, text);
-          if (o.json) ctx.json({ ok: true, file: o.out, format, bytes: Buffer.byteLength(text) });
+          // streamed to the file: memory holds one chunk of rows, not the export
+          const fd = fs.openSync(o.out, 'w');
+          let bytes = 0;
+          try {
+            td.exportTo(args, (chunk) => (bytes += fs.writeSync(fd, chunk)));
+          } finally {
+            fs.closeSync(fd);
+          }
+          if (o.json) ctx.json({ ok: true, file: o.out, format, bytes });
           else ctx.out(`wrote ${o.out}`);
-        } else process.stdout.write(text);
+        } else process.stdout.write(td.exportData(args));
       });
     });
 

@@ -504,24 +504,53 @@ export function restoreCsvCell(text: string): string {
 
 /** Serializes rows as stored (so redacted values stay redacted). Each format re-imports. */
 export function serialize(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat, notes: ReadonlyMap<string, string> = new Map()): string {
-  const list = [...rows].map((r) => ('labelState' in r ? r : r));
-  if (format === 'jsonl') {
-    return list.map((r) => JSON.stringify({ id: r.id, inputs: r.inputs, outputs: r.outputs, source: r.source, label: r.labelState, rating: r.rating ?? undefined, note: notes.get(r.id) })).join('\n') + (list.length ? '\n' : '');
-  }
+  const parts: string[] = [];
+  serializeTo(rows, sig, format, (ids) => new Map(ids.flatMap((id) => (notes.has(id) ? [[id, notes.get(id)!] as const] : []))), (chunk) => parts.push(chunk));
+  return parts.join('');
+}
+
+/** Rows written per chunk of a streamed export. */
+const EXPORT_BATCH = 1000;
+
+/**
+ * serialize, streamed: rows are read from the iterable and written in chunks of EXPORT_BATCH rows
+ * (the notes of each chunk's rows asked for at once), so memory holds one chunk. Returns the rows written.
+ */
+export function serializeTo(rows: Iterable<ExportRow | Example>, sig: StoredSignature, format: ExportFormat, notesOf: (ids: string[]) => ReadonlyMap<string, string>, write: (chunk: string) => void): number {
   const fields = [...sig.spec.input_fields.map((f) => ({ f, side: 'inputs' as const })), ...sig.spec.output_fields.map((f) => ({ f, side: 'outputs' as const }))];
-  if (format === 'csv') {
-    const header = [...fields.map((x) => x.f.name), 'label', 'rating', 'source', 'id'];
-    const body = list.map((r) => [
-      ...fields.map(({ f, side }) => {
-        const v = (r[side] as JsonObject)[f.name];
-        return v === undefined || v === null ? '' : typeof v === 'string' ? neutralizeCsvCell(v) : JSON.stringify(v);
-      }),
-      r.labelState,
-      r.rating ?? '',
-      r.source,
-      r.id,
-    ]);
-    return stringifyCsv([header, ...body]);
+  if (format === 'csv') write(stringifyCsv([[...fields.map((x) => x.f.name), 'label', 'rating', 'source', 'id']]));
+  let count = 0;
+  const flush = (batch: (ExportRow | Example)[]) => {
+    if (format === 'jsonl') {
+      const notes = notesOf(batch.map((r) => r.id));
+      write(batch.map((r) => `${JSON.stringify({ id: r.id, inputs: r.inputs, outputs: r.outputs, source: r.source, label: r.labelState, rating: r.rating ?? undefined, note: notes.get(r.id) })}\n`).join(''));
+    } else if (format === 'csv') {
+      const body = batch.map((r) => [
+        ...fields.map(({ f, side }) => {
+          const v = (r[side] as JsonObject)[f.name];
+          return v === undefined || v === null ? '' : typeof v === 'string' ? neutralizeCsvCell(v) : JSON.stringify(v);
+        }),
+        r.labelState,
+        r.rating ?? '',
+        r.source,
+        r.id,
+      ]);
+      write(stringifyCsv(body));
+    } else {
+      // the bytes of JSON.stringify(list, null, 2): each element indented one level
+      write(batch.map((r, k) => `${count - batch.length + k === 0 ? '[\n' : ',\n'}${JSON.stringify({ ...r.inputs, ...r.outputs }, null, 2).replace(/^/gm, '  ')}`).join(''));
+    }
+  };
+  let batch: (ExportRow | Example)[] = [];
+  for (const r of rows) {
+    batch.push(r);
+    count += 1;
+    if (batch.length === EXPORT_BATCH) {
+      flush(batch);
+      batch = [];
+    }
   }
-  return `${JSON.stringify(list.map((r) => ({ ...r.inputs, ...r.outputs })), null, 2)}\n`;
+  if (batch.length) flush(batch);
+  if (format === 'dspy') write(count === 0 ? '[]\n' : '\n]\n');
+  return count;
 }

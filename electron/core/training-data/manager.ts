@@ -5,7 +5,7 @@ import { openDataDir, openDatabase, type OpenOptions } from '../storage/database
 import { AuditLog } from '../audit/audit-log';
 import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
-import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serialize, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
+import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
@@ -33,6 +33,14 @@ export interface ImportReport {
   errors: RowError[];
   warnings: string[];
   durationMs: number;
+}
+
+export interface ExportArgs {
+  signature: string;
+  format: ExportFormat;
+  version?: string;
+  labelStates?: string[];
+  by?: string;
 }
 
 /** Rows validated, then written, per batch of an import. */
@@ -388,10 +396,21 @@ export class TrainingData {
   }
 
   /** Serializes a signature's examples (or a version's rows) as stored: redacted values stay redacted. */
-  exportData(args: { signature: string; format: ExportFormat; version?: string; labelStates?: string[]; by?: string }): string {
+  exportData(args: ExportArgs): string {
+    const parts: string[] = [];
+    this.exportTo(args, (chunk) => parts.push(chunk));
+    return parts.join('');
+  }
+
+  /** exportData streamed to `write` in chunks (rows read one at a time from SQLite); returns the rows written. */
+  exportTo(args: ExportArgs, write: (chunk: string) => void): number {
     const sig = this.signatures.resolve(args.signature);
-    const rows = this.itemsFor(sig.name, args.version).filter((r) => !args.labelStates || args.labelStates.includes(r.labelState));
-    return serialize(rows, sig, args.format, this.notes(rows.map((r) => r.id)));
+    const wanted = args.labelStates;
+    const rows = this.streamItems(sig.name, args.version);
+    function* filtered() {
+      for (const r of rows) if (!wanted || wanted.includes(r.labelState)) yield r;
+    }
+    return serializeTo(filtered(), sig, args.format, (ids) => this.notes(ids), write);
   }
 
   /** The labelers' latest notes of these examples. */
