@@ -16,6 +16,12 @@ function api(page: Page, method: string, params: unknown): Promise<any> {
   return page.evaluate(([m, p]) => (window as any).__studio.api.call(m, p), [method, params] as const);
 }
 
+/** The sample step's dataset, as the Data screen registers it (so a test does not depend on an earlier one). */
+async function registerClassify(page: Page): Promise<void> {
+  const spec = { input_fields: [{ name: 'text', type: 'string', description: 'a few words' }], output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }], instructions: 'Label the text.' };
+  await api(page, 'data.registerSignature', { name: 'classify', spec });
+}
+
 async function noSerious(page: Page, where: string) {
   expect(await axeSerious(page), `axe on ${where}`).toEqual([]);
 }
@@ -146,6 +152,7 @@ test('a started experiment on the step counts the runs made from the designer; i
   await page.goto(`/?token=${TOKEN}`);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('node-classify')).toBeVisible();
+  await registerClassify(page);
   await api(page, 'config.update', { patch: { deployment: { experiment_enabled: false } } });
   const { experiment } = (await api(page, 'experiments.create', {
     name: 'GUI traffic',
@@ -190,7 +197,7 @@ test('a batch runs the workflow on labeled examples of the step dataset, with pr
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('node-classify')).toBeVisible();
   const toy = readFileSync(path.resolve('templates/sample-project/data/toy_labels.jsonl')).toString('base64');
-  await api(page, 'data.registerSignature', { name: 'classify', spec: { input_fields: [{ name: 'text', type: 'string', description: 'a few words' }], output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }], instructions: 'Label the text.' } });
+  await registerClassify(page);
   await api(page, 'data.import', { signature: 'classify', fileName: 'toy_labels.jsonl', content: toy });
 
   await page.getByTestId('topbar-run').click();
