@@ -19,6 +19,8 @@ class RequestContext:
     def __init__(self, request_id=None, notify=None):
         self.id = request_id
         self.cancelled = threading.Event()
+        # Finish early keeping the result so far (methods that can; the others run to the end).
+        self.stop = threading.Event()
         self.notify = notify
         self.lm_calls = 0
         self._lock = threading.Lock()

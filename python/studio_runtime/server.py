@@ -145,6 +145,11 @@ class Server:
             if not is_notification:
                 self.reply(rid, {"cancelled": found})
             return
+        if method == "stop":
+            found = self.stop_request(params.get("request_id"))
+            if not is_notification:
+                self.reply(rid, {"stopped": found})
+            return
         if method == "shutdown":
             if not is_notification:
                 self.reply(rid, {"ok": True})
@@ -174,6 +179,15 @@ class Server:
             return False
         ctx.cancelled.set()
         log(f"cancel requested for request {request_id!r}")
+        return True
+
+    def stop_request(self, request_id) -> bool:
+        """Asks a request to finish early with what it has (GEPA: its best candidate so far)."""
+        ctx = ACTIVE.get(request_id) if isinstance(request_id, (str, int)) else None
+        if ctx is None:
+            return False
+        ctx.stop.set()
+        log(f"stop requested for request {request_id!r}")
         return True
 
     def execute(self, fn, method, params, ctx, is_notification) -> None:

@@ -7,7 +7,7 @@ import runpy
 import dspy
 import pytest
 
-from helpers import resolved
+from helpers import Runtime, resolved
 from studio_runtime.context import RequestContext
 from studio_runtime.datasets import TOY_SIGNATURE, toy_dataset
 from studio_runtime.errors import Cancelled, InvalidParams
@@ -115,6 +115,38 @@ def test_gepa_cancel_stops_it():
     ctx = RequestContext(1, lambda m, p: ctx.cancelled.set() if m == "progress" and p.get("gepa") else None)
     with pytest.raises(Cancelled):
         optimize(request("gepa"), ctx)
+
+
+def test_gepa_stop_keeps_the_best_candidate_so_far():
+    def notify(m, p):
+        if m == "progress" and len((p.get("gepa") or {}).get("candidates", [])) >= 2:
+            ctx.stop.set()
+
+    ctx = RequestContext(1, notify)
+    res = optimize(request("gepa"), ctx)
+    full, _ = optimized("gepa")
+    tree = res["gepa"]
+    assert res["stopped"] is True and not full["stopped"]
+    assert 2 <= len(tree["candidates"]) < len(full["gepa"]["candidates"])
+    assert res["instructions"] == tree["candidates"][tree["best"]]["instructions"]
+    assert len(res["optimized_scores"]) == len(DEV)  # the kept candidate is still scored on the dev set
+
+
+def test_stop_over_the_protocol_returns_the_result_so_far():
+    rt = Runtime()
+    try:
+        slow = {"provider": "simulated", "latency_ms": 5}
+        rid = rt.request("optimize", request("gepa", lm=slow, reflection_lm=slow))
+        while True:
+            msg = rt.next_message(timeout=60)
+            if msg.get("method") == "progress" and msg["params"].get("gepa"):
+                break
+        assert rt.call("stop", {"request_id": rid})["result"] == {"stopped": True}
+        res = rt.wait_reply(rid, timeout=120)["result"]
+        assert res["stopped"] is True and res["gepa"]["candidates"]
+        assert rt.call("stop", {"request_id": rid})["result"] == {"stopped": False}  # finished
+    finally:
+        rt.close()
 
 
 @pytest.mark.parametrize("strategy", ["gepa", "simba"])

@@ -54,6 +54,8 @@ interface RuntimeOptimizeResult {
   program_state: Record<string, unknown>;
   source: string;
   gepa?: unknown;
+  /** GEPA was stopped early: the result is its best candidate so far. */
+  stopped?: boolean;
 }
 
 export class OptimizationRefused extends Error {}
@@ -80,7 +82,8 @@ export class OptimizationEngine extends EventEmitter {
   readonly jobs: JobRepository;
   readonly versions: ProgramVersionRepository;
   readonly cache: ResultCache<CachedResult>;
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<OptimizationJob> }>();
+  /** `stopper`: GEPA's first cancel stops its search and keeps the best candidate so far. */
+  private readonly running = new Map<string, { controller: AbortController; stopper?: AbortController; done: Promise<OptimizationJob> }>();
 
   constructor(
     private readonly deps: {
@@ -239,16 +242,18 @@ export class OptimizationEngine extends EventEmitter {
 
   private launch(job: OptimizationJob, work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: DevExample[] }): void {
     const controller = new AbortController();
+    const stopper = job.strategy === 'gepa' ? new AbortController() : undefined;
     // Python gets the params resolved (defaults applied, validated; submit's estimate refused invalid ones).
     const resolved = { ...job, params: resolveOptimizerParams(job.strategy, job.params) as unknown as Record<string, unknown> };
-    const done = this.execute(resolved, work, controller.signal).finally(() => this.running.delete(job.id));
-    this.running.set(job.id, { controller, done });
+    const done = this.execute(resolved, work, controller.signal, stopper?.signal).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, { controller, stopper, done });
   }
 
   private async execute(
     job: OptimizationJob,
     work: { req: OptimizeRequest; parts: CacheKeyParts; train: unknown[]; dev: DevExample[] } | undefined,
     signal: AbortSignal,
+    stop?: AbortSignal,
   ): Promise<OptimizationJob> {
     const started = Date.now();
     const finish = (status: 'succeeded' | 'failed' | 'cancelled', fields: { result?: OptimizationOutcome; error?: string }) => {
@@ -276,6 +281,7 @@ export class OptimizationEngine extends EventEmitter {
         },
         {
           signal,
+          stop,
           // An optimization is long and costly: one attempt per worker crash is enough.
           timeout: Math.max(this.deps.config().python_bridge.timeout, 30 * 60_000),
           maxRetries: 1,
@@ -286,7 +292,8 @@ export class OptimizationEngine extends EventEmitter {
             }
             const progress: JobProgress = { phase: p.phase, trial: p.trial, totalTrials: p.total_trials ?? undefined, score: p.score ?? undefined, bestScore: p.best_score ?? undefined, lmCalls: p.lm_calls, history: [...history], gepa: parseGepaTree(p.gepa) ?? lastTree };
             lastTree = progress.gepa;
-            if (req.budget?.maxLmCalls !== undefined && (p.lm_calls ?? 0) > req.budget.maxLmCalls) {
+            // Once: for GEPA a second cancel would abandon the best candidate the first one keeps.
+            if (budgetStop === undefined && req.budget?.maxLmCalls !== undefined && (p.lm_calls ?? 0) > req.budget.maxLmCalls) {
               budgetStop = `stopped: ${p.lm_calls} LM calls passed the budget cap of ${req.budget.maxLmCalls}`;
               this.cancel(job.id);
             }
@@ -316,7 +323,10 @@ export class OptimizationEngine extends EventEmitter {
         programState: result.program_state,
         source: result.source,
       });
-      const promotion = decision.adopt ? await this.autoPromotion(job, req, result.optimized_score, dev, signal) : { promote: false, reason: decision.reason };
+      const stopped = result.stopped === true;
+      const promotion = stopped
+        ? { promote: false, reason: `stopped early: the best candidate found so far is kept; ${decision.adopt ? 'promote it by hand' : decision.reason}` }
+        : decision.adopt ? await this.autoPromotion(job, req, result.optimized_score, dev, signal) : { promote: false, reason: decision.reason };
       if (promotion.promote) this.promote(version.id, `optimizer:${job.requestedBy}`, promotion.reason);
       const outcome: OptimizationOutcome = {
         baselineScore: result.baseline_score,
@@ -339,6 +349,7 @@ export class OptimizationEngine extends EventEmitter {
         cached: false,
         gepa: parseGepaTree(result.gepa),
       };
+      if (stopped) return finish('cancelled', { result: outcome, error: `${budgetStop ?? 'cancelled by the user'}; GEPA kept its best candidate so far (program version ${version.id.slice(0, 8)})` });
       if (this.deps.config().optimization.cache_enabled) this.cache.set(parts, { versionId: version.id, outcome });
       return finish('succeeded', { result: outcome });
     } catch (err) {
@@ -360,10 +371,16 @@ export class OptimizationEngine extends EventEmitter {
     return job;
   }
 
+  /**
+   * Cancels a running job. GEPA's first cancel stops its search after the iteration under way and keeps
+   * its best candidate so far (evaluated on dev and stored, the job ends cancelled with that result);
+   * a second cancel, or any other strategy's, abandons the run.
+   */
   cancel(jobId: string): boolean {
     const live = this.running.get(jobId);
     if (!live) return false;
-    live.controller.abort();
+    if (live.stopper && !live.stopper.signal.aborted) live.stopper.abort();
+    else live.controller.abort();
     return true;
   }
 

@@ -54,6 +54,8 @@ export interface RequestOptions {
   timeout?: number;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /** Asks the runtime to finish early with what it has (the `stop` notification); the request still resolves with its result. */
+  stop?: AbortSignal;
   /** Overrides maxRetries for this request. */
   maxRetries?: number;
 }
@@ -228,6 +230,7 @@ export class PythonPool extends EventEmitter {
         job.onAbort = () => this.abortJob(job);
         opts.signal.addEventListener('abort', job.onAbort, { once: true });
       }
+      opts.stop?.addEventListener('abort', () => this.stopJob(job), { once: true });
       this.queue.push(job);
       this.emitEvent({ type: 'queue', depth: this.queue.length });
       this.pump();
@@ -416,6 +419,7 @@ export class PythonPool extends EventEmitter {
       onProgress: job.opts.onProgress,
     });
     job.requestId = id;
+    if (job.opts.stop?.aborted) this.stopJob(job); // stopped while queued
     result.then(
       (value) => {
         slot.job = null;
@@ -454,6 +458,10 @@ export class PythonPool extends EventEmitter {
       if (job.attempt > 0) return this.finish(job, new RetriesExhaustedError(job.method, job.attempt + 1, bridgeErr));
     }
     this.finish(job, bridgeErr);
+  }
+
+  private stopJob(job: Job): void {
+    if (!job.done && job.worker && job.requestId !== null) job.worker.notify('stop', { request_id: job.requestId });
   }
 
   private abortJob(job: Job): void {

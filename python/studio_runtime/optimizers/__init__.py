@@ -103,7 +103,7 @@ def optimize(params, ctx):
     # What a module needs beyond the data: the reflection LM (the host always resolves one for GEPA),
     # its own progress, and extra result fields.
     env = SimpleNamespace(reflection_lm=lambda: make_lm(params, ctx, key="reflection_lm"), progress=own_progress,
-                          extra={})
+                          stop=ctx.stop, extra={})
     # Optimizers without dspy.Evaluate (BootstrapFewShot) report progress from the metric calls, so
     # they compile without the context-wide Evaluate callback and DSPy's per-call callback machinery.
     with dspy_context(lm, params, on_evaluate_end=on_eval_end if module.USES_EVALUATE else None), \

@@ -96,7 +96,9 @@ def compile(p, student, trainset, devset, metric, env):
                    skip_perfect_score=p["skip_perfect_score"], use_merge=p["use_merge"],
                    max_merge_invocations=p["max_merge_invocations"], num_threads=p["num_threads"], seed=p["seed"],
                    reflection_lm=env.reflection_lm(), track_stats=False,
-                   gepa_kwargs={"callbacks": [tree]})
+                   gepa_kwargs={"callbacks": [tree], "stop_callbacks": [lambda state: env.stop.is_set()]})
     optimized = tp.compile(student, trainset=trainset, valset=devset)
     env.extra["gepa"] = tree.snapshot()
+    # A stop ends the search after the iteration under way; the best candidate so far is the result.
+    env.extra["stopped"] = env.stop.is_set()
     return optimized
