@@ -317,8 +317,14 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
       {ACTIVE.includes(job.status) && (
         <>
           <ProgressView job={job} progress={progress} />
-          <button type="button" className="btn outline danger" onClick={() => void attempt(() => studio.call('optimize.cancel', { jobId: job.id }), 'Cancel')} data-testid="cancel-run">
-            Cancel run
+          <button
+            type="button"
+            className="btn outline danger"
+            onClick={() => void attempt(() => studio.call('optimize.cancel', { jobId: job.id }), 'Cancel')}
+            title={job.strategy === 'gepa' ? 'GEPA stops after the iteration under way and keeps its best candidate so far; cancel again to abandon the run' : undefined}
+            data-testid="cancel-run"
+          >
+            {job.strategy === 'gepa' ? 'Stop, keep the best candidate' : 'Cancel run'}
           </button>
         </>
       )}

@@ -118,7 +118,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .command('optimize <workflow>')
     .description("optimize a DSPy step's program on its labeled examples (estimate first; --estimate-only stops there)")
     .requiredOption('--step <name>', 'the dspy_* step to optimize')
-    .option('--strategy <name>', 'bootstrap_few_shot | copro | mipro (default: the plugin\'s default_strategy)')
+    .option('--strategy <name>', `${OPTIMIZER_STRATEGIES.join(' | ')} (default: the plugin's default_strategy)`)
     .option('--param <name=value>', `optimizer parameter (repeatable); ${OPTIMIZER_STRATEGIES.map((s) => `${s}: ${Object.keys(OPTIMIZERS[s].params).join(', ')}`).join('; ')}`, collect, [])
     .option('--dataset-version <id>', 'dataset version (default: a new snapshot)')
     .option('--metric <name>', 'exact_match | contains | f1 | json_field_match | llm_judge')
