@@ -6,9 +6,17 @@
 //   requirements.lock  the lock the wheels come from
 //   manifest.json      sha256 of every wheel (a corrupted one is refused by name) and the runtime key
 //                      (hash of the lock and the studio_runtime wheel: a changed key re-provisions)
+//   python/            optional: a bundled interpreter (python-build-standalone), copied from
+//                      $STUDIO_BUNDLED_PYTHON, fetched at release time on a machine with internet
 // Needs a Python >= 3.10 with pip and access to PyPI. Node built-ins only.
+// Wheels are for the building interpreter's Python version; STUDIO_RUNTIME_PYTHONS=3.10,3.11,3.12,3.13
+// adds wheels for those versions too, so a system Python of any of them can be used.
 //
-// Usage: node scripts/build-runtime.mjs [--out DIR]   (default build/runtime; env PYTHON picks the interpreter)
+// Usage: node scripts/build-runtime.mjs [--out DIR] [--reuse DIR]
+//   --out    default build/runtime; env PYTHON picks the interpreter, default the bundled one when
+//            STUDIO_BUNDLED_PYTHON is set, else python3
+//   --reuse  an earlier wheelhouse of the same lock and uv: its pinned wheels and uv are copied instead
+//            of downloaded, and only studio_runtime is built anew (tests rebuild it in seconds)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +50,28 @@ export function runtimeKey(lockText, runtimeWheelSha) {
   return createHash('sha256').update(lockText).update('\0').update(runtimeWheelSha).digest('hex');
 }
 
-export function buildRuntime({ out = join(root, 'build', 'runtime'), python = process.env.PYTHON || (isWin ? 'python' : 'python3') } = {}) {
+const bundledPython = process.env.STUDIO_BUNDLED_PYTHON ? resolve(process.env.STUDIO_BUNDLED_PYTHON) : null;
+const bundledExe = (dir) => (isWin ? join(dir, 'python.exe') : join(dir, 'bin', 'python3'));
+
+/** An earlier wheelhouse built from the same lock and uv release, or null (with the reason logged). */
+function reusable(dir, lockText) {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    if (readFileSync(join(dir, 'requirements.lock'), 'utf8') !== lockText) throw new Error('it was built from another requirements.lock');
+    if (manifest.uv?.version !== UV_VERSION) throw new Error(`it carries uv ${manifest.uv?.version}, not ${UV_VERSION}`);
+    return { dir, manifest };
+  } catch (err) {
+    console.error(`build-runtime: not reusing ${dir}: ${err.message}; downloading`);
+    return null;
+  }
+}
+
+export function buildRuntime({
+  out = join(root, 'build', 'runtime'),
+  python = process.env.PYTHON || (bundledPython ? bundledExe(bundledPython) : isWin ? 'python' : 'python3'),
+  extraPythons = (process.env.STUDIO_RUNTIME_PYTHONS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+  reuse = null,
+} = {}) {
   const started = Date.now();
   const outDir = resolve(out);
   // Built beside the destination and renamed into place: an interrupted build never looks complete.
@@ -53,7 +82,25 @@ export function buildRuntime({ out = join(root, 'build', 'runtime'), python = pr
   const pip = [python, ['-m', 'pip', '--disable-pip-version-check']];
   const lock = join(pyDir, 'requirements.lock');
 
-  run(pip[0], [...pip[1], 'download', '-q', '--only-binary=:all:', '-r', lock, '-d', wheels]);
+  const lockText = readFileSync(lock, 'utf8');
+  const own = spawnSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).stdout.trim();
+  const uvName = isWin ? 'uv.exe' : 'uv';
+  const previous = reuse && reusable(resolve(reuse), lockText);
+  let pythonVersions;
+  if (previous) {
+    console.error(`build-runtime: reusing the pinned wheels and uv of ${previous.dir}`);
+    for (const w of previous.manifest.wheels) if (w.file !== previous.manifest.runtimeWheel) cpSync(join(previous.dir, 'wheels', w.file), join(wheels, w.file));
+    mkdirSync(join(stage, 'bin'));
+    cpSync(join(previous.dir, previous.manifest.uv.path), join(stage, 'bin', uvName));
+    pythonVersions = previous.manifest.pythonVersions;
+  } else {
+    run(pip[0], [...pip[1], 'download', '-q', '--only-binary=:all:', '-r', lock, '-d', wheels]);
+    pythonVersions = [...new Set([own, ...extraPythons])].sort();
+    for (const v of extraPythons.filter((v) => v !== own)) {
+      if (!/^3\.\d+$/.test(v)) fail(`STUDIO_RUNTIME_PYTHONS: ${v} is not a version like 3.12`);
+      run(pip[0], [...pip[1], 'download', '-q', '--only-binary=:all:', '--python-version', v, '-r', lock, '-d', wheels]);
+    }
+  }
 
   // studio_runtime from a copy of its sources: setuptools would otherwise leave build/ and egg-info in python/.
   const src = mkdtempSync(join(tmpdir(), 'studio-runtime-src-'));
@@ -65,23 +112,28 @@ export function buildRuntime({ out = join(root, 'build', 'runtime'), python = pr
   run(pip[0], [...pip[1], 'wheel', '-q', '--no-deps', '-w', wheels, src]);
   rmSync(src, { recursive: true, force: true });
 
-  const uvDl = mkdtempSync(join(tmpdir(), 'studio-uv-'));
-  run(pip[0], [...pip[1], 'download', '-q', '--no-deps', '--only-binary=:all:', `uv==${UV_VERSION}`, '-d', uvDl]);
-  const uvWheel = readdirSync(uvDl).find((f) => f.endsWith('.whl'));
-  if (!uvWheel) fail(`pip downloaded no wheel of uv==${UV_VERSION}`);
-  const uvName = isWin ? 'uv.exe' : 'uv';
-  const extract = [
-    'import sys, zipfile',
-    'z = zipfile.ZipFile(sys.argv[1])',
-    `m = [n for n in z.namelist() if n.endswith('.data/scripts/${uvName}')]`,
-    "open(sys.argv[2], 'wb').write(z.read(m[0]))",
-  ].join('\n');
-  mkdirSync(join(stage, 'bin'));
-  run(python, ['-c', extract, join(uvDl, uvWheel), join(stage, 'bin', uvName)]);
+  if (!previous) {
+    const uvDl = mkdtempSync(join(tmpdir(), 'studio-uv-'));
+    run(pip[0], [...pip[1], 'download', '-q', '--no-deps', '--only-binary=:all:', `uv==${UV_VERSION}`, '-d', uvDl]);
+    const uvWheel = readdirSync(uvDl).find((f) => f.endsWith('.whl'));
+    if (!uvWheel) fail(`pip downloaded no wheel of uv==${UV_VERSION}`);
+    const extract = [
+      'import sys, zipfile',
+      'z = zipfile.ZipFile(sys.argv[1])',
+      `m = [n for n in z.namelist() if n.endswith('.data/scripts/${uvName}')]`,
+      "open(sys.argv[2], 'wb').write(z.read(m[0]))",
+    ].join('\n');
+    mkdirSync(join(stage, 'bin'));
+    run(python, ['-c', extract, join(uvDl, uvWheel), join(stage, 'bin', uvName)]);
+    rmSync(uvDl, { recursive: true, force: true });
+  }
   chmodSync(join(stage, 'bin', uvName), 0o755);
-  rmSync(uvDl, { recursive: true, force: true });
 
-  const lockText = readFileSync(lock, 'utf8');
+  if (bundledPython) {
+    if (!existsSync(bundledExe(bundledPython))) fail(`STUDIO_BUNDLED_PYTHON: no interpreter at ${bundledExe(bundledPython)}`);
+    cpSync(bundledPython, join(stage, 'python'), { recursive: true, verbatimSymlinks: true });
+  }
+
   writeFileSync(join(stage, 'requirements.lock'), lockText);
   const files = readdirSync(wheels).sort();
   const runtimeWheel = files.find((f) => /^studio_runtime-.*\.whl$/.test(f));
@@ -91,6 +143,8 @@ export function buildRuntime({ out = join(root, 'build', 'runtime'), python = pr
     format: 1,
     key: runtimeKey(lockText, wheelList.find((w) => w.file === runtimeWheel).sha256),
     platform: `${process.platform}-${process.arch}`,
+    /** Python versions (major.minor) the wheels fit. */
+    pythonVersions,
     uv: { version: UV_VERSION, path: `bin/${uvName}` },
     runtimeWheel,
     wheels: wheelList,
@@ -104,6 +158,9 @@ export function buildRuntime({ out = join(root, 'build', 'runtime'), python = pr
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--out');
-  buildRuntime(i > 0 ? { out: process.argv[i + 1] ?? fail('--out needs a directory') } : {});
+  const arg = (name) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? (process.argv[i + 1] ?? fail(`${name} needs a directory`)) : undefined;
+  };
+  buildRuntime({ out: arg('--out'), reuse: arg('--reuse') });
 }

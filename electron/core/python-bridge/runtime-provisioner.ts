@@ -19,6 +19,8 @@ const manifestSchema = z.object({
   format: z.literal(1),
   key: sha256Hex,
   platform: z.string().min(1),
+  /** Python versions (major.minor) the wheels fit. */
+  pythonVersions: z.array(z.string().regex(/^\d+\.\d+$/)).min(1),
   uv: z.object({ version: z.string().min(1), path: z.string().min(1) }),
   runtimeWheel: z.string().min(1),
   wheels: z.array(z.object({ file: z.string().min(1), sha256: sha256Hex })).min(1),
@@ -124,6 +126,12 @@ export function expectedKey(manifest: WheelhouseManifest, editable: boolean): st
   return editable ? `${manifest.key}:editable` : manifest.key;
 }
 
+/** The marker of the runtime at `target` when it is complete and built from this wheelhouse's key, else null. */
+export function currentMarker(manifest: WheelhouseManifest, target: string, editable = false): RuntimeMarker | null {
+  const marker = readMarker(target);
+  return marker?.key === expectedKey(manifest, editable) ? marker : null;
+}
+
 function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,7 +143,7 @@ function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: 
   });
 }
 
-function probe(cmd: string, env: NodeJS.ProcessEnv): Promise<{ path: string; version: string } | string> {
+function probe(cmd: string, env: NodeJS.ProcessEnv, accept: readonly string[] | undefined): Promise<{ path: string; version: string } | string> {
   const code = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
   return new Promise((resolve) => {
     execFile(cmd, ['-c', code], { env, timeout: 15_000 }, (err, stdout) => {
@@ -144,6 +152,7 @@ function probe(cmd: string, env: NodeJS.ProcessEnv): Promise<{ path: string; ver
       const [maj, min] = (version ?? '').split('.').map(Number);
       if (!exe || !version) return resolve('printed no version');
       if (maj < MIN_PYTHON[0] || (maj === MIN_PYTHON[0] && min < MIN_PYTHON[1])) return resolve(`is Python ${version}`);
+      if (accept && !accept.includes(`${maj}.${min}`)) return resolve(`is Python ${version}, the bundled packages are for ${accept.join(', ')}`);
       resolve({ path: exe, version });
     });
   });
@@ -153,12 +162,12 @@ function probe(cmd: string, env: NodeJS.ProcessEnv): Promise<{ path: string; ver
  * The interpreter the venv is based on: an explicit one ($PYTHON or the option; an error if unusable),
  * else the wheelhouse's bundled python-build-standalone, else the first system Python >= 3.10.
  */
-export async function findBasePython(opts: { wheelhouse?: string; python?: string; env?: NodeJS.ProcessEnv }): Promise<BaseInterpreter> {
+export async function findBasePython(opts: { wheelhouse?: string; python?: string; env?: NodeJS.ProcessEnv; accept?: readonly string[] }): Promise<BaseInterpreter> {
   const env = opts.env ?? process.env;
   const explicit = opts.python ?? env.PYTHON;
   const need = `Python >= ${MIN_PYTHON.join('.')}`;
   if (explicit) {
-    const r = await probe(explicit, env);
+    const r = await probe(explicit, env, opts.accept);
     if (typeof r === 'string') throw new RuntimeProvisionError(`The configured Python (${explicit}) ${r}; Pipeline Studio needs ${need}.`, 'python');
     return { ...r, source: 'configured' };
   }
@@ -166,19 +175,19 @@ export async function findBasePython(opts: { wheelhouse?: string; python?: strin
   if (opts.wheelhouse) {
     const bundled = isWindows ? path.join(opts.wheelhouse, 'python', 'python.exe') : path.join(opts.wheelhouse, 'python', 'bin', 'python3');
     if (existsSync(bundled)) {
-      const r = await probe(bundled, env);
+      const r = await probe(bundled, env, opts.accept);
       if (typeof r !== 'string') return { ...r, source: 'bundled' };
       tried.push(`${bundled} ${r}`);
     }
   }
   const names = isWindows ? ['python', 'py'] : ['python3', 'python3.13', 'python3.12', 'python3.11', 'python3.10', 'python'];
   for (const name of names) {
-    const r = await probe(name, env);
+    const r = await probe(name, env, opts.accept);
     if (typeof r !== 'string') return { ...r, source: 'system' };
     tried.push(`${name} ${r}`);
   }
   throw new RuntimeProvisionError(
-    `No ${need} found (tried: ${tried.join('; ')}). Install Python 3.10 or newer (e.g. \`apt install python3\`, ` +
+    `No ${need}${opts.accept ? ` of version ${opts.accept.join(' or ')}` : ''} found (tried: ${tried.join('; ')}). Install ${opts.accept ? `Python ${opts.accept.join(' or ')}` : 'Python 3.10 or newer'} (e.g. \`apt install python3\`, ` +
       '`brew install python@3.12`, or python.org), or set PYTHON=/path/to/python3.',
     'python',
   );
@@ -267,8 +276,8 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
   report('wheelhouse', `Checking the bundled packages in ${opts.wheelhouse}`);
   const manifest = readManifest(opts.wheelhouse);
   const key = expectedKey(manifest, opts.editableSource !== undefined);
-  const current = readMarker(target);
-  if (!opts.force && current?.key === key) {
+  const current = currentMarker(manifest, target, opts.editableSource !== undefined);
+  if (!opts.force && current) {
     return { python: venvPython(target), target, marker: current, provisioned: false, elapsedMs: Date.now() - started };
   }
   await verifyWheelhouse(opts.wheelhouse, manifest);
@@ -286,7 +295,7 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
     }
 
     report('python', 'Looking for a Python interpreter');
-    const base = await findBasePython({ wheelhouse: opts.wheelhouse, python: opts.python, env });
+    const base = await findBasePython({ wheelhouse: opts.wheelhouse, python: opts.python, env, accept: manifest.pythonVersions });
     const baseLabel = base.source === 'bundled' ? 'the bundled Python' : base.source === 'configured' ? 'the configured Python' : 'the system Python';
     report('python', `Using ${baseLabel} ${base.version} (${base.path})`);
 

@@ -8,10 +8,13 @@ import path from 'node:path';
 import { findRepoRoot, locateRuntime, type LocatedRuntime } from './runtime-locator';
 import { RuntimeProvisionError } from './errors';
 import {
+  currentMarker,
   findWheelhouse,
   provisionRuntime,
   provisionedVenv,
+  readManifest,
   readMarker,
+  venvPython,
   type ProvisionProgress,
   type ProvisionResult,
   type RuntimeMarker,
@@ -99,12 +102,16 @@ export class RuntimeSetup {
       if (force) throw new RuntimeProvisionError('This installation carries no runtime wheelhouse to rebuild the runtime from; reinstall Pipeline Studio, or in a source checkout run `npm run build:runtime`.', 'wheelhouse');
       return null;
     }
+    const target = provisionedVenv(this.options.dataDir);
     const startedAt = Date.now();
-    this.set({ state: 'provisioning', progress: null, startedAt });
     try {
+      // Every launch after the first: no state change, nothing shown.
+      const marker = force ? null : currentMarker(readManifest(this.wheelhouse), target);
+      if (marker) return { python: venvPython(target), target, marker, provisioned: false, elapsedMs: Date.now() - startedAt };
+      this.set({ state: 'provisioning', progress: null, startedAt });
       const result = await provisionRuntime({
         wheelhouse: this.wheelhouse,
-        target: provisionedVenv(this.options.dataDir),
+        target,
         env: this.options.env,
         force,
         onProgress: (progress) => this.set({ state: 'provisioning', progress, startedAt }),
@@ -117,11 +124,16 @@ export class RuntimeSetup {
     }
   }
 
+  /** The runtime the bridge runs, with this setup's source tree and data directory (throws RuntimeNotFoundError). */
+  locate(): LocatedRuntime {
+    return locateRuntime({ pythonPath: this.options.pythonPath, env: this.options.env, repoRoot: this.repoRoot, dataDir: this.options.dataDir });
+  }
+
   /** Where the runtime is, what it is, and whether it can be repaired here. */
   info(): RuntimeSetupInfo {
     let located: LocatedRuntime | null = null;
     try {
-      located = locateRuntime({ pythonPath: this.options.pythonPath, env: this.options.env, repoRoot: this.repoRoot, dataDir: this.options.dataDir });
+      located = this.locate();
     } catch {
       // none usable yet: first launch before provisioning, or a failed one
     }
