@@ -56,12 +56,18 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
   const order = ({ added: live ? 'rowid' : 'example_id', newest: 'observed_at DESC', oldest: 'observed_at', label: 'label_state', rating: 'rating DESC NULLS LAST' } as const)[q.sort ?? 'added'];
   const tie = live ? 'rowid' : 'example_id';
   const count = (where: string, args: unknown[]) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n;
-  const total = count(key, base);
-  const matching = parts.length === 1 ? total : count(parts.join(' AND '), params);
+  // one pass over the (task, label_state) index gives the counts per state and the total
   const labelCounts: Record<string, number> = {};
-  for (const r of db.prepare(`SELECT label_state AS s, COUNT(*) AS n FROM ${table} WHERE ${key} GROUP BY label_state`).all(...base) as { s: string; n: number }[]) labelCounts[r.s] = r.n;
+  let total = 0;
+  for (const r of db.prepare(`SELECT label_state AS s, COUNT(*) AS n FROM ${table} WHERE ${key} GROUP BY label_state`).all(...base) as { s: string; n: number }[]) {
+    labelCounts[r.s] = r.n;
+    total += r.n;
+  }
+  const matching = parts.length === 1 ? total : count(parts.join(' AND '), params);
   const raw = db.prepare(`SELECT * FROM ${table} WHERE ${parts.join(' AND ')} ORDER BY ${order}${order === tie ? '' : `, ${tie}`} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset ?? 0) as any[];
-  const span = db.prepare(`SELECT MIN(observed_at) AS lo, MAX(observed_at) AS hi FROM ${table} WHERE ${key}`).get(...base) as { lo: string | null; hi: string | null };
+  // MIN and MAX as two queries: each is one index seek (together they would scan)
+  const edge = (dir: 'ASC' | 'DESC') => (db.prepare(`SELECT observed_at AS t FROM ${table} WHERE ${key} ORDER BY observed_at ${dir} LIMIT 1`).get(...base) as { t: string } | undefined)?.t;
+  const span = { lo: edge('ASC'), hi: edge('DESC') };
   const conflictStmt = live
     ? db.prepare('SELECT 1 FROM examples WHERE task = ? AND input_hash = ? AND content_hash <> ? LIMIT 1')
     : db.prepare('SELECT 1 FROM version_rows WHERE version_id = ? AND inputs_json = ? AND content_hash <> ? LIMIT 1');
