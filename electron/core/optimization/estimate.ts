@@ -152,8 +152,10 @@ export function estimateOptimization(input: EstimateInput): Estimate {
   const inputTokens = Math.round(sum((b) => b.calls * tokensPer(b).in));
   const outputTokens = Math.round(sum((b) => b.calls * tokensPer(b).out));
   const reflectionModel = input.reflectionModel ?? input.model;
-  const costOfBuckets = (bs: CallBucket[]) => bs.reduce((s, b) => s + costOf(b.lm === 'reflection' ? reflectionModel : input.model, { input: b.calls * tokensPer(b).in, output: b.calls * tokensPer(b).out }, input.prices), 0);
   const reflection = buckets.filter((b) => b.lm === 'reflection');
+  // Each LM's calls at its model's price, from rounded token totals.
+  const costOfBuckets = (bs: CallBucket[], model: string) => costOf(model, { input: Math.round(bs.reduce((s, b) => s + b.calls * tokensPer(b).in, 0)), output: Math.round(bs.reduce((s, b) => s + b.calls * tokensPer(b).out, 0)) }, input.prices);
+  const reflectionCost = costOfBuckets(reflection, reflectionModel);
   const { source } = priceOf(input.model, input.prices);
   if (source === 'default') notes.push(`no price listed for ${input.model}: priced at the default $${DEFAULT_PRICE.input}/$${DEFAULT_PRICE.output} per million input/output tokens`);
   const lat = input.latency;
@@ -164,8 +166,8 @@ export function estimateOptimization(input: EstimateInput): Estimate {
     params: params as unknown as Record<string, unknown>,
     lmCalls: { expected: Math.round(sum((b) => b.calls)), min: Math.round(sum((b) => b.min)), max: Math.round(sum((b) => b.max)), breakdown },
     tokens: { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens },
-    costUsd: costOfBuckets(buckets),
-    ...(reflection.length ? { reflection: { model: reflectionModel, lmCalls: Math.round(reflection.reduce((s, b) => s + b.calls, 0)), costUsd: costOfBuckets(reflection) } } : {}),
+    costUsd: costOfBuckets(buckets.filter((b) => b.lm !== 'reflection'), input.model) + reflectionCost,
+    ...(reflection.length ? { reflection: { model: reflectionModel, lmCalls: Math.round(reflection.reduce((s, b) => s + b.calls, 0)), costUsd: reflectionCost } } : {}),
     priceSource: source,
     wallTimeMs: lat ? Math.round(sum((b) => (b.calls * lat.msPerCall) / (b.parallel ? threads : 1))) : null,
     timeBasis: lat ? { source: lat.source, msPerCall: lat.msPerCall, samples: lat.samples } : { source: 'unknown', msPerCall: null, samples: 0 },
