@@ -336,6 +336,14 @@ export const migrations: Migration[] = [
       CREATE INDEX examples_task_input ON examples(task, input_hash, content_hash);
     `,
   },
+  {
+    version: 9,
+    name: 'a short index for conflicting inputs: 12 hex digits of the input hash (the full key made large imports twice as slow)',
+    up: `
+      DROP INDEX examples_task_input;
+      CREATE INDEX examples_input_prefix ON examples(substr(input_hash, 1, 12));
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

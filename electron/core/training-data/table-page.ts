@@ -33,7 +33,7 @@ export interface Page {
 
 /**
  * One page of a dataset's table, filtered, sorted and cut in SQL (indexes on task with label
- * state, split, source, observed_at and input hash); each row's quality comes from its own fields
+ * state, split, source, observed_at, and a 12-digit prefix of the input hash); each row's quality comes from its own fields
  * plus two dataset facts read by query (its inputs have other outputs; the rows' timestamps differ).
  */
 export function tablePage(db: Database, task: string, spec: SignatureSpec, q: PageQuery, scoring: { threshold: number; halfLifeDays: number; now?: Date }): Page {
@@ -69,13 +69,13 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
   const edge = (dir: 'ASC' | 'DESC') => (db.prepare(`SELECT observed_at AS t FROM ${table} WHERE ${key} ORDER BY observed_at ${dir} LIMIT 1`).get(...base) as { t: string } | undefined)?.t;
   const span = { lo: edge('ASC'), hi: edge('DESC') };
   const conflictStmt = live
-    ? db.prepare('SELECT 1 FROM examples WHERE task = ? AND input_hash = ? AND content_hash <> ? LIMIT 1')
-    : db.prepare('SELECT 1 FROM version_rows WHERE version_id = ? AND inputs_json = ? AND content_hash <> ? LIMIT 1');
+    ? db.prepare('SELECT 1 FROM examples WHERE substr(input_hash, 1, 12) = substr(@inputs, 1, 12) AND task = @key AND input_hash = @inputs AND content_hash <> @content LIMIT 1')
+    : db.prepare('SELECT 1 FROM version_rows WHERE version_id = @key AND inputs_json = @inputs AND content_hash <> @content LIMIT 1');
   const scorer = compileSpec(spec);
   const now = scoring.now ?? new Date();
   const rows = raw.map((r) => {
     const item: Example | VersionRow = live ? rowToExample(r) : versionRowOf(r);
-    const conflict = conflictStmt.get(base[0], live ? r.input_hash : r.inputs_json, r.content_hash) !== undefined;
+    const conflict = conflictStmt.get({ key: base[0], inputs: live ? r.input_hash : r.inputs_json, content: r.content_hash }) !== undefined;
     const quality = scoreExample(scorer, item as QualityItem, {
       conflict,
       freshnessMeasurable: total < 2 || span.lo !== span.hi,
