@@ -181,6 +181,7 @@ export class Studio {
 
   /** Stops the workers and starts a fresh pool with the current python_bridge settings; `repairRuntime` rebuilds the provisioned runtime in between. */
   async restartPool(opts: { repairRuntime?: boolean } = {}): Promise<void> {
+    if (opts.repairRuntime) this.runtime.assertRepairable();
     const old = this.poolPromise;
     this.poolPromise = undefined;
     await (await old?.catch(() => undefined))?.shutdown();
@@ -206,7 +207,8 @@ export class Studio {
     this.poolPromise ??= (async () => {
       const pb = this.config.python_bridge;
       if (!this.options.pool?.runtime) await this.runtime.ensure();
-      const pool = new PythonPool({ poolSize: pb.pool_size, timeout: pb.timeout, maxRetries: pb.max_retries, healthCheckInterval: pb.health_check_interval, dataDir: this.dataDir, ...this.options.pool });
+      const runtime = this.options.pool?.runtime ?? this.runtime.locate();
+      const pool = new PythonPool({ poolSize: pb.pool_size, timeout: pb.timeout, maxRetries: pb.max_retries, healthCheckInterval: pb.health_check_interval, dataDir: this.dataDir, ...this.options.pool, runtime });
       await pool.start();
       if (this.config.real_time.cache_warming) this.warming = this.warm(pool);
       return pool;

@@ -353,6 +353,24 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
   }
 }
 
+/** Python and installed DSPy versions of an interpreter, read without importing DSPy (null if it does not run). */
+export function probeVersions(python: string): Promise<{ python: string; dspy: string | null } | null> {
+  const code = [
+    'import json, sys, importlib.metadata as m',
+    'try:\n    d = m.version("dspy")\nexcept m.PackageNotFoundError:\n    d = None',
+    'print(json.dumps({"python": "%d.%d.%d" % sys.version_info[:3], "dspy": d}))',
+  ].join('\n');
+  return new Promise((resolve) => {
+    execFile(python, ['-I', '-c', code], { timeout: 15_000, cwd: path.dirname(python) }, (err, stdout) => {
+      try {
+        resolve(err ? null : z.object({ python: z.string(), dspy: z.string().nullable() }).parse(JSON.parse(stdout)));
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}
+
 /** The wheelhouse a packaged app ships (resources/runtime) or a checkout built (build/runtime), if any. */
 export function findWheelhouse(opts: { resourcesPath?: string | null; repoRoot?: string | null }): string | null {
   const candidates = [opts.resourcesPath && path.join(opts.resourcesPath, 'runtime'), opts.repoRoot && path.join(opts.repoRoot, 'build', 'runtime')];

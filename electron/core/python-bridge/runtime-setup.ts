@@ -92,16 +92,20 @@ export class RuntimeSetup {
     return this.running;
   }
 
-  private async provision(force: boolean): Promise<ProvisionResult | null> {
+  /** Throws, naming why, unless "Repair runtime" can rebuild the runtime in use. */
+  assertRepairable(): void {
     const preferred = this.preferred();
     if (preferred) {
-      if (force) throw new RuntimeProvisionError(`The runtime in use is ${preferred.description} (${preferred.python}); repair that one with \`npm run setup\` (STUDIO_SETUP_FORCE=1 rebuilds it).`, 'wheelhouse');
-      return null;
+      throw new RuntimeProvisionError(`The runtime in use is ${preferred.description} (${preferred.python}); repair that one with \`npm run setup\` (STUDIO_SETUP_FORCE=1 rebuilds it).`, 'wheelhouse');
     }
     if (!this.wheelhouse) {
-      if (force) throw new RuntimeProvisionError('This installation carries no runtime wheelhouse to rebuild the runtime from; reinstall Pipeline Studio, or in a source checkout run `npm run build:runtime`.', 'wheelhouse');
-      return null;
+      throw new RuntimeProvisionError('This installation carries no runtime wheelhouse to rebuild the runtime from; reinstall Pipeline Studio, or in a source checkout run `npm run build:runtime`.', 'wheelhouse');
     }
+  }
+
+  private async provision(force: boolean): Promise<ProvisionResult | null> {
+    if (force) this.assertRepairable();
+    if (this.preferred() || !this.wheelhouse) return null;
     const target = provisionedVenv(this.options.dataDir);
     const startedAt = Date.now();
     try {
