@@ -71,10 +71,14 @@ export function RuntimeDetails({ onRepaired }: { onRepaired: () => void }) {
         )}
       </div>
       <StatusLine status={info.status} />
-      <button type="button" className="btn outline" disabled={busy || !info.repairable || info.status.state === 'provisioning'} onClick={() => void repair()}
-        title={info.repairable ? 'Rebuild the runtime from the bundled packages, offline' : 'Only a runtime set up from the bundled packages can be repaired here; a development venv is rebuilt with `npm run setup`'}>
-        {busy ? 'Repairing…' : 'Repair runtime'}
-      </button>
+      <p className="row" style={{ gap: 8 }}>
+        <button type="button" className="btn outline" disabled={busy || !info.repairable || info.status.state === 'provisioning'} onClick={() => void repair()}>
+          {busy ? 'Repairing…' : 'Repair runtime'}
+        </button>
+        <span className="small muted">
+          {info.repairable ? 'Rebuilds the runtime from the bundled packages, offline.' : 'Repair rebuilds a runtime set up from the bundled packages; this one is rebuilt with npm run setup.'}
+        </span>
+      </p>
     </div>
   );
 }
