@@ -30,6 +30,9 @@ def main() -> int:
     # DSPy and litellm fetch a model cost map from the internet at first use (5 s timeout offline)
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("LITELLM_TELEMETRY", "False")
+    # Progress bars (GEPA's, DSPy's parallel evaluations) redraw into the host's stderr pipe many times
+    # a second; progress reaches the host as frames, so they are off.
+    os.environ.setdefault("TQDM_DISABLE", "1")
 
     from .server import Server
 
