@@ -133,6 +133,16 @@ describe('runtime provisioning from the wheelhouse', () => {
     expect(existsSync(path.join(target, MARKER_FILE))).toBe(true);
   }, LONG);
 
+  it('two provisionings at once: the second waits for the first and finds the runtime current', async () => {
+    const target = provisionedVenv(path.join(tempDataDir(), 'data'));
+    const waits: string[] = [];
+    const onProgress = (p: ProvisionProgress) => p.message.startsWith('Waiting for another process') && waits.push(p.message);
+    const [a, b] = await Promise.all([provisionRuntime({ wheelhouse, target, onProgress }), provisionRuntime({ wheelhouse, target, onProgress })]);
+    expect([a.provisioned, b.provisioned].sort()).toEqual([false, true]);
+    expect(waits).toEqual([`Waiting for another process (pid ${process.pid}) that is creating this runtime`]);
+    expect(b.marker).toEqual(a.marker);
+  }, LONG);
+
   it('refuses a corrupted or missing wheel, naming it, before touching the runtime', async () => {
     const broken = await copiedWheelhouse(wheelhouse, tempDataDir());
     const wheel = readdirSync(path.join(broken, 'wheels')).find((f) => f.startsWith('six-'))!;

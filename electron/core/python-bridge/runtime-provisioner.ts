@@ -225,23 +225,32 @@ export async function verifyWheelhouse(wheelhouse: string, manifest: WheelhouseM
   }
 }
 
-/** An exclusive lock beside the target; a lock whose process is gone is taken over. */
-async function takeLock(target: string): Promise<() => Promise<void>> {
+/**
+ * An exclusive lock beside the target. A lock held by a live process is waited for (another app or CLI
+ * instance provisioning the same runtime); a lock whose process is gone is taken over.
+ */
+async function takeLock(target: string, onWait: (pid: number) => void, timeoutMs = 15 * 60_000): Promise<() => Promise<void>> {
   const file = `${target}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const deadline = Date.now() + timeoutMs;
+  let waitingFor = 0;
+  for (;;) {
     try {
       await fs.writeFile(file, String(process.pid), { flag: 'wx' });
       return () => fs.rm(file, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(await fs.readFile(file, 'utf8').catch(() => ''));
-      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new RuntimeProvisionError(`Another process (pid ${pid}) is creating the Python runtime at ${target}; try again when it has finished.`, 'venv');
-      }
-      await fs.rm(file, { force: true });
     }
+    const pid = Number(await fs.readFile(file, 'utf8').catch(() => ''));
+    if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid))) {
+      await fs.rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new RuntimeProvisionError(`Another process (pid ${pid}) has been creating the Python runtime at ${target} for too long; if it hangs, end it and start again.`, 'venv');
+    }
+    if (pid !== waitingFor) onWait((waitingFor = pid));
+    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new RuntimeProvisionError(`Could not take the lock ${file}.`, 'venv');
 }
 
 function isAlive(pid: number): boolean {
@@ -284,7 +293,13 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
 
   const parent = path.dirname(target);
   await fs.mkdir(parent, { recursive: true });
-  const release = await takeLock(target);
+  const release = await takeLock(target, (pid) => report('wheelhouse', `Waiting for another process (pid ${pid}) that is creating this runtime`));
+  // Whoever held the lock may have just made it current.
+  const done = opts.force ? null : currentMarker(manifest, target, opts.editableSource !== undefined);
+  if (done) {
+    await release();
+    return { python: venvPython(target), target, marker: done, provisioned: false, elapsedMs: Date.now() - started };
+  }
   const stage = path.join(parent, `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const cache = `${stage}-uv-cache`;
   try {
