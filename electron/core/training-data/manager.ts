@@ -476,7 +476,7 @@ export class TrainingData {
   /** The bias report alone, one streaming pass (over a uniform sample above `sampling.exactUpTo` rows). */
   bias(signature: string, version?: string, options: { sampling?: SampleOptions } = {}): BiasReport {
     const sig = this.signatures.resolve(signature);
-    const src = this.reportSource(sig.name, version, options.sampling);
+    const src = this.reportSource(sig.name, version, options.sampling, false);
     const acc = new BiasAccumulator(sig.spec, src.population);
     let n = 0;
     for (const it of src.rows) {
@@ -515,12 +515,12 @@ export class TrainingData {
     return { ...qualityAcc.result(bias.biasScore), bias };
   }
 
-  private reportSource(task: string, version: string | undefined, sampling?: SampleOptions): ReportRows {
+  private reportSource(task: string, version: string | undefined, sampling?: SampleOptions, withConflicts = true): ReportRows {
     const all = () => this.streamItems(task, version);
-    if (!version) return reportRows(this.db, { task }, all, sampling);
+    if (!version) return reportRows(this.db, { task }, all, sampling, withConflicts);
     const v = this.versions.resolve(version, task);
     if (!v) throw new Error(`no dataset version ${version}`);
-    return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, all, sampling);
+    return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, all, sampling, withConflicts);
   }
 
   /**

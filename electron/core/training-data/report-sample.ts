@@ -16,7 +16,7 @@ export interface ReportRows {
   rows: Iterable<QualityItem>;
   /** The dataset's size when `rows` is a sample of it. */
   population?: number;
-  /** Conflicts counted on the whole dataset (a sample cannot see the other half of a conflict). */
+  /** Conflicts counted on the whole dataset (a sample cannot see the other half of a conflict); not for bias alone. */
   conflicts?: { of: (it: QualityItem) => boolean; count: number };
 }
 
@@ -25,7 +25,7 @@ export interface ReportRows {
  * so uniform and independent of the split, which comes from the input hash) falls below size/N of
  * its range (about size rows): a deterministic uniform sample, the same on every run for the same data.
  */
-export function reportRows(db: Db, source: { task: string } | { versionId: string; rowCount: number }, all: () => Iterable<QualityItem>, sampling: SampleOptions = REPORT_SAMPLE): ReportRows {
+export function reportRows(db: Db, source: { task: string } | { versionId: string; rowCount: number }, all: () => Iterable<QualityItem>, sampling: SampleOptions = REPORT_SAMPLE, withConflicts = true): ReportRows {
   const live = 'task' in source;
   const total = live ? (db.prepare('SELECT COUNT(*) AS n FROM examples WHERE task = ?').get(source.task) as { n: number }).n : source.rowCount;
   if (total <= sampling.exactUpTo) return { rows: all() };
@@ -33,23 +33,24 @@ export function reportRows(db: Db, source: { task: string } | { versionId: strin
     .toString(16)
     .padStart(8, '0');
   const key = live ? source.task : source.versionId;
-  const conflictRows = (
-    live
+  const conflictRows = !withConflicts
+    ? []
+    : ((live
       ? db.prepare('SELECT input_hash AS k, COUNT(*) AS n FROM examples WHERE task = ? GROUP BY input_hash HAVING COUNT(DISTINCT content_hash) > 1')
       : db.prepare('SELECT inputs_json AS k, COUNT(*) AS n FROM version_rows WHERE version_id = ? GROUP BY inputs_json HAVING COUNT(DISTINCT content_hash) > 1')
-  ).all(key) as { k: string; n: number }[];
+      ).all(key) as { k: string; n: number }[]);
   const conflicting = new Set(conflictRows.map((r) => r.k));
   let count = 0;
   for (const r of conflictRows) count += r.n;
   const stmt = live
-    ? db.prepare('SELECT * FROM examples WHERE task = ? AND content_hash < ? ORDER BY rowid')
-    : db.prepare('SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ? ORDER BY example_id');
+    ? db.prepare('SELECT * FROM examples WHERE task = ? AND content_hash < ?') // a range of the (task, content_hash) index
+    : db.prepare('SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ?');
   function* rows(): IterableIterator<QualityItem> {
     for (const r of stmt.iterate(key, bound)) yield live ? rowToExample(r as never) : versionRowOf(r);
   }
   return {
     rows: rows(),
     population: total,
-    conflicts: { of: live ? (it) => conflicting.has((it as Example).inputHash) : (it) => conflicting.has(JSON.stringify(it.inputs)), count },
+    conflicts: !withConflicts ? undefined : { of: live ? (it) => conflicting.has((it as Example).inputHash) : (it) => conflicting.has(JSON.stringify(it.inputs)), count },
   };
 }
