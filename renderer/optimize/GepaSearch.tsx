@@ -62,6 +62,9 @@ export function GepaSearch({ tree }: { tree: GepaTree }) {
                 </div>
               </div>
             ))}
+            <div className="small" data-testid="gepa-best-on">
+              Best of all candidates on {best.get(selected.id)?.length ?? 0} of {selected.scores.length} dev examples{(best.get(selected.id)?.length ?? 0) > 0 ? `: ${listOf(best.get(selected.id)!, exampleName)}` : ''}
+            </div>
             {parent && <WinsLosses {...winsAndLosses(selected, parent)} parentId={parent.id} name={exampleName} />}
             {selected.feedback.length > 0 && (
               <>
@@ -82,11 +85,13 @@ export function GepaSearch({ tree }: { tree: GepaTree }) {
   );
 }
 
+/** Up to 8 example names, then how many more. */
+const listOf = (xs: number[], name: (i: number) => string) => (xs.length ? xs.slice(0, 8).map(name).join(', ') + (xs.length > 8 ? ` +${xs.length - 8}` : '') : 'none');
+
 function WinsLosses({ wins, losses, parentId, name }: { wins: number[]; losses: number[]; parentId: number; name: (i: number) => string }) {
-  const list = (xs: number[]) => (xs.length ? xs.slice(0, 8).map(name).join(', ') + (xs.length > 8 ? ` +${xs.length - 8}` : '') : 'none');
   return (
     <div className="small" data-testid="gepa-wins">
-      Against #{parentId}: wins {wins.length} ({list(wins)}), loses {losses.length} ({list(losses)})
+      Against #{parentId}: wins {wins.length} ({listOf(wins, name)}), loses {losses.length} ({listOf(losses, name)})
     </div>
   );
 }
