@@ -132,14 +132,24 @@ export function currentMarker(manifest: WheelhouseManifest, target: string, edit
   return marker?.key === expectedKey(manifest, editable) ? marker : null;
 }
 
-function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<{ code: number | null; out: string }> {
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a command; `out` interleaves stdout and stderr (for error messages), `stdout` is stdout alone. */
+function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<{ code: number | null; out: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => ((out += d.toString()), (stdout += d.toString())));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
+    child.on('close', (code) => resolve({ code, out, stdout }));
   });
 }
 
@@ -284,21 +294,21 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
 
   report('wheelhouse', `Checking the bundled packages in ${opts.wheelhouse}`);
   const manifest = readManifest(opts.wheelhouse);
-  const key = expectedKey(manifest, opts.editableSource !== undefined);
-  const current = currentMarker(manifest, target, opts.editableSource !== undefined);
-  if (!opts.force && current) {
-    return { python: venvPython(target), target, marker: current, provisioned: false, elapsedMs: Date.now() - started };
-  }
+  const editable = opts.editableSource !== undefined;
+  const key = expectedKey(manifest, editable);
+  const unchanged = (marker: RuntimeMarker): ProvisionResult => ({ python: venvPython(target), target, marker, provisioned: false, elapsedMs: Date.now() - started });
+  const current = opts.force ? null : currentMarker(manifest, target, editable);
+  if (current) return unchanged(current);
   await verifyWheelhouse(opts.wheelhouse, manifest);
 
   const parent = path.dirname(target);
   await fs.mkdir(parent, { recursive: true });
   const release = await takeLock(target, (pid) => report('wheelhouse', `Waiting for another process (pid ${pid}) that is creating this runtime`));
   // Whoever held the lock may have just made it current.
-  const done = opts.force ? null : currentMarker(manifest, target, opts.editableSource !== undefined);
+  const done = opts.force ? null : currentMarker(manifest, target, editable);
   if (done) {
     await release();
-    return { python: venvPython(target), target, marker: done, provisioned: false, elapsedMs: Date.now() - started };
+    return unchanged(done);
   }
   const stage = path.join(parent, `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const cache = `${stage}-uv-cache`;
@@ -337,12 +347,12 @@ export async function provisionRuntime(opts: ProvisionOptions): Promise<Provisio
       // What an editable install does, without a build backend: site .pth files are honoured under -I.
       const r = await run(python, ['-I', '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { env: uvE, cwd: stage });
       if (r.code !== 0) throw new RuntimeProvisionError(`Could not locate the venv's site-packages: ${r.out.trim()}`, 'install');
-      await fs.writeFile(path.join(r.out.trim(), 'studio_runtime.pth'), path.resolve(opts.editableSource) + '\n');
+      await fs.writeFile(path.join(r.stdout.trim(), 'studio_runtime.pth'), path.resolve(opts.editableSource) + '\n');
     }
 
     report('check', 'Checking that studio_runtime, DSPy and Optuna import');
     const check = await run(python, ['-I', '-c', CHECK_SCRIPT], { env: uvE, cwd: stage });
-    const versions = check.code === 0 ? z.object({ python: z.string(), dspy: z.string() }).safeParse(JSON.parse(check.out.trim().split('\n').pop() ?? '{}')) : null;
+    const versions = check.code === 0 ? z.object({ python: z.string(), dspy: z.string() }).safeParse(parseJson(check.stdout)) : null;
     if (!versions?.success) throw new RuntimeProvisionError(`The new runtime does not import studio_runtime, dspy and optuna:\n${check.out.trim()}`, 'check');
 
     report('activate', `Moving the runtime into place at ${target}`);
@@ -377,11 +387,8 @@ export function probeVersions(python: string): Promise<{ python: string; dspy: s
   ].join('\n');
   return new Promise((resolve) => {
     execFile(python, ['-I', '-c', code], { timeout: 15_000, cwd: path.dirname(python) }, (err, stdout) => {
-      try {
-        resolve(err ? null : z.object({ python: z.string(), dspy: z.string().nullable() }).parse(JSON.parse(stdout)));
-      } catch {
-        resolve(null);
-      }
+      const parsed = z.object({ python: z.string(), dspy: z.string().nullable() }).safeParse(err ? null : parseJson(stdout));
+      resolve(parsed.success ? parsed.data : null);
     });
   });
 }
