@@ -135,7 +135,7 @@ def test_gepa_stop_keeps_the_best_candidate_so_far():
 def test_stop_over_the_protocol_returns_the_result_so_far():
     rt = Runtime()
     try:
-        slow = {"provider": "simulated", "latency_ms": 5}
+        slow = {"provider": "simulated", "latency_ms": 50}  # slow enough that the stop lands before the budget runs out, even on a loaded machine
         rid = rt.request("optimize", request("gepa", lm=slow, reflection_lm=slow))
         while True:
             msg = rt.next_message(timeout=60)
