@@ -11,6 +11,19 @@ import sys
 import tempfile
 
 
+def _silence_progress_bars() -> None:
+    """TQDM_DISABLE only sets a default: DSPy's evaluations pass ``disable=False`` themselves."""
+    import tqdm.std
+
+    init = tqdm.std.tqdm.__init__
+
+    def quiet(self, *args, **kwargs):
+        kwargs["disable"] = True
+        init(self, *args, **kwargs)
+
+    tqdm.std.tqdm.__init__ = quiet
+
+
 def main() -> int:
     from . import lifecycle
 
@@ -33,6 +46,8 @@ def main() -> int:
     # Progress bars (GEPA's, DSPy's parallel evaluations) redraw into the host's stderr pipe many times
     # a second; progress reaches the host as frames, so they are off.
     os.environ.setdefault("TQDM_DISABLE", "1")
+    if os.environ["TQDM_DISABLE"] == "1":
+        _silence_progress_bars()
 
     from .server import Server
 
