@@ -338,7 +338,7 @@ export const migrations: Migration[] = [
   },
   {
     version: 9,
-    name: 'a short index for conflicting inputs: 12 hex digits of the input hash (the full key made large imports twice as slow)',
+    name: 'a shorter index for conflicting inputs: 12 hex digits of the input hash instead of the full key (less index to maintain on large imports)',
     up: `
       DROP INDEX examples_task_input;
       CREATE INDEX examples_input_prefix ON examples(substr(input_hash, 1, 12));
