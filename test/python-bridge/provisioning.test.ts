@@ -6,10 +6,12 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PythonPool, RuntimeProvisionError, locateRuntime } from '../../electron/core/python-bridge';
 import {
   MARKER_FILE,
@@ -20,9 +22,11 @@ import {
   type ProvisionProgress,
 } from '../../electron/core/python-bridge/runtime-provisioner';
 import { Studio } from '../../electron/core/studio';
+import { createStudioService } from '../../electron/core/studio-service/service';
+import type { RuntimeStatus } from '../../shared/api/index';
 import { resolveOptimizerParams } from '../../shared/dspy/optimizers';
 import { TOY_PROGRAM } from '../support/toy-data';
-import { repoRoot, tempDataDir } from './helpers';
+import { repoRoot } from './helpers';
 import { copiedWheelhouse, freshWheelhouse } from './wheelhouse';
 
 const LONG = 600_000;
@@ -31,10 +35,21 @@ const run = promisify(execFile);
 let wheelhouse: string;
 let dataDir: string;
 
+// Venvs hold tens of thousands of files: removed asynchronously (a synchronous removal blocks the worker for a minute).
+const scratch: string[] = [];
+function tempDataDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ps-provision-test-'));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(scratch.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}, LONG);
+
 beforeAll(async () => {
-  const scratch = tempDataDir();
-  wheelhouse = await freshWheelhouse(scratch);
-  dataDir = path.join(scratch, 'data');
+  const root = tempDataDir();
+  wheelhouse = await freshWheelhouse(root);
+  dataDir = path.join(root, 'data');
   expect(path.relative(repoRoot, wheelhouse).startsWith('..')).toBe(true);
 }, LONG);
 
@@ -179,28 +194,39 @@ describe('runtime provisioning from the wheelhouse', () => {
     expect(again.stderr).toMatch(/is up to date/);
   }, LONG);
 
-  it('Studio provisions at its first pool (first launch) and "Repair runtime" rebuilds it', async () => {
-    const studio = await Studio.open({ dataDir: path.join(tempDataDir(), 'data'), runtime: { wheelhouse, repoRoot: null }, pool: { poolSize: 1, healthCheckInterval: 0 } });
+  it('the app starts provisioning when it opens, shows the steps, and "Repair runtime" rebuilds it', async () => {
+    const service = createStudioService({
+      dataDir: path.join(tempDataDir(), 'data'),
+      mode: 'test',
+      env: {},
+      studio: { runtime: { wheelhouse, repoRoot: null }, pool: { poolSize: 1, healthCheckInterval: 0 } },
+    });
     const states: string[] = [];
-    studio.runtime.subscribe((s) => states.push(s.state === 'provisioning' ? `provisioning ${s.progress?.step ?? ''}`.trim() : s.state));
+    service.subscribe((e) => {
+      if (e.event !== 'runtime.progress') return;
+      const s = e.payload as RuntimeStatus;
+      states.push(s.state === 'provisioning' ? `provisioning ${s.progress?.step ?? ''}`.trim() : s.state);
+    });
     try {
-      expect(studio.runtime.info()).toMatchObject({ python: null, repairable: true, wheelhouse, status: { state: 'idle' } });
+      // Opening the app starts it; the first pool waits for the same provisioning.
+      const studio = await service.studio();
+      expect(studio.runtime.status.state).toBe('provisioning');
       const pool = await studio.pool();
       expect(pool.runtime).toMatchObject({ source: 'provisioned' });
       expect([...new Set(states)]).toEqual(['provisioning', ...PROVISION_STEPS.map((s) => `provisioning ${s}`), 'ready']);
-      const before = studio.runtime.info();
-      expect(before).toMatchObject({ source: 'provisioned', status: { state: 'ready', provisioned: true } });
+      const before = await service.call('runtime.info', {});
+      expect(before).toMatchObject({ source: 'provisioned', repairable: true, dspyVersion: '3.4.1', baseInterpreter: { source: 'system' }, status: { state: 'ready', provisioned: true } });
       // A later start finds it current: no provisioning state at all.
       const seen = states.length;
       await studio.restartPool();
       expect(states.length).toBe(seen);
-      await studio.restartPool({ repairRuntime: true });
-      const after = studio.runtime.info();
-      expect(after.marker?.provisionedAt).not.toBe(before.marker?.provisionedAt);
-      expect(studio.runtime.status).toMatchObject({ state: 'ready', provisioned: true });
+      const after = await service.call('runtime.repair', {});
+      expect(after.provisionedAt).not.toBe(before.provisionedAt);
+      expect(after.status).toMatchObject({ state: 'ready', provisioned: true });
+      expect(states.slice(seen)).toContain('provisioning check');
       expect(await (await studio.pool()).request<{ ok: boolean }>('health')).toMatchObject({ ok: true });
     } finally {
-      await studio.close();
+      await service.close();
     }
   }, LONG);
 

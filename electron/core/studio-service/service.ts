@@ -127,6 +127,8 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
         else ref.router?.emit('optimize.progress', { jobId: e.jobId!, progress: e.progress as never });
       });
       s.runtime.subscribe((status) => ref.router?.emit('runtime.progress', status));
+      // First launch of a packaged app: set the runtime up now, not at the first optimization (failures show in Settings).
+      void s.runtime.ensure().catch(() => undefined);
       return s;
     })().catch((err) => {
       studioPromise = undefined;
