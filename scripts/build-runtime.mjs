@@ -2,7 +2,7 @@
 // Builds what a packaged app needs to create its Python runtime offline (electron-builder ships it as
 // extraResources `runtime/`):
 //   wheels/            every pin of python/requirements.lock for this platform, plus studio_runtime as a wheel
-//   bin/uv             the uv binary, taken from its PyPI wheel
+//   bin/uv             the uv binary, taken from its PyPI wheel (its license files beside it)
 //   requirements.lock  the lock the wheels come from
 //   manifest.json      sha256 of every wheel (a corrupted one is refused by name) and the runtime key
 //                      (hash of the lock and the studio_runtime wheel: a changed key re-provisions)
@@ -90,8 +90,7 @@ export function buildRuntime({
   if (previous) {
     console.error(`build-runtime: reusing the pinned wheels and uv of ${previous.dir}`);
     for (const w of previous.manifest.wheels) if (w.file !== previous.manifest.runtimeWheel) cpSync(join(previous.dir, 'wheels', w.file), join(wheels, w.file));
-    mkdirSync(join(stage, 'bin'));
-    cpSync(join(previous.dir, previous.manifest.uv.path), join(stage, 'bin', uvName));
+    cpSync(join(previous.dir, 'bin'), join(stage, 'bin'), { recursive: true });
     pythonVersions = previous.manifest.pythonVersions;
   } else {
     run(pip[0], [...pip[1], 'download', '-q', '--only-binary=:all:', '-r', lock, '-d', wheels]);
@@ -109,7 +108,8 @@ export function buildRuntime({
     recursive: true,
     filter: (p) => !p.includes('__pycache__'),
   });
-  run(pip[0], [...pip[1], 'wheel', '-q', '--no-deps', '-w', wheels, src]);
+  // Fixed timestamps: the same sources give the same wheel, hence the same runtime key (no needless re-provisioning).
+  run(pip[0], [...pip[1], 'wheel', '-q', '--no-deps', '-w', wheels, src], { env: { ...process.env, SOURCE_DATE_EPOCH: '315532800' } });
   rmSync(src, { recursive: true, force: true });
 
   if (!previous) {
@@ -117,14 +117,18 @@ export function buildRuntime({
     run(pip[0], [...pip[1], 'download', '-q', '--no-deps', '--only-binary=:all:', `uv==${UV_VERSION}`, '-d', uvDl]);
     const uvWheel = readdirSync(uvDl).find((f) => f.endsWith('.whl'));
     if (!uvWheel) fail(`pip downloaded no wheel of uv==${UV_VERSION}`);
+    // The binary, and its license files beside it (uv-LICENSE-*).
     const extract = [
-      'import sys, zipfile',
+      'import os, sys, zipfile',
       'z = zipfile.ZipFile(sys.argv[1])',
       `m = [n for n in z.namelist() if n.endswith('.data/scripts/${uvName}')]`,
-      "open(sys.argv[2], 'wb').write(z.read(m[0]))",
+      "open(os.path.join(sys.argv[2], '" + uvName + "'), 'wb').write(z.read(m[0]))",
+      "for n in z.namelist():",
+      "    if '.dist-info/licenses/' in n and not n.endswith('/'):",
+      "        open(os.path.join(sys.argv[2], 'uv-' + os.path.basename(n)), 'wb').write(z.read(n))",
     ].join('\n');
     mkdirSync(join(stage, 'bin'));
-    run(python, ['-c', extract, join(uvDl, uvWheel), join(stage, 'bin', uvName)]);
+    run(python, ['-c', extract, join(uvDl, uvWheel), join(stage, 'bin')]);
     rmSync(uvDl, { recursive: true, force: true });
   }
   chmodSync(join(stage, 'bin', uvName), 0o755);
