@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN } from './helpers';
+import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
 test.beforeEach(() => skipWithoutChromium());
 
-const dataDir = () => process.env.E2E_DATA_DIR!;
+const dataDir = () => dataDirOf(test.info());
 
 test('welcome, sample project, canvas and YAML in sync', async ({ page }) => {
   const errors: string[] = [];

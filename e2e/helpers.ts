@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { test, type Page } from '@playwright/test';
+import { test, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,4 +29,9 @@ export async function axeSerious(page: Page): Promise<{ id: string; impact: stri
 
 export async function editorText(page: Page): Promise<string> {
   return page.evaluate(() => (window as any).__studio.doc.getState().text as string);
+}
+
+/** The data directory of the server the running spec talks to (each spec has its own: playwright.config.ts). */
+export function dataDirOf(info: TestInfo): string {
+  return String(info.project.metadata.dataDir);
 }

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { inputHashOf } from '../electron/core/training-data/store';
 import { splitFor } from '../electron/core/training-data/splits';
-import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+import { axeSerious, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
 test.beforeEach(() => skipWithoutChromium());
 
-const dataDir = () => process.env.E2E_DATA_DIR!;
+const dataDir = () => dataDirOf(test.info());
 const TOY_ROWS = readFileSync(path.resolve('templates/sample-project/data/toy_labels.jsonl'), 'utf8').trim().split('\n');
 const SPEC = {
   input_fields: [{ name: 'text', type: 'string', description: 'a few words' }],

@@ -2,11 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
-import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+import { axeSerious, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
 test.beforeEach(() => skipWithoutChromium());
 
-const dataDir = () => process.env.E2E_DATA_DIR!;
+const dataDir = () => dataDirOf(test.info());
 
 /** Step 2 cannot run: step 1's output stays, step 3 is skipped. */
 const FAILING = readFileSync(path.resolve('test/fixtures/run/failing_run.yaml'), 'utf8');

@@ -2,11 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+import { axeSerious, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
 test.beforeEach(() => skipWithoutChromium());
 
-const dataDir = () => process.env.E2E_DATA_DIR!;
+const dataDir = () => dataDirOf(test.info());
 const EXPORT_DIR = path.resolve('test-output/exported');
 const TOY_DATA = path.resolve('templates/sample-project/data/toy_labels.jsonl');
 
