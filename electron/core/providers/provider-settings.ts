@@ -79,7 +79,7 @@ export async function readProviderPrefs(file: string): Promise<ProviderPrefs> {
  */
 export function providerSettingsFrom(prefs: ProviderPrefs, env: NodeJS.ProcessEnv, secret: (provider: string) => string | undefined = () => undefined): ProviderSettings {
   const base = providerSettingsFromEnv(env);
-  const pick = (v: string | null | undefined, fallback: string | undefined) => (v === null ? undefined : (v ?? fallback));
+  const pick = <T>(v: T | null | undefined, fallback: T | undefined) => (v === null ? undefined : (v ?? fallback));
   return providerSettingsSchema.parse({
     claude: { apiKey: secret('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
     gemini: { apiKey: secret('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
@@ -87,8 +87,8 @@ export function providerSettingsFrom(prefs: ProviderPrefs, env: NodeJS.ProcessEn
       prefs.openaiCompatible === null ? undefined : prefs.openaiCompatible ? { ...prefs.openaiCompatible, apiKey: secret('openai') ?? env.OPENAI_COMPATIBLE_API_KEY } : base.openaiCompatible,
     simulatedLatencyMs: base.simulatedLatencyMs,
     generation: {
-      maxTokens: pick(prefs.generation?.maxTokens as never, base.generation.maxTokens as never),
-      temperature: pick(prefs.generation?.temperature as never, base.generation.temperature as never),
+      maxTokens: pick(prefs.generation?.maxTokens, base.generation.maxTokens),
+      temperature: pick(prefs.generation?.temperature, base.generation.temperature),
     },
   });
 }

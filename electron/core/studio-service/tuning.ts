@@ -203,7 +203,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
   return {
     'data.signatures': async () => {
       const studio = await deps.studio();
-      return { signatures: studio.data.signatures.list().map((s) => ({ name: s.name, hash: s.hash, spec: s.spec as never, examples: s.examples, versions: s.versions, createdAt: s.createdAt })) };
+      return { signatures: studio.data.signatures.list().map((s) => ({ name: s.name, hash: s.hash, spec: s.spec, examples: s.examples, versions: s.versions, createdAt: s.createdAt })) };
     },
 
     'data.registerSignature': async ({ name, spec }) => {
@@ -211,7 +211,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const s = guard(() => studio.data.registerSignature(name, spec, deps.by));
       const count = studio.data.examples.count({ task: s.name });
       const versions = studio.data.signatures.versions(s.name).length;
-      return { signature: { name: s.name, hash: s.hash, spec: s.spec as never, examples: count, versions, createdAt: s.createdAt }, created: s.created, changes: s.changes, misfits: s.misfits };
+      return { signature: { name: s.name, hash: s.hash, spec: s.spec, examples: count, versions, createdAt: s.createdAt }, created: s.created, changes: s.changes, misfits: s.misfits };
     },
 
     'data.schemaStatus': async ({ signature }) => {

@@ -187,7 +187,7 @@ export class TrainingData {
     const changes = from && from !== t.head.hash ? fieldChanges(this.signatures.get(from).spec, t.head.spec) : null;
     return {
       task,
-      head: { hash: t.head.hash, spec: t.head.spec as never, registeredAt: t.updatedAt },
+      head: { hash: t.head.hash, spec: t.head.spec, registeredAt: t.updatedAt },
       versions: this.signatures.versions(task).map((v) => ({ hash: v.hash, registeredAt: v.createdAt, head: v.head, instructions: v.spec.instructions ?? '' })),
       misfits: misfits.length,
       sample: misfits.slice(0, 20),
