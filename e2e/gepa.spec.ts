@@ -39,8 +39,11 @@ test('label three examples with notes, run GEPA, read a note in the reflection t
   await page.keyboard.press('Enter');
   for (const [i, note] of NOTES.entries()) {
     await expect(page.getByTestId('label-position')).toHaveText(`${i + 1} / 3`);
-    await page.keyboard.press('e');
-    await expect(page.getByTestId('edit-output-label')).toBeFocused();
+    // The labeling view listens for keys once it has rendered: press again until the edit box has focus.
+    await expect(async () => {
+      await page.keyboard.press('e');
+      await expect(page.getByTestId('edit-output-label')).toBeFocused({ timeout: 2000 });
+    }).toPass({ timeout: 15_000 });
     await page.keyboard.press('Tab');
     await expect(page.getByTestId('label-note')).toBeFocused();
     await page.keyboard.type(note);
