@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { RuntimeProvisionError } from './errors';
+import { isAlive } from './worker';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -260,15 +261,6 @@ async function takeLock(target: string, onWait: (pid: number) => void, timeoutMs
     }
     if (pid !== waitingFor) onWait((waitingFor = pid));
     await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

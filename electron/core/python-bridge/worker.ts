@@ -127,7 +127,8 @@ const PRIVATE_DIR_PREFIX = 'pipeline-studio-worker-';
 const HOST_PID_FILE = 'host.pid';
 const UNOWNED_DIR_MAX_AGE_MS = 60 * 60 * 1000;
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, owned by someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
