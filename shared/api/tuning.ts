@@ -447,7 +447,8 @@ export const tuningMethods = {
     params: z
       .object({
         id,
-        action: z.enum(['accept', 'reject', 'correct', 'rate']),
+        /** undo: reverts the example's latest label that is not already undone (recorded as a label event of its own). */
+        action: z.enum(['accept', 'reject', 'correct', 'rate', 'undo']),
         outputs: z.record(z.string(), z.unknown()).optional(),
         rating: z.number().int().min(1).max(5).optional(),
         note: labelNoteSchema.optional(),

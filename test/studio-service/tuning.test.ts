@@ -56,6 +56,9 @@ describe('tuning handlers', () => {
     expect(lineage.parent?.id).toBe(v1.version.id);
     const exported = await service.call('data.export', { signature: 'classify', format: 'csv' });
     expect(exported.content.split('\n')[0]).toContain('text');
+    const undone = await service.call('data.label', { id: list.rows[0].id, action: 'undo' });
+    expect(undone.row).toMatchObject({ labelState: 'unlabeled', rating: null, labeledBy: null });
+    await expect(service.call('data.label', { id: list.rows[1].id, action: 'undo', rating: 3 })).rejects.toMatchObject({ code: 'bad_request' });
   });
 
   it('estimates, optimizes with streamed progress, explains, compares, promotes and exports', async () => {

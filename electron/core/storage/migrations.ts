@@ -344,6 +344,37 @@ export const migrations: Migration[] = [
       CREATE INDEX examples_input_prefix ON examples(substr(input_hash, 1, 12));
     `,
   },
+  {
+    version: 10,
+    name: 'undoable labels: each label event keeps the state it replaced, and an undo is a label event of its own',
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt with the same ids.
+    up: `
+      CREATE TABLE label_events_new (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        example_id      TEXT NOT NULL,
+        action          TEXT NOT NULL CHECK (action IN ('accept','reject','correct','rate','undo')),
+        label_state     TEXT NOT NULL,
+        rating          INTEGER,
+        previous_outputs_json TEXT,
+        outputs_json    TEXT,
+        by              TEXT NOT NULL,
+        at              TEXT NOT NULL,
+        note            TEXT,
+        previous_label_state TEXT,
+        previous_rating INTEGER,
+        previous_labeled_by TEXT,
+        previous_labeled_at TEXT,
+        undoes          INTEGER
+      );
+      INSERT INTO label_events_new (id, example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at, note)
+        SELECT id, example_id, action, label_state, rating, previous_outputs_json, outputs_json, by, at, note FROM label_events;
+      DELETE FROM sqlite_sequence WHERE name = 'label_events_new';
+      INSERT INTO sqlite_sequence (name, seq) SELECT 'label_events_new', seq FROM sqlite_sequence WHERE name = 'label_events';
+      DROP TABLE label_events;
+      ALTER TABLE label_events_new RENAME TO label_events;
+      CREATE INDEX label_events_example ON label_events(example_id, id);
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -267,6 +267,10 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
     'data.label': async ({ id, action, outputs, rating, note }) => {
       const studio = await deps.studio();
       if (note !== undefined && action !== 'correct' && action !== 'reject') fail('bad_request', new Error('a note goes with correct or reject'));
+      if (action === 'undo') {
+        if (outputs !== undefined || rating !== undefined) fail('bad_request', new Error('undo takes no outputs or rating'));
+        return { row: rowOf(guard(() => studio.data.undoLabel(id, deps.by))) };
+      }
       const input =
         action === 'correct'
           ? { action, by: deps.by, outputs: outputs ?? fail('bad_request', new Error('correct needs outputs')), rating, note }

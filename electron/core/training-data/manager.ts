@@ -6,7 +6,7 @@ import { AuditLog } from '../audit/audit-log';
 import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
 import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
-import { applyLabel, labelHistory, latestNotes, type LabelInput } from './labeling';
+import { applyLabel, labelHistory, latestNotes, undoLabel, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
 import { QualityAccumulator, scoreQuality, type DatasetQuality, type QualityItem } from './quality';
@@ -420,6 +420,11 @@ export class TrainingData {
 
   label(exampleId: string, input: LabelInput): Example {
     return applyLabel({ db: this.db, audit: this.audit, signatures: this.signatures, examples: this.examples, redactor: this.redactor }, exampleId, input);
+  }
+
+  /** Undoes the example's latest label (see undoLabel). */
+  undoLabel(exampleId: string, by: string): Example {
+    return undoLabel({ db: this.db, audit: this.audit, examples: this.examples }, exampleId, by);
   }
 
   labelHistory(exampleId: string) {
