@@ -1,16 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { providerRequestPrefsShape, providerRequestSchema, requestDefaults, type ProviderRequestSettings, type StructuredOutputMode } from '../../../shared/dspy/provider-requests';
 import { DEFAULT_MODELS } from './traditional-provider';
 
 /**
  * Where providers are reached. Keys never go in the database: the desktop app keeps them with
  * safeStorage, browser mode and the CLI read the environment.
  */
+const hosted = providerRequestSchema.extend({ apiKey: z.string().min(1).optional(), apiBase: z.url().optional(), model: z.string().min(1).optional() });
 export const providerSettingsSchema = z.object({
-  claude: z.object({ apiKey: z.string().min(1).optional(), apiBase: z.url().optional(), model: z.string().min(1).optional() }).default({}),
-  gemini: z.object({ apiKey: z.string().min(1).optional(), apiBase: z.url().optional(), model: z.string().min(1).optional() }).default({}),
-  /** Any OpenAI-compatible server (Ollama, vLLM): used for every DSPy step when set. */
-  openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1), apiKey: z.string().optional() }).optional(),
+  claude: hosted.default({}),
+  gemini: hosted.default({}),
+  /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio): used for every DSPy step when set. */
+  openaiCompatible: providerRequestSchema.extend({ apiBase: z.url(), model: z.string().min(1), apiKey: z.string().optional() }).optional(),
   /** Milliseconds the simulated model waits per call (demos and benchmarks). */
   simulatedLatencyMs: z.number().min(0).max(60_000).default(0),
   /** Sent with every real model call: a small local model otherwise generates until its context is full. */
@@ -39,13 +41,13 @@ export function providerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): P
   return parsed.data;
 }
 
-const endpointPrefs = z.strictObject({ model: z.string().max(200).nullish(), apiBase: z.url().nullish() });
+const endpointPrefs = z.strictObject({ model: z.string().max(200).nullish(), apiBase: z.url().nullish(), ...providerRequestPrefsShape });
 
 /** Non-secret provider settings saved from Settings (`providers.json` in the data directory); null clears a value. */
 export const providerPrefsSchema = z.strictObject({
   claude: endpointPrefs.optional(),
   gemini: endpointPrefs.optional(),
-  openaiCompatible: z.strictObject({ apiBase: z.url(), model: z.string().min(1).max(200) }).nullish(),
+  openaiCompatible: z.strictObject({ apiBase: z.url(), model: z.string().min(1).max(200), ...providerRequestPrefsShape }).nullish(),
   generation: z.strictObject({ maxTokens: z.number().int().min(1).max(65_536).nullish(), temperature: z.number().min(0).max(2).nullish() }).optional(),
 });
 export type ProviderPrefs = z.infer<typeof providerPrefsSchema>;
@@ -81,10 +83,14 @@ export function providerSettingsFrom(prefs: ProviderPrefs, env: NodeJS.ProcessEn
   const base = providerSettingsFromEnv(env);
   const pick = <T>(v: T | null | undefined, fallback: T | undefined) => (v === null ? undefined : (v ?? fallback));
   return providerSettingsSchema.parse({
-    claude: { apiKey: secret('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
-    gemini: { apiKey: secret('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
+    claude: { ...setRequests(prefs.claude), apiKey: secret('anthropic') ?? base.claude.apiKey, model: pick(prefs.claude?.model, base.claude.model), apiBase: pick(prefs.claude?.apiBase, base.claude.apiBase) },
+    gemini: { ...setRequests(prefs.gemini), apiKey: secret('gemini') ?? base.gemini.apiKey, model: pick(prefs.gemini?.model, base.gemini.model), apiBase: pick(prefs.gemini?.apiBase, base.gemini.apiBase) },
     openaiCompatible:
-      prefs.openaiCompatible === null ? undefined : prefs.openaiCompatible ? { ...prefs.openaiCompatible, apiKey: secret('openai') ?? env.OPENAI_COMPATIBLE_API_KEY } : base.openaiCompatible,
+      prefs.openaiCompatible === null
+        ? undefined
+        : prefs.openaiCompatible
+          ? { ...setRequests(prefs.openaiCompatible), apiBase: prefs.openaiCompatible.apiBase, model: prefs.openaiCompatible.model, apiKey: secret('openai') ?? env.OPENAI_COMPATIBLE_API_KEY }
+          : base.openaiCompatible,
     simulatedLatencyMs: base.simulatedLatencyMs,
     generation: {
       maxTokens: pick(prefs.generation?.maxTokens, base.generation.maxTokens),
@@ -102,6 +108,14 @@ export interface LmConfig {
   latency_ms?: number;
   max_tokens?: number;
   temperature?: number;
+  /** Seconds per HTTP request; retries (429, 5xx, timeouts, dropped connections) with backoff. */
+  timeout_s?: number;
+  num_retries?: number;
+  /** Parallel LM calls of evaluation and optimization. */
+  num_threads?: number;
+  /** Requests per minute across the worker's concurrent jobs; unset: no limit. */
+  requests_per_minute?: number;
+  structured_output?: StructuredOutputMode;
 }
 
 /** The LM config as the runtime takes it (the label is for people). */
@@ -139,7 +153,7 @@ export function lmForStep(stepType: string, settings: ProviderSettings, opts: { 
   const gen = { max_tokens: settings.generation.maxTokens, ...(settings.generation.temperature === undefined ? {} : { temperature: settings.generation.temperature }) };
   if (settings.openaiCompatible) {
     const o = settings.openaiCompatible;
-    return { provider: 'openai_compatible', model: opts.model ?? o.model, api_base: o.apiBase, api_key: o.apiKey, ...gen, label: `openai-compatible ${o.model}` };
+    return { provider: 'openai_compatible', model: opts.model ?? o.model, api_base: o.apiBase, api_key: o.apiKey, ...gen, ...requestConfig(o, LOOPBACK.test(o.apiBase)), label: `openai-compatible ${o.model}` };
   }
   const gemini = stepType === 'dspy_gemini';
   const p = gemini ? settings.gemini : settings.claude;
@@ -147,5 +161,24 @@ export function lmForStep(stepType: string, settings: ProviderSettings, opts: { 
   const model = opts.model ?? p.model ?? (gemini ? DEFAULT_MODELS.gemini : DEFAULT_MODELS.claude);
   // litellm appends /v1/messages to an Anthropic base, and /models/... to a Gemini one.
   const apiBase = p.apiBase ? (gemini ? `${p.apiBase.replace(/\/+$/, '')}/v1beta` : p.apiBase) : undefined;
-  return { provider: gemini ? 'gemini' : 'anthropic', model, api_key: p.apiKey, api_base: apiBase, ...gen, label: `${gemini ? 'gemini' : 'anthropic'}/${model}` };
+  return { provider: gemini ? 'gemini' : 'anthropic', model, api_key: p.apiKey, api_base: apiBase, ...gen, ...requestConfig(p, false), label: `${gemini ? 'gemini' : 'anthropic'}/${model}` };
+}
+
+const REQUEST_KEYS = Object.keys(providerRequestSchema.shape) as (keyof ProviderRequestSettings)[];
+
+/** The request settings that are set (a saved null or an unset key is left out, so its default applies). */
+function setRequests(p: Partial<Record<keyof ProviderRequestSettings, unknown>> | null | undefined): ProviderRequestSettings {
+  return Object.fromEntries(REQUEST_KEYS.filter((k) => p?.[k] != null).map((k) => [k, p?.[k]]));
+}
+
+/** A provider's request settings over the defaults, as the runtime takes them. */
+export function requestConfig(p: ProviderRequestSettings, local: boolean): Pick<LmConfig, 'timeout_s' | 'num_retries' | 'num_threads' | 'requests_per_minute' | 'structured_output'> {
+  const r: ProviderRequestSettings = { ...requestDefaults(local), ...setRequests(p) };
+  return {
+    timeout_s: r.timeoutS,
+    num_retries: r.maxRetries,
+    num_threads: r.numThreads,
+    structured_output: r.structuredOutput,
+    ...(r.requestsPerMinute === undefined ? {} : { requests_per_minute: r.requestsPerMinute }),
+  };
 }
