@@ -24,6 +24,11 @@ class RequestContext:
         self.notify = notify
         self.lm_calls = 0
         self._lock = threading.Lock()
+        # What the adapters did (calls, parse failures, JSON fallbacks) and the retries by cause.
+        from .adapters import AdapterCounts
+
+        self.adapter_counts = AdapterCounts()
+        self.retries: dict = {}
         self.secrets: list[str] = []
         # Measured usage: the phase now running and, per finished phase, its LM calls and tokens.
         self.phase = None
@@ -50,6 +55,16 @@ class RequestContext:
             self._calls_by_model[key] = self._calls_by_model.get(key, 0) + 1
         self.check()
 
+    def count_retry(self, kind: str):
+        with self._lock:
+            self.retries[kind] = self.retries.get(kind, 0) + 1
+
+    def call_stats(self) -> dict:
+        """The adapter counts and the retries so far (``adapter``: calls, parse_failures, fallbacks)."""
+        with self._lock:
+            retries = dict(self.retries)
+        return {"adapter": self.adapter_counts.snapshot(), "retries": retries}
+
     @contextmanager
     def measure(self, phase):
         """Counts the LM calls and tokens of one phase (DSPy's usage tracker; cache hits add no tokens)."""
@@ -58,8 +73,10 @@ class RequestContext:
         with self._lock:
             self.phase = phase
             self._calls_by_model = {}
+        before = self.adapter_counts.snapshot()
         with track_usage() as tracker:
             yield
+        after = self.adapter_counts.snapshot()
         totals = tracker.get_total_tokens()
         models = {}
         for model in set(totals) | set(self._calls_by_model):
@@ -70,7 +87,8 @@ class RequestContext:
         self.usage[phase] = {"lm_calls": sum(m["lm_calls"] for m in models.values()),
                              "input_tokens": sum(m["input_tokens"] for m in models.values()),
                              "output_tokens": sum(m["output_tokens"] for m in models.values()),
-                             "models": models}
+                             "models": models,
+                             "adapter": {k: after[k] - before[k] for k in after}}
 
     def progress(self, **params):
         if self.notify is None:
@@ -132,7 +150,7 @@ def _evaluate_callback(on_evaluate_end):
     return StudioEvaluateCallback()
 
 
-def dspy_context(lm, params, on_evaluate_end=None, **extra):
+def dspy_context(lm, params, ctx, on_evaluate_end=None, **extra):
     """The request's DSPy context. LM calls are counted by the LM's own callback (see request.make_lm);
     a context-wide callback is installed only when the optimizer's Evaluate results are wanted."""
     import dspy
@@ -140,7 +158,7 @@ def dspy_context(lm, params, on_evaluate_end=None, **extra):
     from .request import adapter
 
     callbacks = [_evaluate_callback(on_evaluate_end)] if on_evaluate_end is not None else []
-    return dspy.context(lm=lm, callbacks=callbacks, adapter=adapter(params), **extra)
+    return dspy.context(lm=lm, callbacks=callbacks, adapter=adapter(params, lm, ctx), **extra)
 
 
 def scrub(msg: str, ctx) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from .context import dspy_context, is_lm_error, scrub
 from .errors import Cancelled, InvalidParams, LMError, RpcError
@@ -10,37 +13,61 @@ from .metrics import jsonable
 from .request import apply_state, examples, make_lm, make_metric, predict_outputs, program_info, require
 
 
-def evaluate_examples(program, items, metric, ctx, phase, report=True):
-    """Sequential evaluation; per-example scores, outputs and errors. Honours cancel."""
-    scores, outputs, errors = [], [], []
-    first_exc = None
-    running = 0.0
-    for i, ex in enumerate(items):
+def evaluate_examples(program, items, metric, ctx, phase, report=True, num_threads=1):
+    """Evaluation with ``num_threads`` examples at once (DSPy's settings follow each thread); per-example
+    scores, outputs and errors in the items' order. Honours cancel."""
+    n = len(items)
+    scores, outputs, errors = [0.0] * n, [None] * n, [None] * n
+    excs = [None] * n
+    done = {"count": 0, "sum": 0.0}
+    lock = threading.Lock()
+
+    def one(i):
+        ex = items[i]
         ctx.check()
         try:
             pred = program(**ex.inputs())
             s = metric.score(ex, pred)
-            outputs.append(predict_outputs(pred))
-            errors.append(None)
+            outputs[i] = predict_outputs(pred)
         except Cancelled:
             raise
         except Exception as e:  # a failed example scores 0; the reason is kept
             print(f"[studio_runtime] {phase} example {i} failed: {type(e).__name__}: {e}", file=sys.stderr)
             s = 0.0
-            outputs.append(None)
-            errors.append(f"{type(e).__name__}: {scrub(str(e), ctx)}")
-            first_exc = first_exc or e
-        scores.append(s)
-        running += s
-        if report:
-            ctx.progress(phase=phase, trial=i + 1, total_trials=len(items), score=s,
-                         best_score=round(running / (i + 1), 6))
+            errors[i] = f"{type(e).__name__}: {scrub(str(e), ctx)}"
+            excs[i] = e
+        scores[i] = s
+        with lock:
+            done["count"] += 1
+            done["sum"] += s
+            if report:
+                ctx.progress(phase=phase, trial=done["count"], total_trials=n, score=s,
+                             best_score=round(done["sum"] / done["count"], 6))
+
+    if num_threads <= 1 or n <= 1:
+        for i in range(n):
+            one(i)
+    else:
+        with ThreadPoolExecutor(max_workers=min(num_threads, n), thread_name_prefix=f"eval-{phase}") as pool:
+            futures = [pool.submit(contextvars.copy_context().run, one, i) for i in range(n)]
+            try:
+                for f in futures:
+                    f.result()
+            except BaseException:  # cancelled: the examples not started yet never start
+                for f in futures:
+                    f.cancel()
+                raise
     ctx.check()
     if items and all(err is not None for err in errors):
-        cls = LMError if is_lm_error(first_exc) else RpcError
+        first = next(e for e in excs if e is not None)
+        cls = LMError if is_lm_error(first) or isinstance(first, LMError) else RpcError
         raise cls(f"every example failed ({phase}); first error: {errors[0]}")
-    mean = sum(scores) / len(scores) if scores else 0.0
+    mean = sum(scores) / n if n else 0.0
     return {"scores": scores, "mean": mean, "outputs": outputs, "errors": errors}
+
+
+def threads_of(lm) -> int:
+    return int(getattr(lm, "studio", {}).get("num_threads", 1))
 
 
 def run(params, ctx):
@@ -53,7 +80,7 @@ def run(params, ctx):
     apply_state(program, params.get("program_state"))
     lm = make_lm(params, ctx)
     try:
-        with dspy_context(lm, params, track_usage=True):
+        with dspy_context(lm, params, ctx, track_usage=True):
             pred = program(**{k: inputs[k] for k in info.input_fields})
     except (Cancelled, RpcError):
         raise
@@ -67,7 +94,7 @@ def run(params, ctx):
     except Exception:
         pass
     return {"outputs": predict_outputs(pred), "lm_calls": ctx.lm_calls, "usage": usage,
-            "history": lm_history(lm, ctx)}
+            "history": lm_history(lm, ctx), **ctx.call_stats()}
 
 
 def lm_history(lm, ctx):
@@ -103,7 +130,8 @@ def evaluate(params, ctx):
     apply_state(program, params.get("program_state"))
     lm = make_lm(params, ctx)
     metric = make_metric(params, info, ctx)
-    with dspy_context(lm, params), ctx.measure("evaluate"):
-        res = evaluate_examples(program, items, metric, ctx, "evaluate")
+    with dspy_context(lm, params, ctx), ctx.measure("evaluate"):
+        res = evaluate_examples(program, items, metric, ctx, "evaluate", num_threads=threads_of(lm))
     return {"scores": res["scores"], "mean": res["mean"], "ids": ids, "outputs": res["outputs"],
-            "errors": res["errors"], "metric": metric.name, "lm_calls": ctx.lm_calls, "usage": ctx.usage["evaluate"]}
+            "errors": res["errors"], "metric": metric.name, "lm_calls": ctx.lm_calls, "usage": ctx.usage["evaluate"],
+            **ctx.call_stats()}

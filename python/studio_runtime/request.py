@@ -44,20 +44,20 @@ def make_lm(params, ctx, key="lm"):
         raise InvalidParams(f"{key} is required (an LM config with a provider)", field=key)
     if isinstance(cfg, dict) and isinstance(cfg.get("api_key"), str) and cfg["api_key"]:
         ctx.secrets.append(cfg["api_key"])
-    lm = build(cfg, cancel_check=ctx.check, where=key)
+    lm = build(cfg, cancel_check=ctx.check, where=key, on_retry=ctx.count_retry)
     lm.callbacks = [*(getattr(lm, "callbacks", None) or []), lm_counter(ctx)]  # copies keep it
     return lm
 
 
-def adapter(params):
-    import dspy
+def adapter(params, lm, ctx):
+    """The request's adapter: ``params.adapter`` when given, else the LM's ``structured_output``."""
+    from .adapters import make_adapter
+    from .lms import STRUCTURED_OUTPUT
 
-    name = params.get("adapter", "chat")
-    if name == "chat":
-        return dspy.ChatAdapter()
-    if name == "json":
-        return dspy.JSONAdapter()
-    raise InvalidParams("adapter must be 'chat' or 'json'", field="adapter")
+    name = params.get("adapter") or getattr(lm, "studio", {}).get("structured_output", "chat")
+    if name not in STRUCTURED_OUTPUT:
+        raise InvalidParams(f"adapter must be one of {', '.join(STRUCTURED_OUTPUT)}", field="adapter")
+    return make_adapter(name, ctx.adapter_counts)
 
 
 def make_metric(params, info, ctx, on_call=None):

@@ -277,14 +277,19 @@ def _same(a, b) -> bool:
 
 # -- the DSPy LM ---------------------------------------------------------------------------
 def make_simulated_lm(latency_ms: float = 0, model: str = "simulated/toy", base_p: float = 0.25,
-                      cancel_check=None):
-    """A ``dspy.BaseLM`` answering with ``SimulatedBrain``."""
+                      cancel_check=None, faults=None, policy=None):
+    """A ``dspy.BaseLM`` answering with ``SimulatedBrain``, with the fault modes of ``faults.Faults``;
+    its calls go through ``policy`` (a ``request_policy.RequestPolicy``) when given."""
+    from .faults import Faults
+
     from dspy.clients.base_lm import BaseLM
 
     class SimulatedLM(BaseLM):
         def __init__(self):
-            super().__init__(model, "chat", 0.0, 1000, False)
+            super().__init__(model, "chat", 0.0, 1000, False, num_retries=0)
             self.brain = SimulatedBrain(base_p)
+            self.faults = Faults(faults)
+            self.policy = policy
             self.latency_ms = latency_ms
             self.cancel_check = cancel_check
             self._engine_spec = SimulatedEngine(self)
@@ -296,7 +301,10 @@ def make_simulated_lm(latency_ms: float = 0, model: str = "simulated/toy", base_
         def forward(self, prompt=None, messages=None, **kwargs):
             from dspy.clients.execution import execute, prepare
 
-            return execute(self, prepare(self, prompt, messages, kwargs, direct=True)).provider_response()
+            def once():
+                return execute(self, prepare(self, prompt, messages, kwargs, direct=True)).provider_response()
+
+            return self.policy.call(once, "the simulated model") if self.policy else once()
 
         async def aforward(self, prompt=None, messages=None, **kwargs):
             return self.forward(prompt=prompt, messages=messages, **kwargs)
@@ -323,15 +331,27 @@ class SimulatedEngine:
             if self.owner.cancel_check:
                 self.owner.cancel_check()
 
-    def _response(self, text: str, prompt_chars: int):
+    def _response(self, text: str, prompt_chars: int, finish_reason: str = "stop"):
         from dspy.lm15 import Message, Response, TextPart, Usage
 
         pin, pout = max(1, prompt_chars // 4), max(1, len(text) // 4)
         return Response(id=None, model=self.owner.model, message=Message.assistant([TextPart(text)]),
-                        finish_reason="stop", usage=Usage(input_tokens=pin, output_tokens=pout, total_tokens=pin + pout))
+                        finish_reason=finish_reason, usage=Usage(input_tokens=pin, output_tokens=pout, total_tokens=pin + pout))
 
     def complete(self, request):
+        from dspy.utils.exceptions import LMRateLimitError, LMServerError, LMTransportError
+
+        faults = self.owner.faults
         self._wait()
+        fault = faults.next_request_fault()
+        if fault == "drop":
+            raise LMTransportError("simulated dropped connection", model=self.owner.model)
+        if fault == 429:
+            raise LMRateLimitError("simulated 429", model=self.owner.model, status=429, retry_after=faults.retry_after_s)
+        if fault is not None:
+            raise LMServerError(f"simulated HTTP {fault}", model=self.owner.model, status=fault)
+        if faults.first_token_s:
+            time.sleep(faults.first_token_s)
         messages = []
         if request.system is not None:
             system = request.system if isinstance(request.system, str) else "".join(p.text for p in request.system)
@@ -346,7 +366,11 @@ class SimulatedEngine:
                 self.owner.sampled_calls += 1
                 variant = f"{temperature}|{self.owner.sampled_calls}"
         text = self.owner.brain.respond(messages, 1, variant, self.owner.kwargs.get("rollout_id"))[0]
-        return self._response(text, sum(len(m["content"]) for m in messages))
+        prompt = "\n".join(m["content"] for m in messages)
+        last_user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        config = getattr(request, "config", None)
+        text, finish = faults.answer(text, prompt, last_user, getattr(config, "max_tokens", None))
+        return self._response(text, len(prompt), finish)
 
     def stream(self, request):
         from dspy.lm15 import response_to_events

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from ..context import dspy_context
 from ..errors import InvalidParams
-from ..evaluation import evaluate_examples
+from ..evaluation import evaluate_examples, threads_of
 from ..metrics import jsonable
 from ..request import apply_state, examples, inputs_key, make_lm, make_metric, program_info, program_state
 from . import bootstrap_few_shot, copro, gepa, mipro, simba
@@ -90,8 +90,8 @@ def optimize(params, ctx):
 
     metric = make_metric(params, info, ctx, on_call=on_metric)
     ctx.progress(phase="baseline", trial=0, total_trials=len(devset), score=None, best_score=None)
-    with dspy_context(lm, params), ctx.measure("baseline"):
-        baseline = evaluate_examples(student, devset, metric, ctx, "baseline")
+    with dspy_context(lm, params, ctx), ctx.measure("baseline"):
+        baseline = evaluate_examples(student, devset, metric, ctx, "baseline", num_threads=threads_of(lm))
     state["phase"] = "compile"
     ctx.progress(phase="compile", trial=0, total_trials=total, score=baseline["mean"], best_score=baseline["mean"])
 
@@ -106,13 +106,13 @@ def optimize(params, ctx):
                           stop=ctx.stop, extra={})
     # Optimizers without dspy.Evaluate (BootstrapFewShot) report progress from the metric calls, so
     # they compile without the context-wide Evaluate callback and DSPy's per-call callback machinery.
-    with dspy_context(lm, params, on_evaluate_end=on_eval_end if module.USES_EVALUATE else None), \
+    with dspy_context(lm, params, ctx, on_evaluate_end=on_eval_end if module.USES_EVALUATE else None), \
             ctx.measure("compile"):
         optimized = module.compile(opt, student, trainset, devset, metric, env)
     ctx.check()
     state["phase"] = "final"
-    with dspy_context(lm, params), ctx.measure("final"):
-        final = evaluate_examples(optimized, devset, metric, ctx, "final")
+    with dspy_context(lm, params, ctx), ctx.measure("final"):
+        final = evaluate_examples(optimized, devset, metric, ctx, "final", num_threads=threads_of(lm))
 
     demos, instructions = {}, {}
     for name, pred in optimized.named_predictors():
@@ -139,6 +139,8 @@ def optimize(params, ctx):
         "lm_calls": ctx.lm_calls,
         "usage": dict(ctx.usage),
         "wall_time_s": round(time.time() - t0, 3),
+        "num_threads": threads_of(lm),
+        **ctx.call_stats(),
         "program_state": program_state(optimized),
         "source": info.source,
         **env.extra,

@@ -1,17 +1,23 @@
-"""Local fake provider servers speaking the Anthropic Messages and Gemini generateContent formats.
+"""Local fake provider servers speaking the Anthropic Messages, Gemini generateContent and OpenAI chat
+completions formats, with the sloppy-model fault modes of ``studio_runtime.faults``.
 
 They answer with the simulated LM's logic, so a real ``dspy.LM('anthropic/...')`` or
 ``dspy.LM('gemini/...')`` pointed at them (``api_base``) runs the whole provider code path offline.
 
     python -m studio_runtime.testing.fake_providers
 
-prints one JSON line ``{"anthropic": "http://127.0.0.1:PORT", "gemini": "http://127.0.0.1:PORT"}``
+prints one JSON line ``{"anthropic": "http://127.0.0.1:PORT", "gemini": "...", "openai": "..."}``
 and serves until stdin closes or SIGTERM. Every request's path and model are logged to stderr;
 headers (which carry the API key) never are.
 
 Routes: Anthropic: ``POST .../messages`` (e.g. ``/v1/messages``); Gemini:
 ``POST .../models/{model}:generateContent`` (e.g. ``/v1beta/models/gemini-2.0-flash:generateContent``).
-``GET /_requests`` returns the log as JSON (for tests). Env ``FAKE_PROVIDER_LATENCY_MS`` adds latency.
+OpenAI: ``POST .../chat/completions`` (e.g. ``/v1/chat/completions``, what llama.cpp, Ollama, vLLM and
+LM Studio serve); its log also keeps each request's ``response_format``, ``format`` and ``max_tokens``.
+``GET /_requests`` returns the log as JSON (for tests): per request its path, model, start time
+(``t``, seconds since the epoch) and, when the client hung up before the answer, ``closed`` (when).
+``POST /_faults`` with a fault config (``faults.parse_faults``) replaces the server's faults and clears the
+log. Env ``FAKE_PROVIDER_LATENCY_MS`` adds latency, ``FAKE_PROVIDER_FAULTS`` (JSON) sets the faults.
 """
 
 from __future__ import annotations
@@ -19,12 +25,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import signal
+import socket
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from ..errors import InvalidParams
+from ..faults import Faults
 from ..simulated_lm import SimulatedBrain
 
 GEMINI_PATH = re.compile(r"/models/([^/:]+):(generateContent|streamGenerateContent)$")
@@ -67,6 +77,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(404, {"error": {"message": f"no route GET {self.path}"}})
 
+    def _wait_or_hangup(self, seconds: float, entry: dict) -> bool:
+        """Waits ``seconds``; False (and ``entry["closed"]`` set) when the client hung up meanwhile."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(left, 0.02))
+            if readable:
+                try:
+                    gone = self.connection.recv(1, socket.MSG_PEEK) == b""
+                except OSError:
+                    gone = True
+                if gone:
+                    with self.server.lock:
+                        entry["closed"] = time.time()
+                    return False
+        return True
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -76,15 +102,52 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self._send(400, {"error": {"message": "body is not JSON"}})
             return
+        if path == "/_faults":
+            try:
+                faults = Faults(body)
+            except InvalidParams as e:
+                self._send(400, {"error": {"message": e.message}})
+                return
+            with self.server.lock:
+                self.server.faults = faults
+                self.server.requests.clear()
+            self._send(200, {"ok": True})
+            return
         kind = self.server.kind
-        model = body.get("model") if kind == "anthropic" else (GEMINI_PATH.search(path).group(1)
-                                                               if GEMINI_PATH.search(path) else None)
+        model = body.get("model") if kind in ("anthropic", "openai") else (GEMINI_PATH.search(path).group(1)
+                                                                          if GEMINI_PATH.search(path) else None)
         print(f"[fake-{kind}] POST {path} model={model}", file=sys.stderr, flush=True)
+        entry = {"path": path, "model": model, "t": time.time()}
+        if kind == "openai":
+            entry.update({k: body[k] for k in ("response_format", "format", "max_tokens", "temperature") if k in body})
         with self.server.lock:
-            self.server.requests.append({"path": path, "model": model})
+            self.server.requests.append(entry)
         if self.server.latency_ms:
             time.sleep(self.server.latency_ms / 1000)
-        if kind == "anthropic":
+        faults = self.server.faults
+        fault = faults.next_request_fault()
+        if fault == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault is not None:
+            self.send_response(fault)
+            if fault == 429:
+                self.send_header("Retry-After", f"{faults.retry_after_s:g}")
+            err = json.dumps({"error": {"message": f"fake {fault}", "type": "server_error" if fault >= 500 else "rate_limit"}}).encode()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(err)))
+            self.end_headers()
+            self.wfile.write(err)
+            return
+        if faults.first_token_s and not self._wait_or_hangup(faults.first_token_s, entry):
+            return
+        if kind == "openai":
+            if not path.endswith("/chat/completions"):
+                self._send(404, {"error": {"message": f"no route {path}"}})
+                return
+            self._openai(body, model)
+        elif kind == "anthropic":
             if not path.endswith("/messages"):
                 self._send(404, {"type": "error", "error": {"type": "not_found_error", "message": f"no route {path}"}})
                 return
@@ -126,6 +189,24 @@ class _Handler(BaseHTTPRequestHandler):
                          "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
                          "stop_sequence": None, "usage": usage})
 
+    def _openai(self, body, model):
+        messages = [{"role": m.get("role", "user"), "content": _text_of(m.get("content"))} for m in body.get("messages") or []]
+        text = self.server.brain.respond(messages, 1, f"{body.get('temperature')}")[0]
+        prompt = "\n".join(m["content"] for m in messages)
+        last_user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        text, finish = self.server.faults.answer(text, prompt, last_user, body.get("max_tokens"))
+        pin, pout = len(prompt) // 4 + 1, len(text) // 4 + 1
+        resp = {"id": f"chatcmpl-fake-{self.server.next_id()}", "object": "chat.completion", "created": int(time.time()),
+                "model": model, "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                             "finish_reason": finish}],
+                "usage": {"prompt_tokens": pin, "completion_tokens": pout, "total_tokens": pin + pout}}
+        if body.get("stream"):
+            chunk = {**resp, "object": "chat.completion.chunk",
+                     "choices": [{"index": 0, "delta": {"role": "assistant", "content": text}, "finish_reason": finish}]}
+            self._send(200, None, [f"data: {json.dumps(chunk)}\n\n", "data: [DONE]\n\n"])
+            return
+        self._send(200, resp)
+
     def _gemini(self, body, model, stream):
         messages = []
         if os.environ.get("FAKE_PROVIDER_DUMP"):
@@ -159,9 +240,10 @@ class _Handler(BaseHTTPRequestHandler):
 class FakeProviderServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, kind: str, port: int = 0, latency_ms: float = 0):
+    def __init__(self, kind: str, port: int = 0, latency_ms: float = 0, faults=None):
         super().__init__(("127.0.0.1", port), _Handler)
         self.kind = kind
+        self.faults = Faults(faults)
         self.brain = SimulatedBrain()
         self.latency_ms = latency_ms
         self.lock = threading.Lock()
@@ -188,16 +270,16 @@ class FakeProviderServer(ThreadingHTTPServer):
         self.server_close()
 
 
-def start_servers(latency_ms: float = 0) -> dict:
-    """Start both servers on random ports; returns {"anthropic": server, "gemini": server}."""
-    return {k: FakeProviderServer(k, 0, latency_ms).start() for k in ("anthropic", "gemini")}
+def start_servers(latency_ms: float = 0, faults=None) -> dict:
+    """Start the servers on random ports; returns {"anthropic": server, "gemini": server, "openai": server}."""
+    return {k: FakeProviderServer(k, 0, latency_ms, faults).start() for k in ("anthropic", "gemini", "openai")}
 
 
 def main() -> int:
     import os
 
     latency = float(os.environ.get("FAKE_PROVIDER_LATENCY_MS") or 0)
-    servers = start_servers(latency)
+    servers = start_servers(latency, json.loads(os.environ.get("FAKE_PROVIDER_FAULTS") or "null"))
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: done.set())
     print(json.dumps({k: s.url for k, s in servers.items()}), flush=True)
