@@ -375,6 +375,11 @@ export const migrations: Migration[] = [
       CREATE INDEX label_events_example ON label_events(example_id, id);
     `,
   },
+  {
+    version: 11,
+    name: "a task's examples in insertion order (an index on task alone ends in the rowid), so whole-task reads walk the table in order instead of sorting it",
+    up: 'CREATE INDEX examples_task_rowid ON examples(task);',
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -45,6 +45,11 @@ export interface ExportArgs {
 
 /** Rows validated, then written, per batch of an import. */
 const IMPORT_BATCH = 5000;
+/**
+ * An import expected to bring at least this many rows, and at least as many as the table holds,
+ * rebuilds the random-order indexes once at the end instead of maintaining them row by row.
+ */
+const DEFER_INDEXES_FROM = 50_000;
 /** Thrown inside an import's transaction to roll it back when a row was bad. */
 const ROLLBACK = Symbol('rollback');
 
@@ -313,9 +318,13 @@ export class TrainingData {
     const totalBytes = args.data ? args.data.length : fileSize(args.file!);
     let valid = 0;
     let batch: NewExample[] = [];
+    let rebuildIndexes: (() => void) | undefined;
+    let firstWrite = true;
     // rows are finished (redacted, serialized, hashed) only as their batch is written
-    const flush = () => {
+    const flush = (expectedRows: number) => {
       if (write && report.errors.length === 0) {
+        if (firstWrite && expectedRows >= DEFER_INDEXES_FROM && expectedRows >= this.examples.approximateCount()) rebuildIndexes = this.examples.deferIndexes();
+        firstWrite = false;
         const r = this.examples.insertEach(sig, batch.length, (k) => {
           const p = finishExample(sig, batch[k], prep);
           report.redactions += p.redactions;
@@ -330,9 +339,10 @@ export class TrainingData {
       valid += 1;
       batch.push(e);
       if (batch.length < IMPORT_BATCH) return;
-      flush();
       // rows still to come, estimated from the bytes read so far
-      args.onProgress?.({ phase: 'insert', done: valid, total: Math.max(valid, Math.round((valid * totalBytes) / Math.max(1, bytesRead))), bytes: bytesRead, totalBytes });
+      const total = Math.max(valid, Math.round((valid * totalBytes) / Math.max(1, bytesRead)));
+      flush(total);
+      args.onProgress?.({ phase: 'insert', done: valid, total, bytes: bytesRead, totalBytes });
     };
     const body = () => {
       if (write) {
@@ -361,11 +371,12 @@ export class TrainingData {
         fileSha256 = parsed.fileSha256;
         for (const e of parsed.valid) accept(e, totalBytes);
       }
-      flush();
+      flush(valid);
       if (report.errors.length === 0 && valid === 0) report.errors.push({ line: 0, message: 'the file holds no examples' });
       args.onProgress?.({ phase: 'parsed', done: valid, total: valid, bytes: totalBytes, totalBytes });
       if (!write) return;
       if (report.errors.length) throw ROLLBACK;
+      rebuildIndexes?.();
       this.db.prepare('UPDATE imports SET file_sha256 = ?, row_count = ? WHERE id = ?').run(fileSha256, valid, importId);
       this.audit.append({
         actor: by,

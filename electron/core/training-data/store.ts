@@ -299,6 +299,13 @@ const ROW_PARAMS = `(${new Array(EXAMPLE_COLUMNS).fill('?').join(', ')})`;
 /** Rows per multi-row INSERT (20 parameters each; far below SQLite's parameter limit). */
 const INSERT_BATCH = 32;
 
+/**
+ * Indexes whose keys arrive in random order on an import (timestamps in any order, a hash prefix):
+ * inserted one row at a time they touch a random page per row, far more than the page cache once the
+ * table is large, whereas CREATE INDEX builds them with one sort.
+ */
+const DEFERRABLE_INDEXES = ['examples_task_observed', 'examples_input_prefix'];
+
 /** The examples table: inserts (already prepared rows), reads, deletes. */
 export class ExampleRepository {
   private readonly insertStmt;
@@ -438,6 +445,25 @@ export class ExampleRepository {
       if (added !== labeledRows) throw new Error(`label history: wrote ${added} events for ${labeledRows} labeled rows`);
     }
     return { inserted: ids.length, duplicates, ids };
+  }
+
+  /** Rows in the table, read in O(1) as the largest rowid (deleted rows still counted). */
+  approximateCount(): number {
+    return (this.maxRowidStmt.get() as number | null) ?? 0;
+  }
+
+  /**
+   * Drops the deferrable indexes (inside the caller's transaction) and returns the function that
+   * creates them again from their own stored definitions; a rollback restores them as well.
+   */
+  deferIndexes(): () => void {
+    const defs = this.db
+      .prepare<string[], { sql: string; name: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${DEFERRABLE_INDEXES.map(() => '?').join(', ')})`)
+      .all(...DEFERRABLE_INDEXES);
+    for (const d of defs) this.db.exec(`DROP INDEX ${d.name}`);
+    return () => {
+      for (const d of defs) this.db.exec(d.sql);
+    };
   }
 
   get(id: string): Example | undefined {

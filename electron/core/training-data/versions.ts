@@ -132,7 +132,8 @@ export class VersionRepository {
     let rows = 0;
     for (const r of this.db
       .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
-        'SELECT content_hash, label_state, rating, split FROM examples WHERE task = ? ORDER BY content_hash',
+        // +content_hash: read the table in order and sort, not one random table lookup per index entry
+        'SELECT content_hash, label_state, rating, split FROM examples WHERE task = ? ORDER BY +content_hash',
       )
       .iterate(task)) {
       h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
