@@ -1,7 +1,5 @@
-/** The app's navigation: one button per screen (Alt+1..7), VS Code's activity bar. */
-import { useEffect } from 'react';
+/** The app's navigation: one button per screen (Alt+1..7, see shortcuts), VS Code's activity bar. */
 import { useNav, VIEWS, type View } from '../stores/nav';
-import { isTypingTarget } from './shortcuts';
 
 const ICONS: Record<View, string> = {
   design: 'M2 3h5v4H2zM9 9h5v4H9zM7 5h3.5v4',
@@ -16,18 +14,6 @@ const ICONS: Record<View, string> = {
 export function ActivityBar() {
   const view = useNav((s) => s.view);
   const go = useNav((s) => s.go);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey || isTypingTarget(e.target)) return;
-      const v = VIEWS.find((x) => x.key === e.key || `Digit${x.key}` === e.code);
-      if (v) {
-        e.preventDefault();
-        go(v.id);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [go]);
   return (
     <nav className="activity-bar" aria-label="Screens">
       {VIEWS.map((v) => (

@@ -1,5 +1,8 @@
-/** The designer workbench: palette | canvas over YAML editor | inspector. */
-import { useEffect, useRef } from 'react';
+/**
+ * The designer workbench: palette | canvas and YAML editor | inspector. Canvas and editor sit side by side
+ * when the middle column is wide enough, one over the other otherwise; the split is dragged and remembered.
+ */
+import { useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Palette } from '../canvas/Palette';
 import { Canvas } from '../canvas/Canvas';
@@ -62,11 +65,29 @@ function EditorHeader() {
   );
 }
 
+/** Middle-column width from which canvas and YAML sit side by side. */
+export const SIDE_BY_SIDE_MIN = 760;
+const MIN_PANE = 240;
+
+/** Follows the middle column's width: side by side when it is wide enough. */
+function useSideBySide(el: React.RefObject<HTMLDivElement | null>): boolean {
+  const [side, setSide] = useState(false);
+  useEffect(() => {
+    if (!el.current) return;
+    const ro = new ResizeObserver(([e]) => setSide(e.contentRect.width >= SIDE_BY_SIDE_MIN));
+    ro.observe(el.current);
+    return () => ro.disconnect();
+  }, [el]);
+  return side;
+}
+
 export function Designer() {
   const visible = useUi((s) => s.editorVisible);
   const height = useUi((s) => s.editorHeight);
+  const width = useUi((s) => s.editorWidth);
   const runOpen = useRun((s) => s.panelOpen);
   const center = useRef<HTMLDivElement>(null);
+  const side = useSideBySide(center);
   const onSplitDown = (e: React.PointerEvent) => {
     const el = center.current;
     if (!el) return;
@@ -74,7 +95,10 @@ export function Designer() {
     const target = e.currentTarget as HTMLElement;
     target.setPointerCapture(e.pointerId);
     target.classList.add('dragging');
-    const move = (ev: PointerEvent) => useUi.getState().setEditorHeight(Math.min(rect.height - 140, Math.max(120, rect.bottom - ev.clientY)));
+    const ui = useUi.getState();
+    const move = side
+      ? (ev: PointerEvent) => ui.setEditorWidth(Math.min(rect.width - MIN_PANE, Math.max(MIN_PANE, rect.right - ev.clientX)))
+      : (ev: PointerEvent) => ui.setEditorHeight(Math.min(rect.height - 140, Math.max(120, rect.bottom - ev.clientY)));
     const up = () => {
       target.classList.remove('dragging');
       window.removeEventListener('pointermove', move);
@@ -89,9 +113,14 @@ export function Designer() {
       <RunShortcuts />
       <div className="workbench">
         <Palette />
-        <div ref={center} className={`center ${visible || runOpen ? '' : 'editor-hidden'}`} style={height ? ({ ['--editor-h' as string]: `${height}px` } as React.CSSProperties) : undefined}>
+        <div
+          ref={center}
+          className={`center ${side ? 'side' : 'stacked'} ${visible || runOpen ? '' : 'editor-hidden'}`}
+          data-testid="designer-center"
+          style={{ ...(height ? { ['--editor-h' as string]: `${height}px` } : {}), ...(width ? { ['--editor-w' as string]: `${width}px` } : {}) } as React.CSSProperties}
+        >
           <Canvas />
-          <div className="splitter" role="separator" aria-orientation="horizontal" aria-label="Resize YAML editor" onPointerDown={onSplitDown} />
+          <div className="splitter" role="separator" aria-orientation={side ? 'vertical' : 'horizontal'} aria-label="Resize YAML editor" onPointerDown={onSplitDown} />
           {runOpen && <RunPanel />}
           <section className="editor-pane" aria-label="YAML editor" style={visible && !runOpen ? undefined : { display: 'none' }}>
             <EditorHeader />

@@ -98,8 +98,8 @@ export function TopBar() {
           </>
         )}
         <div className="topbar-sep" />
-        <button type="button" className="btn" onClick={() => ui.openDialog('palette')} title="Command palette" aria-label="Command palette">
-          <Icon name="command" /> <span className="kbd">Ctrl K</span>
+        <button type="button" className="btn" onClick={() => ui.openDialog('palette')} title="Command palette (Ctrl+Shift+P or Ctrl+K)" aria-label="Command palette">
+          <Icon name="command" /> <span className="kbd">Ctrl Shift P</span>
         </button>
         <button type="button" className="btn icon" aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Toggle theme" onClick={() => ui.toggleTheme()} data-testid="theme-toggle">
           <Icon name={theme === 'dark' ? 'sun' : 'moon'} />

@@ -1,5 +1,5 @@
 /** Every command of the app, for the command palette, the menus and the shortcuts. */
-import { useNav } from '../stores/nav';
+import { useNav, VIEWS } from '../stores/nav';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { guardUnsaved, save, saveAs } from '../workspace/actions';
@@ -44,7 +44,10 @@ export function allCommands(): Command[] {
     { id: 'edit.selectAll', group: 'Edit', title: 'Select all steps', shortcut: 'Ctrl+A', run: () => useDocument.getState().select(useDocument.getState().view?.steps.map((s) => s.id) ?? []), enabled: hasDoc },
     { id: 'view.theme', group: 'View', title: 'Toggle dark/light theme', run: () => ui.toggleTheme() },
     { id: 'view.editor', group: 'View', title: 'Toggle YAML editor', shortcut: 'Ctrl+J', run: () => ui.setEditorVisible(!useUi.getState().editorVisible) },
+    { id: 'view.wordWrap', group: 'View', title: 'Toggle word wrap in the YAML editor', shortcut: 'Alt+Z', run: () => ui.toggleWordWrap() },
+    { id: 'app.palette', group: 'App', title: 'Command palette', shortcut: 'Ctrl+Shift+P', run: () => ui.openDialog('palette') },
     { id: 'app.settings', group: 'App', title: 'Settings…', shortcut: 'Ctrl+,', run: () => useNav.getState().go('settings') },
+    ...VIEWS.map((v) => ({ id: `nav.${v.id}`, group: 'Go to', title: `${v.label} screen`, shortcut: `Alt+${v.key}`, run: () => useNav.getState().go(v.id) })),
   ];
   return [...base, ...dynamic.values()];
 }

@@ -1,8 +1,12 @@
-/** Global shortcuts. Undo/redo, delete, copy/paste are suspended while typing (inputs and the YAML editor keep their own). */
+/**
+ * Global shortcuts, read in the capture phase. The palette, file, screen (Alt+1..7) and view keys work
+ * everywhere, inputs included; undo/redo, delete and copy/paste are left to the focused input while typing
+ * (the YAML editor sends its undo/redo to the document's shared history itself).
+ */
 import { useEffect } from 'react';
 import { allCommands } from './commands';
 import { useUi } from '../stores/ui';
-import { useNav } from '../stores/nav';
+import { useNav, VIEWS } from '../stores/nav';
 
 export function isTypingTarget(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
@@ -16,10 +20,16 @@ function run(id: string) {
   if (c && (c.enabled?.() ?? true)) c.run();
 }
 
-export function keyToCommand(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>, typing: boolean): string | null {
+export function keyToCommand(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'> & { code?: string }, typing: boolean): string | null {
   const mod = e.ctrlKey || e.metaKey;
   const k = e.key.toLowerCase();
-  if (mod && k === 'k') return 'palette';
+  if ((mod && e.shiftKey && k === 'p') || (mod && !e.shiftKey && k === 'k')) return 'palette';
+  if (e.altKey && !mod) {
+    // e.code: Alt+digit types another character on some layouts (macOS).
+    const v = VIEWS.find((x) => e.key === x.key || e.code === `Digit${x.key}`);
+    if (v) return `nav.${v.id}`;
+    if (k === 'z' || e.code === 'KeyZ') return 'view.wordWrap';
+  }
   if (mod && k === 's') return e.shiftKey ? 'file.saveAs' : 'file.save';
   if (mod && k === 'o') return 'file.open';
   if (mod && k === ',') return 'app.settings';
@@ -38,15 +48,14 @@ export function keyToCommand(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (useUi.getState().dialog && e.key !== 'Escape') {
-        const k = e.key.toLowerCase();
-        if (!((e.ctrlKey || e.metaKey) && k === 'k')) return;
-      }
       const id = keyToCommand(e, isTypingTarget(e.target));
       if (!id) return;
+      if (useUi.getState().dialog && id !== 'palette') return;
       // Canvas edits only act on the designer screen.
       if (id.startsWith('edit.') && useNav.getState().view !== 'design') return;
       e.preventDefault();
+      // Handled here: the focused widget (the YAML editor included) must not act on the key too.
+      e.stopPropagation();
       if (id === 'palette') {
         const ui = useUi.getState();
         if (ui.dialog === 'palette') ui.closeDialog();

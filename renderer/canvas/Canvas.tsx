@@ -14,7 +14,7 @@ import {
 } from '@xyflow/react';
 import { useDocument } from '../stores/document';
 import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
-import { fillMissing, nodeSizes } from './layout';
+import { absolutePosition, CONTAINER_PAD, containerAt, fillMissing, freeSpot, NODE_WIDTH, nodeSizes, siblingRects, type Rect } from './layout';
 import { toFlowEdges, type FlowEdgeData } from './edges';
 import { addStepOfType, connectSteps, disconnect } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
@@ -25,6 +25,16 @@ import type { DiagnosticView } from '../model/types';
 const nodeTypes = { step: StepNode, container: ContainerNode };
 export const STEP_MIME = 'application/x-pipeline-step';
 const EMPTY: DiagnosticView[] = [];
+
+/** The minimap and the zoom controls, as canvas rectangles: a dropped card does not land under them. */
+function overlayRects(wrap: HTMLElement, toFlow: (p: { x: number; y: number }) => { x: number; y: number }): Rect[] {
+  return [...wrap.querySelectorAll('.react-flow__minimap, .react-flow__controls')].map((el) => {
+    const r = el.getBoundingClientRect();
+    const a = toFlow({ x: r.left, y: r.top });
+    const b = toFlow({ x: r.right, y: r.bottom });
+    return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
+  });
+}
 
 export function Canvas() {
   const view = useDocument((s) => s.view);
@@ -139,9 +149,21 @@ export function Canvas() {
       if (!type) return;
       e.preventDefault();
       const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      addStepOfType(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 24) });
+      const doc = useDocument.getState();
+      const steps = doc.view?.steps ?? [];
+      const container = containerAt(p, steps, doc.positions, sizes);
+      const origin = container ? absolutePosition(container.id, steps, doc.positions) ?? { x: 0, y: 0 } : { x: 0, y: 0 };
+      const size = { width: NODE_WIDTH, height: 110 };
+      // The card's header goes under the pointer, clear of other cards (and, at top level, of the minimap).
+      const want = { x: Math.round(p.x - origin.x - NODE_WIDTH / 2), y: Math.round(p.y - origin.y - 24) };
+      const taken = siblingRects(container?.id, steps, doc.positions, sizes);
+      const min = container ? { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top } : undefined;
+      if (min) Object.assign(want, { x: Math.max(want.x, min.x), y: Math.max(want.y, min.y) });
+      else taken.push(...overlayRects(e.currentTarget as HTMLElement, flow.screenToFlowPosition));
+      const position = freeSpot(want, size, taken, min);
+      addStepOfType(type, { position, ...(container ? { container: container.id } : {}) });
     },
-    [flow],
+    [flow, sizes],
   );
 
   const fitted = useRef<number>(-1);

@@ -1,5 +1,4 @@
 /** Inspector: forms for the selected step (from its schema), prompt parts, the signature editor, its problems. */
-import { useEffect, useState } from 'react';
 import { useDocument } from '../stores/document';
 import { familyStrong, stepDef } from '../model/catalog';
 import { dspyConfigSchema } from '../../shared/dspy/config';
@@ -11,24 +10,18 @@ import { formFields, newItem, type FormField } from './schema-form';
 import { deleteSteps, duplicateSteps, moveListItem, renameStep, setField } from './operations';
 import { z } from 'zod';
 import { promptSchema } from '../../shared/workflow/schema';
+import { useLiveText } from './live-text';
 
 const SKIP = new Set(['name', 'type', 'prompt', 'dspy_signature', 'dspy_config', 'condition', 'steps']);
 
-function TextInput({ label, value, onCommit, mono, testId }: { label: string; value: string; onCommit: (v: string) => void; mono?: boolean; testId?: string }) {
-  const [v, setV] = useState(value);
-  useEffect(() => setV(value), [value]);
+/** A text input: applies as you type (after a pause) unless `live` refuses the half-typed text; Enter commits. */
+function TextInput({ label, value, onCommit, mono, testId, live }: { label: string; value: string; onCommit: (v: string) => void; mono?: boolean; testId?: string; live?: (v: string) => boolean }) {
+  const text = useLiveText(value, onCommit, live);
   return (
     <div className="field">
       <label>
         <span className="label">{label}</span>
-        <input
-          className={`input ${mono ? 'mono' : ''}`}
-          value={v}
-          data-testid={testId}
-          onChange={(e) => setV(e.target.value)}
-          onBlur={() => v !== value && onCommit(v)}
-          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
-        />
+        <input className={`input ${mono ? 'mono' : ''}`} data-testid={testId} {...text} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
       </label>
     </div>
   );
@@ -37,15 +30,14 @@ function TextInput({ label, value, onCommit, mono, testId }: { label: string; va
 type Path = (string | number)[];
 const labelOf = (path: Path) => path.filter((x) => typeof x === 'string').join('.');
 
-/** A text input or textarea that commits on blur (and Enter for inputs). */
+/** A textarea that applies as you type (after a pause). */
 function TextArea({ label, value, onCommit, rows = 3 }: { label: string; value: string; onCommit: (v: string) => void; rows?: number }) {
-  const [v, setV] = useState(value);
-  useEffect(() => setV(value), [value]);
+  const text = useLiveText(value, onCommit);
   return (
     <div className="field">
       <label>
         <span className="label">{label}</span>
-        <textarea className="textarea" rows={rows} style={{ fontFamily: 'var(--font-ui)' }} value={v} onChange={(e) => setV(e.target.value)} onBlur={() => v !== value && onCommit(v)} />
+        <textarea className="textarea" rows={rows} style={{ fontFamily: 'var(--font-ui)' }} {...text} />
       </label>
     </div>
   );
@@ -53,7 +45,7 @@ function TextArea({ label, value, onCommit, rows = 3 }: { label: string; value: 
 
 /** One schema field of a step at `path` (e.g. `['dspy_config', 'max_wait_time']`, `['prompt', 0, 'content']`), edited in place. */
 function FieldControl({ stepId, path, field, value, names, label }: { stepId: string; path: Path; field: FormField; value: unknown; names: string[]; label?: string }) {
-  const commit = (v: Json | undefined) => setField(stepId, path, v);
+  const commit = (v: Json | undefined) => setField(stepId, path, v, `Edit ${labelOf(path)} of ${stepId}`, `${stepId}|${path.join('.')}`);
   const title = label ?? field.key;
   if (field.kind === 'boolean') {
     return (
@@ -103,10 +95,12 @@ function FieldControl({ stepId, path, field, value, names, label }: { stepId: st
     }
     return v;
   };
+  // A half-typed number (`1.`, `-`) waits for the blur: committed now it would come back changed.
+  const live = (v: string) => (field.kind === 'number' || field.kind === 'integer' ? v.trim() !== '' && String(Number(v)) === v.trim() : true);
   if (field.key === 'content' || field.key === 'new_prompt' || field.key === 'instructions') {
     return <TextArea label={title} value={text} onCommit={(v) => commit(parse(v))} />;
   }
-  return <TextInput label={title} mono value={text} onCommit={(v) => commit(parse(v))} />;
+  return <TextInput label={title} mono value={text} onCommit={(v) => commit(parse(v))} live={live} />;
 }
 
 /**
@@ -159,7 +153,7 @@ function ListEditor({ stepId, path, field, value, names, title, itemNoun }: { st
                 </select>
               ) : field.kind === 'list' ? (
                 <div style={{ flex: 1 }}>
-                  <ItemInput label={`${title} ${noun} ${n}`} value={item === undefined || item === null ? '' : String(item)} onCommit={(v) => setField(stepId, [...path, i], field.element === 'string' ? v : Number(v))} />
+                  <ItemInput label={`${title} ${noun} ${n}`} value={item === undefined || item === null ? '' : String(item)} live={field.element === 'string'} onCommit={(v) => setField(stepId, [...path, i], field.element === 'string' ? v : Number(v), `Edit ${title} ${noun} ${n}`, `${stepId}|${[...path, i].join('.')}`)} />
                 </div>
               ) : (
                 <span className="spacer" />
@@ -206,10 +200,9 @@ function ListEditor({ stepId, path, field, value, names, title, itemNoun }: { st
   );
 }
 
-function ItemInput({ label, value, onCommit }: { label: string; value: string; onCommit: (v: string) => void }) {
-  const [v, setV] = useState(value);
-  useEffect(() => setV(value), [value]);
-  return <input className="input mono" aria-label={label} value={v} onChange={(e) => setV(e.target.value)} onBlur={() => v !== value && onCommit(v)} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />;
+function ItemInput({ label, value, onCommit, live }: { label: string; value: string; onCommit: (v: string) => void; live: boolean }) {
+  const text = useLiveText(value, onCommit, () => live);
+  return <input className="input mono" aria-label={label} {...text} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />;
 }
 
 type CondMode = 'none' | 'expression' | 'all' | 'any' | 'complex';
@@ -256,7 +249,7 @@ function ConditionEditor({ step, names }: { step: StepView; names: string[] }) {
           </select>
         </label>
       </div>
-      {mode === 'expression' && <TextInput label="expression" mono value={String(c)} onCommit={(v) => setField(step.id, ['condition'], v)} testId="condition-expression" />}
+      {mode === 'expression' && <TextInput label="expression" mono value={String(c)} onCommit={(v) => setField(step.id, ['condition'], v, `Condition of ${step.name}`, `${step.id}|condition`)} testId="condition-expression" />}
       {(mode === 'all' || mode === 'any') && (
         <ListEditor stepId={step.id} path={listPath} field={{ key: 'condition', kind: 'list', element: 'string', required: true }} value={list} names={names} title="condition" itemNoun="expression" />
       )}
@@ -339,7 +332,8 @@ export function Inspector() {
             <span className="mono small muted">{step.type}</span>
           </div>
           {def && <p className="muted small" style={{ marginTop: 0 }}>{def.description}</p>}
-          <TextInput label="Name" mono value={step.name} testId="inspector-name" onCommit={(v) => renameStep(step.name, v.trim())} />
+          {/* A rename rewrites every reference: it applies on Enter or blur, not per keystroke. */}
+          <TextInput label="Name" mono value={step.name} testId="inspector-name" live={() => false} onCommit={(v) => renameStep(step.name, v.trim())} />
           {formFields(def?.schema, SKIP).map((f) => (
             <FieldControl key={f.key} stepId={step.id} path={[f.key]} field={f} value={step.raw[f.key]} names={names} />
           ))}

@@ -1,8 +1,9 @@
 /** Signature editor: input/output fields (name, type, description), JSON schema for object outputs, instructions. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Json } from '../model/edits';
 import { Icon } from '../app/icons';
 import { setSignature } from './operations';
+import { useLiveText } from './live-text';
 
 const TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'];
 type Field = { name: string; type: string; description?: string; schema?: Json; [k: string]: Json | undefined };
@@ -49,24 +50,28 @@ function SchemaBox({ value, onCommit }: { value: Json | undefined; onCommit: (v:
   );
 }
 
-function FieldRow({ field, kind, onChange, onRemove }: { field: Field; kind: 'input' | 'output'; onChange: (f: Field) => void; onRemove: () => void }) {
-  const [name, setName] = useState(field.name);
-  const [desc, setDesc] = useState(field.description ?? '');
-  useEffect(() => setName(field.name), [field.name]);
-  useEffect(() => setDesc(field.description ?? ''), [field.description]);
+function FieldRow({ field, kind, onChange, onRemove, focusName }: { field: Field; kind: 'input' | 'output'; onChange: (f: Field, part: 'name' | 'description' | 'type' | 'schema') => void; onRemove: () => void; focusName?: boolean }) {
+  const name = useLiveText(field.name, (v) => v.trim() && onChange({ ...field, name: v.trim() }, 'name'), (v) => v.trim() !== '' && v === v.trim());
+  const desc = useLiveText(field.description ?? '', (v) => onChange({ ...field, description: v || undefined }, 'description'));
+  const nameRef = useRef<HTMLInputElement>(null);
+  // A field just added: its name is selected, ready to be typed over.
+  useEffect(() => {
+    if (!focusName) return;
+    nameRef.current?.focus();
+    nameRef.current?.select();
+  }, [focusName]);
   return (
     <div className="sig-field" data-testid={`sig-${kind}-${field.name}`}>
       <div className="row">
         <input
+          ref={nameRef}
           className="input mono"
           aria-label={`${kind} field name`}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          onBlur={() => name !== field.name && name.trim() && onChange({ ...field, name: name.trim() })}
+          {...name}
           onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           style={{ flex: 1 }}
         />
-        <select className="select" aria-label={`${kind} field type`} value={field.type ?? 'string'} onChange={(e) => onChange({ ...field, type: e.target.value })} style={{ width: 96 }}>
+        <select className="select" aria-label={`${kind} field type`} value={field.type ?? 'string'} onChange={(e) => onChange({ ...field, type: e.target.value }, 'type')} style={{ width: 96 }}>
           {TYPES.map((t) => (
             <option key={t}>{t}</option>
           ))}
@@ -79,13 +84,11 @@ function FieldRow({ field, kind, onChange, onRemove }: { field: Field; kind: 'in
         className="input"
         aria-label={`${kind} field description`}
         placeholder="Description"
-        value={desc}
-        onChange={(e) => setDesc(e.target.value)}
-        onBlur={() => desc !== (field.description ?? '') && onChange({ ...field, description: desc || undefined })}
+        {...desc}
         onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
       />
       {kind === 'output' && (field.type === 'object' || field.type === 'array') && (
-        <SchemaBox value={field.schema} onCommit={(schema) => onChange({ ...field, schema })} />
+        <SchemaBox value={field.schema} onCommit={(schema) => onChange({ ...field, schema }, 'schema')} />
       )}
     </div>
   );
@@ -93,10 +96,9 @@ function FieldRow({ field, kind, onChange, onRemove }: { field: Field; kind: 'in
 
 export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
   const sig = normalize(raw);
-  const [instructions, setInstructions] = useState(sig.instructions ?? '');
-  useEffect(() => setInstructions(sig.instructions ?? ''), [sig.instructions]);
+  const [added, setAdded] = useState<{ kind: 'input_fields' | 'output_fields'; index: number } | null>(null);
 
-  const commit = (next: Sig) => {
+  const commit = (next: Sig, merge?: string) => {
     const clean = (f: Field): Json => {
       const out: Record<string, Json> = {};
       for (const [k, v] of Object.entries(f)) if (v !== undefined) out[k] = v as Json;
@@ -104,15 +106,18 @@ export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
     };
     const value: Record<string, Json> = { input_fields: next.input_fields.map(clean), output_fields: next.output_fields.map(clean) };
     if (next.instructions) value.instructions = next.instructions;
-    setSignature(step, value);
+    setSignature(step, value, merge);
   };
-  const update = (kind: 'input_fields' | 'output_fields', i: number, f: Field) => commit({ ...sig, [kind]: sig[kind].map((x, j) => (j === i ? f : x)) });
+  const instructions = useLiveText(sig.instructions ?? '', (v) => commit({ ...sig, instructions: v || undefined }, `${step}|signature.instructions`));
+  const update = (kind: 'input_fields' | 'output_fields', i: number, f: Field, part: string) =>
+    commit({ ...sig, [kind]: sig[kind].map((x, j) => (j === i ? f : x)) }, `${step}|signature.${kind}.${i}.${part}`);
   const remove = (kind: 'input_fields' | 'output_fields', i: number) => commit({ ...sig, [kind]: sig[kind].filter((_, j) => j !== i) });
   const add = (kind: 'input_fields' | 'output_fields') => {
     const taken = new Set(sig[kind].map((f) => f.name));
     let n = kind === 'input_fields' ? 'input' : 'output';
     for (let i = 2; taken.has(n); i++) n = `${kind === 'input_fields' ? 'input' : 'output'}_${i}`;
     commit({ ...sig, [kind]: [...sig[kind], { name: n, type: 'string', description: '' }] });
+    setAdded({ kind, index: sig[kind].length });
   };
 
   return (
@@ -126,7 +131,7 @@ export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
         </h4>
         {sig.input_fields.length === 0 && <div className="muted small">No input fields.</div>}
         {sig.input_fields.map((f, i) => (
-          <FieldRow key={`${i}`} field={f} kind="input" onChange={(nf) => update('input_fields', i, nf)} onRemove={() => remove('input_fields', i)} />
+          <FieldRow key={`${i}`} field={f} kind="input" focusName={added?.kind === 'input_fields' && added.index === i} onChange={(nf, part) => update('input_fields', i, nf, part)} onRemove={() => remove('input_fields', i)} />
         ))}
       </div>
       <div className="section">
@@ -138,7 +143,7 @@ export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
         </h4>
         {sig.output_fields.length === 0 && <div className="muted small">No output fields.</div>}
         {sig.output_fields.map((f, i) => (
-          <FieldRow key={`${i}`} field={f} kind="output" onChange={(nf) => update('output_fields', i, nf)} onRemove={() => remove('output_fields', i)} />
+          <FieldRow key={`${i}`} field={f} kind="output" focusName={added?.kind === 'output_fields' && added.index === i} onChange={(nf, part) => update('output_fields', i, nf, part)} onRemove={() => remove('output_fields', i)} />
         ))}
       </div>
       <div className="section">
@@ -149,9 +154,7 @@ export function SignatureEditor({ step, raw }: { step: string; raw: unknown }) {
           rows={3}
           style={{ fontFamily: 'var(--font-ui)' }}
           placeholder="What the program should do (the signature's docstring)"
-          value={instructions}
-          onChange={(e) => setInstructions(e.target.value)}
-          onBlur={() => instructions !== (sig.instructions ?? '') && commit({ ...sig, instructions: instructions || undefined })}
+          {...instructions}
         />
       </div>
     </div>

@@ -148,3 +148,63 @@ export function fillMissing(steps: StepView[], edges: EdgeView[], positions: Rec
   }
   return next;
 }
+
+export interface Rect { x: number; y: number; width: number; height: number }
+
+const overlaps = (a: Rect, b: Rect, gap: number) =>
+  a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
+
+/**
+ * The free spot for a card of `size` nearest to `want` (its wanted top-left): candidates on rings of growing
+ * radius around `want`, nearest first, the first that keeps `gap` from every rectangle in `taken` (and stays
+ * right of and below `min`, a container's inner edge).
+ */
+export function freeSpot(want: Point, size: Size, taken: Rect[], min?: Point, gap = 20, step = 20): Point {
+  const fits = (p: Point) => (!min || (p.x >= min.x && p.y >= min.y)) && !taken.some((r) => overlaps({ ...p, ...size }, r, gap));
+  if (fits(want)) return want;
+  for (let ring = 1; ring <= 200; ring++) {
+    const candidates: Point[] = [];
+    for (let i = -ring; i <= ring; i++) {
+      candidates.push({ x: i, y: -ring }, { x: i, y: ring });
+      if (Math.abs(i) !== ring) candidates.push({ x: -ring, y: i }, { x: ring, y: i });
+    }
+    candidates.sort((a, b) => a.x * a.x + a.y * a.y - (b.x * b.x + b.y * b.y));
+    for (const c of candidates) {
+      const p = { x: want.x + c.x * step, y: want.y + c.y * step };
+      if (fits(p)) return p;
+    }
+  }
+  return want;
+}
+
+/** A step's top-left in canvas coordinates (nested positions are relative to their container). */
+export function absolutePosition(id: string, steps: StepView[], positions: Record<string, Point>): Point | undefined {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  let x = 0;
+  let y = 0;
+  for (let cur = byId.get(id); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) {
+    const p = positions[cur.id];
+    if (!p) return undefined;
+    x += p.x;
+    y += p.y;
+  }
+  return { x, y };
+}
+
+/** The innermost container whose card contains `point` (canvas coordinates), if any. */
+export function containerAt(point: Point, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): StepView | undefined {
+  let best: StepView | undefined;
+  for (const s of steps) {
+    if (!s.container || !sizes[s.id]) continue;
+    const p = absolutePosition(s.id, steps, positions);
+    if (!p) continue;
+    const inside = point.x >= p.x && point.x <= p.x + sizes[s.id].width && point.y >= p.y && point.y <= p.y + sizes[s.id].height;
+    if (inside && (!best || s.depth > best.depth)) best = s;
+  }
+  return best;
+}
+
+/** The cards directly inside `parent` (top level when undefined), as rectangles in that parent's coordinates. */
+export function siblingRects(parent: string | undefined, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): Rect[] {
+  return steps.filter((s) => s.parentId === parent && positions[s.id] && sizes[s.id]).map((s) => ({ ...positions[s.id], ...sizes[s.id] }));
+}

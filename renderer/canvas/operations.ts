@@ -1,8 +1,9 @@
 /** Domain actions on steps (each is one undoable history entry), used by canvas, inspector, palette and shortcuts. */
-import { editor, type Json } from '../model/edits';
+import { editor, nestedListKey, type Json } from '../model/edits';
+import type { StepView } from '../model/types';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
-import { defaultStep, uniqueName } from './step-defaults';
+import { defaultStep, nameFor, uniqueName } from './step-defaults';
 import { persistLayoutSoon } from '../workspace/actions';
 
 function stepNames(): string[] {
@@ -13,20 +14,34 @@ function report(ok: boolean, what: string) {
   if (!ok) useUi.getState().toast('error', `${what} failed: fix the YAML first`);
 }
 
-export function addStepOfType(type: string, position?: { x: number; y: number }): string | null {
+/**
+ * Adds a step of `type`, named from its type (`claude_1`). `at` places it: a top-left position, relative to
+ * `at.container` when it is dropped inside one (it joins that container's nested steps).
+ */
+export function addStepOfType(type: string, at?: { position: { x: number; y: number }; container?: string }): string | null {
   const doc = useDocument.getState();
   if (doc.parseError) {
     useUi.getState().toast('error', 'The YAML has errors: fix them before editing on the canvas');
     return null;
   }
-  const name = uniqueName(type.replace(/^dspy_/, '') + '_step', stepNames());
-  const ok = doc.applyEdit(`Add ${type}`, (t) => editor.addStep(t, defaultStep(type, name)), (s) => ({
-    positions: position ? { ...s.positions, [name]: position } : s.positions,
+  const name = nameFor(type, stepNames());
+  const body = defaultStep(type, name);
+  const container = at?.container ? doc.view?.steps.find((s) => s.id === at.container) : undefined;
+  const listKey = container ? nestedListKey(container.raw) : null;
+  const label = container ? `Add ${type} to ${container.name}` : `Add ${type}`;
+  const ok = doc.applyEdit(label, (t) => (container && listKey ? editor.addNestedStep(t, container.id, listKey, body) : editor.addStep(t, body)), (s) => ({
+    positions: at ? { ...s.positions, [name]: at.position } : s.positions,
     selection: [name],
   }));
   report(ok, 'Adding a step');
   if (ok) persistLayoutSoon();
   return ok ? name : null;
+}
+
+/** The key path of a nested step's list inside its container (`steps`, `pipeline.steps`), from the step's path. */
+function listKeyIn(parent: StepView, child: StepView): (string | number)[] {
+  const rel = child.path.slice(parent.path.length + 1).replace(/\[\d+\]$/, '');
+  return rel.split('.');
 }
 
 export function deleteSteps(ids: string[]): void {
@@ -45,7 +60,16 @@ export function deleteSteps(ids: string[]): void {
   const gone = new Set<string>();
   const collect = (id: string) => { gone.add(id); for (const c of byId.get(id)?.children ?? []) collect(c); };
   targets.forEach((t) => collect(t.id));
-  const ok = doc.applyEdit(`Delete ${targets.length > 1 ? `${targets.length} steps` : targets[0].name}`, (t) => targets.reduce((acc, s) => editor.deleteStep(acc, s.id), t), (s) => {
+  // A container whose every nested step goes keeps an empty list (`steps: []`): the workflow stays valid.
+  const emptied = new Set(targets.map((t) => t.parentId).filter((p): p is string => !!p && !gone.has(p) && byId.get(p)!.children.every((c) => gone.has(c))));
+  const edit = (text: string) =>
+    targets.reduce((acc, s) => {
+      if (!s.parentId || !emptied.has(s.parentId)) return editor.deleteStep(acc, s.id);
+      const parent = byId.get(s.parentId)!;
+      // The container's first child comes last (reverse order): empty the list once, there.
+      return parent.children[0] === s.id ? editor.setStepField(acc, parent.id, listKeyIn(parent, s), []) : acc;
+    }, text);
+  const ok = doc.applyEdit(`Delete ${targets.length > 1 ? `${targets.length} steps` : targets[0].name}`, edit, (s) => {
     const positions = { ...s.positions };
     for (const n of gone) delete positions[n];
     return { positions, selection: [] };
@@ -54,11 +78,17 @@ export function deleteSteps(ids: string[]): void {
   if (ok) persistLayoutSoon();
 }
 
-let clipboard: Record<string, Json>[] = [];
+/** A copied step: its body, and the container it was nested in (pasting puts it back there). */
+interface Copied { raw: Record<string, Json>; name: string; container?: string; listKey?: (string | number)[] }
+let clipboard: Copied[] = [];
 
 export function copySteps(ids: string[]): number {
-  const steps = useDocument.getState().view?.steps.filter((s) => ids.includes(s.id)) ?? [];
-  clipboard = steps.map((s) => structuredClone(s.raw) as Record<string, Json>);
+  const all = useDocument.getState().view?.steps ?? [];
+  const steps = all.filter((s) => ids.includes(s.id));
+  clipboard = steps.map((s) => {
+    const parent = s.parentId ? all.find((p) => p.id === s.parentId) : undefined;
+    return { raw: structuredClone(s.raw) as Record<string, Json>, name: s.id, ...(parent ? { container: parent.id, listKey: listKeyIn(parent, s) } : {}) };
+  });
   if (steps.length) useUi.getState().toast('info', `Copied ${steps.length} step${steps.length > 1 ? 's' : ''}`);
   return steps.length;
 }
@@ -67,20 +97,22 @@ export function pasteSteps(): void {
   if (clipboard.length === 0) return;
   const doc = useDocument.getState();
   const taken = new Set(stepNames());
-  const added: string[] = [];
-  const bodies = clipboard.map((raw) => {
-    const name = uniqueName(`${String(raw.name ?? 'step')}_copy`, taken);
+  const present = new Set(doc.view?.steps.map((s) => s.id) ?? []);
+  const items = clipboard.map((c) => {
+    const name = uniqueName(`${String(c.raw.name ?? 'step')}_copy`, taken);
     taken.add(name);
-    added.push(name);
-    return { ...raw, name };
+    // A nested step goes back into its container while that container exists.
+    const into = c.container && c.listKey && present.has(c.container) ? { container: c.container, listKey: c.listKey } : undefined;
+    return { c, name, body: { ...c.raw, name }, into };
   });
-  const ok = doc.applyEdit(`Paste ${bodies.length} step${bodies.length > 1 ? 's' : ''}`, (t) => bodies.reduce((acc, b) => editor.addStep(acc, b), t), (s) => {
+  const edit = (text: string) => items.reduce((acc, i) => (i.into ? editor.addNestedStep(acc, i.into.container, i.into.listKey, i.body) : editor.addStep(acc, i.body)), text);
+  const ok = doc.applyEdit(`Paste ${items.length} step${items.length > 1 ? 's' : ''}`, edit, (s) => {
     const positions = { ...s.positions };
-    clipboard.forEach((raw, i) => {
-      const from = s.positions[String(raw.name)];
-      if (from) positions[added[i]] = { x: from.x + 40, y: from.y + 60 };
-    });
-    return { positions, selection: added };
+    for (const i of items) {
+      const from = s.positions[i.c.name];
+      if (from) positions[i.name] = { x: from.x + 40, y: from.y + 60 };
+    }
+    return { positions, selection: items.map((i) => i.name) };
   });
   report(ok, 'Paste');
   if (ok) persistLayoutSoon();
@@ -109,9 +141,12 @@ export function renameStep(from: string, to: string): boolean {
   return ok;
 }
 
-/** Sets a value inside a step (`step` is a step id: its name, or its path for unnamed or duplicate names). */
-export function setField(step: string, path: (string | number)[], value: Json | undefined, label = `Edit ${step}`): boolean {
-  return useDocument.getState().applyEdit(label, (t) => editor.setStepField(t, step, path, value));
+/**
+ * Sets a value inside a step (`step` is a step id: its name, or its path for unnamed or duplicate names).
+ * Edits with the same `merge` key in a row (typing in one field) make one undo entry.
+ */
+export function setField(step: string, path: (string | number)[], value: Json | undefined, label = `Edit ${step}`, merge?: string): boolean {
+  return useDocument.getState().applyEdit(label, (t) => editor.setStepField(t, step, path, value), undefined, merge);
 }
 
 /** Moves item `from` of a list inside a step to `to` (prompt parts, chain links, conditions). */
@@ -119,8 +154,8 @@ export function moveListItem(step: string, path: (string | number)[], from: numb
   return useDocument.getState().applyEdit(label, (t) => editor.moveListItem(t, step, path, from, to));
 }
 
-export function setSignature(step: string, signature: Json | undefined): boolean {
-  return useDocument.getState().applyEdit(`Edit signature of ${step}`, (t) => editor.setSignature(t, step, signature));
+export function setSignature(step: string, signature: Json | undefined, merge?: string): boolean {
+  return useDocument.getState().applyEdit(`Edit signature of ${step}`, (t) => editor.setSignature(t, step, signature), undefined, merge);
 }
 
 /**

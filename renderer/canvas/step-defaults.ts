@@ -47,6 +47,12 @@ export function defaultStep(type: string, name: string): Record<string, Json> {
   }
 }
 
+/** A new step's name: its type and the first free number (`claude_1`, `dspy_claude_2`). */
+export function nameFor(type: string, taken: Iterable<string>): string {
+  const set = new Set(taken);
+  for (let i = 1; ; i++) if (!set.has(`${type}_${i}`)) return `${type}_${i}`;
+}
+
 export function uniqueName(base: string, taken: Iterable<string>): string {
   const set = new Set(taken);
   if (!set.has(base)) return base;

@@ -1,4 +1,4 @@
-/** Ctrl/Cmd+K: fuzzy-filtered commands, plus "go to step". */
+/** Ctrl/Cmd+Shift+P (or Ctrl/Cmd+K): every command with its shortcut, fuzzy-filtered, plus "go to step". */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { allCommands, type Command } from '../app/commands';
 import { useUi } from '../stores/ui';

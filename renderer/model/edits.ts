@@ -20,6 +20,20 @@ function stepValue(text: string, step: string): Record<string, unknown> | undefi
   return found?.step as Record<string, unknown> | undefined;
 }
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where a container keeps its nested steps: `steps` (loops), or `pipeline.steps` (an inline pipeline); null if it keeps none. */
+export function nestedListKey(raw: Obj): PathSeg[] | null {
+  if ('steps' in raw || raw.type === 'for_loop' || raw.type === 'while_loop') return ['steps'];
+  if (isObj(raw.pipeline) && 'steps' in raw.pipeline) return ['pipeline', 'steps'];
+  return null;
+}
+
+function valueAt(v: unknown, path: PathSeg[]): unknown {
+  return path.reduce<unknown>((acc, seg) => (acc !== null && typeof acc === 'object' ? (acc as Record<string | number, unknown>)[seg] : undefined), v);
+}
+
 export const editor = {
   addStep: (text: string, step: Record<string, Json>, index?: number) => shared.addStep(text, step, index),
   deleteStep: (text: string, name: string) => shared.deleteStep(text, name),
@@ -31,6 +45,12 @@ export const editor = {
   setStepField: (text: string, step: string, path: PathSeg[], value: Json | undefined): string => shared.setStepPath(text, step, path, value),
   /** Moves item `from` of a list inside a step (prompt parts, chain links, conditions) to `to`. */
   moveListItem: (text: string, step: string, path: PathSeg[], from: number, to: number): string => shared.moveStepListItem(text, step, path, from, to),
+  /** Appends a step to a container's nested steps (an empty or missing list becomes a one-step block list). */
+  addNestedStep(text: string, container: string, listKey: PathSeg[], step: Record<string, Json>): string {
+    const list = valueAt(stepValue(text, container), listKey);
+    const n = Array.isArray(list) ? list.length : 0;
+    return n === 0 ? shared.setStepPath(text, container, listKey, [step]) : shared.setStepPath(text, container, [...listKey, n], step);
+  },
   /** Appends a previous_response part to the target's prompt (creating the prompt if needed). */
   addPreviousResponse(text: string, target: string, source: string): string {
     const prompt = stepValue(text, target)?.prompt;

@@ -1,10 +1,11 @@
 /**
  * The open workflow: its text (the single source of truth), the last good view for the canvas,
- * diagnostics, layout (sidecar positions, never in the YAML), selection and undo/redo history.
+ * diagnostics, layout (sidecar positions, never in the YAML), selection and the one undo/redo history
+ * shared by canvas, inspector and YAML editor (the editor routes Ctrl+Z here instead of its own stack).
  */
 import { create } from 'zustand';
 import { buildView } from '../model/workflow';
-import type { DiagnosticView, WorkflowView } from '../model/types';
+import type { DiagnosticView, StepView, WorkflowView } from '../model/types';
 import type { LayoutFile } from '../../shared/api/index';
 
 export type Positions = Record<string, { x: number; y: number }>;
@@ -41,13 +42,20 @@ export interface DocumentState {
   past: Snapshot[];
   future: Snapshot[];
   lastEditorPushAt: number;
+  /** The merge key of the latest history entry while it may still absorb edits (one entry per field edit). */
+  mergeKey: string | null;
 
   load(doc: { path: string | null; fileName: string; text: string; layout: LayoutFile | null }): void;
   close(): void;
   /** Text changed in the YAML editor. */
   setTextFromEditor(text: string): void;
-  /** A canvas edit: `fn` maps the current text to the new text (through the shared editor). */
-  applyEdit(label: string, fn: (text: string) => string, after?: (s: DocumentState) => Partial<DocumentState>): boolean;
+  /**
+   * A canvas edit: `fn` maps the current text to the new text (through the shared editor). Consecutive edits
+   * with the same `merge` key (typing in one inspector field) make one history entry until `endMerge`.
+   */
+  applyEdit(label: string, fn: (text: string) => string, after?: (s: DocumentState) => Partial<DocumentState>, merge?: string): boolean;
+  /** Closes the open merge: the next edit starts a new history entry. */
+  endMerge(): void;
   setPositions(positions: Positions, record?: string): void;
   select(ids: string[]): void;
   undo(): void;
@@ -60,13 +68,35 @@ export interface DocumentState {
 const HISTORY_LIMIT = 200;
 const EDITOR_COALESCE_MS = 1000;
 
-function rebuild(text: string, prev: Pick<DocumentState, 'view' | 'viewVersion'>): Partial<DocumentState> {
+/**
+ * A step whose id changed in place (renamed in the YAML: same path, new name) keeps the position of the step
+ * that was at its path; returns null when nothing moved.
+ */
+export function carryPositions(prev: StepView[], next: StepView[], positions: Positions): Positions | null {
+  const nextIds = new Set(next.map((s) => s.id));
+  const gone = new Map(prev.filter((s) => !nextIds.has(s.id) && positions[s.id]).map((s) => [s.path, s.id]));
+  let out: Positions | null = null;
+  for (const s of next) {
+    const old = gone.get(s.path);
+    if (!old || positions[s.id]) continue;
+    out = out ?? { ...positions };
+    out[s.id] = out[old];
+    delete out[old];
+  }
+  return out;
+}
+
+function rebuild(text: string, prev: Pick<DocumentState, 'view' | 'viewVersion' | 'positions'>): Partial<DocumentState> {
   const t0 = performance.now();
   const result = buildView(text);
   const ms = performance.now() - t0;
-  if (result.ok) return { view: result.view, parseError: null, diagnostics: result.diagnostics, viewVersion: prev.viewVersion + 1, lastSyncMs: ms };
-  return { parseError: result.error, diagnostics: result.diagnostics, lastSyncMs: ms };
+  if (!result.ok) return { parseError: result.error, diagnostics: result.diagnostics, lastSyncMs: ms };
+  const carried = prev.view ? carryPositions(prev.view.steps, result.view.steps, prev.positions) : null;
+  return { view: result.view, parseError: null, diagnostics: result.diagnostics, viewVersion: prev.viewVersion + 1, lastSyncMs: ms, ...(carried ? { positions: carried } : {}) };
 }
+
+const entry = (s: Pick<DocumentState, 'text' | 'positions'>, label: string): Snapshot => ({ text: s.text, positions: s.positions, label });
+const pushed = (past: Snapshot[], snap: Snapshot) => [...past, snap].slice(-HISTORY_LIMIT);
 
 let parseTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -89,6 +119,7 @@ export const useDocument = create<DocumentState>((set, get) => ({
   past: [],
   future: [],
   lastEditorPushAt: 0,
+  mergeKey: null,
 
   load({ path, fileName, text, layout }) {
     const positions = { ...(layout?.nodes ?? {}) };
@@ -106,14 +137,15 @@ export const useDocument = create<DocumentState>((set, get) => ({
       selection: [],
       past: [],
       future: [],
+      mergeKey: null,
       textVersion: s.textVersion + 1,
       textSource: 'load',
-      ...rebuild(text, { view: null, viewVersion: s.viewVersion }),
+      ...rebuild(text, { view: null, viewVersion: s.viewVersion, positions }),
     });
   },
 
   close() {
-    set({ open: false, path: null, text: '', savedText: '', view: null, parseError: null, diagnostics: [], selection: [], past: [], future: [], positions: {} });
+    set({ open: false, path: null, text: '', savedText: '', view: null, parseError: null, diagnostics: [], selection: [], past: [], future: [], mergeKey: null, positions: {} });
   },
 
   setTextFromEditor(text) {
@@ -126,7 +158,8 @@ export const useDocument = create<DocumentState>((set, get) => ({
       textVersion: s.textVersion + 1,
       textSource: 'editor',
       lastEditorPushAt: now,
-      ...(push ? { past: [...s.past, { text: s.text, positions: s.positions, label: 'Edit YAML' }].slice(-HISTORY_LIMIT), future: [] } : {}),
+      mergeKey: null,
+      ...(push ? { past: pushed(s.past, entry(s, 'Edit YAML')), future: [] } : {}),
     });
     if (parseTimer) clearTimeout(parseTimer);
     parseTimer = setTimeout(() => {
@@ -136,7 +169,7 @@ export const useDocument = create<DocumentState>((set, get) => ({
     }, 20);
   },
 
-  applyEdit(label, fn, after) {
+  applyEdit(label, fn, after, merge) {
     const s = get();
     let next: string;
     try {
@@ -146,9 +179,11 @@ export const useDocument = create<DocumentState>((set, get) => ({
       return false;
     }
     if (next === s.text) return false;
+    const absorb = merge !== undefined && merge === s.mergeKey && s.past.length > 0;
     set({
-      past: [...s.past, { text: s.text, positions: s.positions, label }].slice(-HISTORY_LIMIT),
+      ...(absorb ? {} : { past: pushed(s.past, entry(s, label)) }),
       future: [],
+      mergeKey: merge ?? null,
       text: next,
       textVersion: s.textVersion + 1,
       textSource: 'canvas',
@@ -159,10 +194,14 @@ export const useDocument = create<DocumentState>((set, get) => ({
     return true;
   },
 
+  endMerge() {
+    if (get().mergeKey !== null) set({ mergeKey: null });
+  },
+
   setPositions(positions, record) {
     const s = get();
     if (record) {
-      set({ past: [...s.past, { text: s.text, positions: s.positions, label: record }].slice(-HISTORY_LIMIT), future: [], positions, lastEditorPushAt: 0 });
+      set({ past: pushed(s.past, entry(s, record)), future: [], positions, lastEditorPushAt: 0, mergeKey: null });
     } else set({ positions });
   },
 
@@ -178,10 +217,11 @@ export const useDocument = create<DocumentState>((set, get) => ({
     if (!prev) return;
     set({
       past: s.past.slice(0, -1),
-      future: [{ text: s.text, positions: s.positions, label: prev.label }, ...s.future],
+      future: [entry(s, prev.label), ...s.future],
       positions: prev.positions,
       lastEditorPushAt: 0,
-      ...(prev.text !== s.text ? { text: prev.text, textVersion: s.textVersion + 1, textSource: 'history' as const, ...rebuild(prev.text, s) } : {}),
+      mergeKey: null,
+      ...(prev.text !== s.text ? { text: prev.text, textVersion: s.textVersion + 1, textSource: 'history' as const, ...rebuild(prev.text, { ...s, positions: prev.positions }) } : {}),
     });
   },
 
@@ -191,10 +231,11 @@ export const useDocument = create<DocumentState>((set, get) => ({
     if (!next) return;
     set({
       future: s.future.slice(1),
-      past: [...s.past, { text: s.text, positions: s.positions, label: next.label }],
+      past: pushed(s.past, entry(s, next.label)),
       positions: next.positions,
       lastEditorPushAt: 0,
-      ...(next.text !== s.text ? { text: next.text, textVersion: s.textVersion + 1, textSource: 'history' as const, ...rebuild(next.text, s) } : {}),
+      mergeKey: null,
+      ...(next.text !== s.text ? { text: next.text, textVersion: s.textVersion + 1, textSource: 'history' as const, ...rebuild(next.text, { ...s, positions: next.positions }) } : {}),
     });
   },
 

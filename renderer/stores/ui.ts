@@ -14,6 +14,9 @@ interface UiState {
   theme: Theme;
   editorVisible: boolean;
   editorHeight: number;
+  /** Width of the YAML editor when it sits beside the canvas (wide windows); 0 means the default split. */
+  editorWidth: number;
+  wordWrap: boolean;
   dialog: DialogKind;
   pendingAction: (() => void) | null;
   toasts: Toast[];
@@ -22,6 +25,8 @@ interface UiState {
   toggleTheme(): void;
   setEditorVisible(v: boolean): void;
   setEditorHeight(h: number): void;
+  setEditorWidth(w: number): void;
+  toggleWordWrap(): void;
   openDialog(d: DialogKind, pending?: () => void): void;
   closeDialog(): void;
   toast(kind: Toast['kind'], text: string): void;
@@ -41,6 +46,8 @@ export const useUi = create<UiState>((set, get) => ({
   theme: initialTheme(),
   editorVisible: true,
   editorHeight: Number(localStorage.getItem('ps_editor_h')) || 0,
+  editorWidth: Number(localStorage.getItem('ps_editor_w')) || 0,
+  wordWrap: localStorage.getItem('ps_word_wrap') === 'on',
   dialog: null,
   pendingAction: null,
   toasts: [],
@@ -58,6 +65,15 @@ export const useUi = create<UiState>((set, get) => ({
   setEditorHeight(editorHeight) {
     localStorage.setItem('ps_editor_h', String(Math.round(editorHeight)));
     set({ editorHeight });
+  },
+  setEditorWidth(editorWidth) {
+    localStorage.setItem('ps_editor_w', String(Math.round(editorWidth)));
+    set({ editorWidth });
+  },
+  toggleWordWrap() {
+    const wordWrap = !get().wordWrap;
+    localStorage.setItem('ps_word_wrap', wordWrap ? 'on' : 'off');
+    set({ wordWrap });
   },
   openDialog(dialog, pending) {
     set({ dialog, pendingAction: pending ?? null });

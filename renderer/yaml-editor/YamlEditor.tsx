@@ -1,6 +1,7 @@
 /**
  * The YAML editor: Monaco + monaco-yaml. Keystrokes go to the store at once (none lost); canvas edits
- * arrive as minimal edits (common prefix/suffix), so the cursor, scroll and Monaco's undo stack survive.
+ * arrive as minimal edits (common prefix/suffix), so the cursor and scroll survive. Undo and redo go to the
+ * document's history (one history for canvas and text), not to Monaco's own stack.
  */
 import { useEffect, useRef } from 'react';
 import { setupMonaco, monaco } from './monaco-setup';
@@ -25,6 +26,7 @@ export function minimalEdit(oldText: string, newText: string): { start: number; 
 export function YamlEditor() {
   const host = useRef<HTMLDivElement>(null);
   const theme = useUi((s) => s.theme);
+  const wordWrap = useUi((s) => s.wordWrap);
   const diagnostics = useDocument((s) => s.diagnostics);
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
 
@@ -45,12 +47,18 @@ export function YamlEditor() {
       renderLineHighlight: 'line',
       renderFinalNewline: 'on',
       tabSize: 2,
-      wordWrap: 'off',
+      wordWrap: useUi.getState().wordWrap ? 'on' : 'off',
       padding: { top: 8 },
       quickSuggestions: { other: true, comments: false, strings: true },
       ariaLabel: 'Workflow YAML',
     });
     editorRef.current = editor;
+    const { KeyMod, KeyCode } = monaco;
+    const undo = () => useDocument.getState().undo();
+    const redo = () => useDocument.getState().redo();
+    editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyZ, undo);
+    editor.addCommand(KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyZ, redo);
+    editor.addCommand(KeyMod.CtrlCmd | KeyCode.KeyY, redo);
     const unregister = registerEditor(editor);
     let applying = false;
     const sub = model.onDidChangeContent(() => {
@@ -65,6 +73,12 @@ export function YamlEditor() {
         const range = monaco.Range.fromPositions(model.getPositionAt(edit.start), model.getPositionAt(edit.end));
         if (s.textSource === 'load') model.setValue(s.text);
         else model.pushEditOperations(editor.getSelections() ?? [], [{ range, text: edit.text, forceMoveMarkers: true }], () => null);
+        if (s.textSource === 'history') {
+          // Undo/redo puts the cursor where the change happened, as an editor's own undo does.
+          const at = model.getPositionAt(edit.start + edit.text.length);
+          editor.setPosition(at);
+          editor.revealPositionInCenterIfOutsideViewport(at);
+        }
       } finally {
         applying = false;
       }
@@ -81,6 +95,10 @@ export function YamlEditor() {
   useEffect(() => {
     monaco.editor.setTheme(theme === 'dark' ? 'studio-dark' : 'studio-light');
   }, [theme]);
+
+  useEffect(() => {
+    editorRef.current?.updateOptions({ wordWrap: wordWrap ? 'on' : 'off' });
+  }, [wordWrap]);
 
   useEffect(() => {
     const model = editorRef.current?.getModel();
@@ -107,5 +125,5 @@ export function YamlEditor() {
     );
   }, [diagnostics]);
 
-  return <div className="editor-host" ref={host} data-testid="yaml-editor" />;
+  return <div className="editor-host" ref={host} data-testid="yaml-editor" data-word-wrap={wordWrap ? 'on' : 'off'} />;
 }

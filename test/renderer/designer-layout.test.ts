@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { absolutePosition, containerAt, freeSpot, siblingRects } from '../../renderer/canvas/layout';
+import { nameFor } from '../../renderer/canvas/step-defaults';
+import type { StepView } from '../../renderer/model/types';
+
+const step = (id: string, extra: Partial<StepView> = {}): StepView =>
+  ({ id, name: id, path: id, type: 'claude', family: 'claude', label: '', index: 0, depth: 0, container: false, chain: [], inputs: [], outputs: [], summary: '', children: [], raw: {}, ...extra }) as StepView;
+
+describe('dropping a card', () => {
+  it('lands where it is dropped when the spot is free', () => {
+    expect(freeSpot({ x: 100, y: 100 }, { width: 240, height: 100 }, [{ x: 600, y: 100, width: 240, height: 100 }])).toEqual({ x: 100, y: 100 });
+  });
+
+  it('moves to the nearest spot that keeps clear of every card and overlay', () => {
+    const taken = [{ x: 100, y: 100, width: 240, height: 100 }];
+    const p = freeSpot({ x: 120, y: 110 }, { width: 240, height: 100 }, taken, undefined, 20);
+    const clear = p.x >= 100 + 240 + 20 || p.x + 240 + 20 <= 100 || p.y >= 100 + 100 + 20 || p.y + 100 + 20 <= 100;
+    expect(clear).toBe(true);
+    // Nearest: straight down or up (distance 130 or 140), not sideways (260+).
+    expect(Math.hypot(p.x - 120, p.y - 110)).toBeLessThan(200);
+  });
+
+  it('stays inside a container\'s inner edge', () => {
+    const p = freeSpot({ x: 24, y: 72 }, { width: 240, height: 100 }, [{ x: 24, y: 72, width: 240, height: 100 }], { x: 24, y: 72 });
+    expect(p.x).toBeGreaterThanOrEqual(24);
+    expect(p.y).toBeGreaterThanOrEqual(72);
+  });
+
+  it('finds the innermost container under the pointer, in canvas coordinates', () => {
+    const steps = [step('outer', { container: true, children: ['inner'] }), step('inner', { container: true, parentId: 'outer', depth: 1, children: [] }), step('free')];
+    const positions = { outer: { x: 100, y: 100 }, inner: { x: 24, y: 72 }, free: { x: 900, y: 0 } };
+    const sizes = { outer: { width: 400, height: 300 }, inner: { width: 280, height: 150 }, free: { width: 240, height: 80 } };
+    expect(absolutePosition('inner', steps, positions)).toEqual({ x: 124, y: 172 });
+    expect(containerAt({ x: 150, y: 200 }, steps, positions, sizes)?.id).toBe('inner');
+    expect(containerAt({ x: 110, y: 110 }, steps, positions, sizes)?.id).toBe('outer');
+    expect(containerAt({ x: 950, y: 20 }, steps, positions, sizes)).toBeUndefined();
+    expect(siblingRects(undefined, steps, positions, sizes)).toHaveLength(2);
+    expect(siblingRects('outer', steps, positions, sizes)).toEqual([{ x: 24, y: 72, width: 280, height: 150 }]);
+  });
+});
+
+describe('new step names', () => {
+  it('are the type and the first free number', () => {
+    expect(nameFor('claude', [])).toBe('claude_1');
+    expect(nameFor('dspy_claude', ['dspy_claude_1', 'dspy_claude_3'])).toBe('dspy_claude_2');
+  });
+});

@@ -1,0 +1,43 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.mock('../../renderer/api/client', () => ({ studio: { call: vi.fn() } }));
+
+let keyToCommand: typeof import('../../renderer/app/shortcuts').keyToCommand;
+let allCommands: typeof import('../../renderer/app/commands').allCommands;
+
+beforeAll(async () => {
+  const store = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  };
+  Object.assign(globalThis, { localStorage: store(), sessionStorage: store() });
+  ({ keyToCommand } = await import('../../renderer/app/shortcuts'));
+  ({ allCommands } = await import('../../renderer/app/commands'));
+});
+
+const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean; code?: string } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift, altKey: !!mods.alt, code: mods.code });
+
+describe('shortcuts', () => {
+  it('opens the palette on Ctrl+Shift+P and on Ctrl+K, even while typing', () => {
+    expect(keyToCommand(key('P', { ctrl: true, shift: true }), true)).toBe('palette');
+    expect(keyToCommand(key('k', { ctrl: true }), true)).toBe('palette');
+  });
+
+  it('switches screens with Alt+1..7 while focus is in an input', () => {
+    expect(keyToCommand(key('1', { alt: true }), true)).toBe('nav.design');
+    expect(keyToCommand(key('¡', { alt: true, code: 'Digit2' }), true)).toBe('nav.data');
+    expect(keyToCommand(key('7', { alt: true }), false)).toBe('nav.settings');
+  });
+
+  it('toggles word wrap with Alt+Z and leaves undo to the input being typed in', () => {
+    expect(keyToCommand(key('z', { alt: true }), true)).toBe('view.wordWrap');
+    expect(keyToCommand(key('z', { ctrl: true }), true)).toBeNull();
+    expect(keyToCommand(key('z', { ctrl: true }), false)).toBe('edit.undo');
+  });
+
+  it('every shortcut-bearing screen and view command is in the palette list', () => {
+    const ids = allCommands().map((c) => c.id);
+    for (const id of ['nav.design', 'nav.data', 'nav.optimize', 'nav.compare', 'nav.experiments', 'nav.monitor', 'nav.settings', 'view.wordWrap', 'edit.undo', 'edit.redo', 'app.palette']) expect(ids).toContain(id);
+    expect(allCommands().find((c) => c.id === 'nav.data')?.shortcut).toBe('Alt+2');
+  });
+});
