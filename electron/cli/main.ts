@@ -6,11 +6,12 @@ import { registerRuntimeCommands } from './commands/runtime';
 import { registerDataCommands } from './commands/data';
 import { registerAuditCommands } from './commands/audit';
 import { registerEngineCommands } from './commands/engine';
+import { registerProviderCommands } from './commands/providers';
 
 /** Each command group registers its subcommands; a handler returns the exit code. */
 export type CommandRegistrar = (program: Command, ctx: CliContext) => void;
 
-const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands, registerDataCommands, registerAuditCommands, registerEngineCommands];
+const registrars: CommandRegistrar[] = [registerWorkflowCommands, registerServeCommands, registerRuntimeCommands, registerDataCommands, registerAuditCommands, registerEngineCommands, registerProviderCommands];
 
 export async function main(argv: string[]): Promise<number> {
   const globalOpts: { dataDir?: string } = {};

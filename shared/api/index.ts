@@ -7,11 +7,13 @@
 import { z } from 'zod';
 import { layoutSidecarSchema } from '../graph/layout';
 import { pricesMethods } from './prices';
+import { providersMethods } from './providers';
 import { runEvents, runMethods } from './run';
 import { runtimeEvents, runtimeMethods } from './runtime';
 import { tuningEvents, tuningMethods } from './tuning';
 
 export * from './prices';
+export * from './providers';
 export * from './run';
 export * from './runtime';
 export * from './tuning';
@@ -164,6 +166,7 @@ export const studioMethods = {
   },
   ...tuningMethods,
   ...pricesMethods,
+  ...providersMethods,
   ...runMethods,
   ...runtimeMethods,
 } as const;

@@ -10,7 +10,8 @@ import { programForStep } from '../../core/dspy-plugin/program-spec';
 import { ARM_KINDS, type Arm } from '../../core/experiments/experiment';
 import type { ArmRef } from '../../core/experiments/offline-comparison';
 import { OptimizationRefused, type OptimizeRequest } from '../../core/optimization/optimization-engine';
-import { lmForStep, PROVIDER_PREFS_FILE, providerSettingsFrom, readProviderPrefs, type ProviderSettings } from '../../core/providers/provider-settings';
+import { lmForStep } from '../../core/providers/provider-settings';
+import { cliProviders, withProviderOptions, type ProviderOptions } from '../cli-providers';
 import { Studio } from '../../core/studio';
 import type { PluginEntry } from '../../core/plugins/plugin-manager';
 import type { RunEvent } from '../../core/workflow-runtime/workflow-runner';
@@ -53,23 +54,8 @@ async function withService<T>(ctx: CliContext, fn: (svc: StudioService) => Promi
   }
 }
 
-const endpointOpts = z.object({ apiBase: z.url('--api-base must be a URL').optional(), model: z.string().min(1).max(200).optional() });
-
-/**
- * The providers the app would use (Settings' providers.json over the environment), with an
- * OpenAI-compatible endpoint from --api-base/--model for this command when given.
- */
-async function cliProviders(ctx: CliContext, opts: { apiBase?: string; model?: string } = {}): Promise<ProviderSettings> {
-  const e = endpointOpts.safeParse({ apiBase: opts.apiBase, model: opts.model });
-  if (!e.success) throw new UsageError(e.error.issues[0].message);
-  if (e.data.model && !e.data.apiBase) throw new UsageError('--model needs --api-base (an OpenAI-compatible endpoint); a step\'s own model is set with model: in the workflow');
-  const prefs = await readProviderPrefs(path.join(ctx.dataDir(), PROVIDER_PREFS_FILE));
-  if (e.data.apiBase) prefs.openaiCompatible = { apiBase: e.data.apiBase, model: e.data.model ?? 'default' };
-  return providerSettingsFrom(prefs, process.env);
-}
-
-async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntry> | undefined, fn: (s: Studio) => Promise<T>, endpoint: { apiBase?: string; model?: string } = {}): Promise<T> {
-  const studio = await Studio.open({ dataDir: ctx.dataDir(), plugins, providers: await cliProviders(ctx, endpoint) });
+async function withStudio<T>(ctx: CliContext, plugins: Record<string, PluginEntry> | undefined, fn: (s: Studio) => Promise<T>, providerOpts: ProviderOptions = {}): Promise<T> {
+  const studio = await Studio.open({ dataDir: ctx.dataDir(), plugins, providers: await cliProviders(ctx, providerOpts) });
   try {
     return await fn(studio);
   } finally {
@@ -88,15 +74,16 @@ function stepProgram(studio: Studio, loaded: LoadedWorkflow, stepName: string, m
 const budgetOpts = z.object({ budgetCalls: z.coerce.number().int().positive().optional(), budgetCost: z.coerce.number().positive().optional() });
 
 export function registerEngineCommands(program: Command, ctx: CliContext): void {
-  program
-    .command('run <workflow>')
-    .description('run a workflow step by step (DSPy steps through the optimized program, with fallback)')
-    .option('--input <name=value>', 'a workflow input, read as {{inputs.name}} and by DSPy input fields (repeatable)', collect, [])
-    .option('--mock', "mock providers, like pipeline_ex's TEST_MODE=mock; DSPy steps use the simulated model")
-    .option('--api-base <url>', 'run DSPy steps on this OpenAI-compatible endpoint (a local server, say), over Settings')
-    .option('--model <name>', 'the model at --api-base')
+  withProviderOptions(
+    program
+      .command('run <workflow>')
+      .description('run a workflow step by step (DSPy steps through the optimized program, with fallback)')
+      .option('--input <name=value>', 'a workflow input, read as {{inputs.name}} and by DSPy input fields (repeatable)', collect, [])
+      .option('--mock', "mock providers, like pipeline_ex's TEST_MODE=mock; DSPy steps use the simulated model"),
+    'run DSPy steps',
+  )
     .option('--json', 'print JSON')
-    .action(async (file: string, opts: { input: string[]; mock?: boolean; json?: boolean; apiBase?: string; model?: string }) => {
+    .action(async (file: string, opts: { input: string[]; mock?: boolean; json?: boolean } & ProviderOptions) => {
       const inputs = parsePairs(opts.input, '--input');
       const loaded = await loadWorkflow(file);
       await withStudio(ctx, loaded.plugins, async (studio) => {
@@ -111,11 +98,10 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         if (opts.json) return ctx.json(summary);
         ctx.out(JSON.stringify(result.scope.steps, null, 2));
         ctx.out(result.ok ? 'run succeeded' : 'run failed');
-      }, { apiBase: opts.apiBase, model: opts.model });
+      }, opts);
     });
 
-  program
-    .command('optimize <workflow>')
+  withProviderOptions(program.command('optimize <workflow>'), 'optimize')
     .description("optimize a DSPy step's program on its labeled examples (estimate first; --estimate-only stops there)")
     .requiredOption('--step <name>', 'the dspy_* step to optimize')
     .option('--strategy <name>', `${OPTIMIZER_STRATEGIES.join(' | ')} (default: the plugin's default_strategy)`)
@@ -126,8 +112,6 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
     .option('--budget-cost <usd>', 'refuse a run estimated above this cost')
     .option('--estimate-only', 'print the estimate and stop')
     .option('--mock', 'use the simulated model')
-    .option('--api-base <url>', 'optimize on this OpenAI-compatible endpoint, over Settings')
-    .option('--model <name>', 'the model at --api-base')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: Record<string, any>) => {
       const budget = budgetOpts.safeParse(opts);
@@ -182,7 +166,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
           }
           throw err;
         }
-      }, { apiBase: opts.apiBase, model: opts.model });
+      }, opts);
     });
 
   const programs = program.command('programs').description('optimized program versions: list, promote, roll back, export');
@@ -230,18 +214,15 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
       }),
     );
 
-  program
-    .command('compare <workflow>')
+  withProviderOptions(program.command('compare <workflow>'), 'run both arms')
     .description("offline A/B of two program versions of a step on its labeled examples (paired test)")
     .requiredOption('--step <name>', 'the dspy_* step')
     .option('--a <ref>', 'baseline | promoted | a program version id', 'baseline')
     .option('--b <ref>', 'baseline | promoted | a program version id', 'promoted')
     .option('--metric <name>', 'metric (default: exact_match, json_field_match for object outputs)')
     .option('--mock', 'use the simulated model')
-    .option('--api-base <url>', 'run both arms on this OpenAI-compatible endpoint, over Settings')
-    .option('--model <name>', 'the model at --api-base')
     .option('--json', 'print JSON')
-    .action(async (file: string, opts: { step: string; a: string; b: string; metric?: string; mock?: boolean; json?: boolean; apiBase?: string; model?: string }) => {
+    .action(async (file: string, opts: { step: string; a: string; b: string; metric?: string; mock?: boolean; json?: boolean } & ProviderOptions) => {
       const loaded = await loadWorkflow(file);
       await withStudio(ctx, loaded.plugins, async (studio) => {
         const { lm } = stepProgram(studio, loaded, opts.step, Boolean(opts.mock));
@@ -260,7 +241,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         ctx.out(`${report.arms.a.label}: ${report.arms.a.mean.toFixed(3)}   ${report.arms.b.label}: ${report.arms.b.mean.toFixed(3)}   (${report.n} examples, ${lm.label})`);
         ctx.out(`difference ${g.difference.toFixed(3)} [${g.ci[0].toFixed(3)}, ${g.ci[1].toFixed(3)}], ${g.test} p=${g.pValue.toPrecision(3)}${g.significant ? ' (significant)' : ''}; wins ${g.wins} / ties ${g.ties} / losses ${g.losses}`);
         if (g.warning) ctx.out(`warning: ${g.warning}`);
-      }, { apiBase: opts.apiBase, model: opts.model });
+      }, opts);
     });
 
   const experiment = program.command('experiment').description('live A/B experiments on the executions of a step');

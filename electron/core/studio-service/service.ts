@@ -10,6 +10,7 @@ import { validateText } from './validate';
 import { Studio, type StudioOptions } from '../studio';
 import { PROVIDER_PREFS_FILE, providerSettingsFrom, readProviderPrefs, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
 import { createPriceHandlers } from './prices';
+import { createProviderHandlers } from './providers';
 import { createRunHandlers } from './run';
 import { createRuntimeHandlers } from './runtime';
 import { createTuningHandlers } from './tuning';
@@ -337,6 +338,7 @@ export function createStudioService(opts: StudioServiceOptions): StudioService {
     }),
     ...createPriceHandlers({ studio, by: opts.mode === 'test' ? 'tester' : localUser() }),
     ...createRuntimeHandlers({ studio }),
+    ...createProviderHandlers({ loadProviderPrefs, buildProviders }),
   };
 
   ref.router = createRouter({ ...handlers, ...runs.handlers }, opts.log);

@@ -19,7 +19,10 @@ import { moduleOf, programForStep, programFromSignature, programShape, type Prog
 import { findDspyStep, stepPrograms } from '../dspy-plugin/step-programs';
 import type { Handlers } from './router';
 
-type TuningMethod = Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | 'runtime.restart'>;
+type TuningMethod = Exclude<
+  Extract<StudioMethod, `data.${string}` | `optimize.${string}` | `compare.${string}` | `experiments.${string}` | `monitor.${string}` | `config.${string}` | `providers.${string}` | 'runtime.restart'>,
+  'providers.presets' | 'providers.test'
+>;
 
 export interface TuningDeps {
   studio: () => Promise<Studio>;
