@@ -66,16 +66,26 @@ test("the README's first steps, literally: sample, import, label by keyboard, op
       await expect(page.getByTestId('edit-output-label')).toBeFocused();
       if (i === 3) await shot(page, '23-labeling-edit');
       await page.keyboard.press('Control+Enter');
-    } else {
-      await page.keyboard.press(String((i % 5) + 1));
-      await expect(page.getByTestId(`rate-${(i % 5) + 1}`)).toHaveAttribute('aria-pressed', 'true');
-      if (i === 1) {
-        await shot(page, '24-labeling');
-        await noSerious(page, 'labeling');
-      }
+    } else if (i === 1) {
+      // The label is a class: its values are choice buttons, and ratings are clicked.
+      await page.getByTestId('rate-4').click();
+      await expect(page.getByTestId('rate-4')).toHaveAttribute('aria-pressed', 'true');
+      await shot(page, '24-labeling');
+      await noSerious(page, 'labeling');
       await page.keyboard.press('a');
+    } else {
+      // Number keys pick the class: the one the output already holds accepts it.
+      await page.keyboard.press(await page.getByTestId('label-choices-label').locator('[aria-pressed="true"] .kbd').innerText());
     }
   }
+  await expect(page.getByTestId('label-position')).toHaveText('11 / 12');
+  await expect(page.locator('.labeling-bar')).toContainText('10 of 12 labeled');
+  // Ctrl+Z undoes the last label and goes back to it; the same key labels it again.
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('label-position')).toHaveText('10 / 12');
+  await expect(page.getByTestId('label-state')).toHaveText('unlabeled');
+  await expect(page.locator('.labeling-bar')).toContainText('9 of 12 labeled');
+  await page.keyboard.press(await page.getByTestId('label-choices-label').locator('[aria-pressed="true"] .kbd').innerText());
   await expect(page.getByTestId('label-position')).toHaveText('11 / 12');
   await expect(page.locator('.labeling-bar')).toContainText('10 of 12 labeled');
   await page.keyboard.press('ArrowLeft');

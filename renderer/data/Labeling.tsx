@@ -1,15 +1,19 @@
-/** Labeling mode, keyboard first: ←/→ move, 1-5 rate, a accept, r reject, e edit, n note, Ctrl/Cmd+Enter save and advance, ? help. */
+/**
+ * Labeling mode, keyboard first: ←/→ move, 1-5 rate (on a classification output, 1-9 pick a choice),
+ * a accept, r reject, e edit, n note, Ctrl/Cmd+Enter save and advance, Ctrl/Cmd+Z undo the last label, ? help.
+ */
 import { fieldProblems } from '../../shared/dspy/json-schema';
 import type { SignatureField } from '../../shared/dspy/signature';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ExampleRow, FieldSpec } from '../../shared/api/index';
 import { LABEL_NOTE_MAX } from '../../shared/api/tuning';
 import { studio } from '../api/client';
+import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
-import { errText, valueText } from '../tuning/common';
+import { attempt, errText, valueText } from '../tuning/common';
+import { choiceLabel, choicesFor, rowsFor } from './label-choices';
 import { comboOf, displayCombo, LABEL_ACTIONS, tip, useLabelBindings, type LabelAction } from './label-shortcuts';
 
-/** Checks a value against the small JSON Schema subset signatures use (type, enum, required, properties, items, min/max). */
 /** Parses the edited outputs: strings as typed, everything else as JSON; returns errors per field. */
 export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>): { outputs: Record<string, unknown>; errors: string[] } {
   const outputs: Record<string, unknown> = {};
@@ -31,6 +35,9 @@ export function parseOutputs(fields: FieldSpec[], draft: Record<string, string>)
   }
   return { outputs, errors };
 }
+
+/** Labeled rows read per state to find a field's classes (more than a few classes is free text anyway). */
+const LABELED_SAMPLE = 1000;
 
 /** A note to send: trimmed, and none when blank. */
 const noteOf = (note: string | null): { note?: string } => (note?.trim() ? { note: note.trim() } : {});
@@ -65,6 +72,26 @@ export function Labeling({
   const bindings = useLabelBindings((s) => s.bindings);
   const rootRef = useRef<HTMLDivElement>(null);
   const firstEditor = useRef<HTMLTextAreaElement>(null);
+  // Past the last example: the done screen.
+  const [done, setDone] = useState(false);
+  // Labels saved in this session, newest last, for Ctrl+Z.
+  const history = useRef<{ id: string; index: number }[]>([]);
+  // The dataset's labeled rows beside the queue: a filtered queue may not hold every class.
+  const signature = useNav((s) => s.signature);
+  const [labeled, setLabeled] = useState<ExampleRow[]>([]);
+  useEffect(() => {
+    if (!signature) return;
+    let live = true;
+    void attempt(() => Promise.all((['accepted', 'corrected'] as const).map((labelState) => studio.call('data.list', { signature, labelState, limit: LABELED_SAMPLE }))), 'Loading the labeled values').then(
+      (rs) => live && rs && setLabeled(rs.flatMap((r) => r.rows)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [signature]);
+  const choices = useMemo(() => new Map(outputs.map((f) => [f.name, choicesFor(f, [...labeled, ...rows])] as const).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== null)), [outputs, rows, labeled]);
+  // Number keys pick a choice of the first classification output.
+  const keyed = outputs.find((f) => choices.has(f.name));
 
   const startEdit = useCallback(() => {
     if (!row) return;
@@ -82,6 +109,7 @@ export function Labeling({
 
   const advance = useCallback(() => {
     if (index < rows.length - 1) setIndex(index + 1);
+    else setDone(true);
     requestAnimationFrame(() => rootRef.current?.focus());
   }, [index, rows.length, setIndex]);
 
@@ -102,6 +130,7 @@ export function Labeling({
       queue.current = queue.current.then(async () => {
         try {
           const r = await studio.call('data.label', { id: target.id, action, ...extra });
+          history.current.push({ id: target.id, index: position - 1 });
           onChanged({ ...r.row, quality: target.quality, usable: target.usable, reasons: target.reasons });
           setError(null);
           if (!move) setEditing(false);
@@ -116,6 +145,44 @@ export function Labeling({
       });
     },
     [row, index, onChanged, advance],
+  );
+
+  // Queued after the labels in flight, so it undoes the one saved last.
+  const undo = useCallback(() => {
+    queue.current = queue.current.then(async () => {
+      const last = history.current.pop();
+      if (!last) {
+        useUi.getState().toast('info', 'Nothing to undo: no label was saved in this session');
+        return;
+      }
+      const before = rows.find((r) => r.id === last.id);
+      try {
+        const r = await studio.call('data.label', { id: last.id, action: 'undo' });
+        onChanged(before ? { ...r.row, quality: before.quality, usable: before.usable, reasons: before.reasons } : r.row);
+        setDone(false);
+        setIndex(last.index);
+        setError(null);
+        useUi.getState().toast('info', `Undid the label of example ${last.index + 1}`);
+      } catch (e) {
+        const msg = `Undo on example ${last.index + 1}: ${errText(e)}`;
+        setError(msg);
+        useUi.getState().toast('error', msg);
+      }
+    });
+  }, [rows, onChanged, setIndex]);
+
+  const pick = useCallback(
+    (field: string, value: string | number | boolean) => {
+      if (!row) return;
+      if (editing) {
+        const f = outputs.find((o) => o.name === field);
+        setDraft((d) => ({ ...d, [field]: f?.type === 'string' && typeof value === 'string' ? value : JSON.stringify(value) }));
+        return;
+      }
+      const label = choiceLabel(row, field, value);
+      apply(label.action, label.action === 'correct' ? { outputs: label.outputs } : {});
+    },
+    [row, editing, outputs, apply],
   );
 
   const save = useCallback(() => {
@@ -150,8 +217,18 @@ export function Labeling({
       const combo = comboOf(e);
       const action = useLabelBindings.getState().actionFor(combo);
       const inEditor = e.target instanceof HTMLElement && (e.target.tagName === 'TEXTAREA' || e.target.tagName === 'INPUT' || e.target.tagName === 'SELECT');
+      const digit = /^[1-9]$/.test(combo) ? Number(combo) : null;
+      const keyedChoices = keyed ? choices.get(keyed.name) : undefined;
+      if (!inEditor && !done && keyed && keyedChoices && digit !== null) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (digit <= keyedChoices.length) pick(keyed.name, keyedChoices[digit - 1]);
+        return;
+      }
+      if (done && e.key !== 'Escape' && action !== 'undo' && action !== 'prev') return;
       if (e.key === 'Escape') {
         if (help) setHelp(false);
+        else if (done) onClose();
         else if (note !== null && !editing) {
           setNote(null);
           rootRef.current?.focus();
@@ -169,7 +246,11 @@ export function Labeling({
       e.stopPropagation();
       switch (action) {
         case 'prev':
-          if (index > 0) setIndex(index - 1);
+          if (done) setDone(false);
+          else if (index > 0) setIndex(index - 1);
+          break;
+        case 'undo':
+          undo();
           break;
         case 'next':
           if (index < rows.length - 1) setIndex(index + 1);
@@ -200,7 +281,7 @@ export function Labeling({
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [recording, help, editing, note, index, rows.length, setIndex, apply, startEdit, save, onClose]);
+  }, [recording, help, editing, note, index, rows.length, setIndex, apply, startEdit, save, onClose, keyed, choices, done, pick, undo]);
 
   useEffect(() => {
     rootRef.current?.focus();
@@ -208,6 +289,7 @@ export function Labeling({
 
   if (!row) return <div className="labeling-empty muted">No examples match the filters.</div>;
   const labeledCount = rows.filter((r) => r.labelState !== 'unlabeled').length;
+  if (done) return <LabelingDone rows={rows} rootRef={rootRef} onBack={() => setDone(false)} onUnlabeled={(i) => (setDone(false), setIndex(i))} onClose={onClose} undoKey={displayCombo(bindings.undo)} />;
 
   return (
     <div className="labeling" ref={rootRef} tabIndex={-1} data-testid="labeling" aria-label="Labeling mode">
@@ -255,7 +337,9 @@ export function Labeling({
             {row.labeledBy && <span className="muted small">by {row.labeledBy}</span>}
           </h4>
           {outputs.map((f, i) =>
-            editing ? (
+            choices.has(f.name) && !editing ? (
+              <ChoiceField key={f.name} field={f} choices={choices.get(f.name)!} current={row.outputs[f.name]} numbered={f === keyed} onPick={(v) => pick(f.name, v)} />
+            ) : editing ? (
               <div className="label-field" key={f.name}>
                 <label className="lf-name mono" htmlFor={`edit-${f.name}`}>
                   {f.name} <span className="chip">{f.type}</span>
@@ -264,12 +348,13 @@ export function Labeling({
                   id={`edit-${f.name}`}
                   ref={i === 0 ? firstEditor : undefined}
                   className="textarea"
-                  rows={f.type === 'object' || f.type === 'array' ? 8 : 2}
+                  rows={rowsFor(draft[f.name] ?? '')}
                   value={draft[f.name] ?? ''}
                   onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value })}
                   data-testid={`edit-output-${f.name}`}
                   spellCheck={false}
                 />
+                {choices.has(f.name) && <ChoiceButtons field={f} choices={choices.get(f.name)!} current={parseDraft(f, draft[f.name])} numbered={false} onPick={(v) => pick(f.name, v)} />}
                 {f.schema && <div className="muted small">Validated against the field's JSON schema.</div>}
               </div>
             ) : (
@@ -313,6 +398,9 @@ export function Labeling({
         </section>
       </div>
       <div className="labeling-actions" role="toolbar" aria-label="Label actions">
+        <button type="button" className="btn" onClick={undo} title={tip('Undo the last label', 'undo')} data-testid="label-undo">
+          Undo <span className="kbd">{displayCombo(bindings.undo)}</span>
+        </button>
         <div className="rating" role="group" aria-label="Rating">
           {[1, 2, 3, 4, 5].map((n) => (
             <button
@@ -320,7 +408,7 @@ export function Labeling({
               type="button"
               className={`btn outline star ${row.rating !== null && n <= row.rating ? 'on' : ''}`}
               aria-pressed={row.rating === n}
-              title={tip(`Rate ${n}`, `rate${n}` as LabelAction)}
+              title={keyed ? `Rate ${n}` : tip(`Rate ${n}`, `rate${n}` as LabelAction)}
               onClick={() => apply('rate', { rating: n }, false)}
               data-testid={`rate-${n}`}
             >
@@ -384,6 +472,107 @@ export function Labeling({
           </div>
         </div>
       )}
+    </div>
+  );
+}
+
+const choiceText = (v: string | number | boolean): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The draft's value of a field as the output would hold it. */
+function parseDraft(f: FieldSpec, raw: string | undefined): unknown {
+  if (f.type === 'string') return raw;
+  try {
+    return JSON.parse(raw ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+interface ChoiceProps {
+  field: FieldSpec;
+  choices: (string | number | boolean)[];
+  current: unknown;
+  numbered: boolean;
+  onPick: (v: string | number | boolean) => void;
+}
+
+function ChoiceButtons({ field, choices, current, numbered, onPick }: ChoiceProps) {
+  return (
+    <div className="choice-row" role="group" aria-label={`${field.name} choices`} data-testid={`label-choices-${field.name}`}>
+      {choices.map((c, i) => (
+        <button key={choiceText(c)} type="button" className={`btn outline choice ${c === current ? 'on' : ''}`} aria-pressed={c === current} onClick={() => onPick(c)} data-testid={`choice-${field.name}-${choiceText(c)}`}>
+          {numbered && <span className="kbd">{i + 1}</span>}
+          {choiceText(c)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A classification output: one button per choice, the current value pressed; the first field's choices carry number keys. */
+function ChoiceField(props: ChoiceProps) {
+  const { field, choices, current, numbered } = props;
+  const known = choices.some((c) => c === current);
+  return (
+    <div className="label-field">
+      <div className="lf-name mono">
+        {field.name} <span className="chip">{field.type}</span>
+        {numbered && <span className="muted small">· press 1-{choices.length}</span>}
+      </div>
+      <ChoiceButtons {...props} />
+      {!known && current !== undefined && current !== null && current !== '' && (
+        <div className="muted small" data-testid={`label-output-${field.name}`}>
+          Now: <span className="mono">{valueText(current)}</span> (not one of the choices)
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Past the last example of the queue: what was done, and what to do next. */
+function LabelingDone({
+  rows,
+  rootRef,
+  onBack,
+  onUnlabeled,
+  onClose,
+  undoKey,
+}: {
+  rows: ExampleRow[];
+  rootRef: React.RefObject<HTMLDivElement | null>;
+  onBack: () => void;
+  onUnlabeled: (index: number) => void;
+  onClose: () => void;
+  undoKey: string;
+}) {
+  const count = (state: ExampleRow['labelState']) => rows.filter((r) => r.labelState === state).length;
+  const left = rows.findIndex((r) => r.labelState === 'unlabeled');
+  const unlabeled = count('unlabeled');
+  return (
+    <div className="labeling labeling-done" ref={rootRef} tabIndex={-1} data-testid="labeling-done" aria-label="Labeling done">
+      <h2>{unlabeled ? `End of the queue: ${unlabeled} of ${rows.length} still unlabeled` : `All ${rows.length} examples labeled`}</h2>
+      <p className="muted">
+        {count('accepted')} accepted · {count('corrected')} corrected · {count('rejected')} rejected. Press {undoKey} to undo the last label.
+      </p>
+      <p>
+        Next: save a dataset version (Versions tab) so the optimization can be reproduced, then tune the step on <b>Optimize</b> (rejected examples are left out of training).
+      </p>
+      <div className="row-actions">
+        {left >= 0 && (
+          <button type="button" className="btn primary" onClick={() => onUnlabeled(left)} data-testid="label-unlabeled">
+            Label the {unlabeled} left
+          </button>
+        )}
+        <button type="button" className={`btn ${left >= 0 ? '' : 'primary'}`} onClick={() => useNav.getState().go('optimize')} data-testid="label-done-optimize">
+          Optimize →
+        </button>
+        <button type="button" className="btn" onClick={onBack}>
+          ← Back to the last example
+        </button>
+        <button type="button" className="btn" onClick={onClose} data-testid="label-done-close">
+          Back to the table
+        </button>
+      </div>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** Labeling shortcuts: defaults, rebinding persisted in localStorage, and matching a key event. */
 import { create } from 'zustand';
 
-export type LabelAction = 'prev' | 'next' | 'accept' | 'reject' | 'edit' | 'note' | 'save' | 'help' | 'rate1' | 'rate2' | 'rate3' | 'rate4' | 'rate5';
+export type LabelAction = 'prev' | 'next' | 'accept' | 'reject' | 'edit' | 'note' | 'save' | 'undo' | 'help' | 'rate1' | 'rate2' | 'rate3' | 'rate4' | 'rate5';
 
 export const LABEL_ACTIONS: { id: LabelAction; title: string }[] = [
   { id: 'prev', title: 'Previous example' },
@@ -11,7 +11,8 @@ export const LABEL_ACTIONS: { id: LabelAction; title: string }[] = [
   { id: 'edit', title: 'Edit the output' },
   { id: 'note', title: 'Write a note (Enter: reject with it, or save the edit with it)' },
   { id: 'save', title: 'Save the edit and advance' },
-  { id: 'rate1', title: 'Rate 1' },
+  { id: 'undo', title: 'Undo the last label' },
+  { id: 'rate1', title: 'Rate 1 (on a classification output, number keys pick a choice instead)' },
   { id: 'rate2', title: 'Rate 2' },
   { id: 'rate3', title: 'Rate 3' },
   { id: 'rate4', title: 'Rate 4' },
@@ -27,6 +28,7 @@ export const DEFAULT_BINDINGS: Record<LabelAction, string> = {
   edit: 'e',
   note: 'n',
   save: 'Mod+Enter',
+  undo: 'Mod+z',
   help: '?',
   rate1: '1',
   rate2: '2',
