@@ -19,7 +19,7 @@ import os
 
 from .errors import InvalidParams
 from .faults import parse_faults
-from .request_policy import RequestPolicy
+from .request_policy import PolicyCalls, RequestPolicy
 
 PROVIDERS = {"anthropic": "anthropic", "gemini": "gemini", "openai_compatible": "openai"}
 STRUCTURED_OUTPUT = ("chat", "json", "openai_json_schema", "llamacpp_json_schema", "ollama_format")
@@ -153,15 +153,8 @@ def _studio_lm_class():
     if _STUDIO_LM is None:
         import dspy
 
-        class StudioLM(dspy.LM):
+        class StudioLM(PolicyCalls, dspy.LM):
             """A ``dspy.LM`` whose every request goes through the provider's request policy."""
-
-            def forward(self, prompt=None, messages=None, **kwargs):
-                sup = super().forward
-                return self.policy.call(lambda: sup(prompt=prompt, messages=messages, **kwargs), self.endpoint)
-
-            async def aforward(self, prompt=None, messages=None, **kwargs):
-                return self.forward(prompt=prompt, messages=messages, **kwargs)
 
         _STUDIO_LM = StudioLM
     return _STUDIO_LM

@@ -138,6 +138,20 @@ class RequestPolicy:
         self._sleep(max(0.0, slot - time.time()))
 
 
+class PolicyCalls:
+    """Mixin for a DSPy LM: every call goes through ``self.policy`` (each attempt is one LM call to DSPy's
+    callbacks, so retries are counted as calls)."""
+
+    policy: RequestPolicy | None = None
+    endpoint = "the model"
+
+    def __call__(self, prompt=None, *, messages=None, **kwargs):
+        sup = super().__call__
+        if self.policy is None:
+            return sup(prompt, messages=messages, **kwargs)
+        return self.policy.call(lambda: sup(prompt, messages=messages, **kwargs), self.endpoint)
+
+
 def _reserve(key: str, interval: float) -> float:
     """The wall-clock time this request may start at; the next one may start ``interval`` later."""
     with _guard:

@@ -281,15 +281,17 @@ def make_simulated_lm(latency_ms: float = 0, model: str = "simulated/toy", base_
     """A ``dspy.BaseLM`` answering with ``SimulatedBrain``, with the fault modes of ``faults.Faults``;
     its calls go through ``policy`` (a ``request_policy.RequestPolicy``) when given."""
     from .faults import Faults
+    from .request_policy import PolicyCalls
 
     from dspy.clients.base_lm import BaseLM
 
-    class SimulatedLM(BaseLM):
+    class SimulatedLM(PolicyCalls, BaseLM):
         def __init__(self):
             super().__init__(model, "chat", 0.0, 1000, False, num_retries=0)
             self.brain = SimulatedBrain(base_p)
             self.faults = Faults(faults)
             self.policy = policy
+            self.endpoint = "the simulated model"
             self.latency_ms = latency_ms
             self.cancel_check = cancel_check
             self._engine_spec = SimulatedEngine(self)
@@ -301,10 +303,7 @@ def make_simulated_lm(latency_ms: float = 0, model: str = "simulated/toy", base_
         def forward(self, prompt=None, messages=None, **kwargs):
             from dspy.clients.execution import execute, prepare
 
-            def once():
-                return execute(self, prepare(self, prompt, messages, kwargs, direct=True)).provider_response()
-
-            return self.policy.call(once, "the simulated model") if self.policy else once()
+            return execute(self, prepare(self, prompt, messages, kwargs, direct=True)).provider_response()
 
         async def aforward(self, prompt=None, messages=None, **kwargs):
             return self.forward(prompt=prompt, messages=messages, **kwargs)

@@ -84,9 +84,9 @@ def test_bootstrap_compiles_without_context_wide_callbacks(monkeypatch):
     seen = []
     real = optimizers.dspy_context
 
-    def spy(lm, p, on_evaluate_end=None, **extra):
+    def spy(lm, p, ctx, on_evaluate_end=None, **extra):
         seen.append(on_evaluate_end)
-        return real(lm, p, on_evaluate_end=on_evaluate_end, **extra)
+        return real(lm, p, ctx, on_evaluate_end=on_evaluate_end, **extra)
 
     monkeypatch.setattr(optimizers, "dspy_context", spy)
     run(0)

@@ -15,7 +15,7 @@ Routes: Anthropic: ``POST .../messages`` (e.g. ``/v1/messages``); Gemini:
 OpenAI: ``POST .../chat/completions`` (e.g. ``/v1/chat/completions``, what llama.cpp, Ollama, vLLM and
 LM Studio serve); its log also keeps each request's ``response_format``, ``format`` and ``max_tokens``.
 ``GET /_requests`` returns the log as JSON (for tests): per request its path, model, start time
-(``t``, seconds since the epoch) and, when the client hung up before the answer, ``closed`` (when).
+(``t``, seconds since the epoch), the requests in flight when it arrived (``in_flight``) and, when the client hung up before the answer, ``closed`` (when).
 ``POST /_faults`` with a fault config (``faults.parse_faults``) replaces the server's faults and clears the
 log. Env ``FAKE_PROVIDER_LATENCY_MS`` adds latency, ``FAKE_PROVIDER_FAULTS`` (JSON) sets the faults.
 """
@@ -122,6 +122,15 @@ class _Handler(BaseHTTPRequestHandler):
             entry.update({k: body[k] for k in ("response_format", "format", "max_tokens", "temperature") if k in body})
         with self.server.lock:
             self.server.requests.append(entry)
+            self.server.in_flight += 1
+            entry["in_flight"] = self.server.in_flight
+        try:
+            self._answer(path, body, kind, model, entry)
+        finally:
+            with self.server.lock:
+                self.server.in_flight -= 1
+
+    def _answer(self, path, body, kind, model, entry):
         if self.server.latency_ms:
             time.sleep(self.server.latency_ms / 1000)
         faults = self.server.faults
@@ -248,6 +257,7 @@ class FakeProviderServer(ThreadingHTTPServer):
         self.latency_ms = latency_ms
         self.lock = threading.Lock()
         self.requests: list = []
+        self.in_flight = 0
         self._ids = 0
         self.thread = None
 
