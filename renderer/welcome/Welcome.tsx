@@ -44,7 +44,7 @@ export function Welcome() {
                 <Icon name="folder" /> Open folder…
               </button>
               <button type="button" className="btn outline" onClick={() => openDialog('palette')}>
-                <Icon name="command" /> Command palette <span className="spacer" /> <span className="kbd">Ctrl+K</span>
+                <Icon name="command" /> Command palette <span className="spacer" /> <span className="kbd">Ctrl+Shift+P</span>
               </button>
             </div>
             <h2>Recent</h2>
