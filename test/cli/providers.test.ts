@@ -21,6 +21,7 @@ beforeAll(async () => {
       const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       seen.push({ path: req.url ?? '', body });
       res.setHeader('content-type', 'application/json');
+      if (req.url?.endsWith('/models')) return res.end(JSON.stringify({ object: 'list', data: [{ id: 'served', object: 'model' }] }));
       res.end(
         JSON.stringify({
           id: `cmpl-${seen.length}`,
@@ -88,7 +89,7 @@ describe('CLI providers', () => {
     expect(record.error).toMatch(/^DSPy path failed: the model's answer is not usable: output label is the placeholder "\{label\}"/);
   }, 120_000);
 
-  it('refuses a broken providers.json naming the file and field, and --model without --api-base', async () => {
+  it('refuses a broken providers.json naming the file and field, --model without an endpoint, and an unknown preset', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
     dirs.push(dir);
     writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: 'not a url', model: 'm' } }));
@@ -98,6 +99,53 @@ describe('CLI providers', () => {
     rmSync(path.join(dir, 'providers.json'));
     const usage = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=x', '--model', 'm');
     expect(usage.code).toBe(2);
-    expect(usage.err).toMatch(/--model needs --api-base/);
+    expect(usage.err).toMatch(/--model needs --provider or --api-base/);
+    const preset = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=x', '--provider', 'llama');
+    expect(preset.code).toBe(2);
+    expect(preset.err).toMatch(/--provider must be one of ollama, llamacpp, vllm, lmstudio, openai, anthropic, gemini \(got "llama"\)/);
+    expect((await cli('--data-dir', dir, 'run', FLOW, '--api-base', 'nope')).err).toMatch(/--api-base must be a URL/);
+  });
+
+  it('--provider takes a preset, at --api-base when the server is elsewhere; --model alone changes the saved endpoint\'s model', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
+    dirs.push(dir);
+    const r = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=apple pear', '--provider', 'llamacpp', '--api-base', base, '--json');
+    expect(r.code, r.err).toBe(0);
+    // llama.cpp serves the model it loaded: the preset's default name is enough.
+    expect(seen[0].body).toMatchObject({ model: 'default', max_tokens: 1024 });
+
+    writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: base, model: 'saved-model' } }));
+    seen.length = 0;
+    const m = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=plum', '--model', 'other-model', '--json');
+    expect(m.code, m.err).toBe(0);
+    expect(seen[0].body).toMatchObject({ model: 'other-model' });
+  }, 120_000);
+
+  it('providers test reports the models and the speed, and exits 1 with the real cause when nothing listens', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-prov-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: base, model: 'saved-model' } }));
+    const ok = await cli('--data-dir', dir, 'providers', 'test', '--json');
+    expect(ok.code, ok.err).toBe(0);
+    const r = JSON.parse(ok.out);
+    expect(r).toMatchObject({ ok: true, target: { apiBase: base, model: 'saved-model' }, completion: { ok: true, completionTokens: 6 } });
+    expect(r.completion.tokensPerSecond).toBeGreaterThan(0);
+    expect(seen.map((s) => s.path)).toEqual(['/v1/models', '/v1/chat/completions']);
+
+    const text = await cli('--data-dir', dir, 'providers', 'test');
+    expect(text.out).toMatch(/completion: \d+ ms, 6 tokens, [\d.]+ tokens\/s over the whole request/);
+    expect(text.out).toMatch(/connection ok/);
+
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const refused = await cli('--data-dir', dir, 'providers', 'test', '--api-base', `http://127.0.0.1:${port}/v1`);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/models: FAILED \(connection_refused\) connection refused at http:\/\/127\.0\.0\.1:\d+\/v1\/models: is the server running/);
+    expect(refused.out).toMatch(/connection test failed/);
+
+    const presets = await cli('providers', 'presets', '--json');
+    expect(JSON.parse(presets.out).map((p: { id: string }) => p.id)).toContain('llamacpp');
   });
 });
