@@ -16,6 +16,18 @@ export const lmCallSchema = z.object({
 });
 export type LmCall = z.infer<typeof lmCallSchema>;
 
+/**
+ * What a DSPy step's LM calls went through: adapter calls, answers that failed to parse, ChatAdapter
+ * fallbacks to JSONAdapter (one more call each), and request retries by cause (rate_limit, server, timeout, dropped).
+ */
+export const lmStatsSchema = z.object({
+  adapterCalls: z.number().int().nonnegative(),
+  parseFailures: z.number().int().nonnegative(),
+  fallbacks: z.number().int().nonnegative(),
+  retries: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type LmStats = z.infer<typeof lmStatsSchema>;
+
 export const TRACE_STATUSES = ['pending', 'running', 'ok', 'failed', 'skipped', 'unsupported'] as const;
 export type TraceStatus = (typeof TRACE_STATUSES)[number];
 
@@ -38,6 +50,7 @@ export const traceStepSchema = z.object({
   programVersion: z.string().optional(),
   signatureHash: z.string().optional(),
   lmCalls: z.array(lmCallSchema).optional(),
+  lmStats: lmStatsSchema.optional(),
   /** The execution's row in the runs table (DSPy steps): what "Add to dataset" collects. */
   runRecordId: z.string().optional(),
 });

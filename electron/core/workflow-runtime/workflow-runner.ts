@@ -5,7 +5,7 @@ import { evaluateCondition } from './conditions';
 import { buildPrompt, type Sessions } from './prompt-builder';
 import { emptyScope, renderValue, type RunScope } from './run-scope';
 import type { Condition } from '../../../shared/workflow/schema';
-import type { LmCall } from '../../../shared/run/trace';
+import type { LmCall, LmStats } from '../../../shared/run/trace';
 import { DSPY_STEP_TYPES } from '../../../shared/run/inputs';
 
 export type ExecutionMode = 'optimized' | 'baseline' | 'fallback' | 'traditional' | 'mock';
@@ -31,6 +31,8 @@ export interface StepRecord {
   cacheHit?: boolean;
   /** The LM calls the step made: the messages really sent, the answers, the tokens. */
   lmCalls?: LmCall[];
+  /** Adapter parse failures, fallbacks and request retries of a DSPy step's calls. */
+  lmStats?: LmStats;
   /** The execution's row in the runs table. */
   runRecordId?: string;
 }
