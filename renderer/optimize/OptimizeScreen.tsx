@@ -10,7 +10,10 @@ import { useDocument } from '../stores/document';
 import { editor } from '../model/edits';
 import { promote, refreshStepPrograms, useStepPrograms, useWorkflowFor } from '../tuning/step-programs';
 import { GepaSearch } from './GepaSearch';
-import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LineChart, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
+import { runsAxis, runsChartOption, trialChartOption } from './charts';
+import type { ChartColors } from '../tuning/chart-options';
+import { EChart } from '../tuning/chart';
+import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
 /** The form shows each optimizer's parameters that have a value by default (the others need the CLI). */
 const formParams = (s: Strategy) => Object.entries(OPTIMIZERS[s].params as Record<string, ParamSpec>).filter(([, p]) => p.default !== null);
@@ -233,7 +236,6 @@ function RunsList({ jobs, selected, promoted }: { jobs: OptimizationJob[]; selec
 
 function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobProgress | null }) {
   const p = progress ?? job.progress;
-  const total = p?.totalTrials ?? job.estimate?.lmCalls.expected ?? 0;
   const frac = p?.phase === 'done' ? 1 : p?.trial && p.totalTrials ? Math.min(1, p.trial / p.totalTrials) : p?.lmCalls && job.estimate ? Math.min(0.99, p.lmCalls / Math.max(1, job.estimate.lmCalls.expected)) : 0.02;
   const history = p?.history ?? [];
   const cost = p?.lmCalls && job.estimate ? (job.estimate.costUsd * p.lmCalls) / Math.max(1, job.estimate.lmCalls.expected) : 0;
@@ -244,7 +246,7 @@ function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobPr
           {p?.phase ?? job.status}
         </span>
         <span className="muted small">
-          {p?.trial !== undefined && total ? `trial ${p.trial} of ${p.totalTrials ?? '?'}` : ''}
+          {p?.trial === undefined ? '' : p.totalTrials ? `trial ${p.trial} of ${p.totalTrials}` : `trial ${p.trial}`}
         </span>
         <div className="spacer" />
         <span className="small">{fmtPct(frac)}</span>
@@ -258,17 +260,7 @@ function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobPr
         <Stat label="Last trial" value={fmtPct(p?.score)} />
         <Stat label="Best so far" value={fmtPct(p?.bestScore)} />
       </div>
-      <LineChart
-        label="Trial scores against the best so far"
-        xLabel="trial"
-        series={[
-          { name: 'trial score', cls: 'series-a', points: history.map((h) => [h.trial, h.score]) },
-          { name: 'best so far', cls: 'series-b', points: history.map((h) => [h.trial, h.best]) },
-        ]}
-      />
-      <div className="legend small">
-        <span className="lg series-a">trial score</span> <span className="lg series-b">best so far</span>
-      </div>
+      <TrialChart history={history} />
     </div>
   );
 }
@@ -410,51 +402,28 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
   );
 }
 
-/** Every run of the signature: dev score against optimization cost (LM calls when cost is 0), by strategy. */
+/** Every run of the signature: dev score against measured optimization cost, by strategy. */
 function RunsChart({ versions, jobs }: { versions: ProgramVersion[]; jobs: OptimizationJob[] }) {
-  const points = versions.map((v) => ({ v, x: v.costUsd && v.costUsd > 0 ? v.costUsd : (v.lmCalls ?? 0), y: v.optimizedScore }));
-  const useCost = versions.some((v) => (v.costUsd ?? 0) > 0);
-  const xMax = Math.max(1e-9, ...points.map((p) => p.x));
-  const W = 520;
-  const H = 180;
-  const pad = { l: 36, r: 12, t: 10, b: 26 };
-  const sx = (x: number) => pad.l + ((W - pad.l - pad.r) * x) / xMax;
-  const sy = (y: number) => H - pad.b - (H - pad.t - pad.b) * y;
+  const build = useCallback((c: ChartColors) => runsChartOption(versions, c), [versions]);
   return (
     <section className="card-panel" aria-labelledby="runs-chart-title">
-      <h3 id="runs-chart-title">All runs: score against {useCost ? 'cost' : 'LM calls'}</h3>
-      {points.length === 0 ? (
+      <h3 id="runs-chart-title">All runs: score against {runsAxis(versions).usd ? 'measured cost' : 'LM calls'}</h3>
+      {versions.length === 0 ? (
         <p className="muted small">Finished runs appear here{jobs.length ? '' : ' after the first run'}.</p>
       ) : (
         <>
-          <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Optimized score of each run against its cost" data-testid="runs-chart">
-            {[0, 0.5, 1].map((g) => (
-              <g key={g}>
-                <line x1={pad.l} x2={W - pad.r} y1={sy(g)} y2={sy(g)} className="grid" />
-                <text x={pad.l - 4} y={sy(g) + 3} textAnchor="end" className="axis">
-                  {g * 100}%
-                </text>
-              </g>
-            ))}
-            <text x={W - pad.r} y={H - 6} textAnchor="end" className="axis">
-              {useCost ? fmtUsd(xMax) : `${fmtNum(xMax)} LM calls`}
-            </text>
-            {points.map(({ v, x, y }) => (
-              <g key={v.id} className={`strategy-${v.strategy}`}>
-                <line x1={sx(x)} x2={sx(x)} y1={sy(v.baselineScore)} y2={sy(y)} className="baseline-link" />
-                <circle cx={sx(x)} cy={sy(y)} r={v.status === 'promoted' ? 6 : 4.5}>
-                  <title>{`${STRATEGY_LABEL[v.strategy]}: ${fmtPct(y, 1)} (baseline ${fmtPct(v.baselineScore, 1)}), ${useCost ? fmtUsd(v.costUsd) : `${v.lmCalls} LM calls`}, ${v.status}`}</title>
-                </circle>
-              </g>
-            ))}
-          </svg>
-          <div className="legend small">
-            <span className="lg strategy-bootstrap_few_shot">BootstrapFewShot</span> <span className="lg strategy-copro">COPRO</span> <span className="lg strategy-mipro">MIPROv2</span> <span className="lg strategy-gepa">GEPA</span> <span className="lg strategy-simba">SIMBA</span> <span className="muted">· larger dot = promoted · line from the baseline</span>
-          </div>
+          <EChart build={build} label="Optimized score of each run against its cost, one marker shape per strategy, the promoted run ringed" testId="runs-chart" height={260} />
+          <p className="muted small">Hover a marker for the run. One shape per strategy; the ringed marker is the promoted program.</p>
         </>
       )}
     </section>
   );
+}
+
+/** Trial scores of the run in progress against the best so far. */
+function TrialChart({ history }: { history: { trial: number; score: number; best: number }[] }) {
+  const build = useCallback((c: ChartColors) => trialChartOption(history, c), [history]);
+  return <EChart build={build} label="Trial scores against the best so far" testId="trial-chart" height={200} />;
 }
 
 let dataDirCache: string | null = null;

@@ -1,4 +1,4 @@
-/** Shared pieces of the tuning screens: the signature picker, charts, formatting, file helpers. */
+/** Shared pieces of the tuning screens: the signature picker, bars and stats, formatting, file helpers. */
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { create } from 'zustand';
 import type { ProviderStatus, SignatureSummary } from '../../shared/api/index';
@@ -173,64 +173,6 @@ export function fileToBase64(file: File): Promise<string> {
     for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     return btoa(bin);
   });
-}
-
-/** A line chart of points (x, y) in plain SVG; each series its own class. */
-export function LineChart({
-  series,
-  height = 160,
-  yMax = 1,
-  xLabel,
-  yLabel,
-  label,
-}: {
-  series: { name: string; cls: string; points: [number, number][]; step?: boolean }[];
-  height?: number;
-  yMax?: number;
-  xLabel?: string;
-  yLabel?: string;
-  label: string;
-}) {
-  const W = 520;
-  const H = height;
-  const pad = { l: 36, r: 10, t: 10, b: 24 };
-  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
-  const xMax = Math.max(1, ...xs);
-  const x = (v: number) => pad.l + ((W - pad.l - pad.r) * v) / xMax;
-  const y = (v: number) => H - pad.b - ((H - pad.t - pad.b) * Math.max(0, Math.min(yMax, v))) / yMax;
-  return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} preserveAspectRatio="none">
-      {[0, 0.25, 0.5, 0.75, 1].map((g) => (
-        <g key={g}>
-          <line x1={pad.l} x2={W - pad.r} y1={y(g * yMax)} y2={y(g * yMax)} className="grid" />
-          <text x={pad.l - 4} y={y(g * yMax) + 3} textAnchor="end" className="axis">
-            {yMax === 1 ? `${g * 100}%` : fmtNum(g * yMax)}
-          </text>
-        </g>
-      ))}
-      {series.map((s) => {
-        const pts = s.points.map(([a, b]) => `${x(a)},${y(b)}`).join(' ');
-        return (
-          <g key={s.name} className={s.cls}>
-            <polyline points={pts} fill="none" />
-            {s.points.map(([a, b], i) => (
-              <circle key={i} cx={x(a)} cy={y(b)} r={2.5} />
-            ))}
-          </g>
-        );
-      })}
-      {xLabel && (
-        <text x={W - pad.r} y={H - 4} textAnchor="end" className="axis">
-          {xLabel}
-        </text>
-      )}
-      {yLabel && (
-        <text x={pad.l} y={pad.t - 1} className="axis">
-          {yLabel}
-        </text>
-      )}
-    </svg>
-  );
 }
 
 /** Tabs with arrow-key navigation. */
