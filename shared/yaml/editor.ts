@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { PathSegment } from '../workflow/diagnostic';
 import { renameStepInTemplates } from '../workflow/templates';
 import type { PromptPart } from '../workflow/schema';
@@ -19,13 +19,33 @@ export class EditError extends Error {}
 
 interface Splice { start: number; end: number; text: string }
 
-interface Source { text: string; doc: Document.Parsed }
+/** A quoting style, and the styles the file uses for prose values (with spaces) and for single words. */
+export type QuoteStyle = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE';
+export interface FileQuoting { prose: QuoteStyle; word: QuoteStyle }
+
+interface Source { text: string; doc: Document.Parsed; quote: FileQuoting }
+
+/** A one-line string value's class: prose has whitespace, a word has none (block scalars are left alone). */
+const classOf = (v: unknown): keyof FileQuoting | null => (typeof v !== 'string' || v.includes('\n') ? null : /\s/.test(v) ? 'prose' : 'word');
+
+/** The style most of the file's one-line string values of each class use (plain when none is quoted). */
+export function quotingOf(doc: Document): FileQuoting {
+  const n = { prose: { PLAIN: 0, QUOTE_DOUBLE: 0, QUOTE_SINGLE: 0 }, word: { PLAIN: 0, QUOTE_DOUBLE: 0, QUOTE_SINGLE: 0 } };
+  visit(doc, {
+    Scalar(key, node) {
+      const c = classOf(node.value);
+      if (key !== 'key' && c && node.type && node.type in n[c]) n[c][node.type as QuoteStyle]++;
+    },
+  });
+  const best = (counts: Record<QuoteStyle, number>) => (Object.keys(counts) as QuoteStyle[]).reduce((a, b) => (counts[b] > counts[a] ? b : a), 'PLAIN');
+  return { prose: best(n.prose), word: best(n.word) };
+}
 
 function load(text: string): Source {
   const { doc, refusal } = parseYamlBounded(text, { keepSourceTokens: true, uniqueKeys: true });
   if (!doc) throw new EditError(`cannot edit: ${refusal!.message} at line ${refusal!.line}`);
   if (doc.errors.length > 0) throw new EditError(`cannot edit: the YAML has errors (${doc.errors[0].message.split('\n')[0]})`);
-  return { text, doc };
+  return { text, doc, quote: quotingOf(doc) };
 }
 
 function apply(text: string, splices: Splice[]): string {
@@ -46,9 +66,19 @@ function contentEnd(t: string, node: Node): number {
   return e;
 }
 
-/** Renders a YAML fragment whose first line goes at the splice point and whose other lines start at `col`. */
-function render(value: unknown, col: number): string {
-  const s = stringify(value, { lineWidth: 0, indent: 2 }).replace(/\n$/, '');
+/**
+ * Renders a YAML fragment whose first line goes at the splice point and whose other lines start at `col`;
+ * its string values are quoted the way the file quotes its own (plain ones only where plain is safe).
+ */
+function render(value: unknown, col: number, quote: FileQuoting): string {
+  const frag = new Document(value);
+  visit(frag, {
+    Scalar(key, node) {
+      const c = classOf(node.value);
+      if (key !== 'key' && c && quote[c] !== 'PLAIN') node.type = quote[c];
+    },
+  });
+  const s = frag.toString({ lineWidth: 0, indent: 2 }).replace(/\n$/, '');
   return s.split('\n').map((l, i) => (i === 0 || l === '' ? l : ' '.repeat(col) + l)).join('\n');
 }
 
@@ -97,7 +127,7 @@ function fieldSplice(src: Source, map: YAMLMap, key: string, value: unknown): Sp
       if (t.slice(lineStart(t, start), start).trim() !== '') throw new EditError(`cannot remove '${key}': it shares its line with the list marker`);
       return removeLines(t, lineStart(t, start), lineEnd(t, end - 1));
     }
-    return { start, end, text: render({ [key]: value }, column(t, start)) };
+    return { start, end, text: render({ [key]: value }, column(t, start), src.quote) };
   }
   if (value === undefined) return { start: 0, end: 0, text: '' };
   const first = map.items[0] as Pair<Scalar, Node | null> | undefined;
@@ -105,7 +135,7 @@ function fieldSplice(src: Source, map: YAMLMap, key: string, value: unknown): Sp
   const last = map.items[map.items.length - 1] as Pair<Scalar, Node | null>;
   const at = lineEnd(t, contentEnd(t, (last.value?.range ? last.value : last.key) as Node) - 1);
   const col = column(t, first.key.range![0]);
-  return { start: at, end: at, text: newLines(t, at, `${' '.repeat(col)}${render({ [key]: value }, col)}`) };
+  return { start: at, end: at, text: newLines(t, at, `${' '.repeat(col)}${render({ [key]: value }, col, src.quote)}`) };
 }
 
 /** Replaces part `index` of a step's prompt, or appends when `index` equals the number of parts. A string prompt is replaced by a one-part list. */
@@ -122,16 +152,17 @@ export function setPromptPart(text: string, step: StepRef, index: number, part: 
   if (index < prompt.items.length) {
     const item = prompt.items[index] as Node;
     const start = item.range![0];
-    return apply(text, [{ start, end: contentEnd(t, item), text: render(part, column(t, start)) }]);
+    return apply(text, [{ start, end: contentEnd(t, item), text: render(part, column(t, start), src.quote) }]);
   }
-  return apply(text, [appendItem(t, prompt, part)]);
+  return apply(text, [appendItem(src, prompt, part)]);
 }
 
-function appendItem(t: string, seq: YAMLSeq, value: unknown): Splice {
+function appendItem(src: Source, seq: YAMLSeq, value: unknown): Splice {
+  const t = src.text;
   const last = seq.items[seq.items.length - 1] as Node;
   const at = lineEnd(t, contentEnd(t, last) - 1);
   const col = column(t, seq.range![0]);
-  return { start: at, end: at, text: newLines(t, at, `${' '.repeat(col)}${render([value], col)}`) };
+  return { start: at, end: at, text: newLines(t, at, `${' '.repeat(col)}${render([value], col, src.quote)}`) };
 }
 
 /**
@@ -171,10 +202,10 @@ export function addStep(text: string, step: Record<string, unknown>, index?: num
   const n = seq.items.length;
   const at = index ?? n;
   if (at < 0 || at > n) throw new EditError(`cannot insert a step at ${at}: there are ${n}`);
-  if (at === n) return apply(text, [appendItem(text, seq, step)]);
+  if (at === n) return apply(text, [appendItem(src, seq, step)]);
   const start = itemSpans(text, seq)[at].start;
   const col = column(text, seq.range![0]);
-  return apply(text, [{ start, end: start, text: `${' '.repeat(col)}${render([step], col)}\n` }]);
+  return apply(text, [{ start, end: start, text: `${' '.repeat(col)}${render([step], col, src.quote)}\n` }]);
 }
 
 /** Removes a step with the comments and blank lines directly above it. */
@@ -278,10 +309,10 @@ export function setStepPath(text: string, step: StepRef, path: PathSegment[], va
       const span = itemSpans(t, seq)[key];
       return apply(text, [removeLines(t, span.start, span.end)]);
     }
-    if (key === n) return apply(text, [appendItem(t, seq, newValue)]);
+    if (key === n) return apply(text, [appendItem(src, seq, newValue)]);
     const item = seq.items[key] as Node;
     const start = item.range![0];
-    return apply(text, [{ start, end: contentEnd(t, item), text: render(newValue, column(t, start)) }]);
+    return apply(text, [{ start, end: contentEnd(t, item), text: render(newValue, column(t, start), src.quote) }]);
   }
   throw new EditError(`cannot edit ${path.join('.')} of ${step}`);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import {
   addStep, allStepTypes, deleteStep, EditError, moveStep, moveStepListItem, renameStep, setPromptPart, setSignature, setStepField, setStepPath,
   validateWorkflowText,
 } from '../../shared/index';
+import { quotingOf } from '../../shared/yaml/editor';
 import { changedLines, commentLines, readExample, readOwn } from './helpers';
 
 const steps = (t: string) => (parse(t).workflow.steps as { name: string }[]);
@@ -135,6 +136,24 @@ describe('renameStep', () => {
   });
 });
 
+describe('quoting of inserted values', () => {
+  const file = (q: string, p: string) => `workflow:\n  name: ${q}w${q}\n  steps:\n    - name: a\n      type: claude\n      prompt:\n        - type: static\n          content: ${p}Say hello${p}\n`;
+  it('follows the file: prose and single words each take the style most of the file uses', () => {
+    const step = { name: 'b', type: 'claude', prompt: [{ type: 'static', content: "It's new" }] };
+    expect(addStep(file('', '"'), step)).toContain(`    - name: b\n      type: claude\n      prompt:\n        - type: static\n          content: "It's new"\n`);
+    expect(addStep(file('', "'"), step)).toContain(`          content: 'It''s new'\n`);
+    const allQuoted = file('"', '"').replace(/: ([a-z]+)\n/g, ': "$1"\n');
+    expect(addStep(allQuoted, step)).toContain(`    - name: "b"\n      type: "claude"\n`);
+    expect(addStep(file('', ''), step)).toContain(`          content: It's new\n`);
+  });
+
+  it('keeps values that need quotes quoted in a plain file', () => {
+    const out = addStep(file('', ''), { name: 'c', type: 'claude', prompt: [{ type: 'static', content: 'true' }] });
+    expect(out).toContain(`content: "true"`);
+    expect(quotingOf(parseDocument(file('', '"')))).toEqual({ prose: 'QUOTE_DOUBLE', word: 'PLAIN' });
+  });
+});
+
 describe('setPromptPart', () => {
   it('replaces one part, appends one, and turns a string prompt into a list', () => {
     const text = readExample('comprehensive_config_example.yaml');
@@ -145,9 +164,10 @@ describe('setPromptPart', () => {
       '          step: "comprehensive_analysis"',
       '          extract: "content"  # Extract the full content since it\'s text analysis',
     ]);
-    expect(d.added).toEqual(['        - type: file', '          path: notes.md']);
+    // This file double-quotes its string values: inserted ones follow.
+    expect(d.added).toEqual(['        - type: "file"', '          path: "notes.md"']);
     const appended = setPromptPart(text, 'implement_fixes', 3, { type: 'static', content: 'Done.' });
-    expect(changedLines(text, appended)).toEqual({ removed: [], added: ['        - type: static', '          content: Done.'] });
+    expect(changedLines(text, appended)).toEqual({ removed: [], added: ['        - type: "static"', '          content: "Done."'] });
 
     const dt = readExample('data_transform_example.yaml');
     const fixed = setPromptPart(setPromptPart(dt, 'generate_sample_data', 0, { type: 'static', content: 'Generate data' }), 'generate_report', 0, { type: 'static', content: 'Report' });
