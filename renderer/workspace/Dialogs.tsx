@@ -26,10 +26,20 @@ function Dialog({ title, children, footer, testId }: { title: string; children: 
   );
 }
 
+/** A file name from the workflow's name (`Support triage` -> `support_triage.yaml`), else the current file name. */
+export function saveAsName(workflowName: string | undefined, fileName: string): string {
+  const slug = (workflowName ?? '').trim().toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  return slug && workflowName !== 'workflow' ? `${slug}.yaml` : fileName;
+}
+
 export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' }) {
   const close = useUi((s) => s.closeDialog);
   const docPath = useDocument((s) => s.path);
   const fileName = useDocument((s) => s.fileName);
+  const workflowName = useDocument((s) => s.view?.name);
+  const folder = useUi((s) => s.folder);
+  // Save as suggests the workflow's own name, in the project folder.
+  const suggested = saveAsName(workflowName, fileName);
   const [dir, setDir] = useState<string | null>(null);
   const [parent, setParent] = useState<string | null>(null);
   const [entries, setEntries] = useState<DirEntry[]>([]);
@@ -44,7 +54,7 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
       setParent(res.parent);
       setEntries(mode === 'open-folder' ? res.entries.filter((e) => e.kind === 'dir') : res.entries);
       setError(null);
-      if (mode === 'save-as') setPathText(`${res.path}/${fileName}`);
+      if (mode === 'save-as') setPathText(`${res.path}/${suggested}`);
       else if (mode === 'open-folder') setPathText(res.path);
     } catch (err) {
       setError((err as Error).message);
@@ -53,7 +63,8 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
   useEffect(() => {
     (async () => {
       const info = await studio.call('app.info', {});
-      const start = docPath ? docPath.replace(/[/\\][^/\\]*$/, '') : info.homeDir;
+      // The open file's folder, else the open project folder, else home.
+      const start = docPath ? docPath.replace(/[/\\][^/\\]*$/, '') : (folder?.path ?? info.homeDir);
       await list(start);
       inputRef.current?.focus();
     })();
