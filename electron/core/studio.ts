@@ -4,7 +4,7 @@ import { ExperimentStore } from './experiments/experiment-store';
 import { rollbackTrigger } from './deployment/rollback';
 import { previousPhase } from './deployment/phases';
 import { evaluateFeatureFlags } from './deployment/rollout';
-import { compareArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';
+import { compareArms, traceArms, type CompareRequest, type ComparisonReport } from './experiments/offline-comparison';
 import type { DSPyPlugin } from './dspy-plugin/dspy-plugin';
 import { RealTimeExecutor } from './dspy-plugin/real-time-executor';
 import { AlertManager } from './monitoring/alerts';
@@ -269,6 +269,11 @@ export class Studio {
   /** Offline A/B of two arms (baseline or program versions) on the same labeled examples. */
   compare(req: CompareRequest): Promise<ComparisonReport> {
     return compareArms({ data: this.data, versions: this.engine.versions, pool: () => this.pool() }, req);
+  }
+
+  /** Both arms of a comparison run on one example, with their LM calls. */
+  compareTrace(req: Parameters<typeof traceArms>[1]): ReturnType<typeof traceArms> {
+    return traceArms({ data: this.data, versions: this.engine.versions, pool: () => this.pool() }, req);
   }
 
   async health(windowMs = 15 * 60_000): Promise<PluginHealthReport> {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { GepaTree } from '../dspy/gepa-tree';
+import type { LmCall } from '../run/trace';
 
 const id = z.string().min(1).max(200);
 const sigRef = z.string().min(1).max(200);
@@ -272,6 +273,14 @@ export interface ComparisonExample {
   outcome: 'win' | 'tie' | 'loss' | 'error';
   different: boolean;
 }
+/** One arm's run on one example: outputs or the error, and the LM calls with the messages really sent. */
+export interface ArmTrace {
+  label: string;
+  outputs: Record<string, unknown> | null;
+  error: string | null;
+  latencyMs: number;
+  lmCalls: LmCall[];
+}
 export interface ComparisonArm {
   label: string;
   mean: number;
@@ -528,6 +537,11 @@ export const tuningMethods = {
   'compare.run': {
     params: z.object({ signature: sigRef, a: armRef, b: armRef, datasetVersion: id.optional() }).strict(),
     result: typed<ComparisonReport>(),
+  },
+  /** Runs both arms on one example of a comparison again, for the LM calls each made (measured by this run). */
+  'compare.trace': {
+    params: z.object({ signature: sigRef, a: armRef, b: armRef, exampleId: id }).strict(),
+    result: typed<{ a: ArmTrace; b: ArmTrace }>(),
   },
   'experiments.list': {
     params: z.object({}).strict(),

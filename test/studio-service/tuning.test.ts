@@ -83,6 +83,15 @@ describe('tuning handlers', () => {
     expect(cmp.n).toBeGreaterThan(0);
     expect(cmp.wins).toBeGreaterThan(cmp.losses);
     expect(cmp.aggregate.pValue).not.toBeNull();
+    // A row opens with both arms' traces: the optimized arm's prompt carries its demos, the baseline's does not.
+    const win = cmp.examples.find((e) => e.outcome === 'win') ?? cmp.examples[0];
+    const traces = await service.call('compare.trace', { signature: 'classify', a: 'baseline', b: { version: versionId }, exampleId: win.id });
+    expect(traces.a).toMatchObject({ label: 'baseline', error: null });
+    expect(traces.b.outputs).toEqual(win.b.outputs);
+    const sent = (t: typeof traces.a) => t.lmCalls.flatMap((c) => c.messages.map((m) => m.content)).join('\n');
+    expect(sent(traces.a)).toContain(String(win.inputs.text));
+    expect(sent(traces.b).length).toBeGreaterThan(sent(traces.a).length);
+    await expect(service.call('compare.trace', { signature: 'classify', a: 'baseline', b: { version: versionId }, exampleId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
     const versions = await service.call('optimize.versions', { signature: 'classify' });
     expect(versions.versions[0].lmCalls).toBeGreaterThan(0);
     await service.call('optimize.promote', { versionId });

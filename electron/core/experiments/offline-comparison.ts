@@ -7,7 +7,7 @@ import type { LmConfig } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import { compareMetric, type MetricComparison } from '../statistics/paired';
 import type { TrainingData } from '../training-data/manager';
-import type { ComparisonExample } from '../../../shared/api/tuning';
+import type { ArmTrace, ComparisonExample } from '../../../shared/api/tuning';
 
 /** An arm: the baseline program, or a stored program version. */
 export type ArmRef = 'baseline' | { version: string };
@@ -62,6 +62,20 @@ interface EvaluateResult {
   usage: unknown;
 }
 
+/** The programs two arms run. The baseline has the shape of the program it is compared with: like is compared with like. */
+function armsOf(versions: ProgramVersionRepository, sig: { name: string; spec: Parameters<typeof programFromSignature>[1] }, refs: readonly ArmRef[]) {
+  const other = refs.map((r) => (r === 'baseline' ? undefined : versions.get(r.version))).find((v) => v !== undefined);
+  const baseline = programFromSignature(sig.name, sig.spec, other ? moduleOf(other.programSpec as unknown as ProgramSpec) : 'predict');
+  const arm = (ref: ArmRef) => {
+    if (ref === 'baseline') return { label: 'baseline', program: baseline, state: undefined };
+    const v = versions.get(ref.version);
+    if (!v) throw new Error(`no program version ${ref.version}`);
+    if (v.task !== sig.name) throw new Error(`program version ${v.id} belongs to another dataset (${v.task})`);
+    return { label: `${v.strategy} ${v.id}`, program: v.programSpec as unknown as ProgramSpec, state: v.programState };
+  };
+  return { baseline, arm };
+}
+
 /**
  * Offline A/B: both arms run on the same examples; per example outputs and scores, and per metric
  * the paired test (McNemar for pass/fail, Wilcoxon for scores) with a bootstrap CI.
@@ -80,16 +94,7 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
   }
   if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
   const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
-  // The baseline has the shape of the program it is compared with: like is compared with like.
-  const other = [req.a, req.b].map((r) => (r === 'baseline' ? undefined : deps.versions.get(r.version))).find((v) => v !== undefined);
-  const baseline = programFromSignature(sig.name, sig.spec, other ? moduleOf(other.programSpec as unknown as ProgramSpec) : 'predict');
-  const arm = (ref: ArmRef) => {
-    if (ref === 'baseline') return { label: 'baseline', program: baseline, state: undefined };
-    const v = deps.versions.get(ref.version);
-    if (!v) throw new Error(`no program version ${ref.version}`);
-    if (v.task !== sig.name) throw new Error(`program version ${v.id} belongs to another dataset (${v.task})`);
-    return { label: `${v.strategy} ${v.id}`, program: v.programSpec as unknown as ProgramSpec, state: v.programState };
-  };
+  const { baseline, arm } = armsOf(deps.versions, sig, [req.a, req.b]);
   const metric = req.metric ?? defaultMetric(baseline);
   const pool = await deps.pool();
   const evaluate = async (which: 'a' | 'b', ref: ArmRef) => {
@@ -113,4 +118,34 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
   });
   const armResult = (x: typeof A): ArmResult => ({ label: x.label, mean: x.res.mean, latencyMsPerExample: x.ms / dataset.length, lmCalls: x.res.lm_calls, usage: lmUsageSchema.parse(x.res.usage) });
   return { signatureHash: sig.hash, examplesFrom, metric: A.res.metric, n: dataset.length, arms: { a: armResult(A), b: armResult(B) }, aggregate, examples };
+}
+
+interface RunResult {
+  outputs: Record<string, unknown>;
+  history?: { model: string; messages: { role: string; content: string }[]; outputs: string[]; prompt_tokens: number; completion_tokens: number }[];
+}
+
+/** Runs both arms of a comparison on one of its examples, for its traces (one run per arm, measured now). */
+export async function traceArms(
+  deps: { data: TrainingData; versions: ProgramVersionRepository; pool: () => Promise<PythonPool> },
+  req: { signature: string; a: ArmRef; b: ArmRef; exampleId: string; lm: LmConfig; signal?: AbortSignal },
+): Promise<{ a: ArmTrace; b: ArmTrace }> {
+  const sig = deps.data.signatures.resolve(req.signature);
+  const ex = deps.data.examples.get(req.exampleId);
+  if (!ex) throw new Error(`no example with id ${req.exampleId}`);
+  if (ex.task !== sig.name) throw new Error(`example ${ex.id} belongs to another dataset (${ex.task})`);
+  const { arm } = armsOf(deps.versions, sig, [req.a, req.b]);
+  const pool = await deps.pool();
+  const trace = async (ref: ArmRef): Promise<ArmTrace> => {
+    const { label, program, state } = arm(ref);
+    const started = performance.now();
+    try {
+      const res = await pool.request<RunResult>('run', { program, inputs: ex.inputs, lm: req.lm, program_state: state }, { signal: req.signal, timeout: 5 * 60_000 });
+      const lmCalls = (res.history ?? []).map((c) => ({ model: c.model, messages: c.messages, outputs: c.outputs, promptTokens: c.prompt_tokens, completionTokens: c.completion_tokens }));
+      return { label, outputs: res.outputs, error: null, latencyMs: performance.now() - started, lmCalls };
+    } catch (e) {
+      return { label, outputs: null, error: e instanceof Error ? e.message : String(e), latencyMs: performance.now() - started, lmCalls: [] };
+    }
+  };
+  return { a: await trace(req.a), b: await trace(req.b) };
 }

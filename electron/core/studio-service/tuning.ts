@@ -503,6 +503,11 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       };
     },
 
+    'compare.trace': async ({ signature, a, b, exampleId }) => {
+      const studio = await deps.studio();
+      return guardAsync(() => studio.compareTrace({ signature, a, b, exampleId, lm: runtimeLm(lm(studio)) }));
+    },
+
     'experiments.list': async () => {
       const studio = await deps.studio();
       return { experiments: studio.experiments.list() as never };
