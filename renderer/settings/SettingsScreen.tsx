@@ -1,10 +1,11 @@
 /** Settings: providers and keys (kept by the host), default models, an OpenAI-compatible endpoint, the Python runtime, the plugin configuration, the price table. */
 import { useCallback, useEffect, useState } from 'react';
-import type { MonitorSnapshot, ProviderStatus, StoredPriceTable } from '../../shared/api/index';
+import type { MonitorSnapshot, ProviderPresetSummary, ProviderStatus, StoredPriceTable } from '../../shared/api/index';
 import { studio } from '../api/client';
 import { useUi } from '../stores/ui';
 import { PoolView } from '../monitor/MonitorScreen';
 import { RuntimeDetails } from './RuntimeDetails';
+import { ConnectionTest, presetHint } from './ConnectionTest';
 import { attempt, errText, LmBadge, ScreenHeader } from '../tuning/common';
 
 /** Theme and where the app keeps its data. */
@@ -78,6 +79,17 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
   const [oaModel, setOaModel] = useState(p.openaiCompatible?.model ?? '');
   const [maxTokens, setMaxTokens] = useState(String(p.generation.maxTokens));
   const [temperature, setTemperature] = useState(p.generation.temperature === null ? '' : String(p.generation.temperature));
+  const [presets, setPresets] = useState<ProviderPresetSummary[]>([]);
+  useEffect(() => {
+    void attempt(() => studio.call('providers.presets', {}), 'Presets').then((r) => r && setPresets(r.presets.filter((x) => x.kind === 'openai_compatible')));
+  }, []);
+  const preset = presets.find((x) => x.apiBase === oaBase.trim().replace(/\/+$/, '')) ?? null;
+  const choosePreset = (id: string) => {
+    const chosen = presets.find((x) => x.id === id);
+    if (!chosen) return;
+    setOaBase(chosen.apiBase);
+    if (chosen.defaultModel) setOaModel(chosen.defaultModel);
+  };
   const saveKey = async (provider: 'anthropic' | 'gemini' | 'openai') => {
     const value = keys[provider]?.trim();
     if (!value) return;
@@ -136,6 +148,20 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
         <input id="claude-model" className="input mono" placeholder="provider default" value={claudeModel} onChange={(e) => setClaudeModel(e.target.value)} />
         <label htmlFor="gemini-model">Default Gemini model</label>
         <input id="gemini-model" className="input mono" placeholder="provider default" value={geminiModel} onChange={(e) => setGeminiModel(e.target.value)} />
+        <label htmlFor="oa-preset">Server preset</label>
+        <select id="oa-preset" className="select" value={preset?.id ?? ''} onChange={(e) => choosePreset(e.target.value)} data-testid="provider-preset">
+          <option value="">{oaBase.trim() ? 'Custom endpoint' : 'None (choose a server)'}</option>
+          {presets.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.label} ({x.local ? `port ${x.defaultPort}` : 'hosted'})
+            </option>
+          ))}
+        </select>
+        {preset && (
+          <span className="small muted preset-hint" data-testid="preset-hint">
+            {presetHint(preset)}
+          </span>
+        )}
         <label htmlFor="oa-base">OpenAI-compatible endpoint</label>
         <input id="oa-base" className="input mono" placeholder="e.g. http://127.0.0.1:11434/v1 (Ollama)" value={oaBase} onChange={(e) => setOaBase(e.target.value)} data-testid="openai-base" />
         <label htmlFor="oa-model">Endpoint model</label>
@@ -147,6 +173,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
         <label htmlFor="gen-temperature">Temperature</label>
         <input id="gen-temperature" className="input" inputMode="decimal" placeholder="provider default" value={temperature} onChange={(e) => setTemperature(e.target.value)} />
       </div>
+      <ConnectionTest preset={preset?.id ?? null} apiBase={oaBase.trim()} model={oaModel.trim()} />
       <div className="action-row">
         <div className="spacer" />
         <button type="button" className="btn primary" onClick={() => void save()} data-testid="save-providers">
