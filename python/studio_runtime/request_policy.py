@@ -5,7 +5,8 @@ the HTTP client when its timeout fires, and only then does this policy retry it,
 local server is not left generating an answer nobody waits for while the retry queues behind it.
 
 Retried: 429 (after ``Retry-After`` when the server sends one), 5xx, timeouts and dropped connections,
-with exponential backoff (1, 2, 4 ... s, at most ``MAX_BACKOFF_S``). Not retried: a refused connection
+with exponential backoff (1, 2, 4 ... s, at most ``MAX_BACKOFF_S``; a ``Retry-After`` at most
+``RETRY_AFTER_CAP_S``). Not retried: a refused connection
 (nothing listens there: retrying cannot help, and the error says so) and other 4xx.
 
 Requests per minute are spaced evenly and shared by every LM with the same provider, endpoint and model,
@@ -24,6 +25,7 @@ import time
 from .errors import LMError
 
 MAX_BACKOFF_S = 30.0
+RETRY_AFTER_CAP_S = 120.0  # a longer Retry-After is cut to this (the host's wait for a request assumes it)
 _local_locks: dict = {}
 _local_next: dict = {}
 _guard = threading.Lock()
@@ -85,7 +87,7 @@ def retry_after(exc):
                 v = None
         try:
             if v is not None and float(v) >= 0:
-                return min(float(v), 300.0)
+                return min(float(v), RETRY_AFTER_CAP_S)
         except (TypeError, ValueError):
             pass
     return None

@@ -9,7 +9,8 @@ import type { ExperimentStore } from '../experiments/experiment-store';
 import type { ExecutionRecord } from '../monitoring/metrics';
 import { OptimizationRefused, type OptimizationEngine } from '../optimization/optimization-engine';
 import { costOf } from '../optimization/estimate';
-import { lmForStep, priceKey, traditionalPriceKey, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
+import { lmStatsOf } from '../python-bridge/call-stats';
+import { lmForStep, lmRequestTimeoutMs, predictorsOf, priceKey, traditionalPriceKey, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { promptCall, resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
@@ -124,18 +125,21 @@ export class RealTimeExecutor implements DspyStepExecutor {
     const runProgram = async (versionId?: string): Promise<StepOutcome> => {
       const version = versionId ? this.deps.engine.versions.get(versionId) : undefined;
       const pool = await this.deps.pool();
+      const spec = version ? version.programSpec : program.program;
       const res = await pool.request<{ outputs: Record<string, unknown>; usage?: Record<string, { prompt_tokens?: number; completion_tokens?: number }>; history?: PythonLmCall[] }>(
         'run',
         // A program runs as it was optimized (its own signature version and shape), stale or not.
-        { program: version ? version.programSpec : program.program, inputs, lm, program_state: version?.programState },
-        { signal: ctx.signal },
+        { program: spec, inputs, lm, program_state: version?.programState },
+        // Each predictor's call may fall back to JSONAdapter once: two calls per predictor at most.
+        { signal: ctx.signal, timeout: lmRequestTimeoutMs(lm, 2 * predictorsOf(spec), this.deps.config().python_bridge.timeout) },
       );
       const unusable = unusableAnswer(res.outputs ?? {}, inputs, program.outputFields);
       if (unusable) throw new Error(`the model's answer is not usable: ${unusable}`);
       const usage = Object.values(res.usage ?? {});
       const tokens = { input: usage.reduce((a, u) => a + (u.prompt_tokens ?? 0), 0), output: usage.reduce((a, u) => a + (u.completion_tokens ?? 0), 0) };
       const lmCalls = (res.history ?? []).map((c) => ({ model: c.model, messages: c.messages, outputs: c.outputs, promptTokens: c.prompt_tokens, completionTokens: c.completion_tokens }));
-      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, costUsd: costOf(priceKey(lm), tokens), signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}`, lmCalls };
+      const lmStats = lmStatsOf(res);
+      return { status: 'ok', mode: version ? 'optimized' : 'baseline', inputs, outputs: res.outputs, result: res.outputs, tokens, costUsd: costOf(priceKey(lm), tokens), signatureHash: program.signatureHash, programVersion: version?.id, reason: `model: ${lm.label}`, lmCalls, ...(lmStats && { lmStats }) };
     };
 
     let outcome: StepOutcome;

@@ -32,8 +32,15 @@ export interface EstimateInput {
   bootstrapSuccessRate?: number;
   /** Time per LM call; without it the estimate's time is unknown (null), never a guess. */
   latency?: Latency;
+  /** Parallel calls of the baseline and final evaluations (the provider's num_threads; default 1). */
+  evalThreads?: number;
+  /** Each task call whose answer fails to parse costs one more (ChatAdapter's JSONAdapter retry). */
+  parseFailures?: ParseFailures;
   prices?: PriceTable;
 }
+
+/** The measured share of a model's ChatAdapter answers that failed to parse, over `samples` first calls. */
+export interface ParseFailures { rate: number; samples: number }
 
 /** USD per million tokens. */
 export interface Price { input: number; output: number }
@@ -79,7 +86,12 @@ export function costOf(model: string, tokens: { input: number; output: number },
 const count = z.number().int().min(0);
 const tokenCounts = { lm_calls: count, input_tokens: count, output_tokens: count };
 /** LM calls and tokens the runtime measured for one phase (counted at the LM, tokens from DSPy's usage tracker). */
-export const lmUsageSchema = z.object({ ...tokenCounts, models: z.record(z.string(), z.object(tokenCounts)) });
+export const lmUsageSchema = z.object({
+  ...tokenCounts,
+  models: z.record(z.string(), z.object(tokenCounts)),
+  /** The phase's adapter calls, answers that failed to parse, and JSONAdapter fallbacks. */
+  adapter: z.object({ calls: count, parse_failures: count, fallbacks: count }).optional(),
+});
 export type LmUsage = z.infer<typeof lmUsageSchema>;
 
 /** A run's measured usage by phase (baseline, compile, final). */
@@ -136,18 +148,24 @@ export function estimateOptimization(input: EstimateInput): Estimate {
   const params = resolveOptimizerParams(input.strategy, input.params);
   const inTok = input.avgInputTokens ?? 200;
   const outTok = input.avgOutputTokens ?? 100;
-  const { buckets, notes } = lmCallModel(input.strategy, params, {
+  const model = lmCallModel(input.strategy, params, {
     trainSize: input.trainSize,
     devSize: input.devSize,
     predictors: input.predictors ?? 1,
     bootstrapSuccessRate: input.bootstrapSuccessRate ?? 0.5,
   });
+  const { notes } = model;
+  const buckets = [...model.buckets, ...adapterRetries(model.buckets, input.parseFailures, notes)];
   const threads = 'num_threads' in params ? params.num_threads : 1;
+  const evalThreads = input.evalThreads ?? 1;
+  const parallelism = (b: CallBucket) => (b.phase !== 'compile' ? evalThreads : b.parallel ? threads : 1);
   const tokensPer = (b: CallBucket) =>
     b.prompt.kind === 'task'
       ? { in: PROMPT_OVERHEAD_TOKENS + inTok * (1 + b.prompt.demos) + outTok * b.prompt.demos, out: outTok + ANSWER_MARKER_TOKENS }
       : { in: PROPOSER_PROMPT_TOKENS, out: b.prompt.completions * PROPOSAL_TOKENS };
-  const breakdown = Object.fromEntries(buckets.map((b) => [b.name, Math.round(b.calls)]));
+  const breakdown: Record<string, number> = {};
+  for (const b of buckets) breakdown[b.name] = (breakdown[b.name] ?? 0) + b.calls;
+  for (const k of Object.keys(breakdown)) breakdown[k] = Math.round(breakdown[k]);
   const sum = (f: (b: CallBucket) => number) => buckets.reduce((s, b) => s + f(b), 0);
   const inputTokens = Math.round(sum((b) => b.calls * tokensPer(b).in));
   const outputTokens = Math.round(sum((b) => b.calls * tokensPer(b).out));
@@ -169,10 +187,25 @@ export function estimateOptimization(input: EstimateInput): Estimate {
     costUsd: costOfBuckets(buckets.filter((b) => b.lm !== 'reflection'), input.model) + reflectionCost,
     ...(reflection.length ? { reflection: { model: reflectionModel, lmCalls: Math.round(reflection.reduce((s, b) => s + b.calls, 0)), costUsd: reflectionCost } } : {}),
     priceSource: source,
-    wallTimeMs: lat ? Math.round(sum((b) => (b.calls * lat.msPerCall) / (b.parallel ? threads : 1))) : null,
+    wallTimeMs: lat ? Math.round(sum((b) => (b.calls * lat.msPerCall) / parallelism(b))) : null,
     timeBasis: lat ? { source: lat.source, msPerCall: lat.msPerCall, samples: lat.samples } : { source: 'unknown', msPerCall: null, samples: 0 },
     notes,
   };
+}
+
+/**
+ * The calls ChatAdapter adds by asking again through JSONAdapter: the measured parse-failure share of every
+ * task bucket's calls (at most one more call each), with their prompts.
+ */
+function adapterRetries(buckets: CallBucket[], failures: ParseFailures | undefined, notes: string[]): CallBucket[] {
+  if (!failures || failures.rate <= 0) return [];
+  const rate = Math.min(1, failures.rate);
+  const retries = buckets
+    .filter((b) => b.prompt.kind === 'task' && b.lm !== 'reflection')
+    .map((b) => ({ ...b, name: 'adapter_retries', calls: b.calls * rate, min: 0, max: b.max }));
+  const calls = Math.round(retries.reduce((s, b) => s + b.calls, 0));
+  notes.push(`includes ${calls} adapter retries: ${(rate * 100).toFixed(1)}% of this model's answers failed to parse in ${failures.samples} measured calls, and each is asked again through JSONAdapter`);
+  return retries;
 }
 
 export interface Budget {

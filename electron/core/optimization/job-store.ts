@@ -1,5 +1,6 @@
 import type { Db } from '../storage/database';
 import { newId } from '../storage/hashing';
+import type { LmStats } from '../../../shared/run/trace';
 import type { CacheBackend, CacheEntry } from './result-cache';
 import type { AdoptionDecision } from './adoption';
 import type { Estimate, PhaseUsage, Strategy } from './estimate';
@@ -50,6 +51,8 @@ export interface OptimizationOutcome {
   lmCalls: number;
   /** LM calls and tokens the runtime measured, by phase (baseline, compile, final) and model. */
   usage?: PhaseUsage;
+  /** Adapter parse failures, JSONAdapter fallbacks and request retries over the whole run (measured). */
+  lmStats?: LmStats;
   wallTimeS: number;
   programVersion: string;
   decision: AdoptionDecision;

@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { DspyPluginConfig } from '../../../shared/plugin-config/schema';
 import { programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
-import { priceKey, type LmConfig } from '../providers/provider-settings';
+import { lmRequestTimeoutMs, predictorsOf, priceKey, type LmConfig } from '../providers/provider-settings';
+import { lmStatsOf } from '../python-bridge/call-stats';
 import { parseGepaTree } from '../../../shared/dspy/gepa-tree';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
-import { CallModelError, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
+import { CallModelError, OPTIMIZERS, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
 import { PriceBook } from './prices';
-import { checkBudget, estimateOptimization, exampleTokens, phaseUsageSchema, type Budget, type Estimate, type Latency, type Strategy } from './estimate';
+import { checkBudget, estimateOptimization, exampleTokens, phaseUsageSchema, type Budget, type Estimate, type Latency, type ParseFailures, type Strategy } from './estimate';
 import {
   JobRepository,
   ProgramVersionRepository,
@@ -71,6 +72,13 @@ interface CachedResult {
 const MAX_HISTORY = 500;
 /** Recent optimizations of a model whose measured time per LM call the estimate uses. */
 const LATENCY_SAMPLE_JOBS = 5;
+
+/** An optimizer's num_threads, when the request leaves it out, is the provider's (1 for a local server, 8 for a hosted API). */
+export function withProviderThreads(strategy: Strategy, params: Record<string, unknown> | undefined, lm: LmConfig): Record<string, unknown> {
+  const spec = (OPTIMIZERS[strategy].params as Record<string, { max?: number } | undefined>).num_threads;
+  if (!spec || lm.num_threads === undefined || params?.num_threads !== undefined) return params ?? {};
+  return { ...params, num_threads: Math.min(lm.num_threads, spec.max ?? lm.num_threads) };
+}
 const QUEUED_LOST_REASON = 'interrupted while queued: the app stopped before it started, and a queued request is not kept across restarts; submit it again';
 
 /**
@@ -153,17 +161,21 @@ export class OptimizationEngine extends EventEmitter {
     const sizes = exampleTokens(set.train);
     let estimate: Estimate;
     try {
-      const reflection = strategy === 'gepa' ? reflectionLm(req.lm, resolveOptimizerParams('gepa', req.params).reflection_model) : undefined;
+      const params = withProviderThreads(strategy, req.params, req.lm);
+      const reflection = strategy === 'gepa' ? reflectionLm(req.lm, resolveOptimizerParams('gepa', params).reflection_model) : undefined;
       estimate = estimateOptimization({
         reflectionModel: reflection && priceKey(reflection),
         strategy,
-        params: req.params,
+        params,
         trainSize: set.train.length,
         devSize: set.dev.length,
         // Priced as the runtime reports usage: provider/model, local endpoints free.
         model: priceKey(req.lm),
         predictors: req.program.kind === 'chain' ? req.program.steps.length : 1,
         latency: this.latencyOf(req.lm),
+        evalThreads: req.lm.num_threads,
+        // Only ChatAdapter asks again (through JSONAdapter) after an answer it cannot parse.
+        parseFailures: (req.lm.structured_output ?? 'chat') === 'chat' ? this.parseFailuresOf(req.lm) : undefined,
         prices: new PriceBook(this.deps.data.db).table(),
         avgInputTokens: sizes?.input,
         avgOutputTokens: sizes?.output,
@@ -191,6 +203,21 @@ export class OptimizationEngine extends EventEmitter {
     return { msPerCall: ms / calls, source: 'measured', samples: calls };
   }
 
+  /**
+   * The measured share of this model's ChatAdapter answers that failed to parse (each costs one more call),
+   * over recent optimizations of the same model that reported it.
+   */
+  private parseFailuresOf(lm: LmConfig): ParseFailures | undefined {
+    const stats = this.jobs
+      .list({ status: 'succeeded', limit: 200 })
+      .filter((j) => j.model === lm.model && j.result?.lmStats && !j.result.cached)
+      .slice(0, LATENCY_SAMPLE_JOBS)
+      .map((j) => j.result!.lmStats!);
+    const fallbacks = stats.reduce((s, x) => s + x.fallbacks, 0);
+    const firstCalls = stats.reduce((s, x) => s + x.adapterCalls - x.fallbacks, 0);
+    return firstCalls > 0 ? { rate: fallbacks / firstCalls, samples: firstCalls } : undefined;
+  }
+
   /** Queues a job (or answers from the cache); refuses what the config or the budget does not allow. */
   submit(req: OptimizeRequest): OptimizationJob {
     const strategy = this.resolveStrategy(req.strategy);
@@ -206,7 +233,7 @@ export class OptimizationEngine extends EventEmitter {
     const { estimate, budget } = this.estimate({ ...req, strategy });
     if (budget && !budget.ok) throw new OptimizationRefused(budget.message);
     const { version, train, dev, notes } = this.dataset(req);
-    const params = req.params ?? {};
+    const params = withProviderThreads(strategy, req.params, req.lm);
     // Keyed by the resolved params: {} and the defaults written out are the same optimization.
     const resolved = resolveOptimizerParams(strategy, params) as unknown as Record<string, unknown>;
     // Notes change GEPA's feedback, not the dataset version: they are part of its key.
@@ -305,6 +332,7 @@ export class OptimizationEngine extends EventEmitter {
           },
         },
       );
+      const lmStats = lmStatsOf(result);
       // With no dev example the runtime scores on the trainset: that gain is not a held-out one.
       const devSize = result.devset_source === 'devset' ? dev.length : 0;
       const decision = decideAdoption({ strategy: job.strategy, baselineScore: result.baseline_score, optimizedScore: result.optimized_score, devSize });
@@ -341,6 +369,7 @@ export class OptimizationEngine extends EventEmitter {
         instructions: result.instructions,
         lmCalls: result.lm_calls,
         usage: phaseUsageSchema.safeParse(result.usage).data,
+        ...(lmStats && { lmStats }),
         wallTimeS: result.wall_time_s,
         programVersion: version.id,
         decision,
@@ -407,7 +436,7 @@ export class OptimizationEngine extends EventEmitter {
       const r = await pool.request<{ mean: number }>(
         'evaluate',
         { program: incumbent.programSpec, program_state: incumbent.programState, dataset: dev, metric: req.metric ?? defaultMetric(req.program), lm: req.lm },
-        { signal, maxRetries: 1 },
+        { signal, maxRetries: 1, timeout: lmRequestTimeoutMs(req.lm, Math.ceil((2 * dev.length * predictorsOf(incumbent.programSpec)) / (req.lm.num_threads ?? 1)), this.deps.config().python_bridge.timeout) },
       );
       incumbentScore = r.mean;
     }

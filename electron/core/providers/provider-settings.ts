@@ -124,6 +124,29 @@ export function runtimeLm(lm: LmConfig & { label?: string }): LmConfig {
   return config;
 }
 
+/**
+ * How long the host waits for a runtime request that makes up to `calls` LM calls in sequence: every
+ * attempt of each may take the provider's timeout, plus the backoff between attempts. The bridge kills a
+ * worker that does not answer in time, so the wait covers the runtime's own retries; never below `floorMs`.
+ */
+export function lmRequestTimeoutMs(lm: LmConfig, calls: number, floorMs: number): number {
+  if (lm.timeout_s === undefined) return floorMs;
+  const retries = lm.num_retries ?? 2;
+  // Each wait is the backoff or the server's Retry-After, which the runtime caps.
+  const backoffS = retries * RETRY_AFTER_CAP_S;
+  return Math.max(floorMs, Math.ceil(calls * (lm.timeout_s * (retries + 1) + backoffS) * 1000) + REQUEST_SLACK_MS);
+}
+/** The runtime's longest wait between attempts (request_policy.RETRY_AFTER_CAP_S). */
+const RETRY_AFTER_CAP_S = 120;
+/** Room for the runtime's own work around the LM calls. */
+const REQUEST_SLACK_MS = 10_000;
+
+/** Predictors of a program spec: one per link of a chain, else one. */
+export function predictorsOf(spec: unknown): number {
+  const s = spec as { kind?: unknown; steps?: unknown } | null;
+  return s?.kind === 'chain' && Array.isArray(s.steps) ? Math.max(1, s.steps.length) : 1;
+}
+
 export const SIMULATED_LABEL = 'simulated (offline demo)';
 
 /** The price-table key of a traditional call (mock calls cost nothing). */

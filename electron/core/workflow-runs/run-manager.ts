@@ -51,6 +51,7 @@ function fromRecord(prev: TraceStep, r: StepRecord): TraceStep {
     ...(r.programVersion && { programVersion: r.programVersion }),
     ...(r.signatureHash && { signatureHash: r.signatureHash }),
     ...(r.lmCalls && { lmCalls: r.lmCalls }),
+    ...(r.lmStats && { lmStats: r.lmStats }),
     ...(r.runRecordId && { runRecordId: r.runRecordId }),
   };
 }
