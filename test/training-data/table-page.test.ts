@@ -26,10 +26,45 @@ describe('a page of the Data table: filters, search, sort and cut in SQL, each r
     expect(rejected.rows[0].item.id).toBe(td.page('sentiment', { labelState: 'rejected', limit: 10 }).rows[2].item.id);
   });
 
-  it('search is a substring of the stored inputs or outputs; % and _ are literal', () => {
+  it('search: every word starts a word of the inputs or outputs (FTS5, any case); text without words is a literal substring', () => {
     const refund = td.page('sentiment', { search: 'REFUND', limit: 100 });
     expect(refund.matching).toBe(11);
+    expect(refund.rows).toHaveLength(11);
+    expect(td.page('sentiment', { search: 'ref', limit: 100 }).matching).toBe(11);
+    expect(td.page('sentiment', { search: 'refund fine', limit: 100 }).matching).toBe(0);
+    expect(td.page('sentiment', { search: 'fine negative', limit: 100 }).matching).toBe(10);
+    expect(td.page('sentiment', { search: 'efund', limit: 100 }).matching).toBe(0);
     expect(td.page('sentiment', { search: '%', limit: 100 }).matching).toBe(0);
+    expect(td.page('sentiment', { search: '"', limit: 100 }).matching).toBe(30);
+    // a version's rows: substring
+    const v = td.createVersion({ signature: 'sentiment', by: 'test' });
+    expect(td.page('sentiment', { version: v.id, search: 'efund', limit: 100 }).matching).toBe(11);
+  });
+
+  it('counts per filter come from counts kept by triggers (insert, label, delete, task change) and written with each version', () => {
+    const { td: t } = freshStore();
+    t.addExamples('qa', Array.from({ length: 12 }, (_, i) => ({ inputs: { question: `q${i}` }, outputs: { answer: `a${i}` }, label: i < 4 ? 'accepted' : 'unlabeled' })));
+    const exact = (filter: { labelState?: 'accepted' | 'unlabeled' | 'rejected'; split?: 'train' | 'dev' | 'test' }) =>
+      [...t.examples.iterate({ task: 'qa' })].filter((e) => (!filter.labelState || e.labelState === filter.labelState) && (!filter.split || e.split === filter.split)).length;
+    const check = () => {
+      for (const f of [{}, { labelState: 'accepted' as const }, { labelState: 'rejected' as const }, { split: 'train' as const }, { split: 'dev' as const, labelState: 'unlabeled' as const }]) {
+        expect(t.page('qa', { ...f, limit: 1 }).matching).toBe(exact(f));
+      }
+    };
+    check();
+    const ids = [...t.examples.iterate({ task: 'qa' })].map((e) => e.id);
+    t.label(ids[5], { action: 'reject', by: 'me' });
+    t.deleteExample(ids[0], 'me');
+    check();
+    expect(t.page('qa', { limit: 1 }).labelCounts).toEqual({ accepted: 3, rejected: 1, unlabeled: 7 });
+    const v = t.createVersion({ signature: 'qa', by: 'me' });
+    t.label(ids[6], { action: 'reject', by: 'me' });
+    expect(t.page('qa', { version: v.id, limit: 1 }).labelCounts).toEqual({ accepted: 3, rejected: 1, unlabeled: 7 });
+    expect(t.page('qa', { version: v.id, labelState: 'rejected', limit: 5 }).matching).toBe(1);
+    expect(t.page('qa', { limit: 1 }).labelCounts).toEqual({ accepted: 3, rejected: 2, unlabeled: 6 });
+    const counted = t.db.prepare("SELECT task, SUM(n) AS n FROM example_counts WHERE n > 0 GROUP BY task").all();
+    expect(counted).toEqual([{ task: 'qa', n: 11 }]);
+    t.close();
   });
 
   it('sort by time and by rating', () => {

@@ -380,6 +380,62 @@ export const migrations: Migration[] = [
     name: "a task's examples in insertion order (an index on task alone ends in the rowid), so whole-task reads walk the table in order instead of sorting it",
     up: 'CREATE INDEX examples_task_rowid ON examples(task);',
   },
+  {
+    version: 12,
+    name: 'row counts per task (kept by triggers) and per version (written with it), by label state, split and source: the Data table counts without scanning; full-text search of the examples (FTS5)',
+    up: `
+      CREATE TABLE example_counts (
+        task         TEXT NOT NULL,
+        label_state  TEXT NOT NULL,
+        split        TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        n            INTEGER NOT NULL,
+        PRIMARY KEY (task, label_state, split, source)
+      ) WITHOUT ROWID;
+      INSERT INTO example_counts (task, label_state, split, source, n)
+        SELECT task, label_state, split, source, COUNT(*) FROM examples GROUP BY task, label_state, split, source;
+      CREATE TRIGGER example_counts_ai AFTER INSERT ON examples WHEN new.task IS NOT NULL BEGIN
+        INSERT INTO example_counts (task, label_state, split, source, n) VALUES (new.task, new.label_state, new.split, new.source, 1)
+          ON CONFLICT (task, label_state, split, source) DO UPDATE SET n = n + 1;
+      END;
+      CREATE TRIGGER example_counts_ad AFTER DELETE ON examples WHEN old.task IS NOT NULL BEGIN
+        UPDATE example_counts SET n = n - 1 WHERE task = old.task AND label_state = old.label_state AND split = old.split AND source = old.source;
+      END;
+      CREATE TRIGGER example_counts_au AFTER UPDATE OF task, label_state, split, source ON examples BEGIN
+        UPDATE example_counts SET n = n - 1 WHERE task = old.task AND label_state = old.label_state AND split = old.split AND source = old.source;
+        INSERT INTO example_counts (task, label_state, split, source, n) SELECT new.task, new.label_state, new.split, new.source, 1 WHERE new.task IS NOT NULL
+          ON CONFLICT (task, label_state, split, source) DO UPDATE SET n = n + 1;
+      END;
+
+      CREATE TABLE version_counts (
+        version_id   TEXT NOT NULL REFERENCES dataset_versions(id),
+        label_state  TEXT NOT NULL,
+        split        TEXT NOT NULL,
+        source       TEXT NOT NULL,
+        n            INTEGER NOT NULL,
+        PRIMARY KEY (version_id, label_state, split, source)
+      ) WITHOUT ROWID;
+      INSERT INTO version_counts (version_id, label_state, split, source, n)
+        SELECT version_id, label_state, split, source, COUNT(*) FROM version_rows GROUP BY version_id, label_state, split, source;
+      CREATE TRIGGER version_counts_immutable_u BEFORE UPDATE ON version_counts
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+      CREATE TRIGGER version_counts_immutable_d BEFORE DELETE ON version_counts
+        BEGIN SELECT RAISE(ABORT, 'dataset versions are immutable'); END;
+
+      CREATE VIRTUAL TABLE examples_fts USING fts5(inputs_json, outputs_json, content = 'examples', content_rowid = 'rowid', detail = none);
+      INSERT INTO examples_fts (examples_fts) VALUES ('rebuild');
+      CREATE TRIGGER examples_fts_ai AFTER INSERT ON examples BEGIN
+        INSERT INTO examples_fts (rowid, inputs_json, outputs_json) VALUES (new.rowid, new.inputs_json, new.outputs_json);
+      END;
+      CREATE TRIGGER examples_fts_ad AFTER DELETE ON examples BEGIN
+        INSERT INTO examples_fts (examples_fts, rowid, inputs_json, outputs_json) VALUES ('delete', old.rowid, old.inputs_json, old.outputs_json);
+      END;
+      CREATE TRIGGER examples_fts_au AFTER UPDATE OF inputs_json, outputs_json ON examples BEGIN
+        INSERT INTO examples_fts (examples_fts, rowid, inputs_json, outputs_json) VALUES ('delete', old.rowid, old.inputs_json, old.outputs_json);
+        INSERT INTO examples_fts (rowid, inputs_json, outputs_json) VALUES (new.rowid, new.inputs_json, new.outputs_json);
+      END;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

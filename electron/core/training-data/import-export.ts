@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { SignatureField } from '../../../shared/dspy/signature';
+import { fieldSchema, schemaProblems } from '../../../shared/dspy/json-schema';
 import { parseJsonBounded } from '../../../shared/json/bounds';
 import { sha256Hex } from '../storage/hashing';
 import type { StoredSignature } from './signatures';
@@ -90,7 +91,14 @@ function firstInvalidByte(b: Buffer): number {
 }
 
 /** Field names of a signature, derived once per signature. */
-const fieldSets = new WeakMap<StoredSignature, { inNames: ReadonlySet<string>; outNames: ReadonlySet<string>; names: string }>();
+interface FieldSet {
+  inNames: ReadonlySet<string>;
+  outNames: ReadonlySet<string>;
+  names: string;
+  /** Each field's JSON type alone (not its enum or bounds), checked on every imported row. */
+  types: { side: 'inputs' | 'outputs'; name: string; schema: { type: unknown } }[];
+}
+const fieldSets = new WeakMap<StoredSignature, FieldSet>();
 const META_KEY_SET: ReadonlySet<string> = new Set(META_KEYS);
 
 function fieldsOf(sig: StoredSignature) {
@@ -98,7 +106,11 @@ function fieldsOf(sig: StoredSignature) {
   if (!f) {
     const inNames = new Set(sig.spec.input_fields.map((x) => x.name));
     const outNames = new Set(sig.spec.output_fields.map((x) => x.name));
-    f = { inNames, outNames, names: [...inNames, ...outNames].join(', ') };
+    const types = [
+      ...sig.spec.input_fields.map((x) => ({ side: 'inputs' as const, name: x.name, schema: { type: fieldSchema(x).type } })),
+      ...sig.spec.output_fields.map((x) => ({ side: 'outputs' as const, name: x.name, schema: { type: fieldSchema(x).type } })),
+    ];
+    f = { inNames, outNames, names: [...inNames, ...outNames].join(', '), types };
     fieldSets.set(sig, f);
   }
   return f;
@@ -176,20 +188,21 @@ export function parseJsonlLine(text: string, line: number, sig: StoredSignature)
  * line's text or its UTF-8 error; memory holds one chunk and one line, not the file. Returns the
  * file's sha256 and size.
  */
-export function readJsonlLines(source: { file: string } | { data: Buffer }, onLine: (line: number, text: string | undefined, error: RowError | undefined, bytesRead: number) => void): { sha256: string; bytes: number } {
+export function readJsonlLines(source: { file: string } | { data: Buffer }, onLine: (line: number, text: string | undefined, error: RowError | undefined, bytesThrough: number) => void): { sha256: string; bytes: number } {
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let line = 0;
   let read = 0;
   let rest: Buffer = Buffer.alloc(0);
-  const emit = (bytes: Buffer) => {
+  // end: bytes of the file up to the end of this line
+  const emit = (bytes: Buffer, end: number) => {
     line += 1;
     try {
       const text = decoder.decode(bytes);
-      onLine(line, line === 1 ? text.replace(/^\uFEFF/, '') : text, undefined, read);
+      onLine(line, line === 1 ? text.replace(/^\uFEFF/, '') : text, undefined, end);
     } catch {
       const col = firstInvalidByte(bytes);
-      onLine(line, undefined, { line, message: `invalid UTF-8 byte 0x${bytes[col]?.toString(16).padStart(2, '0')} at byte ${col + 1} of the line; save the file as UTF-8` }, read);
+      onLine(line, undefined, { line, message: `invalid UTF-8 byte 0x${bytes[col]?.toString(16).padStart(2, '0')} at byte ${col + 1} of the line; save the file as UTF-8` }, end);
     }
   };
   const take = (chunk: Buffer) => {
@@ -198,7 +211,7 @@ export function readJsonlLines(source: { file: string } | { data: Buffer }, onLi
     let start = 0;
     let at: number;
     while ((at = chunk.indexOf(0x0a, start)) >= 0) {
-      emit(rest.length ? Buffer.concat([rest, chunk.subarray(start, at)]) : chunk.subarray(start, at));
+      emit(rest.length ? Buffer.concat([rest, chunk.subarray(start, at)]) : chunk.subarray(start, at), read - chunk.length + at + 1);
       rest = Buffer.alloc(0);
       start = at + 1;
     }
@@ -215,7 +228,7 @@ export function readJsonlLines(source: { file: string } | { data: Buffer }, onLi
       fs.closeSync(fd);
     }
   }
-  if (rest.length) emit(rest);
+  if (rest.length) emit(rest, read);
   return { sha256: hash.digest('hex'), bytes: read };
 }
 
@@ -461,9 +474,28 @@ export function validateRow(row: ParsedRow, sig: StoredSignature, prep: Pick<Pre
   if (options.allowedSources && typeof raw.source === 'string' && !options.allowedSources.includes(raw.source) && SOURCE_SET.has(raw.source)) {
     return { errors: [{ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` }] };
   }
+  const typeErrors = fieldTypeErrors(row.line, raw, sig);
+  if (typeErrors.length) return { errors: typeErrors };
   const r = validateExample(sig, raw, prep);
   if (r.ok) return { value: r.value, errors: [] };
   return { errors: r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })) };
+}
+
+/**
+ * Values of the wrong JSON type for their signature field (a number where text is expected, a list
+ * where a label is): one error per field, naming the row's line and the field. Whether a label is one
+ * of its allowed values is checked only for labeled rows (validateExample).
+ */
+export function fieldTypeErrors(line: number, raw: Record<string, unknown>, sig: StoredSignature): RowError[] {
+  const errors: RowError[] = [];
+  for (const t of fieldsOf(sig).types) {
+    const side = raw[t.side];
+    if (!side || typeof side !== 'object') continue;
+    const v = (side as Record<string, unknown>)[t.name];
+    if (v === undefined || v === null) continue;
+    for (const p of schemaProblems(t.schema, v, `${t.side}.${t.name}`)) errors.push({ line, field: `${t.side}.${t.name}`, message: p });
+  }
+  return errors;
 }
 
 export function readImportFile(file: string): Buffer {

@@ -14,7 +14,11 @@ export interface PageQuery {
   labelState?: LabelState;
   split?: Split;
   source?: Source;
-  /** Substring of the stored inputs or outputs JSON, case-insensitive for ASCII. */
+  /**
+   * Free text. On the live examples: every word must start a word of the inputs or outputs (SQLite
+   * FTS5, case-insensitive); text without letters or digits, and a version's rows, match as a
+   * substring of the stored JSON (case-insensitive for ASCII).
+   */
   search?: string;
   sort?: PageSort;
   offset?: number;
@@ -26,7 +30,7 @@ export interface Page {
   total: number;
   /** Rows matching the filters. */
   matching: number;
-  /** Rows per label state (without the filters), from the (task, label_state) index. */
+  /** Rows per label state (without the filters), from the kept counts (no scan). */
   labelCounts: Record<string, number>;
   rows: { item: Example | VersionRow; quality: ExampleQuality }[];
 }
@@ -48,7 +52,11 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
     parts.push(`${col} = ?`);
     params.push(v);
   }
-  if (q.search) {
+  const match = q.search && live ? ftsQuery(q.search) : undefined;
+  if (match) {
+    parts.push('rowid IN (SELECT rowid FROM examples_fts WHERE examples_fts MATCH ?)');
+    params.push(match);
+  } else if (q.search) {
     const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     parts.push(`(inputs_json LIKE ? ESCAPE '\\' OR outputs_json LIKE ? ESCAPE '\\')`);
     params.push(pattern, pattern);
@@ -56,14 +64,15 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
   const order = ({ added: live ? 'rowid' : 'example_id', newest: 'observed_at DESC', oldest: 'observed_at', label: 'label_state', rating: 'rating DESC NULLS LAST' } as const)[q.sort ?? 'added'];
   const tie = live ? 'rowid' : 'example_id';
   const count = (where: string, args: unknown[]) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get(...args) as { n: number }).n;
-  // one pass over the (task, label_state) index gives the counts per state and the total
   const labelCounts: Record<string, number> = {};
   let total = 0;
-  for (const r of db.prepare(`SELECT label_state AS s, COUNT(*) AS n FROM ${table} WHERE ${key} GROUP BY label_state`).all(...base) as { s: string; n: number }[]) {
+  const counts = live ? { table: 'example_counts', key: 'task' } : { table: 'version_counts', key: 'version_id' };
+  for (const r of db.prepare(`SELECT label_state AS s, SUM(n) AS n FROM ${counts.table} WHERE ${counts.key} = ? GROUP BY label_state`).all(...base) as { s: string; n: number }[]) {
+    if (r.n === 0) continue;
     labelCounts[r.s] = r.n;
     total += r.n;
   }
-  const matching = parts.length === 1 ? total : count(parts.join(' AND '), params);
+  const matching = parts.length === 1 ? total : !q.search ? countedMatching(db, counts, base[0], q) : count(parts.join(' AND '), params);
   const raw = db.prepare(`SELECT * FROM ${table} WHERE ${parts.join(' AND ')} ORDER BY ${order}${order === tie ? '' : `, ${tie}`} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset ?? 0) as any[];
   // MIN and MAX as two queries: each is one index seek (together they would scan)
   const edge = (dir: 'ASC' | 'DESC') => (db.prepare(`SELECT observed_at AS t FROM ${table} WHERE ${key} ORDER BY observed_at ${dir} LIMIT 1`).get(...base) as { t: string } | undefined)?.t;
@@ -87,4 +96,18 @@ export function tablePage(db: Database, task: string, spec: SignatureSpec, q: Pa
     return { item, quality };
   });
   return { total, matching, labelCounts, rows };
+}
+
+/** Rows matching label state, split and source filters, summed from the kept counts. */
+function countedMatching(db: Database, counts: { table: string; key: string }, key: unknown, q: PageQuery): number {
+  const r = db
+    .prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM ${counts.table} WHERE ${counts.key} = ? AND (? IS NULL OR label_state = ?) AND (? IS NULL OR split = ?) AND (? IS NULL OR source = ?)`)
+    .get(key, q.labelState ?? null, q.labelState ?? null, q.split ?? null, q.split ?? null, q.source ?? null, q.source ?? null) as { n: number };
+  return r.n;
+}
+
+/** The search text as an FTS5 query: each word a quoted prefix, all required; undefined without a word. */
+export function ftsQuery(text: string): string | undefined {
+  const words = text.match(/[\p{L}\p{N}]+/gu);
+  return words ? words.map((w) => `"${w}"*`).join(' AND ') : undefined;
 }

@@ -102,6 +102,10 @@ export class VersionRepository {
              FROM examples e WHERE e.task = ?`,
           )
           .run(id, task);
+        // the live counts are the version's: its rows were just copied from the same examples
+        this.db
+          .prepare('INSERT INTO version_counts (version_id, label_state, split, source, n) SELECT ?, label_state, split, source, n FROM example_counts WHERE task = ? AND n > 0')
+          .run(id, task);
         const parent = parentId ? this.get(parentId) : undefined;
         this.audit.append({ actor: args.by, action: 'data.version.create', target: id, details: { task, signature_hash: args.sig.hash, number, rows, content_hash: contentHash, parent_id: parentId } });
         return { ...this.get(id)!, sameAsParent: parent?.contentHash === contentHash };

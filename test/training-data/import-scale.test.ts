@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { freshStore } from './helpers';
+
+function writeLines(dir: string, lines: string[]): string {
+  const file = path.join(dir, 'rows.jsonl');
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function indexSql(td: ReturnType<typeof freshStore>['td']): Record<string, string> {
+  const rows = td.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'examples' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  return Object.fromEntries(rows.map((r) => [r.name, r.sql]));
+}
+
+describe('import: field types checked per row', () => {
+  it('a number where text is expected and a list where a label is expected: errors naming the line and the field, nothing imported', () => {
+    const { td, dir } = freshStore();
+    const file = writeLines(dir, [
+      JSON.stringify({ review: 'fine', sentiment: 'positive' }),
+      JSON.stringify({ review: 42, sentiment: 'negative' }),
+      JSON.stringify({ review: 'meh', sentiment: ['neutral'] }),
+      JSON.stringify({ inputs: { review: 'ok' }, outputs: { sentiment: 'unknown-value' } }),
+    ]);
+    const r = td.importFile({ signature: 'sentiment', file });
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => [e.line, e.field])).toEqual([
+      [2, 'inputs.review'],
+      [3, 'outputs.sentiment'],
+    ]);
+    expect(r.errors[0].message).toBe('inputs.review: expected string, got integer 42');
+    expect(r.errors[1].message).toBe('outputs.sentiment: expected string, got array');
+    expect(td.examples.count({ task: 'sentiment' })).toBe(0);
+    td.close();
+  });
+
+  it('an unlabeled row may hold a label outside the allowed values (it is fixed when labeled); a labeled one may not', () => {
+    const { td, dir } = freshStore();
+    expect(td.importFile({ signature: 'sentiment', file: writeLines(dir, [JSON.stringify({ review: 'ok', sentiment: 'mixed' })]) }).ok).toBe(true);
+    const r = td.importFile({ signature: 'sentiment', file: writeLines(dir, [JSON.stringify({ review: 'ok 2', sentiment: 'mixed', label: 'accepted' })]) });
+    expect(r.ok).toBe(false);
+    expect(r.errors[0].message).toMatch(/not one of/);
+    td.close();
+  });
+});
+
+describe('import: random-order indexes on large imports', () => {
+  const rows = (n: number, from = 0) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify({ question: `q ${from + i}`, answer: `a ${i % 7}`, timestamp: new Date(Date.UTC(2025, 0, 1) + ((i * 7919) % n) * 60_000).toISOString() }));
+
+  it('an import at least as large as the table (and of 50,000 rows or more) rebuilds them once; they end as they were', () => {
+    const { td, dir } = freshStore();
+    const before = indexSql(td);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(['examples_task_observed', 'examples_input_prefix', 'examples_task_rowid']));
+    const defer = vi.spyOn(td.examples, 'deferIndexes');
+    const r = td.importFile({ signature: 'qa', file: writeLines(dir, rows(60_000)) });
+    expect(r).toMatchObject({ ok: true, inserted: 60_000 });
+    expect(defer).toHaveBeenCalledTimes(1);
+    expect(indexSql(td)).toEqual(before);
+    // the rebuilt index serves the newest-first page
+    const plan = td.db.prepare("EXPLAIN QUERY PLAN SELECT * FROM examples WHERE task = 'qa' ORDER BY observed_at DESC LIMIT 5").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('examples_task_observed');
+    expect(td.page('qa', { limit: 1, sort: 'newest' }).rows[0].item.observedAt).toBe((td.db.prepare('SELECT MAX(observed_at) AS t FROM examples').get() as { t: string }).t);
+
+    // a smaller import into the larger table keeps them in place
+    td.importFile({ signature: 'qa', file: writeLines(dir, rows(1000, 60_000)) });
+    expect(defer).toHaveBeenCalledTimes(1);
+    td.close();
+  });
+
+  it('a large import with a bad row rolls back with the indexes in place', () => {
+    const { td, dir } = freshStore();
+    const before = indexSql(td);
+    const lines = rows(55_000);
+    lines[54_000] = '{"question": 1}';
+    const r = td.importFile({ signature: 'qa', file: writeLines(dir, lines) });
+    expect(r.ok).toBe(false);
+    expect(r.errors.map((e) => e.line)).toEqual([54_001]);
+    expect(indexSql(td)).toEqual(before);
+    expect(td.examples.count({ task: 'qa' })).toBe(0);
+    td.close();
+  });
+});
