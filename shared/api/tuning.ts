@@ -427,7 +427,7 @@ export const tuningMethods = {
         offset: z.number().int().min(0).optional(),
         /** added (insertion order, the default), newest / oldest (observed_at), label (state), rating (high first). */
         sort: z.enum(['added', 'newest', 'oldest', 'label', 'rating']).optional(),
-        /** Substring of the stored inputs or outputs. */
+        /** Words, each the start of a word of the inputs or outputs (FTS5, any case); text without letters or digits: a substring. */
         search: z.string().min(1).max(200).optional(),
       })
       .strict(),
