@@ -7,6 +7,18 @@ import { DEFAULT_MODELS } from './traditional-provider';
  * Where providers are reached. Keys never go in the database: the desktop app keeps them with
  * safeStorage, browser mode and the CLI read the environment.
  */
+/** The sloppy-model test double's fault modes (docs/python-runtime.md, `faults`). */
+export const simulatedFaultsSchema = z.strictObject({
+  format_violation_rate: z.number().min(0).max(1).optional(),
+  overlong: z.boolean().optional(),
+  echo: z.boolean().optional(),
+  first_token_ms: z.number().min(0).max(600_000).optional(),
+  http_errors: z.array(z.number().int().min(400).max(599)).max(100).optional(),
+  retry_after_s: z.number().min(0).max(120).optional(),
+  drop: z.number().int().min(0).max(100).optional(),
+});
+export type SimulatedFaults = z.infer<typeof simulatedFaultsSchema>;
+
 const hosted = providerRequestSchema.extend({ apiKey: z.string().min(1).optional(), apiBase: z.url().optional(), model: z.string().min(1).optional() });
 export const providerSettingsSchema = z.object({
   claude: hosted.default({}),
@@ -15,6 +27,8 @@ export const providerSettingsSchema = z.object({
   openaiCompatible: providerRequestSchema.extend({ apiBase: z.url(), model: z.string().min(1), apiKey: z.string().optional() }).optional(),
   /** Milliseconds the simulated model waits per call (demos and benchmarks). */
   simulatedLatencyMs: z.number().min(0).max(60_000).default(0),
+  /** The simulated model's fault modes (tests, demos of a sloppy model); none by default. */
+  simulatedFaults: simulatedFaultsSchema.optional(),
   /** Sent with every real model call: a small local model otherwise generates until its context is full. */
   generation: z
     .object({ maxTokens: z.number().int().min(1).max(65_536).default(1024), temperature: z.number().min(0).max(2).optional() })
@@ -24,11 +38,20 @@ export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 export type ProviderSettingsInput = z.input<typeof providerSettingsSchema>;
 
 export function providerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderSettings {
+  let faults: unknown;
+  if (env.PIPELINE_STUDIO_SIMULATED_FAULTS) {
+    try {
+      faults = JSON.parse(env.PIPELINE_STUDIO_SIMULATED_FAULTS);
+    } catch (err) {
+      throw new Error(`provider settings from the environment: PIPELINE_STUDIO_SIMULATED_FAULTS is not JSON (${(err as Error).message})`);
+    }
+  }
   const parsed = providerSettingsSchema.safeParse({
     claude: { apiKey: env.ANTHROPIC_API_KEY || undefined, apiBase: env.ANTHROPIC_BASE_URL || undefined, model: env.PIPELINE_STUDIO_CLAUDE_MODEL || undefined },
     gemini: { apiKey: env.GEMINI_API_KEY || undefined, apiBase: env.GEMINI_BASE_URL || undefined, model: env.PIPELINE_STUDIO_GEMINI_MODEL || undefined },
     openaiCompatible: env.OPENAI_COMPATIBLE_BASE_URL ? { apiBase: env.OPENAI_COMPATIBLE_BASE_URL, model: env.OPENAI_COMPATIBLE_MODEL ?? 'llama3.1', apiKey: env.OPENAI_COMPATIBLE_API_KEY } : undefined,
     simulatedLatencyMs: env.PIPELINE_STUDIO_SIMULATED_LATENCY_MS ? Number(env.PIPELINE_STUDIO_SIMULATED_LATENCY_MS) : undefined,
+    simulatedFaults: faults,
     generation: {
       maxTokens: env.PIPELINE_STUDIO_MAX_TOKENS ? Number(env.PIPELINE_STUDIO_MAX_TOKENS) : undefined,
       temperature: env.PIPELINE_STUDIO_TEMPERATURE ? Number(env.PIPELINE_STUDIO_TEMPERATURE) : undefined,
@@ -92,6 +115,7 @@ export function providerSettingsFrom(prefs: ProviderPrefs, env: NodeJS.ProcessEn
           ? { ...setRequests(prefs.openaiCompatible), apiBase: prefs.openaiCompatible.apiBase, model: prefs.openaiCompatible.model, apiKey: secret('openai') ?? env.OPENAI_COMPATIBLE_API_KEY }
           : base.openaiCompatible,
     simulatedLatencyMs: base.simulatedLatencyMs,
+    simulatedFaults: base.simulatedFaults,
     generation: {
       maxTokens: pick(prefs.generation?.maxTokens, base.generation.maxTokens),
       temperature: pick(prefs.generation?.temperature, base.generation.temperature),
@@ -116,6 +140,8 @@ export interface LmConfig {
   /** Requests per minute across the worker's concurrent jobs; unset: no limit. */
   requests_per_minute?: number;
   structured_output?: StructuredOutputMode;
+  /** The simulated model's fault modes. */
+  faults?: SimulatedFaults;
 }
 
 /** The LM config as the runtime takes it (the label is for people). */
@@ -171,7 +197,7 @@ export function priceKey(lm: Pick<LmConfig, 'provider' | 'model' | 'api_base'>):
  * configured, else the built-in simulated model so the whole loop works offline.
  */
 export function lmForStep(stepType: string, settings: ProviderSettings, opts: { mock?: boolean; model?: string } = {}): LmConfig & { label: string } {
-  const simulated = { provider: 'simulated' as const, model: 'simulated/toy', latency_ms: settings.simulatedLatencyMs, label: SIMULATED_LABEL };
+  const simulated = { provider: 'simulated' as const, model: 'simulated/toy', latency_ms: settings.simulatedLatencyMs, ...(settings.simulatedFaults && { faults: settings.simulatedFaults }), label: SIMULATED_LABEL };
   if (opts.mock) return simulated;
   const gen = { max_tokens: settings.generation.maxTokens, ...(settings.generation.temperature === undefined ? {} : { temperature: settings.generation.temperature }) };
   if (settings.openaiCompatible) {
