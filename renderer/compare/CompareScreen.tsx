@@ -2,7 +2,8 @@
 import { promote } from '../tuning/step-programs';
 import { useEffect, useMemo, useState } from 'react';
 import { diffWords } from 'diff';
-import type { ComparisonReport, ProgramVersion } from '../../shared/api/index';
+import type { ArmTrace, ComparisonExample, ComparisonReport, ProgramVersion } from '../../shared/api/index';
+import { flatFields } from './fields';
 import { studio } from '../api/client';
 import { useNav, type ArmChoice } from '../stores/nav';
 import { attempt, download, Empty, fmtMs, fmtNum, fmtP, fmtPct, fmtUsd, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
@@ -11,6 +12,7 @@ type Filter = 'all' | 'different' | 'win' | 'loss' | 'error';
 const armKey = (a: ArmChoice) => (a === 'baseline' ? 'baseline' : a.version);
 const armOf = (k: string): ArmChoice => (k === 'baseline' ? 'baseline' : { version: k });
 
+/** One side of a word diff of two texts: A shows what B removed, B what it added. */
 function HighlightDiff({ a, b, side }: { a: string; b: string; side: 'a' | 'b' }) {
   const parts = diffWords(a, b);
   return (
@@ -39,11 +41,124 @@ function csvOf(r: ComparisonReport): string {
 const grade = (x: { score: number; error: string | null }) => (x.error ? 'graded-error' : x.score >= 1 ? 'graded-correct' : x.score <= 0 ? 'graded-wrong' : 'graded-partial');
 const gradeTitle = (x: { score: number; error: string | null }) => (x.error ? 'error' : x.score >= 1 ? 'matches the label' : x.score <= 0 ? 'does not match the label' : `partly matches the label (${x.score.toFixed(2)})`);
 
-/** Structured outputs as one `field: value` line per field, not raw JSON. */
-function fieldsText(v: unknown): string {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return valueText(v);
-  const entries = Object.entries(v as Record<string, unknown>);
-  return entries.length === 1 ? valueText(entries[0][1]) : entries.map(([k, x]) => `${k}: ${valueText(x)}`).join('\n');
+/** A structured value as its fields (nested ones by their dotted path), each diffed against the other arm's. */
+function Fields({ value, other, side, testId }: { value: unknown; other?: unknown; side?: 'a' | 'b'; testId?: string }) {
+  const mine = flatFields(value);
+  const theirs = new Map(other === undefined ? [] : flatFields(other));
+  if (mine.length === 1 && mine[0][0] === '') {
+    const t = theirs.get('');
+    return <span data-testid={testId}>{side && t !== undefined && t !== mine[0][1] ? <HighlightDiff a={side === 'a' ? mine[0][1] : t} b={side === 'a' ? t : mine[0][1]} side={side} /> : mine[0][1]}</span>;
+  }
+  return (
+    <dl className="fields" data-testid={testId}>
+      {mine.map(([k, v]) => {
+        const t = theirs.get(k);
+        return (
+          <div key={k} className="field-line">
+            <dt>{k}</dt>
+            <dd>{side && t !== undefined && t !== v ? <HighlightDiff a={side === 'a' ? v : t} b={side === 'a' ? t : v} side={side} /> : v}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+/** The example of a row with both arms' outputs, and their traces run again on it. */
+function ExampleDialog({ signature, example, arms, labels, onClose }: { signature: string; example: ComparisonExample; arms: [string, string]; labels: [string, string]; onClose: () => void }) {
+  const [traces, setTraces] = useState<{ a: ArmTrace; b: ArmTrace } | null>(null);
+  const [loading, setLoading] = useState(true);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    void attempt(() => studio.call('compare.trace', { signature, a: armOf(arms[0]), b: armOf(arms[1]), exampleId: example.id }), 'Tracing both arms').then((r) => {
+      if (!live) return;
+      setLoading(false);
+      if (r) setTraces(r);
+    });
+    return () => {
+      live = false;
+    };
+  }, [signature, example.id, arms]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const side = (which: 'a' | 'b') => {
+    const r = example[which];
+    const t = traces?.[which];
+    return (
+      <section className="ex-arm" aria-label={`Arm ${which.toUpperCase()}`} data-testid={`trace-${which}`}>
+        <h3>
+          {which.toUpperCase()} · {labels[which === 'a' ? 0 : 1]}
+        </h3>
+        <div className={`ex-out ${grade(r)}`} title={gradeTitle(r)}>
+          {r.error ? `error: ${r.error}` : <Fields value={r.outputs} other={example[which === 'a' ? 'b' : 'a'].outputs} side={which} />}
+        </div>
+        <div className="muted small">
+          score {fmtNum(r.score, 2)} · {gradeTitle(r)}
+        </div>
+        <h4>Trace (run again now)</h4>
+        {loading && <p className="muted small">Running {which.toUpperCase()} on this example…</p>}
+        {t?.error && <div className="inline-error">{t.error}</div>}
+        {t && (
+          <p className="muted small">
+            {t.lmCalls.length} LM {t.lmCalls.length === 1 ? 'call' : 'calls'} · {fmtMs(t.latencyMs)} (measured)
+          </p>
+        )}
+        {t?.lmCalls.map((c, i) => (
+          <div className="ex-call" key={i}>
+            <div className="muted small">
+              LM call {i + 1} · <span className="mono">{c.model}</span> · {c.promptTokens} / {c.completionTokens} tokens
+            </div>
+            {c.messages.map((m, j) => (
+              <div className="ex-msg" key={j}>
+                <span className="ex-role">{m.role}</span>
+                <pre tabIndex={0}>{m.content}</pre>
+              </div>
+            ))}
+            {c.outputs.map((o, j) => (
+              <div className="ex-msg" key={`o${j}`}>
+                <span className="ex-role">answer</span>
+                <pre tabIndex={0}>{o}</pre>
+              </div>
+            ))}
+          </div>
+        ))}
+      </section>
+    );
+  };
+  return (
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="dialog example-dialog" role="dialog" aria-modal="true" aria-labelledby="example-title" data-testid="example-dialog">
+        <header>
+          <h2 id="example-title">
+            Example <span className="mono">{example.id.slice(0, 12)}</span> · <span className={`outcome-pill ${example.outcome}`}>{example.outcome}</span>
+          </h2>
+          <button type="button" className="btn icon" aria-label="Close" onClick={onClose} autoFocus>
+            ✕
+          </button>
+        </header>
+        <div className="dialog-body">
+          <div className="ex-io">
+            <section aria-label="Inputs">
+              <h3>Inputs</h3>
+              <Fields value={example.inputs} />
+            </section>
+            <section aria-label="Expected">
+              <h3>Expected (the label)</h3>
+              <Fields value={example.expected} />
+            </section>
+          </div>
+          <div className="ex-arms">
+            {side('a')}
+            {side('b')}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
 }
 
 export function CompareScreen() {
@@ -58,6 +173,9 @@ export function CompareScreen() {
   const [running, setRunning] = useState(false);
   const [filter, setFilter] = useState<Filter>('all');
   const [promotions, setPromotions] = useState(0);
+  const [opened, setOpened] = useState<ComparisonExample | null>(null);
+  // The arms the report was run with (the pickers may have moved since).
+  const [ranWith, setRanWith] = useState<[string, string]>(['baseline', '']);
   const armB = versions.find((v) => v.id === b);
   useEffect(() => {
     if (!sig) return;
@@ -80,6 +198,7 @@ export function CompareScreen() {
     setRunning(false);
     if (r) {
       setReport(r);
+      setRanWith([a, b]);
       setFilter('all');
     }
   };
@@ -203,17 +322,27 @@ export function CompareScreen() {
                   <span role="columnheader">Outcome</span>
                 </div>
                 {shown.map((e) => {
-                  const ta = e.a.error ? `error: ${e.a.error}` : fieldsText(e.a.outputs);
-                  const tb = e.b.error ? `error: ${e.b.error}` : fieldsText(e.b.outputs);
+                  const open = () => setOpened(e);
                   return (
-                    <div className={`ct-row ${e.outcome}`} role="row" key={e.id}>
+                    <div
+                      className={`ct-row clickable ${e.outcome}`}
+                      role="row"
+                      key={e.id}
+                      tabIndex={0}
+                      aria-label={`Example ${e.id.slice(0, 8)}, ${e.outcome}: open with both traces`}
+                      onClick={open}
+                      onKeyDown={(k) => (k.key === 'Enter' || k.key === ' ') && (k.preventDefault(), open())}
+                      data-testid="compare-row"
+                    >
                       <span role="cell" className="mono">{valueText(Object.values(e.inputs)[0])}</span>
-                      <span role="cell" className="mono pre">{fieldsText(e.expected)}</span>
+                      <span role="cell" className="mono pre">
+                        <Fields value={e.expected} />
+                      </span>
                       <span role="cell" className={`mono pre ${grade(e.a)}`} title={gradeTitle(e.a)} data-testid="cell-a">
-                        {e.different ? <HighlightDiff a={ta} b={tb} side="a" /> : ta}
+                        {e.a.error ? `error: ${e.a.error}` : <Fields value={e.a.outputs} other={e.different && !e.b.error ? e.b.outputs : undefined} side="a" />}
                       </span>
                       <span role="cell" className={`mono pre ${grade(e.b)}`} title={gradeTitle(e.b)} data-testid="cell-b">
-                        {e.different ? <HighlightDiff a={ta} b={tb} side="b" /> : tb}
+                        {e.b.error ? `error: ${e.b.error}` : <Fields value={e.b.outputs} other={e.different && !e.a.error ? e.a.outputs : undefined} side="b" />}
                       </span>
                       <span role="cell">
                         {fmtNum(e.a.score, 2)} / {fmtNum(e.b.score, 2)}
@@ -226,6 +355,8 @@ export function CompareScreen() {
                 })}
                 {shown.length === 0 && <div className="muted small pad">No examples in this filter.</div>}
               </div>
+              <p className="muted small">Click a row (or focus it and press Enter) to open the example with both arms' traces.</p>
+              {opened && <ExampleDialog signature={sig.name} example={opened} arms={ranWith} labels={[report.arms.a.label, report.arms.b.label]} onClose={() => setOpened(null)} />}
             </>
           )}
         </div>

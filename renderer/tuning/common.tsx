@@ -2,20 +2,15 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { create } from 'zustand';
 import type { ProviderStatus, SignatureSummary } from '../../shared/api/index';
-import { formatPercent } from '../../shared/format/percent';
 import { studio } from '../api/client';
 import { useDocument } from '../stores/document';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
 import { downloadHref } from '../export/export';
 
-export const fmtPct = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : formatPercent(x, digits));
-export const fmtNum = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits }));
-export const fmtUsd = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
-export const fmtMs = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(1)} s`);
-export const fmtP = (p: number | null | undefined): string => (p === null || p === undefined || !Number.isFinite(p) ? '—' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
-export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-export const valueText = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
+import { errText, fmtPct } from './format';
+
+export { errText, fmtMs, fmtNum, fmtP, fmtPct, fmtUsd, valueText } from './format';
 
 /** Runs an API call with a toast on failure. */
 export async function attempt<T>(f: () => Promise<T>, what: string): Promise<T | undefined> {
