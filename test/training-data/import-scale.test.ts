@@ -82,3 +82,45 @@ describe('import: random-order indexes on large imports', () => {
     td.close();
   });
 });
+
+describe('optimizers get a bounded, stratified sample of a large dataset', () => {
+  it('above OPTIMIZER_POOL not-rejected rows: each split and label state its share, the same rows every time, live and in a version', async () => {
+    const { OPTIMIZER_POOL } = await import('../../electron/core/training-data/manager');
+    const { td, dir } = freshStore();
+    const n = 12_000;
+    const states = ['accepted', 'accepted', 'unlabeled', 'rejected'];
+    const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ question: `question ${i}`, answer: `answer ${i}`, label: states[i % 4] }));
+    expect(td.importFile({ signature: 'qa', file: writeLines(dir, lines) }).ok).toBe(true);
+    const set = td.examplesForOptimization('qa', undefined, 0);
+    const notRejected = n - n / 4;
+    expect(set.sample?.of).toBe(notRejected);
+    expect(Math.abs(set.sample!.size - OPTIMIZER_POOL)).toBeLessThanOrEqual(6);
+    expect(set.excluded.rejected).toBe(n / 4);
+    // per stratum: its share of the pool, within one row of rounding
+    const all = [...td.examples.iterate({ task: 'qa' })].filter((e) => e.labelState !== 'rejected');
+    const pick = [...set.train, ...set.dev];
+    for (const split of ['train', 'dev'] as const) {
+      for (const label of ['accepted', 'unlabeled'] as const) {
+        const share = all.filter((e) => e.split === split && e.labelState === label).length / all.length;
+        const got = pick.filter((e) => e.split === split && e.labelState === label).length;
+        expect(Math.abs(got - share * OPTIMIZER_POOL)).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(set.train.length + set.dev.length + set.testCount).toBe(set.sample!.size);
+    expect(td.examplesForOptimization('qa', undefined, 0).train.map((e) => e.id)).toEqual(set.train.map((e) => e.id));
+    const v = td.createVersion({ signature: 'qa', by: 'test' });
+    const fromVersion = td.examplesForOptimization('qa', v.id, 0);
+    expect(fromVersion.sample).toEqual(set.sample);
+    expect(fromVersion.train.map((e) => e.id).sort()).toEqual(set.train.map((e) => e.id).sort());
+    td.close();
+  });
+
+  it('a dataset within the bound is given whole (no sample)', () => {
+    const { td } = freshStore();
+    td.addExamples('qa', [{ inputs: { question: 'q' }, outputs: { answer: 'a' }, label: 'accepted' }]);
+    const set = td.examplesForOptimization('qa', undefined, 0);
+    expect(set.sample).toBeNull();
+    expect(set.train.length + set.dev.length + set.testCount).toBe(1);
+    td.close();
+  });
+});

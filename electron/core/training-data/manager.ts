@@ -16,9 +16,9 @@ import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDat
 import type { SchemaStatus } from '../../../shared/api/tuning';
 import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, misfitReasons, suggestedMapping, type FieldChanges } from '../../../shared/dspy/signature-history';
 import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
-import { contentHashOf, ExampleRepository, finishExample, validateExample, type InsertResult } from './store';
+import { contentHashOf, ExampleRepository, finishExample, rowToExample, validateExample, type InsertResult } from './store';
 import type { Example, NewExample, Source } from './types';
-import { VersionRepository, type DatasetVersion } from './versions';
+import { VersionRepository, versionRowOf, type DatasetVersion } from './versions';
 
 export interface ImportReport {
   ok: boolean;
@@ -83,8 +83,18 @@ export interface OptimizationSet {
   dev: QualityItem[];
   /** Held-out test rows (never given to an optimizer). */
   testCount: number;
+  /** rejected: exact; belowThreshold and misfit: within the sample when there is one. */
   excluded: { rejected: number; belowThreshold: number; misfit: number };
+  /** Set when the dataset holds more than OPTIMIZER_POOL rows: the stratified sample the rows above were chosen from. */
+  sample: { size: number; of: number } | null;
 }
+
+/**
+ * Rows (not rejected) an optimizer's examples are chosen from at most. A larger dataset gives a sample
+ * stratified by split and label state (each stratum its share, its rows those with the lowest content
+ * hashes: uniform and the same for the same data), so the table is never loaded whole.
+ */
+export const OPTIMIZER_POOL = 5_000;
 
 export interface Misfit {
   id: string;
@@ -539,6 +549,38 @@ export class TrainingData {
     return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, all, sampling, withConflicts);
   }
 
+  /** Every row of the task (or version), or above OPTIMIZER_POOL not-rejected rows the stratified sample of them. */
+  private optimizerPool(task: string, versionId?: string): { items: QualityItem[]; sample: { size: number; of: number } | null; rejected: number } {
+    const counts = (
+      versionId
+        ? this.db.prepare('SELECT label_state AS l, split AS s, SUM(n) AS n FROM version_counts WHERE version_id = ? GROUP BY label_state, split').all(versionId)
+        : this.db.prepare('SELECT label_state AS l, split AS s, SUM(n) AS n FROM example_counts WHERE task = ? GROUP BY label_state, split').all(task)
+    ) as { l: string; s: string; n: number }[];
+    let rejected = 0;
+    let of = 0;
+    for (const c of counts) {
+      if (c.l === 'rejected') rejected += c.n;
+      else of += c.n;
+    }
+    if (of <= OPTIMIZER_POOL) return { items: this.itemsFor(task, versionId), sample: null, rejected };
+    // each stratum's share, then its lowest content hashes out of a range twice the expected size
+    const want = new Map(counts.filter((c) => c.l !== 'rejected').map((c) => [`${c.l}|${c.s}`, Math.max(1, Math.round((c.n / of) * OPTIMIZER_POOL))]));
+    const bound = Math.min(0xffffffff, Math.ceil(((2 * OPTIMIZER_POOL) / of) * 2 ** 32)).toString(16).padStart(8, '0');
+    const rows = versionId
+      ? this.db.prepare("SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ? AND label_state <> 'rejected'").all(versionId, bound).map((r) => versionRowOf(r))
+      : this.db.prepare<[string, string], Parameters<typeof rowToExample>[0]>("SELECT * FROM examples WHERE task = ? AND content_hash < ? AND label_state <> 'rejected'").all(task, bound).map(rowToExample);
+    rows.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : 0));
+    const items: QualityItem[] = [];
+    for (const r of rows) {
+      const key = `${r.labelState}|${r.split}`;
+      const left = want.get(key) ?? 0;
+      if (left <= 0) continue;
+      want.set(key, left - 1);
+      items.push(r);
+    }
+    return { items, sample: { size: items.length, of }, rejected };
+  }
+
   /**
    * The examples an optimizer may use: not rejected, quality >= threshold (default
    * training_data.quality_threshold) and fitting the task's current signature, from a version
@@ -547,7 +589,10 @@ export class TrainingData {
    */
   examplesForOptimization(task: string, versionId?: string, threshold?: number, now?: Date): OptimizationSet {
     const sig = this.signatures.resolve(task);
-    const items = this.itemsFor(sig.name, versionId);
+    const version = versionId ? this.versions.resolve(versionId, sig.name) : undefined;
+    if (versionId && (!version || version.task !== sig.name)) throw new Error(`no dataset version ${versionId} of ${sig.name}`);
+    const pool = this.optimizerPool(sig.name, version?.id);
+    const items = pool.items;
     const t = threshold ?? this.settings.quality_threshold;
     const q = scoreQuality(sig.spec, items, { threshold: t, now, halfLifeDays: this.settings.freshness_half_life_days });
     const fits = (i: QualityItem) => misfitReasons(sig.spec, i.inputs, i.outputs).length === 0;
@@ -558,13 +603,14 @@ export class TrainingData {
     return {
       task: sig.name,
       signatureHash: sig.hash,
-      versionId: versionId ? (this.versions.resolve(versionId, sig.name)?.id ?? null) : null,
+      versionId: version?.id ?? null,
       threshold: t,
       train: pick.filter((i) => i.split === 'train'),
       dev: pick.filter((i) => i.split === 'dev'),
       testCount: pick.filter((i) => i.split === 'test').length,
+      sample: pool.sample,
       excluded: {
-        rejected: q.rejected,
+        rejected: pool.sample ? pool.rejected : q.rejected,
         belowThreshold: q.perExample.filter((e, i) => fit[i] && !e.usable && !e.reasons.includes('rejected')).length,
         misfit: items.filter((it, i) => !fit[i] && it.labelState !== 'rejected').length,
       },
