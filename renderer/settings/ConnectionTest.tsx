@@ -103,5 +103,5 @@ export function ConnectionTest({ preset, apiBase, model }: { preset: PresetId | 
 
 /** One line on what a preset sets. */
 export function presetHint(p: ProviderPresetSummary): string {
-  return `${p.local ? `local, port ${p.defaultPort}` : 'hosted'} · structured output ${p.structuredOutput} · ${p.numThreads} parallel call${p.numThreads === 1 ? '' : 's'} · timeout ${p.timeoutMs / 1000} s`;
+  return `${p.local ? `local, port ${p.defaultPort}` : 'hosted'} · structured output ${p.structuredOutput} · ${p.numThreads} parallel call${p.numThreads === 1 ? '' : 's'} · timeout ${p.timeoutS} s`;
 }

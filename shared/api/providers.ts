@@ -3,6 +3,7 @@
  * host). Pure TypeScript with zod.
  */
 import { z } from 'zod';
+import { STRUCTURED_OUTPUT_MODES } from '../dspy/provider-requests';
 
 export const PRESET_IDS = ['ollama', 'llamacpp', 'vllm', 'lmstudio', 'openai', 'anthropic', 'gemini'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
@@ -16,9 +17,9 @@ export const providerPresetSummarySchema = z.strictObject({
   defaultPort: z.number().int().nullable(),
   apiBase: z.string(),
   defaultModel: z.string().nullable(),
-  structuredOutput: z.string(),
+  structuredOutput: z.enum(STRUCTURED_OUTPUT_MODES),
   numThreads: z.number().int().min(1),
-  timeoutMs: z.number().int().min(1),
+  timeoutS: z.number().min(1),
 });
 export type ProviderPresetSummary = z.infer<typeof providerPresetSummarySchema>;
 

@@ -7,14 +7,14 @@ import { lmForStep, providerSettingsFrom } from '../../electron/core/providers/p
 describe('provider presets', () => {
   it('local servers listen on their usual ports and speak their own structured-output dialect', () => {
     expect(PROVIDER_PRESETS.ollama).toMatchObject({ defaultPort: 11434, apiBase: 'http://127.0.0.1:11434/v1', structuredOutput: 'ollama_format', numThreads: 1 });
-    expect(PROVIDER_PRESETS.llamacpp).toMatchObject({ defaultPort: 8080, structuredOutput: 'llamacpp_json_object', numThreads: 1, defaultModel: 'default' });
+    expect(PROVIDER_PRESETS.llamacpp).toMatchObject({ defaultPort: 8080, structuredOutput: 'llamacpp_json_schema', numThreads: 1, defaultModel: 'default' });
     expect(PROVIDER_PRESETS.vllm).toMatchObject({ defaultPort: 8000, structuredOutput: 'openai_json_schema' });
     expect(PROVIDER_PRESETS.lmstudio).toMatchObject({ defaultPort: 1234, numThreads: 1 });
     for (const p of presetList()) {
       // Every preset's address is its default port's, and hosted APIs run 8 calls at once.
       if (p.defaultPort !== null) expect(new URL(p.apiBase).port).toBe(String(p.defaultPort));
       if (!p.local) expect(p.numThreads).toBe(8);
-      expect(p.timeoutMs).toBeGreaterThanOrEqual(p.local ? 300_000 : 60_000);
+      expect(p.timeoutS).toBe(p.local ? 300 : 60);
     }
     expect(presetList().map((p) => p.id)).toEqual([...PRESET_IDS]);
   });
@@ -43,10 +43,23 @@ describe('prefsWithFlags', () => {
     expect(prefsWithFlags(saved, {})).toEqual(saved);
   });
 
-  it('a local preset switches to its default address, keeping the saved model when the address is the same', () => {
-    expect(prefsWithFlags(saved, { preset: 'llamacpp' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:8080/v1', model: 'saved' });
-    expect(prefsWithFlags(saved, { preset: 'ollama', model: 'smollm2:135m' })).toEqual({ ...saved, openaiCompatible: { apiBase: 'http://127.0.0.1:11434/v1', model: 'smollm2:135m' } });
-    expect(prefsWithFlags({}, { preset: 'llamacpp', apiBase: 'http://127.0.0.1:9000/v1' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:9000/v1', model: 'default' });
+  it('a local preset switches to its default address with its request settings, keeping what was saved for that address', () => {
+    const llama = { timeoutS: 300, numThreads: 1, structuredOutput: 'llamacpp_json_schema' };
+    expect(prefsWithFlags(saved, { preset: 'llamacpp' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:8080/v1', model: 'saved', ...llama });
+    expect(prefsWithFlags(saved, { preset: 'ollama', model: 'smollm2:135m' })).toEqual({
+      ...saved,
+      openaiCompatible: { apiBase: 'http://127.0.0.1:11434/v1', model: 'smollm2:135m', timeoutS: 300, numThreads: 1, structuredOutput: 'ollama_format' },
+    });
+    expect(prefsWithFlags({}, { preset: 'llamacpp', apiBase: 'http://127.0.0.1:9000/v1' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:9000/v1', model: 'default', ...llama });
+    const tuned = { openaiCompatible: { apiBase: 'http://127.0.0.1:8080/v1', model: 'm', structuredOutput: 'chat' as const, timeoutS: null, numThreads: 2 } };
+    expect(prefsWithFlags(tuned, { preset: 'llamacpp' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:8080/v1', model: 'm', timeoutS: 300, numThreads: 2, structuredOutput: 'chat' });
+    // An address alone says nothing certain about the server: no preset settings are guessed.
+    expect(prefsWithFlags({}, { apiBase: 'http://127.0.0.1:8080/v1' }).openaiCompatible).toEqual({ apiBase: 'http://127.0.0.1:8080/v1', model: 'default' });
+  });
+
+  it('the settings a preset fills reach the runtime', () => {
+    const settings = providerSettingsFrom(prefsWithFlags({}, { preset: 'ollama', model: 'smollm2:135m' }), {});
+    expect(lmForStep('dspy_claude', settings)).toMatchObject({ provider: 'openai_compatible', api_base: 'http://127.0.0.1:11434/v1', model: 'smollm2:135m', timeout_s: 300, num_threads: 1, structured_output: 'ollama_format' });
   });
 
   it('a server that serves models by name needs --model', () => {
@@ -61,7 +74,7 @@ describe('prefsWithFlags', () => {
   it('a hosted preset of its own turns the saved endpoint off so steps use that API', () => {
     const p = prefsWithFlags(saved, { preset: 'anthropic', model: 'claude-haiku-4-5' });
     expect(p.openaiCompatible).toBeNull();
-    expect(p.claude).toEqual({ model: 'claude-haiku-4-5' });
+    expect(p.claude).toEqual({ model: 'claude-haiku-4-5', timeoutS: 60, numThreads: 8, structuredOutput: 'chat' });
     const settings = providerSettingsFrom(p, { ANTHROPIC_API_KEY: 'k' });
     expect(lmForStep('dspy_claude', settings)).toMatchObject({ provider: 'anthropic', model: 'claude-haiku-4-5', max_tokens: 256 });
   });

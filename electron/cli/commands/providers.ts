@@ -39,7 +39,7 @@ export function registerProviderCommands(program: Command, ctx: CliContext): voi
       const list = presetList();
       if (opts.json) return ctx.json(list);
       for (const p of list) {
-        ctx.out(`${p.id.padEnd(10)} ${p.label.padEnd(17)} ${p.apiBase.padEnd(42)} ${p.structuredOutput.padEnd(21)} threads ${p.numThreads}  timeout ${p.timeoutMs / 1000} s`);
+        ctx.out(`${p.id.padEnd(10)} ${p.label.padEnd(17)} ${p.apiBase.padEnd(42)} ${p.structuredOutput.padEnd(21)} threads ${p.numThreads}  timeout ${p.timeoutS} s`);
       }
     });
   withProviderOptions(providers.command('test').description("list the provider's models and time one tiny completion (exit 1 when it fails)"), 'test')

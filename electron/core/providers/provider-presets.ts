@@ -4,32 +4,27 @@
  * sets can be overridden in Settings, providers.json or on the command line.
  */
 import { PRESET_IDS, type PresetId, type ProviderPresetSummary } from '../../../shared/api/providers';
+import { requestDefaults, type ProviderRequestSettings } from '../../../shared/dspy/provider-requests';
 import type { ProviderPrefs } from './provider-settings';
-
-/**
- * How a step's answer is constrained: DSPy's ChatAdapter or JSONAdapter (prompt-only), or a
- * JSON schema sent in the request in the dialect the server speaks.
- */
-export const STRUCTURED_OUTPUT_MODES = ['chat_adapter', 'json_adapter', 'openai_json_schema', 'llamacpp_json_object', 'ollama_format'] as const;
-export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
 
 /**
  * `kind`: which provider settings the preset fills (an OpenAI-compatible endpoint, or a hosted API
  * of its own); `local`: a server on this machine; `apiBase`: what the OpenAI-compatible client
  * talks to (ends in /v1), or the hosted API's base; `defaultModel`: a name the server accepts
  * without being told one; `numThreads`: parallel LM calls in evaluation and optimization;
- * `timeoutMs`: per request (a CPU-bound local model takes minutes for a long answer).
+ * `timeoutS`: per request (a CPU-bound local model takes minutes for a long answer);
+ * `structuredOutput`: how answers are formatted or constrained, in the server's own dialect.
  */
 export interface ProviderPreset extends ProviderPresetSummary {
-  structuredOutput: StructuredOutputMode;
   /** Where the connection test lists the server's models. */
   modelsEndpoint: 'openai' | 'ollama' | 'anthropic' | 'gemini';
   /** The environment variable holding the key (hosted APIs). */
   keyEnv: string | null;
 }
 
-const LOCAL_TIMEOUT_MS = 300_000;
-const HOSTED_TIMEOUT_MS = 60_000;
+// The request defaults of local and hosted providers; a preset changes only what its server needs.
+const LOCAL = requestDefaults(true);
+const HOSTED = requestDefaults(false);
 
 export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
   ollama: {
@@ -43,8 +38,8 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     defaultModel: null,
     // Ollama's `format` takes the JSON schema itself.
     structuredOutput: 'ollama_format',
-    numThreads: 1,
-    timeoutMs: LOCAL_TIMEOUT_MS,
+    numThreads: LOCAL.numThreads,
+    timeoutS: LOCAL.timeoutS,
     keyEnv: null,
   },
   llamacpp: {
@@ -57,9 +52,9 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     modelsEndpoint: 'openai',
     defaultModel: 'default',
     // It rejects OpenAI's json_schema form; it takes {"type": "json_object", "schema": ...}.
-    structuredOutput: 'llamacpp_json_object',
-    numThreads: 1,
-    timeoutMs: LOCAL_TIMEOUT_MS,
+    structuredOutput: 'llamacpp_json_schema',
+    numThreads: LOCAL.numThreads,
+    timeoutS: LOCAL.timeoutS,
     keyEnv: null,
   },
   vllm: {
@@ -73,8 +68,8 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     defaultModel: null,
     structuredOutput: 'openai_json_schema',
     // vLLM batches concurrent requests on one model.
-    numThreads: 8,
-    timeoutMs: LOCAL_TIMEOUT_MS,
+    numThreads: HOSTED.numThreads,
+    timeoutS: LOCAL.timeoutS,
     keyEnv: null,
   },
   lmstudio: {
@@ -87,8 +82,8 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     modelsEndpoint: 'openai',
     defaultModel: null,
     structuredOutput: 'openai_json_schema',
-    numThreads: 1,
-    timeoutMs: LOCAL_TIMEOUT_MS,
+    numThreads: LOCAL.numThreads,
+    timeoutS: LOCAL.timeoutS,
     keyEnv: null,
   },
   openai: {
@@ -101,8 +96,8 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     modelsEndpoint: 'openai',
     defaultModel: 'gpt-4o-mini',
     structuredOutput: 'openai_json_schema',
-    numThreads: 8,
-    timeoutMs: HOSTED_TIMEOUT_MS,
+    numThreads: HOSTED.numThreads,
+    timeoutS: HOSTED.timeoutS,
     keyEnv: 'OPENAI_COMPATIBLE_API_KEY',
   },
   anthropic: {
@@ -114,9 +109,9 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     apiBase: 'https://api.anthropic.com',
     modelsEndpoint: 'anthropic',
     defaultModel: null,
-    structuredOutput: 'chat_adapter',
-    numThreads: 8,
-    timeoutMs: HOSTED_TIMEOUT_MS,
+    structuredOutput: 'chat',
+    numThreads: HOSTED.numThreads,
+    timeoutS: HOSTED.timeoutS,
     keyEnv: 'ANTHROPIC_API_KEY',
   },
   gemini: {
@@ -128,9 +123,9 @@ export const PROVIDER_PRESETS: Record<PresetId, ProviderPreset> = {
     apiBase: 'https://generativelanguage.googleapis.com',
     modelsEndpoint: 'gemini',
     defaultModel: null,
-    structuredOutput: 'chat_adapter',
-    numThreads: 8,
-    timeoutMs: HOSTED_TIMEOUT_MS,
+    structuredOutput: 'chat',
+    numThreads: HOSTED.numThreads,
+    timeoutS: HOSTED.timeoutS,
     keyEnv: 'GEMINI_API_KEY',
   },
 };
@@ -157,6 +152,11 @@ export function presetForApiBase(apiBase: string): ProviderPreset | null {
   return presetList().find((p) => p.local && p.defaultPort === port) ?? null;
 }
 
+/** What a preset sets of a provider's request settings. */
+export const presetRequests = (p: ProviderPreset): ProviderRequestSettings => ({ timeoutS: p.timeoutS, numThreads: p.numThreads, structuredOutput: p.structuredOutput });
+
+const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+
 /** The provider a command line names: a preset, an endpoint, a model; each over the saved preferences. */
 export interface ProviderFlags {
   preset?: PresetId;
@@ -177,7 +177,8 @@ export function prefsWithFlags(prefs: ProviderPrefs, flags: ProviderFlags): Prov
     // A hosted API of its own: steps use it by their type, so no OpenAI-compatible endpoint takes over.
     next.openaiCompatible = null;
     const key = preset.kind === 'anthropic' ? 'claude' : 'gemini';
-    next[key] = { ...prefs[key], ...(flags.model ? { model: flags.model } : {}), ...(flags.apiBase ? { apiBase: flags.apiBase } : {}) };
+    // Saved values stay (a null model still means none); the preset fills the request settings left unset.
+    next[key] = { ...prefs[key], ...presetRequests(preset), ...definedOnly(prefs[key] ?? {}), ...(flags.model ? { model: flags.model } : {}), ...(flags.apiBase ? { apiBase: flags.apiBase } : {}) };
     return next;
   }
   if (preset || flags.apiBase) {
@@ -185,7 +186,9 @@ export function prefsWithFlags(prefs: ProviderPrefs, flags: ProviderFlags): Prov
     const saved = prefs.openaiCompatible?.apiBase === apiBase ? prefs.openaiCompatible.model : undefined;
     const model = flags.model ?? saved ?? (preset ?? presetForApiBase(apiBase))?.defaultModel ?? undefined;
     if (!model) throw new Error(`--model is needed: the ${preset?.label ?? 'server'} at ${apiBase} serves models by name`);
-    next.openaiCompatible = { apiBase, model };
+    // Request settings saved for this same endpoint win over the preset's.
+    const { apiBase: _a, model: _m, ...savedRequests } = prefs.openaiCompatible?.apiBase === apiBase ? prefs.openaiCompatible : { apiBase, model };
+    next.openaiCompatible = { apiBase, model, ...(preset ? presetRequests(preset) : {}), ...definedOnly(savedRequests) };
     return next;
   }
   if (flags.model) {
