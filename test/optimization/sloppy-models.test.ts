@@ -72,7 +72,7 @@ describe('a sloppy simulated model', () => {
     const after = studio.engine.estimate({ ...req, params: { max_bootstrapped_demos: 3, max_labeled_demos: 2 } }).estimate;
     const rate = stats.fallbacks / (stats.adapterCalls - stats.fallbacks);
     expect(after.lmCalls.breakdown.adapter_retries).toBeGreaterThan(0);
-    expect(after.notes.join(' ')).toMatch(new RegExp(`${(rate * 100).toFixed(1)}% of this model\'s answers failed to parse`));
+    expect(after.notes.join(' ')).toMatch(new RegExp(`${(rate * 100).toFixed(1)}% of this model's answers failed to parse`));
 
     const report = await studio.compare({ signature: 'classify', a: 'baseline', b: { version: done.result!.programVersion }, lm: { ...lm, faults: { http_errors: [429, 500], retry_after_s: 0 } } });
     expect(report.n).toBeGreaterThan(0);
