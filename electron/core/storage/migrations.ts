@@ -436,6 +436,14 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 13,
+    name: "each example's near-duplicate LSH band keys, written with it (rows from before stay NULL: the report computes theirs)",
+    up: `
+      ALTER TABLE examples ADD COLUMN input_bands BLOB;
+      ALTER TABLE version_rows ADD COLUMN input_bands BLOB;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

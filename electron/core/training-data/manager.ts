@@ -9,6 +9,7 @@ import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, val
 import { applyLabel, labelHistory, latestNotes, undoLabel, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
+import { inputBandKeys } from './near-duplicates';
 import { QualityAccumulator, scoreQuality, type DatasetQuality, type QualityItem } from './quality';
 import { Redactor } from './redaction';
 import { RunRepository, type RunRecordInput } from './runs';
@@ -229,7 +230,7 @@ export class TrainingData {
       .transaction(() => {
         let mapped = 0;
         let clashes = 0;
-        const update = this.db.prepare('UPDATE examples SET inputs_json = ?, outputs_json = ?, content_hash = ?, signature_hash = ?, updated_at = ? WHERE id = ?');
+        const update = this.db.prepare('UPDATE examples SET inputs_json = ?, outputs_json = ?, content_hash = ?, signature_hash = ?, updated_at = ?, input_bands = ? WHERE id = ?');
         const clash = this.db.prepare<[string, string, string], { id: string }>('SELECT id FROM examples WHERE task = ? AND content_hash = ? AND id <> ?');
         const now = new Date().toISOString();
         for (const m of this.misfits(task)) {
@@ -241,7 +242,7 @@ export class TrainingData {
             clashes += 1;
             continue;
           }
-          update.run(JSON.stringify(next.inputs), JSON.stringify(next.outputs), contentHash, head.hash, now, e.id);
+          update.run(JSON.stringify(next.inputs), JSON.stringify(next.outputs), contentHash, head.hash, now, inputBandKeys(next.inputs), e.id);
           mapped += 1;
         }
         const stillMisfit = this.misfitCount(task);
@@ -542,11 +543,11 @@ export class TrainingData {
   }
 
   private reportSource(task: string, version: string | undefined, sampling?: SampleOptions, withConflicts = true): ReportRows {
-    const all = () => this.streamItems(task, version);
-    if (!version) return reportRows(this.db, { task }, all, sampling, withConflicts);
+    if (!version) return reportRows(this.db, { task }, sampling, withConflicts);
     const v = this.versions.resolve(version, task);
     if (!v) throw new Error(`no dataset version ${version}`);
-    return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, all, sampling, withConflicts);
+    if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
+    return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, sampling, withConflicts);
   }
 
   /** Every row of the task (or version), or above OPTIMIZER_POOL not-rejected rows the stratified sample of them. */

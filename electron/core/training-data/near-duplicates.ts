@@ -15,7 +15,12 @@ export interface DuplicateItem {
   id: string;
   inputs: unknown;
   outputs: unknown;
+  /** The inputs' LSH band keys as stored at insert (inputBandKeys); computed here when absent. */
+  inputBands?: Uint8Array | null;
 }
+
+/** Bytes of a stored band-key signature: BANDS int32 keys, little-endian. */
+export const BAND_BYTES = 4 * BANDS;
 
 export interface NearDuplicatePair {
   a: string;
@@ -138,10 +143,8 @@ function jaccardSorted(d: Int32Array, a0: number, a1: number, b0: number, b1: nu
 const SEEDS_A_I32 = Int32Array.from(SEEDS_A, (x) => x | 0);
 const SEEDS_B_I32 = Int32Array.from(SEEDS_B, (x) => x | 0);
 
-/** MinHash signature (permutations from..to-1) of the token-id set d[start..end) into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
-function minhash(d: Int32Array, start: number, end: number, tokenHashes: Int32Array, hs: Int32Array, sig: Uint32Array, from = 0, to = PERMUTATIONS): void {
-  const m = end - start;
-  for (let t = 0; t < m; t++) hs[t] = tokenHashes[d[start + t]];
+/** MinHash signature (permutations from..to-1) of the token hashes hs[0..m) into `sig`: sig[p] = min over tokens of (h * A[p] + B[p]) mod 2^32. */
+function minhash(hs: Int32Array, m: number, sig: Uint32Array, from = 0, to = PERMUTATIONS): void {
   for (let p = from; p < to; p++) {
     const a = SEEDS_A_I32[p];
     const b = SEEDS_B_I32[p];
@@ -153,6 +156,30 @@ function minhash(d: Int32Array, start: number, end: number, tokenHashes: Int32Ar
     sig[p] = (min ^ -0x80000000) >>> 0;
   }
 }
+
+/** Band b's bucket key: a 32-bit mix of its rows of the signature. */
+function bandKey(sig: Uint32Array, b: number): number {
+  let key = 0x9e3779b9;
+  for (let k = 0; k < ROWS; k++) key = Math.imul(key ^ sig[b * ROWS + k], 0x85ebca6b) ^ (key >>> 13);
+  return key;
+}
+
+/**
+ * The LSH band keys of a value's token set (what the report would compute for it), stored with each
+ * example when it is written so a report reads them instead of hashing every example again.
+ */
+export function inputBandKeys(inputs: unknown): Buffer {
+  const toks = tokens(textOf(inputs));
+  if (scratchHashes.length < toks.length) scratchHashes = new Int32Array(2 * toks.length);
+  // repeated tokens hash alike and cannot change a minimum: no need to drop them
+  for (let t = 0; t < toks.length; t++) scratchHashes[t] = hashToken(toks[t]) | 0;
+  minhash(scratchHashes, toks.length, scratchSig);
+  const out = Buffer.allocUnsafe(BAND_BYTES);
+  for (let b = 0; b < BANDS; b++) out.writeInt32LE(bandKey(scratchSig, b), 4 * b);
+  return out;
+}
+let scratchHashes = new Int32Array(64);
+const scratchSig = new Uint32Array(PERMUTATIONS);
 
 /**
  * Finds near-duplicates: MinHash (120 permutations, 20 bands of 6) with LSH banding over the input tokens
@@ -177,11 +204,29 @@ export class NearDuplicateIndex {
   private readonly ids: string[] = [];
   private readonly inSets = new TokenBuffer();
   private readonly outSets = new TokenBuffer();
+  /** Stored band keys, BANDS per item (valid where `hasBands` is 1). */
+  private bands = new Int32Array(0);
+  private hasBands = new Uint8Array(0);
 
   add(item: DuplicateItem): void {
+    const i = this.ids.length;
     this.ids.push(item.id);
     this.interner.add(item.inputs, this.inSets);
     this.interner.add(item.outputs, this.outSets);
+    const stored = item.inputBands;
+    if (!stored || stored.byteLength !== BAND_BYTES) return;
+    if (this.hasBands.length <= i) {
+      const cap = Math.max(1024, 2 * (i + 1));
+      const bands = new Int32Array(cap * BANDS);
+      bands.set(this.bands);
+      this.bands = bands;
+      const has = new Uint8Array(cap);
+      has.set(this.hasBands);
+      this.hasBands = has;
+    }
+    const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
+    for (let b = 0; b < BANDS; b++) this.bands[i * BANDS + b] = view.getInt32(4 * b, true);
+    this.hasBands[i] = 1;
   }
 
   get size(): number {
@@ -265,7 +310,7 @@ export class NearDuplicateIndex {
     for (const i of reps) longest = Math.max(longest, O[i + 1] - O[i]);
     const hs = new Int32Array(longest);
     const sig = new Uint32Array(PERMUTATIONS);
-    const bandKey = new Int32Array(nR);
+    const bandKeys = new Int32Array(nR);
     const next = new Int32Array(nR);
     let bits = 1;
     while (1 << bits < 2 * nR) bits += 1;
@@ -275,15 +320,19 @@ export class NearDuplicateIndex {
     for (let b = 0; b < BANDS; b++) {
       for (let r = 0; r < nR; r++) {
         const i = reps[r];
-        minhash(D, O[i], O[i + 1], tokenHashes, hs, sig, b * ROWS, (b + 1) * ROWS);
-        let key = 0x9e3779b9;
-        for (let k = 0; k < ROWS; k++) key = Math.imul(key ^ sig[b * ROWS + k], 0x85ebca6b) ^ (key >>> 13);
-        bandKey[r] = key;
+        if (this.hasBands[i] === 1) {
+          bandKeys[r] = this.bands[i * BANDS + b];
+          continue;
+        }
+        const m = O[i + 1] - O[i];
+        for (let t = 0; t < m; t++) hs[t] = tokenHashes[D[O[i] + t]];
+        minhash(hs, m, sig, b * ROWS, (b + 1) * ROWS);
+        bandKeys[r] = bandKey(sig, b);
       }
       slotTail.fill(-1);
       next.fill(-1);
       for (let r = 0; r < nR; r++) {
-        const key = bandKey[r];
+        const key = bandKeys[r];
         let slot = Math.imul(key, 0x9e3779b1) >>> (32 - bits);
         while (slotTail[slot] !== -1 && slotKey[slot] !== key) slot = (slot + 1) & mask;
         if (slotTail[slot] !== -1) next[slotTail[slot]] = r;

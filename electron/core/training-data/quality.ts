@@ -14,6 +14,8 @@ export interface QualityItem {
   split: Split;
   source: Source;
   observedAt: string;
+  /** Stored near-duplicate LSH band keys of the inputs, when the row was read with them. */
+  inputBands?: Uint8Array | null;
 }
 
 export const QUALITY_DIMENSIONS = ['completeness', 'consistency', 'accuracy', 'relevance', 'diversity', 'freshness', 'coverage', 'bias_score'] as const;

@@ -25,14 +25,23 @@ export interface ReportRows {
  * so uniform and independent of the split, which comes from the input hash) falls below size/N of
  * its range (about size rows): a deterministic uniform sample, the same on every run for the same data.
  */
-export function reportRows(db: Db, source: { task: string } | { versionId: string; rowCount: number }, all: () => Iterable<QualityItem>, sampling: SampleOptions = REPORT_SAMPLE, withConflicts = true): ReportRows {
+export function reportRows(db: Db, source: { task: string } | { versionId: string; rowCount: number }, sampling: SampleOptions = REPORT_SAMPLE, withConflicts = true): ReportRows {
   const live = 'task' in source;
+  const key = live ? source.task : source.versionId;
+  // each row with its stored LSH band keys, so the near-duplicate search does not hash it again
+  const item = (r: { input_bands: Uint8Array | null }): QualityItem => ({ ...(live ? rowToExample(r as never) : versionRowOf(r)), inputBands: r.input_bands });
   const total = live ? (db.prepare('SELECT COUNT(*) AS n FROM examples WHERE task = ?').get(source.task) as { n: number }).n : source.rowCount;
-  if (total <= sampling.exactUpTo) return { rows: all() };
+  if (total <= sampling.exactUpTo) {
+    const every = live ? db.prepare('SELECT * FROM examples WHERE task = ? ORDER BY rowid') : db.prepare('SELECT * FROM version_rows WHERE version_id = ? ORDER BY example_id');
+    return {
+      rows: (function* () {
+        for (const r of every.iterate(key)) yield item(r as never);
+      })(),
+    };
+  }
   const bound = Math.min(0xffffffff, Math.floor((sampling.size / total) * 2 ** 32))
     .toString(16)
     .padStart(8, '0');
-  const key = live ? source.task : source.versionId;
   const conflictRows = !withConflicts
     ? []
     : ((live
@@ -46,7 +55,7 @@ export function reportRows(db: Db, source: { task: string } | { versionId: strin
     ? db.prepare('SELECT * FROM examples WHERE task = ? AND content_hash < ?') // a range of the (task, content_hash) index
     : db.prepare('SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ?');
   function* rows(): IterableIterator<QualityItem> {
-    for (const r of stmt.iterate(key, bound)) yield live ? rowToExample(r as never) : versionRowOf(r);
+    for (const r of stmt.iterate(key, bound)) yield item(r as never);
   }
   return {
     rows: rows(),

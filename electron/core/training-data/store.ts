@@ -5,6 +5,7 @@ import type { SignatureField } from '../../../shared/dspy/signature';
 import { fieldSchema, outputProblems, schemaProblems } from '../../../shared/dspy/json-schema';
 import type { Redactor } from './redaction';
 import type { StoredSignature } from './signatures';
+import { inputBandKeys } from './near-duplicates';
 import { splitFor } from './splits';
 import { fastNewExample, NewExampleInput, type Example, type JsonObject, type LabelState, type NewExample, type Source, type Split } from './types';
 
@@ -26,6 +27,8 @@ export interface PreparedExample {
   observedAt: string;
   runId: string | null;
   redactions: number;
+  /** The inputs' near-duplicate LSH band keys (inputBandKeys). */
+  inputBands: Buffer;
 }
 
 export type PrepareResult = { ok: true; example: PreparedExample } | { ok: false; errors: string[] };
@@ -222,6 +225,7 @@ export function finishExample(sig: StoredSignature, e: NewExample, opts: Prepare
     observedAt: at ? (ISO_UTC_MS.test(at) ? at : new Date(at).toISOString()) : opts.now,
     runId: e.run_id ?? null,
     redactions,
+    inputBands: inputBandKeys(inputs),
   };
 }
 
@@ -293,10 +297,10 @@ export interface InsertResult {
 }
 
 const INSERT_EXAMPLES = `INSERT OR IGNORE INTO examples (id, task, signature_hash, inputs_json, outputs_json, input_hash, content_hash, source, label_state,
-  labeled_by, labeled_at, rating, split, run_id, import_id, redactions, metadata_json, observed_at, created_at, updated_at)`;
-const EXAMPLE_COLUMNS = 20;
+  labeled_by, labeled_at, rating, split, run_id, import_id, redactions, metadata_json, observed_at, created_at, updated_at, input_bands)`;
+const EXAMPLE_COLUMNS = 21;
 const ROW_PARAMS = `(${new Array(EXAMPLE_COLUMNS).fill('?').join(', ')})`;
-/** Rows per multi-row INSERT (20 parameters each; far below SQLite's parameter limit). */
+/** Rows per multi-row INSERT (EXAMPLE_COLUMNS parameters each; far below SQLite's parameter limit). */
 const INSERT_BATCH = 32;
 
 /**
@@ -408,6 +412,7 @@ export class ExampleRepository {
           args[o + 17] = p.observedAt;
           args[o + 18] = now;
           args[o + 19] = now;
+          args[o + 20] = p.inputBands;
         }
         const all = this.insertBatchStmt.run(args).changes === INSERT_BATCH;
         for (let b = 0; b < INSERT_BATCH; b++) {
@@ -428,7 +433,7 @@ export class ExampleRepository {
       const info = stmt.run(
         id, sig.name, sig.hash, p.inputsJson, p.outputsJson, p.inputHash, p.contentHash, p.source, p.label,
         labeledBy, labeled ? now : null, p.rating, p.split, p.runId, importId,
-        p.redactions, p.metadataJson, p.observedAt, now, now,
+        p.redactions, p.metadataJson, p.observedAt, now, now, p.inputBands,
       );
       if (info.changes === 0) {
         duplicates += 1;

@@ -96,9 +96,9 @@ export class VersionRepository {
           .run(id, task, args.sig.hash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
         this.db
           .prepare(
-            `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at)
+            `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at, input_bands)
              SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
-                    (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at
+                    (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at, e.input_bands
              FROM examples e WHERE e.task = ?`,
           )
           .run(id, task);
