@@ -6,7 +6,7 @@ import type { ArmTrace, ComparisonExample, ComparisonReport, ProgramVersion } fr
 import { flatFields } from './fields';
 import { studio } from '../api/client';
 import { useNav, type ArmChoice } from '../stores/nav';
-import { attempt, download, Empty, fmtMs, fmtNum, fmtP, fmtPct, fmtUsd, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
+import { attempt, download, Empty, fmtMs, fmtNum, fmtP, fmtPct, fmtUsd, LmBadge, NoDataset, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
 type Filter = 'all' | 'different' | 'win' | 'loss' | 'error';
 const armKey = (a: ArmChoice) => (a === 'baseline' ? 'baseline' : a.version);
@@ -220,7 +220,7 @@ export function CompareScreen() {
         <SignaturePicker onRegistered={reload} />
       </ScreenHeader>
       {!sig ? (
-        <Empty title="No signature selected">Pick a signature, then two programs to compare.</Empty>
+        <NoDataset what="Comparing programs" />
       ) : (
         <div className="screen-body">
           <div className="toolbar-row">

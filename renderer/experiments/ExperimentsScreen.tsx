@@ -1,5 +1,5 @@
 /** A/B experiments: list, create (arms, allocation, sample size), live results with significance. */
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { ExperimentAnalysis, ExperimentSummary, ProgramVersion } from '../../shared/api/index';
 import { studio } from '../api/client';
 import { useNav } from '../stores/nav';
@@ -29,6 +29,9 @@ export function ExperimentsScreen() {
           New experiment
         </button>
       </ScreenHeader>
+      <div className="screen-banner">
+        <TrafficGate />
+      </div>
       <div className="optimize-grid">
         <div className="col">
           <section className="card-panel" aria-labelledby="exp-list-title">
@@ -48,9 +51,23 @@ export function ExperimentsScreen() {
               {list.length === 0 && <li className="muted small">No experiments yet. An experiment splits live traffic of a DSPy step between arms and tests the difference.</li>}
             </ul>
           </section>
-          {creating && <CreateExperiment onClose={() => setCreating(false)} onCreated={(id) => { setCreating(false); setSelected(id); void load(); }} />}
         </div>
-        <div className="col wide">{selected ? <ExperimentView key={selected} id={selected} onChanged={load} /> : <Empty title="No experiment selected">Create one, or pick one from the list.</Empty>}</div>
+        <div className="col wide">
+          {creating ? (
+            <CreateExperiment
+              onClose={() => setCreating(false)}
+              onCreated={(id) => {
+                setCreating(false);
+                setSelected(id);
+                void load();
+              }}
+            />
+          ) : selected ? (
+            <ExperimentView key={selected} id={selected} onChanged={load} />
+          ) : (
+            <Empty title="No experiment selected">Create one, or pick one from the list.</Empty>
+          )}
+        </div>
       </div>
     </div>
   );
@@ -91,33 +108,45 @@ function CreateExperiment({ onClose, onCreated }: { onClose: () => void; onCreat
         <label htmlFor="exp-size">Sample size per arm</label>
         <input id="exp-size" className="input" type="number" min={1} value={size} onChange={(e) => setSize(Number(e.target.value))} />
       </div>
-      {arms.map((a, i) => (
-        <div className="arm-row" key={i}>
-          <input className="input mono" aria-label={`Arm ${i + 1} id`} value={a.id} onChange={(e) => set(i, { id: e.target.value })} />
-          <select className="select" aria-label={`Arm ${i + 1} kind`} value={a.kind} onChange={(e) => set(i, { kind: e.target.value as ArmDraft['kind'] })}>
-            <option value="traditional">traditional prompt</option>
-            <option value="baseline_dspy">DSPy baseline</option>
-            <option value="optimized">optimized program</option>
-          </select>
-          {a.kind === 'optimized' && (
-            <select className="select" aria-label={`Arm ${i + 1} program version`} value={a.programVersionId ?? ''} onChange={(e) => set(i, { programVersionId: e.target.value })}>
-              <option value="">Choose a version…</option>
-              {versions.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.strategy} · {fmtPct(v.optimizedScore)} · {v.status}
-                </option>
-              ))}
+      <div className="arm-grid" role="group" aria-label="Arms">
+        <span className="arm-head">Arm name</span>
+        <span className="arm-head">Runs</span>
+        <span className="arm-head">Program version</span>
+        <span className="arm-head">Weight</span>
+        <span className="arm-head">Share</span>
+        <span />
+        {arms.map((a, i) => (
+          <Fragment key={i}>
+            <input className="input mono" aria-label={`Arm ${i + 1} id`} value={a.id} onChange={(e) => set(i, { id: e.target.value })} />
+            <select className="select" aria-label={`Arm ${i + 1} kind`} value={a.kind} onChange={(e) => set(i, { kind: e.target.value as ArmDraft['kind'] })}>
+              <option value="traditional">traditional prompt</option>
+              <option value="baseline_dspy">DSPy baseline</option>
+              <option value="optimized">optimized program</option>
             </select>
-          )}
-          <input className="input" type="number" min={0} aria-label={`Arm ${i + 1} allocation weight`} value={a.weight} onChange={(e) => set(i, { weight: Number(e.target.value) })} style={{ width: 70 }} />
-          <span className="small muted">{total ? fmtPct(a.weight / total) : '—'}</span>
-          {arms.length > 2 && (
-            <button type="button" className="btn icon" aria-label={`Remove arm ${a.id}`} onClick={() => setArms(arms.filter((_, j) => j !== i))}>
-              ✕
-            </button>
-          )}
-        </div>
-      ))}
+            {a.kind === 'optimized' ? (
+              <select className="select" aria-label={`Arm ${i + 1} program version`} value={a.programVersionId ?? ''} onChange={(e) => set(i, { programVersionId: e.target.value })}>
+                <option value="">Choose a version…</option>
+                {versions.map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.strategy} · {fmtPct(v.optimizedScore)} · {v.status}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className="muted small">not needed</span>
+            )}
+            <input className="input" type="number" min={0} aria-label={`Arm ${i + 1} allocation weight`} value={a.weight} onChange={(e) => set(i, { weight: Number(e.target.value) })} />
+            <span className="small muted">{total ? fmtPct(a.weight / total) : '—'}</span>
+            {arms.length > 2 ? (
+              <button type="button" className="btn icon" aria-label={`Remove arm ${a.id}`} onClick={() => setArms(arms.filter((_, j) => j !== i))}>
+                ✕
+              </button>
+            ) : (
+              <span />
+            )}
+          </Fragment>
+        ))}
+      </div>
       <div className="action-row">
         <button type="button" className="btn" onClick={() => setArms([...arms, { id: `arm${arms.length + 1}`, kind: 'traditional', weight: 0 }])} disabled={arms.length >= 8}>
           Add arm
@@ -174,7 +203,6 @@ function ExperimentView({ id, onChanged }: { id: string; onChanged: () => void }
           </button>
         )}
       </h3>
-      {e.status !== 'completed' && <TrafficGate />}
       <div className="progress-bar" role="progressbar" aria-label="Sample size reached" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(a.progress * 100)}>
         <div style={{ width: `${a.progress * 100}%` }} />
       </div>

@@ -27,10 +27,10 @@ export function TrafficGate() {
     if (r) setSwitches(switchesOf(r.config));
   };
   return (
-    <div className="warning-banner" style={{ display: 'flex', gap: 12, alignItems: 'center' }} role="status" data-testid="experiment-gate">
+    <div className="warning-banner gate" role="alert" data-testid="experiment-gate">
       <span>
-        No run reaches an experiment while <span className="mono">{off}</span> {off.includes(' and ') ? 'are' : 'is'} off: runs from the designer, the CLI and
-        pipeline_ex execute as if there were none.
+        <strong>Experiments get no traffic.</strong> The feature {off.includes(' and ') ? 'flags' : 'flag'} <span className="mono">{off}</span> {off.includes(' and ') ? 'are' : 'is'} off, so runs
+        from the designer, the CLI and pipeline_ex execute as if no experiment existed and no arm collects outcomes.
       </span>
       <button type="button" className="btn primary" onClick={() => void turnOn()} data-testid="experiment-gate-enable">
         Turn {off.includes(' and ') ? 'them' : 'it'} on

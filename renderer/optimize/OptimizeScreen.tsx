@@ -13,7 +13,7 @@ import { GepaSearch } from './GepaSearch';
 import { runsAxis, runsChartOption, trialChartOption } from './charts';
 import type { ChartColors } from '../tuning/chart-options';
 import { EChart } from '../tuning/chart';
-import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LmBadge, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
+import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LmBadge, NoDataset, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
 
 /** The form shows each optimizer's parameters that have a value by default (the others need the CLI). */
 const formParams = (s: Strategy) => Object.entries(OPTIMIZERS[s].params as Record<string, ParamSpec>).filter(([, p]) => p.default !== null);
@@ -59,7 +59,7 @@ export function OptimizeScreen() {
         <SignaturePicker onRegistered={reload} />
       </ScreenHeader>
       {!sig ? (
-        <Empty title="No signature selected">Pick the step or signature to optimize above.</Empty>
+        <NoDataset what="Optimizing" />
       ) : (
         <div className="optimize-grid">
           <div className="col">

@@ -70,12 +70,13 @@ export function SignaturePicker({ onRegistered }: { onRegistered?: () => void })
       useUi.getState().toast('success', `Signature ${r.signature.name} registered from the workflow`);
     } else setSignature(value);
   };
+  const chosen = Boolean(current && stored.has(current));
   return (
-    <label className="sig-picker">
-      <span className="muted small">Signature</span>
-      <select className="select" aria-label="Signature" data-testid="signature-picker" value={current && stored.has(current) ? current : ''} onChange={(e) => void choose(e.target.value)}>
+    <label className={`sig-picker ${chosen ? '' : 'unset'}`}>
+      <span className="sig-picker-label">Dataset</span>
+      <select className="select" aria-label="Signature" data-testid="signature-picker" value={chosen ? current! : ''} onChange={(e) => void choose(e.target.value)}>
         <option value="" disabled>
-          {signatures.length || pending.length ? 'Choose a signature…' : 'No signatures: open a workflow with DSPy steps'}
+          {signatures.length || pending.length ? 'Choose a dataset…' : 'No datasets: open a workflow with DSPy steps'}
         </option>
         {signatures.length > 0 && (
           <optgroup label="Datasets">
@@ -123,6 +124,52 @@ export function Stat({ label, value, sub, testId }: { label: string; value: Reac
       <div className="stat-value">{value}</div>
       {sub !== undefined && <div className="stat-sub">{sub}</div>}
     </div>
+  );
+}
+
+/**
+ * What to do when no dataset is chosen, or the chosen one holds no examples: register a DSPy step,
+ * then import examples or run the workflow and add its runs.
+ */
+export function NoDataset({ what }: { what: string }) {
+  const { signatures } = useSignatures();
+  const fromWorkflow = useWorkflowSignatures();
+  const current = useNav((s) => s.signature);
+  const sig = signatures.find((s) => s.name === current);
+  const go = useNav((s) => s.go);
+  const actions = (
+    <div className="empty-actions">
+      <button type="button" className="btn primary" onClick={() => go('data')} data-testid="empty-go-data">
+        Import examples on Data
+      </button>
+      <button type="button" className="btn" onClick={() => go('design')} data-testid="empty-go-design">
+        Run the workflow in the Designer
+      </button>
+    </div>
+  );
+  if (sig)
+    return (
+      <Empty title={`${sig.name} has no examples yet`}>
+        <p>
+          {what} needs labeled examples. Import a JSONL, CSV or DSPy file on Data, or run the workflow and press <b>Add to dataset</b> on the step's trace, then label the
+          examples.
+        </p>
+        {actions}
+      </Empty>
+    );
+  return (
+    <Empty title="Choose a dataset">
+      <p>
+        {what} works on one dataset: the examples of one DSPy step.{' '}
+        {signatures.length
+          ? 'Pick one in Dataset above.'
+          : fromWorkflow.length
+            ? "Pick one of the open workflow's DSPy steps in Dataset above to register it."
+            : 'There is none yet: open a workflow with DSPy steps (the welcome screen has a sample project), then pick its step in Dataset above.'}{' '}
+        A new dataset is empty: import examples, or run the workflow and add its runs.
+      </p>
+      {actions}
+    </Empty>
   );
 }
 
