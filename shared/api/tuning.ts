@@ -114,6 +114,8 @@ export interface ImportReport {
   errors: RowError[];
   warnings: string[];
   durationMs: number;
+  /** The first valid rows as they would be stored (redacted), with their label and source. */
+  preview?: { inputs: Record<string, unknown>; outputs: Record<string, unknown>; label: string; source: string }[];
 }
 export interface BiasFinding {
   dimension: string;

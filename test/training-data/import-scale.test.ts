@@ -124,3 +124,17 @@ describe('optimizers get a bounded, stratified sample of a large dataset', () =>
     td.close();
   });
 });
+
+describe('import preview', () => {
+  it('a check (dry run) shows the first five valid rows as they would be stored: redacted, with label and source', () => {
+    const { td, dir } = freshStore();
+    const lines = Array.from({ length: 7 }, (_, i) => JSON.stringify({ question: i === 0 ? 'mail me at ann@example.com' : `q ${i}`, answer: `a ${i}`, ...(i === 1 ? { label: 'accepted' } : {}) }));
+    const r = td.importFile({ signature: 'qa', file: writeLines(dir, lines), dryRun: true });
+    expect(r.ok).toBe(true);
+    expect(r.preview).toHaveLength(5);
+    expect(String(r.preview[0].inputs.question)).not.toContain('ann@example.com');
+    expect(r.preview[1]).toEqual({ inputs: { question: 'q 1' }, outputs: { answer: 'a 1' }, label: 'accepted', source: 'user_feedback' });
+    expect(td.examples.count({ task: 'qa' })).toBe(0);
+    td.close();
+  });
+});

@@ -250,7 +250,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const studio = await deps.studio();
       return guard(() => {
         const r = studio.data.importFile({ signature, data: Buffer.from(content, 'base64'), fileName, format, mapping, dryRun, by: deps.by, source: 'user_feedback' });
-        return { ok: r.ok, importId: r.importId, file: r.file, format: r.format, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, redactions: r.redactions, errors: r.errors, warnings: r.warnings, durationMs: r.durationMs };
+        return { ok: r.ok, importId: r.importId, file: r.file, format: r.format, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, redactions: r.redactions, errors: r.errors, warnings: r.warnings, durationMs: r.durationMs, preview: r.preview };
       });
     },
 

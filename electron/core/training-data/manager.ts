@@ -18,7 +18,7 @@ import type { SchemaStatus } from '../../../shared/api/tuning';
 import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, misfitReasons, suggestedMapping, type FieldChanges } from '../../../shared/dspy/signature-history';
 import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
 import { contentHashOf, ExampleRepository, finishExample, rowToExample, validateExample, type InsertResult } from './store';
-import type { Example, NewExample, Source } from './types';
+import type { Example, JsonObject, NewExample, Source } from './types';
 import { VersionRepository, versionRowOf, type DatasetVersion } from './versions';
 
 export interface ImportReport {
@@ -34,7 +34,19 @@ export interface ImportReport {
   errors: RowError[];
   warnings: string[];
   durationMs: number;
+  /** The first valid rows (up to IMPORT_PREVIEW) as they would be stored: redacted, with their label and source. */
+  preview: ImportPreviewRow[];
 }
+
+export interface ImportPreviewRow {
+  inputs: JsonObject;
+  outputs: JsonObject;
+  label: string;
+  source: string;
+}
+
+/** Rows an import report shows as its preview. */
+export const IMPORT_PREVIEW = 5;
 
 export interface ExportArgs {
   signature: string;
@@ -320,7 +332,7 @@ export class TrainingData {
     const format = args.format ?? formatFromFileName(fileName);
     const prep = { redactor: this.redactor, now: new Date().toISOString(), maxFieldBytes: this.settings.max_field_bytes };
     const options = { format, mapping: args.mapping, defaultSource: args.source, allowedSources: this.settings.sources };
-    const report: ImportReport = { ok: false, file: fileName, format: format ?? 'jsonl', signature: { name: sig.name, hash: sig.hash }, rows: 0, inserted: 0, duplicates: 0, redactions: 0, errors: [], warnings: [], durationMs: 0 };
+    const report: ImportReport = { ok: false, file: fileName, format: format ?? 'jsonl', signature: { name: sig.name, hash: sig.hash }, rows: 0, inserted: 0, duplicates: 0, redactions: 0, errors: [], warnings: [], durationMs: 0, preview: [] };
     const by = args.by ?? 'user';
     const importId = newImportId();
     const now = new Date().toISOString();
@@ -347,6 +359,10 @@ export class TrainingData {
       batch = [];
     };
     const accept = (e: NewExample, bytesRead: number) => {
+      if (report.preview.length < IMPORT_PREVIEW) {
+        const p = finishExample(sig, e, prep);
+        report.preview.push({ inputs: JSON.parse(p.inputsJson), outputs: JSON.parse(p.outputsJson), label: p.label, source: p.source });
+      }
       valid += 1;
       batch.push(e);
       if (batch.length < IMPORT_BATCH) return;
