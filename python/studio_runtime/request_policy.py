@@ -166,7 +166,7 @@ def _reserve(key: str, interval: float) -> float:
             slot = max(now, _local_next.get(key, 0.0))
             _local_next[key] = slot + interval
             return slot
-        name = hashlib.sha256(key.encode()).hexdigest()[:16]
+        name = hashlib.sha256(f"{key}|{interval}".encode()).hexdigest()[:16]
         path = os.path.join(tempfile.gettempdir(), f"studio-rpm-{name}.json")
         with open(path, "a+", encoding="utf-8") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
