@@ -31,7 +31,11 @@ test('a preset fills the endpoint; the connection test reports models and speed,
   await preset.selectOption('llamacpp');
   await expect(page.getByTestId('openai-base')).toHaveValue('http://127.0.0.1:8080/v1');
   await expect(page.locator('#oa-model')).toHaveValue('default');
-  await expect(page.getByTestId('preset-hint')).toContainText('structured output llamacpp_json_object · 1 parallel call · timeout 300 s');
+  await expect(page.getByTestId('preset-hint')).toContainText('structured output llamacpp_json_schema · 1 parallel call · timeout 300 s');
+  // The preset fills the request settings it knows; the rest keep their defaults.
+  await expect(page.getByTestId('oa-structured')).toHaveValue('llamacpp_json_schema');
+  await expect(page.getByTestId('oa-numThreads')).toHaveValue('1');
+  await expect(page.getByTestId('oa-timeoutS')).toHaveValue('300');
 
   // Nothing listens on 8080 here: the test says so instead of hanging or blaming a key.
   await page.getByTestId('test-connection').click();
@@ -52,4 +56,16 @@ test('a preset fills the endpoint; the connection test reports models and speed,
   await page.getByTestId('providers').scrollIntoViewIfNeeded();
   await shot(page, '51-settings-connection-test');
   expect(await axeSerious(page)).toEqual([]);
+
+  // Saved, the endpoint runs with those settings: the status reports them after a reload.
+  await page.locator('#oa-model').fill('smollm2-135m-instruct');
+  await page.getByTestId('oa-numThreads').fill('2');
+  await page.getByTestId('save-providers').click();
+  await expect(page.locator('.toast')).toContainText('Providers saved');
+  await page.reload();
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('oa-structured')).toHaveValue('llamacpp_json_schema');
+  await expect(page.getByTestId('oa-numThreads')).toHaveValue('2');
+  const status = await page.evaluate(() => (window as any).__studio.api.call('providers.status', {}));
+  expect(status.openaiCompatible).toMatchObject({ apiBase: base, model: 'smollm2-135m-instruct', requests: { structuredOutput: 'llamacpp_json_schema', numThreads: 2, timeoutS: 300, maxRetries: 2 } });
 });

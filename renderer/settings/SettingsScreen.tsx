@@ -6,6 +6,7 @@ import { useUi } from '../stores/ui';
 import { PoolView } from '../monitor/MonitorScreen';
 import { RuntimeDetails } from './RuntimeDetails';
 import { ConnectionTest, presetHint } from './ConnectionTest';
+import { RequestSettings, requestFormOf, requestFormWithPreset, requestPatch } from './RequestSettings';
 import { attempt, errText, LmBadge, ScreenHeader } from '../tuning/common';
 
 /** Theme and where the app keeps its data. */
@@ -79,6 +80,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
   const [oaModel, setOaModel] = useState(p.openaiCompatible?.model ?? '');
   const [maxTokens, setMaxTokens] = useState(String(p.generation.maxTokens));
   const [temperature, setTemperature] = useState(p.generation.temperature === null ? '' : String(p.generation.temperature));
+  const [requests, setRequests] = useState(requestFormOf(p.openaiCompatible?.requests));
   const [presets, setPresets] = useState<ProviderPresetSummary[]>([]);
   useEffect(() => {
     void attempt(() => studio.call('providers.presets', {}), 'Presets').then((r) => r && setPresets(r.presets.filter((x) => x.kind === 'openai_compatible')));
@@ -89,6 +91,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
     if (!chosen) return;
     setOaBase(chosen.apiBase);
     if (chosen.defaultModel) setOaModel(chosen.defaultModel);
+    setRequests(requestFormWithPreset(requests, chosen));
   };
   const saveKey = async (provider: 'anthropic' | 'gemini' | 'openai') => {
     const value = keys[provider]?.trim();
@@ -106,7 +109,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
         studio.call('providers.update', {
           claude: { model: claudeModel.trim() || null },
           gemini: { model: geminiModel.trim() || null },
-          openaiCompatible: oaBase.trim() ? { apiBase: oaBase.trim(), model: oaModel.trim() || 'llama3.1' } : null,
+          openaiCompatible: oaBase.trim() ? { apiBase: oaBase.trim(), model: oaModel.trim() || 'llama3.1', ...requestPatch(requests) } : null,
           generation: { maxTokens: maxTokens.trim() ? Number(maxTokens) : null, temperature: temperature.trim() ? Number(temperature) : null },
         }),
       'Save providers',
@@ -166,6 +169,7 @@ function Providers({ p, onChanged }: { p: ProviderStatus; onChanged: (p: Provide
         <input id="oa-base" className="input mono" placeholder="e.g. http://127.0.0.1:11434/v1 (Ollama)" value={oaBase} onChange={(e) => setOaBase(e.target.value)} data-testid="openai-base" />
         <label htmlFor="oa-model">Endpoint model</label>
         <input id="oa-model" className="input mono" placeholder="llama3.1" value={oaModel} onChange={(e) => setOaModel(e.target.value)} />
+        {oaBase.trim() && <RequestSettings form={requests} onChange={setRequests} />}
         <label htmlFor="gen-max-tokens" title="Sent with every real model call: a small local model otherwise generates until its context is full.">
           Max tokens per answer
         </label>

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { GepaTree } from '../dspy/gepa-tree';
+import { providerRequestPrefsShape, type ProviderRequestSettings } from '../dspy/provider-requests';
 import type { LmCall } from '../run/trace';
 
 const id = z.string().min(1).max(200);
@@ -374,7 +375,8 @@ export interface ProviderStatus {
   activeLabel: string;
   claude: { configured: boolean; source: string; model: string | null; apiBase: string | null };
   gemini: { configured: boolean; source: string; model: string | null; apiBase: string | null };
-  openaiCompatible: { apiBase: string; model: string; hasKey: boolean } | null;
+  /** `requests`: the request settings in effect (saved over the defaults). */
+  openaiCompatible: { apiBase: string; model: string; hasKey: boolean; requests: Required<Omit<ProviderRequestSettings, 'requestsPerMinute'>> & { requestsPerMinute: number | null } } | null;
   /** Sent with every real model call. */
   generation: { maxTokens: number; temperature: number | null };
   keyStorage: 'safe-storage' | 'environment';
@@ -595,7 +597,7 @@ export const tuningMethods = {
       .object({
         claude: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
         gemini: z.object({ model: z.string().max(200).nullable().optional(), apiBase: z.url().nullable().optional() }).strict().optional(),
-        openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1).max(200) }).strict().nullable().optional(),
+        openaiCompatible: z.object({ apiBase: z.url(), model: z.string().min(1).max(200), ...providerRequestPrefsShape }).strict().nullable().optional(),
         generation: z
           .object({ maxTokens: z.number().int().min(1).max(65_536).nullable().optional(), temperature: z.number().min(0).max(2).nullable().optional() })
           .strict()

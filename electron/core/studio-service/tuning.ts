@@ -177,7 +177,21 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       activeLabel: active.label,
       claude: prov('anthropic', s.claude),
       gemini: prov('gemini', s.gemini),
-      openaiCompatible: s.openaiCompatible ? { apiBase: s.openaiCompatible.apiBase, model: s.openaiCompatible.model, hasKey: Boolean(s.openaiCompatible.apiKey) } : null,
+      // With an endpoint set, the active LM is that endpoint's, with its request settings resolved.
+      openaiCompatible: s.openaiCompatible
+        ? {
+            apiBase: s.openaiCompatible.apiBase,
+            model: s.openaiCompatible.model,
+            hasKey: Boolean(s.openaiCompatible.apiKey),
+            requests: {
+              timeoutS: active.timeout_s!,
+              maxRetries: active.num_retries!,
+              numThreads: active.num_threads!,
+              requestsPerMinute: active.requests_per_minute ?? null,
+              structuredOutput: active.structured_output!,
+            },
+          }
+        : null,
       generation: { maxTokens: s.generation.maxTokens, temperature: s.generation.temperature ?? null },
       keyStorage: deps.keyStorage,
     };
