@@ -58,6 +58,8 @@ export function DataScreen() {
 
 /** Rows fetched per request: the table asks for the next page as it scrolls to the end. */
 const PAGE = 1000;
+/** Rows left in the labeling queue when it fetches the next ones. */
+const QUEUE_AHEAD = 20;
 const SORTS = [
   ['added', 'Order added'],
   ['newest', 'Newest first'],
@@ -116,15 +118,22 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
     return () => clearTimeout(t);
   }, [searchText]);
   const fetching = useRef(false);
-  const loadMore = useCallback(async () => {
-    if (fetching.current || rows.length >= matching) return;
+  // Loaded rows labeled away from a label-state filter no longer count in the host's order of matching rows.
+  const loadedMatching = useMemo(() => (query.labelState ? rows.filter((r) => r.labelState === query.labelState).length : rows.length), [rows, query.labelState]);
+  /** The next page of the same query; returns its rows. */
+  const loadMore = useCallback(async (): Promise<ExampleRow[]> => {
+    if (fetching.current || loadedMatching >= matching) return [];
     fetching.current = true;
-    const r = await attempt(() => studio.call('data.list', { ...query, limit: PAGE, offset: rows.length }), 'Loading examples');
-    if (r) setRows((rs) => rs.concat(r.rows));
+    const r = await attempt(() => studio.call('data.list', { ...query, limit: PAGE, offset: loadedMatching }), 'Loading examples');
     fetching.current = false;
-  }, [query, rows.length, matching]);
+    if (!r) return [];
+    setMatching(r.matching);
+    setRows((rs) => rs.concat(r.rows));
+    return r.rows;
+  }, [query, loadedMatching, matching]);
 
-  const filtered = useMemo(() => rows.filter((r) => !quality || (quality === 'usable' ? r.usable : quality === 'low' ? !r.usable : (r.quality ?? 0) >= Number(quality))), [rows, quality]);
+  const passesQuality = useCallback((r: ExampleRow) => !quality || (quality === 'usable' ? r.usable : quality === 'low' ? !r.usable : (r.quality ?? 0) >= Number(quality)), [quality]);
+  const filtered = useMemo(() => rows.filter(passesQuality), [rows, passesQuality]);
 
   const exportAs = async (format: 'jsonl' | 'csv' | 'dspy') => {
     const r = await attempt(() => studio.call('data.export', { signature: sig.name, format }), 'Export');
@@ -139,6 +148,14 @@ function Examples({ sig, onChanged }: { sig: SignatureSummary; onChanged: () => 
     const first = filtered.findIndex((r) => r.labelState === 'unlabeled');
     openLabeling(first >= 0 ? first : 0);
   };
+  // The labeling queue fetches the next rows of the same query as it nears the end of those loaded.
+  useEffect(() => {
+    if (labelIndex === null || labelIndex < labelIds.length - QUEUE_AHEAD) return;
+    void loadMore().then((more) => {
+      const ids = more.filter(passesQuality).map((r) => r.id);
+      if (ids.length) setLabelIds((have) => have.concat(ids));
+    });
+  }, [labelIndex, labelIds.length, loadMore, passesQuality]);
   const byId = useMemo(() => new Map(rows.map((r) => [r.id, r])), [rows]);
   const labelRows = useMemo(() => labelIds.map((id) => byId.get(id)).filter((r): r is ExampleRow => r !== undefined), [labelIds, byId]);
 

@@ -27,6 +27,12 @@ function csvHeader(text: string): string[] {
   return out.filter(Boolean);
 }
 
+/** A preview cell: text as is, other values as JSON, long ones cut. */
+function cellText(v: unknown): string {
+  const t = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+}
+
 export function ImportDialog({ signature, fields, file, onClose, onDone }: { signature: string; fields: { inputs: FieldSpec[]; outputs: FieldSpec[] }; file: File; onClose: () => void; onDone: (r: ImportReport) => void }) {
   const format = /\.csv$/i.test(file.name) ? 'csv' : /\.jsonl?$/i.test(file.name) && !/\.json$/i.test(file.name) ? 'jsonl' : /\.json$/i.test(file.name) ? 'dspy' : 'jsonl';
   const [content, setContent] = useState<string | null>(null);
@@ -78,7 +84,7 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
         </header>
         <div className="dialog-body">
           <p className="muted small">
-            Into signature <strong>{signature}</strong>. The whole file is checked first; nothing is imported unless every row is valid.
+            Into signature <strong>{signature}</strong>. The whole file is checked first; nothing is imported unless every row is valid. Check shows the first rows as they will be stored, or the row errors.
           </p>
           {format === 'csv' && (
             <div className="mapping" data-testid="csv-mapping">
@@ -114,6 +120,34 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
                   {w}
                 </div>
               ))}
+              {report.ok && !report.importId && report.preview && report.preview.length > 0 && (
+                <table className="errors-table" data-testid="import-preview">
+                  <caption className="small muted">The first {report.preview.length} rows as they will be stored</caption>
+                  <thead>
+                    <tr>
+                      {[...fields.inputs, ...fields.outputs].map((f) => (
+                        <th key={f.name}>{f.name}</th>
+                      ))}
+                      <th>label</th>
+                      <th>source</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {report.preview.map((r, i) => (
+                      <tr key={i}>
+                        {fields.inputs.map((f) => (
+                          <td key={f.name}>{cellText(r.inputs[f.name])}</td>
+                        ))}
+                        {fields.outputs.map((f) => (
+                          <td key={f.name}>{cellText(r.outputs[f.name])}</td>
+                        ))}
+                        <td>{r.label}</td>
+                        <td>{r.source}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
               {report.errors.length > 0 && (
                 <table className="errors-table" data-testid="import-errors">
                   <thead>
