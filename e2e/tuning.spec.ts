@@ -291,3 +291,193 @@ test('dataset table: 10,000 rows scroll smoothly (virtualized)', async ({ page }
   await expect(page.getByTestId('example-row').last()).toContainText('row');
   await shot(page, '33-data-10k');
 });
+
+const TOY_SPEC = {
+  input_fields: [{ name: 'text', type: 'string', description: 'a few words' }],
+  output_fields: [{ name: 'label', type: 'string', description: 'one of: fruit, animal, color, tool' }],
+  instructions: 'Label the text.',
+};
+
+/** Registers a dataset through the API and imports rows into it (exact duplicates are skipped, so this can run again). */
+async function dataset(page: Page, name: string, jsonl: Buffer, spec: object = TOY_SPEC): Promise<void> {
+  await page.waitForFunction(() => Boolean((window as any).__studio?.api));
+  await page.evaluate(
+    async ([n, s, c]) => {
+      const api = (window as any).__studio.api;
+      await api.call('data.registerSignature', { name: n, spec: s });
+      await api.call('data.import', { signature: n, fileName: `${n}.jsonl`, content: c });
+    },
+    [name, spec, jsonl.toString('base64')] as const,
+  );
+  await page.evaluate((n) => (window as any).__studio.nav.getState().setSignature(n), name);
+}
+
+/** An optimized program of the sample data (bootstrap, small), through the API. */
+async function optimized(page: Page, signature: string): Promise<string> {
+  const v = await page.evaluate(async (sig) => {
+    const api = (window as any).__studio.api;
+    const { job } = await api.call('optimize.run', { signature: sig, strategy: 'bootstrap_few_shot', params: { max_bootstrapped_demos: 3, max_labeled_demos: 3 } });
+    for (;;) {
+      const d = await api.call('optimize.job', { jobId: job.id });
+      if (d.job.status !== 'queued' && d.job.status !== 'running') return d.job.result?.programVersion ?? `failed: ${d.job.status} ${d.job.error}`;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, signature);
+  expect(v).not.toMatch(/^failed/);
+  return v;
+}
+
+test('labeling a classification dataset: number keys pick the class, Ctrl+Z undoes the last label, a done screen says what next', async ({ page }) => {
+  const rows = [
+    ['apple pear', 'fruit'],
+    ['otter heron', 'animal'],
+    ['teal crimson', 'color'],
+    ['kiwi fig', 'fruit'],
+    ['moose gecko', 'animal'],
+    ['violet teal', 'color'],
+  ];
+  await page.goto(`/?token=${TOKEN}`);
+  await dataset(page, 'triage', Buffer.from(rows.map(([t, l]) => JSON.stringify({ inputs: { text: t }, outputs: { label: l } })).join('\n') + '\n'));
+  await page.getByTestId('nav-data').click();
+  await expect(page.getByTestId('examples-count')).toHaveText('6 of 6 examples');
+  await page.getByTestId('start-labeling').click();
+  const position = page.getByTestId('label-position');
+  const bar = page.locator('.labeling-bar');
+  const choices = page.getByTestId('label-choices-label');
+  // The label's few values are choice buttons with their number keys, in a stable order; no free-text box.
+  await expect(choices.getByRole('button')).toHaveText([/1\s*animal/, /2\s*color/, /3\s*fruit/]);
+  await expect(page.getByTestId('choice-label-fruit')).toHaveAttribute('aria-pressed', 'true');
+  await shot(page, '40-labeling-choices');
+  await noSerious(page, 'labeling choices');
+
+  // 1 corrects "fruit" to "animal" and moves on; Ctrl+Z brings the example back unlabeled.
+  await expect(async () => {
+    await page.keyboard.press('1');
+    await expect(position).toHaveText('2 / 6', { timeout: 1000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(bar).toContainText('1 of 6 labeled');
+  await page.keyboard.press('Control+z');
+  await expect(position).toHaveText('1 / 6');
+  await expect(page.getByTestId('label-state')).toHaveText('unlabeled');
+  await expect(page.getByTestId('choice-label-fruit')).toHaveAttribute('aria-pressed', 'true');
+  await expect(bar).toContainText('0 of 6 labeled');
+
+  // The pressed choice's key accepts it; the last one opens the done screen.
+  for (let i = 0; i < rows.length; i++) {
+    await expect(position).toHaveText(`${i + 1} / 6`);
+    await page.keyboard.press(await choices.locator('[aria-pressed="true"] .kbd').innerText());
+  }
+  const done = page.getByTestId('labeling-done');
+  await expect(done).toContainText('All 6 examples labeled');
+  await expect(done).toContainText('6 accepted · 0 corrected · 0 rejected');
+  await expect(page.getByTestId('label-done-optimize')).toBeVisible();
+  await shot(page, '41-labeling-done');
+  await noSerious(page, 'labeling done');
+  // Undo works from the done screen too.
+  await page.keyboard.press('Control+z');
+  await expect(position).toHaveText('6 / 6');
+  await expect(page.getByTestId('label-state')).toHaveText('unlabeled');
+  await page.keyboard.press('2');
+  await expect(done).toContainText('All 6 examples labeled');
+  await page.getByTestId('label-done-close').click();
+  await expect(page.getByTestId('example-row').first()).toBeVisible();
+
+  // The undo is in the label history, between the correction and the accept.
+  const history = await page.evaluate(async () => {
+    const api = (window as any).__studio.api;
+    const list = await api.call('data.list', { signature: 'triage', search: 'apple' });
+    return (await api.call('data.labelHistory', { id: list.rows[0].id })).events.map((e: { action: string }) => e.action);
+  });
+  expect(history).toEqual(['correct', 'undo', 'accept']);
+});
+
+test('compare: on a loss row A is green and B red against the label; a row opens the example with both traces', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/?token=${TOKEN}`);
+  await dataset(page, 'toy_compare', readFileSync(TOY_DATA));
+  const versionId = await optimized(page, 'toy_compare');
+  await page.getByTestId('nav-compare').click();
+  // The optimized program as A against the baseline as B: its wins are B's losses.
+  await page.getByTestId('arm-a').selectOption(versionId);
+  await page.getByTestId('arm-b').selectOption('baseline');
+  await page.getByTestId('run-compare').click();
+  await expect(page.getByTestId('aggregate')).toBeVisible({ timeout: 90_000 });
+  await page.getByTestId('filter-loss').click();
+  const loss = page.locator('.ct-row.loss').first();
+  await expect(loss.getByTestId('cell-a')).toHaveClass(/graded-correct/);
+  await expect(loss.getByTestId('cell-b')).toHaveClass(/graded-wrong/);
+  // Outputs are fields, not JSON.
+  await expect(loss.getByTestId('cell-a')).not.toContainText('{');
+  await expect(loss.getByTestId('cell-a').locator('dt')).toHaveText('label');
+  await shot(page, '42-compare-loss');
+  await loss.click();
+  const dialog = page.getByTestId('example-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('trace-a')).toContainText('LM call 1', { timeout: 60_000 });
+  await expect(dialog.getByTestId('trace-b')).toContainText('LM call 1');
+  await expect(dialog.getByTestId('trace-a')).toContainText(String(await loss.locator('[role="cell"]').first().innerText()));
+  await shot(page, '43-compare-example-traces');
+  await noSerious(page, 'compare example');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
+test('cancelling a GEPA run keeps the best program so far, offered for promotion, not shown as an error', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/?token=${TOKEN}`);
+  await dataset(page, 'toy_compare', readFileSync(TOY_DATA));
+  await page.getByTestId('nav-optimize').click();
+  await page.getByTestId('strategy').selectOption('gepa');
+  await expect(page.getByTestId('estimate')).toContainText('LM calls');
+  await page.getByTestId('run-optimization').click();
+  await expect(page.getByTestId('progress')).toBeVisible({ timeout: 30_000 });
+  // Stop once the search has a candidate to keep.
+  await expect(page.locator('.gepa-search')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('cancel-run').click();
+  await expect(page.getByTestId('job-status')).toHaveText('cancelled', { timeout: 120_000 });
+  await expect(page.getByTestId('cancel-note')).toContainText('kept its best candidate');
+  await expect(page.getByTestId('job-view').locator('.inline-error')).toHaveCount(0);
+  await expect(page.getByTestId('result')).toBeVisible();
+  await expect(page.getByTestId('promote')).toBeVisible();
+  await shot(page, '44-optimize-cancelled-kept');
+});
+
+test('tuning screens at 1440x900 and 1024x768, dark and light: screenshots', async ({ page }) => {
+  test.setTimeout(400_000);
+  await page.goto(`/?token=${TOKEN}`);
+  await dataset(page, 'toy_compare', readFileSync(TOY_DATA));
+  for (const [w, h] of [
+    [1440, 900],
+    [1024, 768],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const theme of ['dark', 'light']) {
+      await page.evaluate((t) => (window as any).__studio.ui.getState().setTheme(t), theme);
+      const tag = `${w}x${h}-${theme}`;
+      await page.getByTestId('nav-data').click();
+      await expect(page.getByTestId('examples-count')).toContainText('of 320 examples');
+      await shot(page, `50-data-${tag}`);
+      await page.getByTestId('start-labeling').click();
+      await expect(page.getByTestId('label-choices-label')).toBeVisible();
+      await shot(page, `51-labeling-${tag}`);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('nav-optimize').click();
+      await page.getByTestId('run-item').first().click();
+      await expect(page.getByTestId('job-view')).toBeVisible();
+      await expect(page.getByTestId('runs-chart')).toBeVisible();
+      await shot(page, `52-optimize-${tag}`);
+      await page.getByTestId('nav-compare').click();
+      await page.getByTestId('arm-a').selectOption('baseline');
+      await page.getByTestId('run-compare').click();
+      await expect(page.getByTestId('aggregate')).toBeVisible({ timeout: 90_000 });
+      await shot(page, `53-compare-${tag}`);
+      await page.getByTestId('nav-experiments').click();
+      await page.getByTestId('new-experiment').click();
+      await expect(page.getByTestId('create-experiment')).toBeVisible();
+      await shot(page, `54-experiments-${tag}`);
+      await page.getByTestId('nav-monitor').click();
+      await expect(page.getByTestId('screen-monitor')).toBeVisible();
+      await shot(page, `55-monitor-${tag}`);
+    }
+  }
+});

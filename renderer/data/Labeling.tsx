@@ -89,7 +89,7 @@ export function Labeling({
       live = false;
     };
   }, [signature]);
-  const choices = useMemo(() => new Map(outputs.map((f) => [f.name, choicesFor(f, [...labeled, ...rows])] as const).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== null)), [outputs, rows, labeled]);
+  const choices = useMemo(() => new Map(outputs.map((f) => [f.name, choicesFor(f, [...new Map([...labeled, ...rows].map((r) => [r.id, r])).values()])] as const).filter((e): e is [string, NonNullable<(typeof e)[1]>] => e[1] !== null)), [outputs, rows, labeled]);
   // Number keys pick a choice of the first classification output.
   const keyed = outputs.find((f) => choices.has(f.name));
 

@@ -8,17 +8,17 @@ type Choice = string | number | boolean;
 const isChoice = (v: unknown): v is Choice => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
- * The choices of a classification output: the schema's enum, or (for a text field) the values people
- * have labeled when they are few and repeat. Without labels, the values the rows hold stand in.
- * Null when the field is free text. Choices are sorted so their number keys do not move as labels come in.
+ * The choices of a classification output: the schema's enum, or (for a text field) the values the
+ * rows hold when they are few and repeat. The rows are the labeling queue and the dataset's labeled
+ * examples, so a value is a choice whether it was labeled or predicted. Null when the field is free
+ * text. Choices are sorted so their number keys stay put as labels come in.
  */
-export function choicesFor(field: FieldSpec, rows: readonly Pick<ExampleRow, 'outputs' | 'labelState'>[]): Choice[] | null {
+export function choicesFor(field: FieldSpec, rows: readonly Pick<ExampleRow, 'outputs'>[]): Choice[] | null {
   const en = field.schema?.enum;
   if (Array.isArray(en)) return en.length >= 2 && en.length <= MAX_CHOICES && en.every(isChoice) ? [...en] : null;
   if (field.type === 'boolean') return [true, false];
   if (field.type !== 'string') return null;
-  const labeled = rows.filter((r) => r.labelState === 'accepted' || r.labelState === 'corrected');
-  const values = (labeled.length ? labeled : rows).map((r) => r.outputs[field.name]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const values = rows.map((r) => r.outputs[field.name]).filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   const distinct = [...new Set(values)];
   // Few values that repeat: a label set, not free text.
   if (distinct.length < 2 || distinct.length > MAX_CHOICES || values.length < 2 * distinct.length) return null;

@@ -320,11 +320,18 @@ function JobView({ job, promoted, onChanged }: { job: OptimizationJob; promoted:
           </button>
         </>
       )}
-      {job.error && (
-        <div className="inline-error" role="alert">
-          {job.error}
-        </div>
-      )}
+      {job.error &&
+        (job.status === 'cancelled' ? (
+          // A cancel is the user's choice, not a failure; a kept best program is offered below.
+          <div className="notice" role="status" data-testid="cancel-note">
+            Stopped: {job.error}
+            {r ? '. Its score and Promote are below.' : ''}
+          </div>
+        ) : (
+          <div className="inline-error" role="alert">
+            {job.error}
+          </div>
+        ))}
       {(r?.gepa ?? progress?.gepa) && <GepaSearch tree={(r?.gepa ?? progress?.gepa)!} />}
       {r && (
         <div className="result" data-testid="result">

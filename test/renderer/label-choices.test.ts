@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { choiceLabel, choicesFor, MAX_CHOICES, rowsFor } from '../../renderer/data/label-choices';
 import { comboOf, DEFAULT_BINDINGS } from '../../renderer/data/label-shortcuts';
 
-const row = (label: unknown, labelState: 'unlabeled' | 'accepted' | 'corrected' | 'rejected' = 'unlabeled') => ({ outputs: { label }, labelState });
+const row = (label: unknown) => ({ outputs: { label } });
 const text = { name: 'label', type: 'string' };
 
 describe('classification outputs in labeling', () => {
@@ -20,6 +20,8 @@ describe('classification outputs in labeling', () => {
     expect(choicesFor(text, ['a', 'b', 'c', 'd'].map((v) => row(v)))).toBeNull();
     expect(choicesFor({ name: 'label', type: 'object' }, rows)).toBeNull();
     expect(choicesFor(text, Array.from({ length: 40 }, (_, i) => row(`v${i % 10}`)))).toBeNull();
+    // Labeling one more row of a class keeps every choice and its key.
+    expect(choicesFor(text, [...rows, row('tool')])).toEqual(['animal', 'color', 'fruit', 'tool']);
   });
 
   it('label by accepting the value the output holds, or correcting that one field', () => {
