@@ -28,7 +28,8 @@ beforeAll(async () => {
           object: 'chat.completion',
           created: 0,
           model: body.model,
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: answer } }],
+          // A request that constrains its answer to a JSON schema gets JSON.
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: body.response_format ? JSON.stringify({ label: 'fruit' }) : answer } }],
           usage: { prompt_tokens: 40, completion_tokens: 6, total_tokens: 46 },
         }),
       );
@@ -111,8 +112,9 @@ describe('CLI providers', () => {
     dirs.push(dir);
     const r = await cli('--data-dir', dir, 'run', FLOW, '--input', 'text=apple pear', '--provider', 'llamacpp', '--api-base', base, '--json');
     expect(r.code, r.err).toBe(0);
-    // llama.cpp serves the model it loaded: the preset's default name is enough.
-    expect(seen[0].body).toMatchObject({ model: 'default', max_tokens: 1024 });
+    expect(JSON.parse(r.out).records[0]).toMatchObject({ status: 'ok', outputs: { label: 'fruit' } });
+    // llama.cpp serves the model it loaded: the preset's default name is enough; the preset asks for its JSON dialect.
+    expect(seen[0].body).toMatchObject({ model: 'default', max_tokens: 1024, response_format: { type: 'json_object', schema: { properties: { label: { type: 'string' } } } } });
 
     writeFileSync(path.join(dir, 'providers.json'), JSON.stringify({ openaiCompatible: { apiBase: base, model: 'saved-model' } }));
     seen.length = 0;
