@@ -120,6 +120,10 @@ function StepDetail({ trace, step }: { trace: RunTrace; step: TraceStep }) {
           {step.tokens && <Measure label="tokens in / out" value={`${step.tokens.input} / ${step.tokens.output}`} testId="trace-tokens" />}
           {step.costUsd !== undefined && <Measure label="cost (tokens × price table)" value={cost(step.costUsd, trace)} />}
           {step.cacheHit !== undefined && <Measure label="cache hit" value={step.cacheHit ? 'yes' : 'no'} />}
+          {step.lmStats && <Measure label="parse failures / adapter fallbacks" value={`${step.lmStats.parseFailures} / ${step.lmStats.fallbacks}`} testId="trace-adapter" />}
+          {step.lmStats && Object.keys(step.lmStats.retries).length > 0 && (
+            <Measure label="retries" value={Object.entries(step.lmStats.retries).map(([cause, n]) => `${cause} ${n}`).join(', ')} testId="trace-retries" />
+          )}
         </div>
       )}
       {step.inputs && (
