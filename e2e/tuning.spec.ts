@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { axeSerious, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
+import { axeSerious, shot, SHOTS, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
 test.beforeEach(() => skipWithoutChromium());
 
@@ -466,6 +466,8 @@ test('tuning screens at 1440x900 and 1024x768, dark and light: screenshots', asy
       await expect(page.getByTestId('job-view')).toBeVisible();
       await expect(page.getByTestId('runs-chart')).toBeVisible();
       await shot(page, `52-optimize-${tag}`);
+      await page.getByTestId('runs-chart').scrollIntoViewIfNeeded();
+      await page.getByTestId('runs-chart').screenshot({ path: path.join(SHOTS, `52b-runs-chart-${tag}.png`) });
       await page.getByTestId('nav-compare').click();
       await page.getByTestId('arm-a').selectOption('baseline');
       await page.getByTestId('run-compare').click();

@@ -94,7 +94,7 @@ function ExampleDialog({ signature, example, arms, labels, onClose }: { signatur
           {which.toUpperCase()} · {labels[which === 'a' ? 0 : 1]}
         </h3>
         <div className={`ex-out ${grade(r)}`} title={gradeTitle(r)}>
-          {r.error ? `error: ${r.error}` : <Fields value={r.outputs} other={example[which === 'a' ? 'b' : 'a'].outputs} side={which} />}
+          {r.error ? `error: ${r.error}` : <Fields value={r.outputs} />}
         </div>
         <div className="muted small">
           score {fmtNum(r.score, 2)} · {gradeTitle(r)}

@@ -76,6 +76,7 @@ export function Labeling({
   const [done, setDone] = useState(false);
   // Labels saved in this session, newest last, for Ctrl+Z.
   const history = useRef<{ id: string; index: number }[]>([]);
+  const [undoable, setUndoable] = useState(0);
   // The dataset's labeled rows beside the queue: a filtered queue may not hold every class.
   const signature = useNav((s) => s.signature);
   const [labeled, setLabeled] = useState<ExampleRow[]>([]);
@@ -131,6 +132,7 @@ export function Labeling({
         try {
           const r = await studio.call('data.label', { id: target.id, action, ...extra });
           history.current.push({ id: target.id, index: position - 1 });
+          setUndoable(history.current.length);
           onChanged({ ...r.row, quality: target.quality, usable: target.usable, reasons: target.reasons });
           setError(null);
           if (!move) setEditing(false);
@@ -151,6 +153,7 @@ export function Labeling({
   const undo = useCallback(() => {
     queue.current = queue.current.then(async () => {
       const last = history.current.pop();
+      setUndoable(history.current.length);
       if (!last) {
         useUi.getState().toast('info', 'Nothing to undo: no label was saved in this session');
         return;
@@ -398,10 +401,11 @@ export function Labeling({
         </section>
       </div>
       <div className="labeling-actions" role="toolbar" aria-label="Label actions">
-        <button type="button" className="btn" onClick={undo} title={tip('Undo the last label', 'undo')} data-testid="label-undo">
+        <button type="button" className="btn" onClick={undo} disabled={undoable === 0} title={tip('Undo the last label', 'undo')} data-testid="label-undo">
           Undo <span className="kbd">{displayCombo(bindings.undo)}</span>
         </button>
         <div className="rating" role="group" aria-label="Rating">
+          <span className="muted small rating-label">Rating</span>
           {[1, 2, 3, 4, 5].map((n) => (
             <button
               key={n}

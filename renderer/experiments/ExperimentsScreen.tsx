@@ -33,6 +33,18 @@ export function ExperimentsScreen() {
         <TrafficGate />
       </div>
       <div className="optimize-grid">
+        {creating && (
+          <div className="span-all">
+            <CreateExperiment
+              onClose={() => setCreating(false)}
+              onCreated={(id) => {
+                setCreating(false);
+                setSelected(id);
+                void load();
+              }}
+            />
+          </div>
+        )}
         <div className="col">
           <section className="card-panel" aria-labelledby="exp-list-title">
             <h3 id="exp-list-title">A/B experiments</h3>
@@ -53,16 +65,7 @@ export function ExperimentsScreen() {
           </section>
         </div>
         <div className="col wide">
-          {creating ? (
-            <CreateExperiment
-              onClose={() => setCreating(false)}
-              onCreated={(id) => {
-                setCreating(false);
-                setSelected(id);
-                void load();
-              }}
-            />
-          ) : selected ? (
+          {selected ? (
             <ExperimentView key={selected} id={selected} onChanged={load} />
           ) : (
             <Empty title="No experiment selected">Create one, or pick one from the list.</Empty>
