@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
@@ -6,6 +6,8 @@ import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN, dataDirOf } f
 test.beforeEach(() => skipWithoutChromium());
 
 const dataDir = () => dataDirOf(test.info());
+/** The YAML without double quotes: new fragments take the file's quoting, these checks are about structure. */
+const unquoted = async (page: Page) => (await editorText(page)).replace(/"/g, '');
 
 test('welcome, sample project, canvas and YAML in sync', async ({ page }) => {
   const errors: string[] = [];
@@ -35,39 +37,39 @@ test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reloa
   const canvas = page.getByTestId('canvas');
   const box = (await canvas.boundingBox())!;
   await page.getByTestId('palette-dspy_claude').dragTo(canvas, { targetPosition: { x: box.width * 0.35, y: box.height * 0.7 } });
-  await expect(page.getByTestId('node-claude_step')).toBeVisible();
-  expect(await editorText(page)).toContain('type: dspy_claude');
+  await expect(page.getByTestId('node-dspy_claude_1')).toBeVisible();
+  expect(await unquoted(page)).toContain('type: dspy_claude');
 
   // Add a dspy_chain and connect the dspy_claude node to it.
   await page.getByTestId('palette-dspy_chain').dragTo(canvas, { targetPosition: { x: box.width * 0.75, y: box.height * 0.7 } });
-  await expect(page.getByTestId('node-chain_step')).toBeVisible();
-  const from = page.locator('[data-testid="node-claude_step"] .react-flow__handle[data-handleid="flow-out"]');
-  const to = page.locator('[data-testid="node-chain_step"] .react-flow__handle[data-handleid="flow-in"]');
+  await expect(page.getByTestId('node-dspy_chain_1')).toBeVisible();
+  const from = page.locator('[data-testid="node-dspy_claude_1"] .react-flow__handle[data-handleid="flow-out"]');
+  const to = page.locator('[data-testid="node-dspy_chain_1"] .react-flow__handle[data-handleid="flow-in"]');
   await from.dragTo(to);
-  await expect.poll(() => editorText(page)).toMatch(/name: chain_step[\s\S]*previous_response[\s\S]*step: claude_step/);
+  await expect.poll(() => unquoted(page)).toMatch(/name: dspy_chain_1[\s\S]*previous_response[\s\S]*step: dspy_claude_1/);
   await expect(page.locator('.react-flow__edge.previous_response')).toHaveCount(1);
 
   // Edit the signature in the inspector.
-  await page.getByTestId('node-claude_step').click();
+  await page.getByTestId('node-dspy_claude_1').click();
   await expect(page.getByTestId('signature-editor')).toBeVisible();
   const nameInput = page.getByTestId('sig-output-answer').getByLabel('output field name');
   await nameInput.fill('verdict');
   await nameInput.press('Enter');
-  await expect.poll(() => editorText(page)).toContain('name: verdict');
+  await expect.poll(() => unquoted(page)).toContain('name: verdict');
   await page.getByTestId('sig-output-verdict').getByLabel('output field type').selectOption('object');
-  await expect.poll(() => editorText(page)).toMatch(/name: verdict\s+type: object/);
+  await expect.poll(() => unquoted(page)).toMatch(/name: verdict\s+type: object/);
   await shot(page, '03-inspector-signature');
   expect(await axeSerious(page)).toEqual([]);
 
   // Undo and redo (focus on the canvas, not an input).
   await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
   await page.keyboard.press('Control+z');
-  await expect.poll(() => editorText(page)).not.toMatch(/name: verdict\s+type: object/);
+  await expect.poll(() => unquoted(page)).not.toMatch(/name: verdict\s+type: object/);
   await page.keyboard.press('Control+Shift+z');
-  await expect.poll(() => editorText(page)).toMatch(/name: verdict\s+type: object/);
+  await expect.poll(() => unquoted(page)).toMatch(/name: verdict\s+type: object/);
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+y');
-  await expect.poll(() => editorText(page)).toMatch(/name: verdict\s+type: object/);
+  await expect.poll(() => unquoted(page)).toMatch(/name: verdict\s+type: object/);
 
   // Edit the YAML and see the canvas update.
   const editor = page.locator('.monaco-editor textarea').first();
@@ -111,14 +113,14 @@ test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reloa
 
   // Move a node (layout only: the YAML does not change).
   const textBeforeMove = await editorText(page);
-  const node = page.getByTestId('node-chain_step');
+  const node = page.getByTestId('node-dspy_chain_1');
   const nb = (await node.boundingBox())!;
   await page.mouse.move(nb.x + 60, nb.y + 15);
   await page.mouse.down();
   await page.mouse.move(nb.x + 60, nb.y + 140, { steps: 8 });
   await page.mouse.up();
   expect(await editorText(page)).toBe(textBeforeMove);
-  const moved = await page.evaluate(() => (window as any).__studio.doc.getState().positions.chain_step);
+  const moved = await page.evaluate(() => (window as any).__studio.doc.getState().positions.dspy_chain_1);
 
   // Save as, and the file on disk equals the text.
   const target = path.join(dataDir(), 'work', 'designed.yaml');
@@ -133,14 +135,14 @@ test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reloa
   const expected = await editorText(page);
   expect(readFileSync(target, 'utf8')).toBe(expected);
   expect(expected).toContain('# edited in the YAML editor');
-  expect(expected).toContain('- type: previous_response\n          step: claude_step');
+  expect(expected.replace(/"/g, '')).toContain('- type: previous_response\n          step: dspy_claude_1');
   const sidecar = JSON.parse(readFileSync(target.replace(/\.yaml$/, '.layout.json'), 'utf8'));
-  expect(sidecar.nodes.chain_step).toEqual(moved);
+  expect(sidecar.nodes.dspy_chain_1).toEqual(moved);
 
   // Reload: the layout is kept.
   await page.reload();
-  await expect(page.getByTestId('node-chain_step')).toBeVisible();
-  const after = await page.evaluate(() => (window as any).__studio.doc.getState().positions.chain_step);
+  await expect(page.getByTestId('node-dspy_chain_1')).toBeVisible();
+  const after = await page.evaluate(() => (window as any).__studio.doc.getState().positions.dspy_chain_1);
   expect(after).toEqual(moved);
   await shot(page, '07-reloaded-layout-kept');
 });
@@ -283,64 +285,64 @@ test('typed chain link, merged edges, list forms and nested config edits', async
   const box = (await canvas.boundingBox())!;
   await page.getByTestId('palette-dspy_claude').dragTo(canvas, { targetPosition: { x: box.width * 0.25, y: box.height * 0.75 } });
   await page.getByTestId('palette-dspy_chain').dragTo(canvas, { targetPosition: { x: box.width * 0.85, y: box.height * 0.75 } });
-  await expect(page.getByTestId('node-chain_step')).toBeVisible();
-  // The chain reads `answer`, which claude_step produces: the implied (typed) chain edge.
+  await expect(page.getByTestId('node-dspy_chain_1')).toBeVisible();
+  // The chain reads `answer`, which dspy_claude_1 produces: the implied (typed) chain edge.
   await expect(page.locator('.react-flow__edge.chain')).toHaveCount(1);
 
   // Draw a previous_response edge too: two references between the same steps, each labelled.
-  await page.locator('[data-testid="node-claude_step"] .react-flow__handle[data-handleid="flow-out"]').dragTo(page.locator('[data-testid="node-chain_step"] .react-flow__handle[data-handleid="flow-in"]'));
-  await expect.poll(() => editorText(page)).toMatch(/name: chain_step[\s\S]*previous_response[\s\S]*step: claude_step/);
+  await page.locator('[data-testid="node-dspy_claude_1"] .react-flow__handle[data-handleid="flow-out"]').dragTo(page.locator('[data-testid="node-dspy_chain_1"] .react-flow__handle[data-handleid="flow-in"]'));
+  await expect.poll(() => unquoted(page)).toMatch(/name: dspy_chain_1[\s\S]*previous_response[\s\S]*step: dspy_claude_1/);
   await expect(page.locator('.react-flow__edge')).toHaveCount(2);
   await expect(page.locator('.react-flow__edge.previous_response .react-flow__edge-text')).toHaveText('previous_response');
   await expect(page.locator('.react-flow__edge.chain .react-flow__edge-text')).toHaveText('chain: answer');
 
   // Rename the output: the chain link is implied (untyped) and would overlap the drawn edge; they merge into one.
-  await page.getByTestId('node-claude_step').click();
+  await page.getByTestId('node-dspy_claude_1').click();
   const nameInput = page.getByTestId('sig-output-answer').getByLabel('output field name');
   await nameInput.fill('verdict');
   await nameInput.press('Enter');
-  await expect.poll(() => editorText(page)).toContain('name: verdict');
+  await expect.poll(() => unquoted(page)).toContain('name: verdict');
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
   await expect(page.locator('.react-flow__edge.merged .react-flow__edge-text')).toHaveText('previous_response + chain');
   await shot(page, '15-merged-edge');
 
   // Typed output -> the chain's typed input: a chain link at the head of the chain.
-  await page.locator('[data-testid="node-claude_step"] .react-flow__handle[data-handleid="out:verdict"]').dragTo(page.locator('[data-testid="node-chain_step"] .react-flow__handle[data-handleid="in:answer"]'));
-  await expect.poll(() => editorText(page)).toMatch(/chain_steps:\n {10}- signature: verdict_to_answer\n {10}- signature: answer_to_summary\n {10}- signature: summary_to_report\n/);
-  await expect(page.locator('.react-flow__edge.chain[data-id="chain:claude_step->chain_step:verdict:verdict"]')).toHaveCount(1);
+  await page.locator('[data-testid="node-dspy_claude_1"] .react-flow__handle[data-handleid="out:verdict"]').dragTo(page.locator('[data-testid="node-dspy_chain_1"] .react-flow__handle[data-handleid="in:answer"]'));
+  await expect.poll(() => unquoted(page)).toMatch(/chain_steps:\n {10}- signature: verdict_to_answer\n {10}- signature: answer_to_summary\n {10}- signature: summary_to_report\n/);
+  await expect(page.locator('.react-flow__edge.chain[data-id="chain:dspy_claude_1->dspy_chain_1:verdict:verdict"]')).toHaveCount(1);
   await expect(page.locator('.react-flow__edge')).toHaveCount(2);
   await shot(page, '16-typed-chain-link');
 
   // Inspector list forms on the chain step: prompt parts, chain links, condition.
-  await page.getByTestId('node-chain_step').click({ position: { x: 60, y: 10 } });
+  await page.getByTestId('node-dspy_chain_1').click({ position: { x: 60, y: 10 } });
   const prompt = page.getByTestId('prompt-editor');
   await prompt.getByRole('button', { name: 'Add part' }).click();
-  await expect.poll(() => editorText(page)).toMatch(/step: claude_step\n {8}- type: static\n {10}content: ""/);
+  await expect.poll(() => unquoted(page)).toMatch(/step: dspy_claude_1\n {8}- type: static\n {10}content: (\n|$)/);
   await prompt.getByLabel('content').fill('Write the report.');
   await prompt.getByLabel('content').blur();
-  await expect.poll(() => editorText(page)).toContain('content: Write the report.');
+  await expect.poll(() => unquoted(page)).toContain('content: Write the report.');
   await prompt.getByRole('button', { name: 'Move prompt part 2 up' }).click();
-  await expect.poll(() => editorText(page)).toMatch(/prompt:\n {8}- type: static\n {10}content: Write the report.\n {8}- type: previous_response\n {10}step: claude_step/);
+  await expect.poll(() => unquoted(page)).toMatch(/prompt:\n {8}- type: static\n {10}content: Write the report.\n {8}- type: previous_response\n {10}step: dspy_claude_1/);
   await page.getByTestId('chain-editor').getByRole('button', { name: 'Move chain link 1 down' }).click();
-  await expect.poll(() => editorText(page)).toMatch(/- signature: answer_to_summary\n {10}- signature: verdict_to_answer/);
+  await expect.poll(() => unquoted(page)).toMatch(/- signature: answer_to_summary\n {10}- signature: verdict_to_answer/);
   const cond = page.getByTestId('condition-editor');
   await cond.getByLabel('Run this step').selectOption('all');
-  await cond.getByLabel('condition expression 1', { exact: true }).fill('claude_step.success');
+  await cond.getByLabel('condition expression 1', { exact: true }).fill('dspy_claude_1.success');
   await cond.getByLabel('condition expression 1', { exact: true }).press('Enter');
   await cond.getByRole('button', { name: 'Add expression' }).click();
-  await cond.getByLabel('condition expression 2', { exact: true }).fill('claude_step.verdict != null');
+  await cond.getByLabel('condition expression 2', { exact: true }).fill('dspy_claude_1.verdict != null');
   await cond.getByLabel('condition expression 2', { exact: true }).press('Enter');
-  await expect.poll(() => editorText(page)).toMatch(/condition:\n {8}- claude_step.success\n {8}- claude_step.verdict != null/);
+  await expect.poll(() => unquoted(page)).toMatch(/condition:\n {8}- dspy_claude_1.success\n {8}- dspy_claude_1.verdict != null/);
 
   // dspy_config edits splice one line: a comment inside the block survives.
-  const withComment = (await editorText(page)).replace(/(name: chain_step\n {6}type: dspy_chain\n {6}dspy_config:\n)/, '$1        # tuned by hand, keep\n');
+  const withComment = (await editorText(page)).replace(/(name: "?dspy_chain_1"?\n {6}type: "?dspy_chain"?\n {6}dspy_config:\n)/, '$1        # tuned by hand, keep\n');
   expect(withComment).toContain('# tuned by hand, keep');
   await setText(page, withComment);
   await page.getByTestId('dspy-config').getByLabel('cache_enabled').check();
-  await expect.poll(() => editorText(page)).toContain('cache_enabled: true');
+  await expect.poll(() => unquoted(page)).toContain('cache_enabled: true');
   await page.getByTestId('dspy-config').getByLabel('max_wait_time').fill('250');
   await page.getByTestId('dspy-config').getByLabel('max_wait_time').press('Enter');
-  await expect.poll(() => editorText(page)).toContain('max_wait_time: 250');
+  await expect.poll(() => unquoted(page)).toContain('max_wait_time: 250');
   const after = await editorText(page);
   expect(after).toContain('        # tuned by hand, keep\n');
   const changed = after.split('\n').filter((l) => !withComment.split('\n').includes(l));
@@ -350,7 +352,201 @@ test('typed chain link, merged edges, list forms and nested config edits', async
   expect(await axeSerious(page)).toEqual([]);
   // Remove the static part again.
   await prompt.getByRole('button', { name: 'Remove prompt part 1' }).click();
-  await expect.poll(() => editorText(page)).not.toContain('Write the report.');
+  await expect.poll(() => unquoted(page)).not.toContain('Write the report.');
+});
+
+const box = async (page: Page, testId: string) => (await page.getByTestId(testId).boundingBox())!;
+const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+interface DocSummary { parseError: unknown; past: number; steps: { id: string; parentId: string | null }[] }
+const docState = (page: Page): Promise<DocSummary> => page.evaluate(() => {
+  const s = (window as any).__studio.doc.getState();
+  return { parseError: s.parseError, past: s.past.length, steps: (s.view?.steps ?? []).map((x: any) => ({ id: x.id, parentId: x.parentId ?? null })) };
+});
+
+test('one undo history: Ctrl+Z in the editor or on the canvas undoes the last change wherever it was made, broken YAML included', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  const undoButton = page.getByRole('button', { name: 'Undo', exact: true });
+  await expect(undoButton).toBeDisabled();
+  expect(await undoButton.evaluate((b) => Number(getComputedStyle(b).opacity))).toBeLessThan(0.6);
+
+  // A canvas edit: a step dropped on the minimap lands clear of it, named from its type.
+  const canvas = page.getByTestId('canvas');
+  const cbox = (await canvas.boundingBox())!;
+  const mini = (await page.locator('.react-flow__minimap').boundingBox())!;
+  await page.getByTestId('palette-claude').dragTo(canvas, { targetPosition: { x: mini.x - cbox.x + mini.width / 2, y: mini.y - cbox.y + mini.height / 2 } });
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  expect(overlap(await box(page, 'node-claude_1'), mini)).toBe(false);
+  expect(overlap(await box(page, 'node-claude_1'), await box(page, 'node-first_step'))).toBe(false);
+  await expect(undoButton).toBeEnabled();
+
+  // A text edit, then a typo that breaks the YAML (a pause between them: separate history entries).
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('# a note');
+  await expect.poll(() => editorText(page)).toContain('# a note');
+  await page.waitForTimeout(1200);
+  await page.keyboard.type('\n  steps\n');
+  await expect(page.getByTestId('parse-error-banner')).toBeVisible();
+
+  // Ctrl+Z in the editor: the typo, then the note, then the canvas edit.
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('parse-error-banner')).toBeHidden();
+  await expect.poll(() => editorText(page)).toContain('# a note');
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => editorText(page)).not.toContain('# a note');
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node-claude_1')).toHaveCount(0);
+  await expect(undoButton).toBeDisabled();
+
+  // Redo from the canvas brings them back in order, the broken text included; undo works while it is broken.
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  await page.keyboard.press('Control+Shift+z');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('parse-error-banner')).toBeVisible();
+  await expect(page.getByTestId('parse-error-banner')).toContainText('showing the last valid graph');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('parse-error-banner')).toBeHidden();
+  expect((await docState(page)).parseError).toBeNull();
+
+  // Inspector edits apply as you type, one undo entry per field edit.
+  await page.getByTestId('node-claude_1').click({ position: { x: 40, y: 12 } });
+  const content = page.getByTestId('prompt-editor').getByLabel('content');
+  const pastBefore = (await docState(page)).past;
+  await content.fill('');
+  await content.pressSequentially('Summarise the ticket', { delay: 40 });
+  await expect.poll(() => editorText(page)).toContain('Summarise the ticket');
+  await content.blur();
+  expect((await docState(page)).past).toBe(pastBefore + 1);
+});
+
+test('one typo gives one error, in words, at its line', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  const text = await editorText(page);
+  const line = text.split('\n').findIndex((l) => l.trim() === 'prompt:') + 1;
+  await setText(page, text.replace('      prompt:\n', '      prompt\n'));
+  const banner = page.getByTestId('parse-error-banner');
+  await expect(banner).toContainText(`line ${line}: this line has no colon after its key: write key: value`);
+  await expect(banner).not.toContainText('YAML:');
+  await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: new RegExp(`^Line ${line}: this line has no colon`) })).toBeVisible();
+  await shot(page, '18-one-typo-error');
+  expect(await axeSerious(page)).toEqual([]);
+});
+
+test('steps drop into a container, paste back into it, and its last step deletes to a valid workflow', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await setText(page, NESTED_YAML);
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await expect(page.getByTestId('node-improve')).toBeVisible();
+  await page.waitForTimeout(400);
+
+  // Drop on the loop's own area (its header, left of its nested steps).
+  const canvas = page.getByTestId('canvas');
+  const cbox = (await canvas.boundingBox())!;
+  const loop = await box(page, 'node-per_topic');
+  await page.getByTestId('palette-claude').dragTo(canvas, { targetPosition: { x: loop.x - cbox.x + 40, y: loop.y - cbox.y + 20 } });
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  expect((await docState(page)).steps.find((s) => s.id === 'claude_1')?.parentId).toBe('per_topic');
+  await expect.poll(() => unquoted(page)).toMatch(/name: claude_1[\s\S]*name: report/);
+  await page.waitForTimeout(300);
+  expect(await inside(page, 'claude_1', 'per_topic')).toBe(true);
+  for (const other of ['draft', 'polish', 'retry']) expect(overlap(await box(page, 'node-claude_1'), await box(page, `node-${other}`)), `claude_1 over ${other}`).toBe(false);
+  await shot(page, '19-dropped-into-container');
+
+  // Copy and paste a nested step: the copy stays in its container.
+  await page.getByTestId('node-draft').click({ position: { x: 40, y: 12 } });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.getByTestId('node-draft_copy')).toBeVisible();
+  expect((await docState(page)).steps.find((s) => s.id === 'draft_copy')?.parentId).toBe('per_topic');
+
+  // Delete the inner loop's only step: the loop keeps an empty list and the workflow stays valid.
+  await page.getByTestId('node-improve').click({ position: { x: 40, y: 12 } });
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node-improve')).toHaveCount(0);
+  await expect.poll(() => editorText(page)).toMatch(/max_iterations: 3\n {10}steps: \[\]/);
+  const after = await docState(page);
+  expect(after.parseError).toBeNull();
+  const errors = await page.evaluate(() => (window as any).__studio.doc.getState().diagnostics.filter((d: any) => d.severity === 'error'));
+  expect(errors).toEqual([]);
+  await expect(page.getByTestId('node-retry')).toBeVisible();
+});
+
+test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work from inputs; canvas and YAML side by side when wide', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await expect(page.getByTestId('designer-center')).toHaveClass(/\bside\b/);
+  const canvasBox = await box(page, 'canvas');
+  const editorBox = await box(page, 'yaml-editor');
+  expect(editorBox.x).toBeGreaterThan(canvasBox.x + canvasBox.width - 1);
+
+  await page.getByLabel('Filter step types').focus();
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(palette).toBeVisible();
+  await page.keyboard.type('screen');
+  await expect(palette.getByRole('option', { name: /Data screen/ })).toContainText('Alt+2');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('run workflow');
+  await expect(palette.getByRole('option', { name: /Run workflow/ })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(palette).toBeHidden();
+
+  await page.getByLabel('Filter step types').focus();
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByTestId('nav-data')).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('nav-design')).toHaveAttribute('aria-current', 'page');
+
+  await page.locator('.monaco-editor .view-lines').click();
+  await page.keyboard.press('Alt+z');
+  await expect(page.getByTestId('yaml-editor')).toHaveAttribute('data-word-wrap', 'on');
+  await page.keyboard.press('Alt+z');
+  await expect(page.getByTestId('yaml-editor')).toHaveAttribute('data-word-wrap', 'off');
+
+  // The split is dragged and remembered across a reload.
+  const splitter = page.getByRole('separator', { name: 'Resize YAML editor' });
+  const sb = (await splitter.boundingBox())!;
+  await page.mouse.move(sb.x + 2, sb.y + sb.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(sb.x - 120, sb.y + sb.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const widened = (await box(page, 'yaml-editor')).width;
+  expect(widened).toBeGreaterThan(editorBox.width + 80);
+  await page.reload();
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('yaml-editor')).toBeVisible();
+  await expect.poll(async () => Math.abs((await box(page, 'yaml-editor')).width - widened)).toBeLessThan(4);
+
+  // Narrow: stacked.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('designer-center')).toHaveClass(/\bstacked\b/);
+  expect((await box(page, 'yaml-editor')).y).toBeGreaterThan((await box(page, 'canvas')).y + 100);
+});
+
+test('Save as suggests the workflow name in the file\'s folder', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  const dir = path.join(dataDir(), 'project');
+  const first = path.join(dir, 'first.yaml');
+  await page.keyboard.press('Control+Shift+s');
+  await page.getByTestId('path-input').fill(first);
+  await page.getByTestId('path-dialog-submit').click();
+  await expect.poll(() => existsSync(first)).toBe(true);
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+Shift+s');
+  await expect(page.getByTestId('path-input')).toHaveValue(path.join(dir, 'untitled_workflow.yaml'));
 });
 
 test('refuses requests without the token', async ({ request }) => {

@@ -12,6 +12,7 @@ import {
   type EdgeChange,
   type NodeChange,
 } from '@xyflow/react';
+import { SmartEdgeProvider, SmartSmoothStepEdge } from '@tisoap/react-flow-smart-edge';
 import { useDocument } from '../stores/document';
 import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
 import { absolutePosition, CONTAINER_PAD, containerAt, fillMissing, freeSpot, NODE_WIDTH, nodeSizes, siblingRects, type Rect } from './layout';
@@ -23,6 +24,9 @@ import { useUi } from '../stores/ui';
 import type { DiagnosticView } from '../model/types';
 
 const nodeTypes = { step: StepNode, container: ContainerNode };
+// Edges route around the cards between their ends (drawn as plain smooth steps while the way is clear).
+const edgeTypes = { routed: SmartSmoothStepEdge };
+const ROUTING = { preset: 'smoothstep' as const, routeOnlyWhenBlocked: true, borderRadius: 6, nodePadding: 12 };
 export const STEP_MIME = 'application/x-pipeline-step';
 const EMPTY: DiagnosticView[] = [];
 
@@ -85,7 +89,9 @@ export function Canvas() {
       })),
     [view, positions, byStep, selected, dims, sizes],
   );
-  const edges: Edge<FlowEdgeData>[] = useMemo(() => toFlowEdges(view?.edges ?? []), [view]);
+  const edges: Edge<FlowEdgeData>[] = useMemo(() => toFlowEdges(view?.edges ?? []).map((e) => ({ ...e, type: 'routed' })), [view]);
+  // The router needs every card's size: containers' come from their children.
+  const obstacles = useMemo(() => nodes.map((n) => (n.measured ? n : { ...n, measured: sizes[n.id] })), [nodes, sizes]);
 
   const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
     const doc = useDocument.getState();
@@ -187,28 +193,31 @@ export function Canvas() {
           </span>
         </div>
       )}
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        deleteKeyCode={null}
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-        colorMode={theme}
-        minZoom={0.1}
-        maxZoom={2}
-        onlyRenderVisibleElements={nodes.length > 80}
-        elevateNodesOnSelect={false}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        aria-label="Workflow canvas"
-      >
-        <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
-        <MiniMap pannable zoomable style={{ width: 168, height: 110 }} nodeColor={(n) => ((n as StepFlowNode).data.step.container ? 'transparent' : familyHex[(n as StepFlowNode).data.step.family])} nodeStrokeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={2} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
-        <Controls showInteractive={false} aria-label="Canvas controls" />
-      </ReactFlow>
+      <SmartEdgeProvider nodes={obstacles} options={ROUTING}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          deleteKeyCode={null}
+          multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+          colorMode={theme}
+          minZoom={0.1}
+          maxZoom={2}
+          onlyRenderVisibleElements={nodes.length > 80}
+          elevateNodesOnSelect={false}
+          proOptions={{ hideAttribution: true }}
+          defaultEdgeOptions={{ type: 'smoothstep' }}
+          aria-label="Workflow canvas"
+        >
+          <Background variant={BackgroundVariant.Dots} gap={18} size={1.2} color="var(--canvas-dot)" />
+          <MiniMap pannable zoomable style={{ width: 168, height: 110 }} nodeColor={(n) => ((n as StepFlowNode).data.step.container ? 'transparent' : familyHex[(n as StepFlowNode).data.step.family])} nodeStrokeColor={(n) => familyHex[(n as StepFlowNode).data.step.family]} nodeStrokeWidth={2} maskColor={theme === 'dark' ? 'rgba(10,12,16,0.6)' : 'rgba(240,242,246,0.6)'} bgColor={theme === 'dark' ? '#16191f' : '#ffffff'} ariaLabel="Minimap" />
+          <Controls showInteractive={false} aria-label="Canvas controls" />
+        </ReactFlow>
+      </SmartEdgeProvider>
       {view && view.steps.length === 0 && (
         <div className="canvas-empty">
           <div>Drag a step from the palette to start</div>

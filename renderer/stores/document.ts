@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { buildView } from '../model/workflow';
+import { minimalEdit } from '../model/text-diff';
 import type { DiagnosticView, StepView, WorkflowView } from '../model/types';
 import type { LayoutFile } from '../../shared/api/index';
 
@@ -42,6 +43,8 @@ export interface DocumentState {
   past: Snapshot[];
   future: Snapshot[];
   lastEditorPushAt: number;
+  /** Offset just after the last typed change: typing on from there continues the same history entry. */
+  editorCaret: number;
   /** The merge key of the latest history entry while it may still absorb edits (one entry per field edit). */
   mergeKey: string | null;
 
@@ -119,6 +122,7 @@ export const useDocument = create<DocumentState>((set, get) => ({
   past: [],
   future: [],
   lastEditorPushAt: 0,
+  editorCaret: -1,
   mergeKey: null,
 
   load({ path, fileName, text, layout }) {
@@ -152,12 +156,16 @@ export const useDocument = create<DocumentState>((set, get) => ({
     const s = get();
     if (text === s.text) return;
     const now = Date.now();
-    const push = now - s.lastEditorPushAt > EDITOR_COALESCE_MS;
+    // Typing runs into one entry, as in a code editor: a pause or a jump elsewhere in the text starts a new one.
+    const edit = minimalEdit(s.text, text)!;
+    const contiguous = edit.start === s.editorCaret || edit.end === s.editorCaret;
+    const push = now - s.lastEditorPushAt > EDITOR_COALESCE_MS || !contiguous;
     set({
       text,
       textVersion: s.textVersion + 1,
       textSource: 'editor',
       lastEditorPushAt: now,
+      editorCaret: edit.start + edit.text.length,
       mergeKey: null,
       ...(push ? { past: pushed(s.past, entry(s, 'Edit YAML')), future: [] } : {}),
     });

@@ -93,6 +93,27 @@ describe('one undo history for canvas and text', () => {
   });
 });
 
+describe('typing in the YAML editor', () => {
+  it('runs into one entry until the typing jumps elsewhere in the text', () => {
+    const at = WF.indexOf('Hello there') + 'Hello there'.length;
+    const typed = (t: string, i: number, s: string) => t.slice(0, i) + s + t.slice(i);
+    let t = typed(WF, at, '!');
+    state().setTextFromEditor(t);
+    t = typed(t, at + 1, '!');
+    state().setTextFromEditor(t);
+    t = t.slice(0, at + 1) + t.slice(at + 2); // backspace
+    state().setTextFromEditor(t);
+    expect(state().past).toHaveLength(1);
+    t = `# top\n${t}`;
+    state().setTextFromEditor(t);
+    expect(state().past).toHaveLength(2);
+    state().undo();
+    expect(state().text).toBe(typed(WF, at, '!'));
+    state().undo();
+    expect(state().text).toBe(WF);
+  });
+});
+
 describe('positions', () => {
   it('a step renamed in the YAML keeps its position', async () => {
     state().setTextFromEditor(WF.replace('name: first', 'name: greeting'));
