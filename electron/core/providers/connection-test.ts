@@ -22,10 +22,10 @@ export interface ConnectionTarget {
 export const PROBE_PROMPT = 'Reply with the single word: ready';
 export const PROBE_MAX_TOKENS = 16;
 
-const openaiModels = z.object({ data: z.array(z.object({ id: z.string() })) });
-const ollamaTags = z.object({ models: z.array(z.object({ name: z.string() })) });
-const anthropicModels = z.object({ data: z.array(z.object({ id: z.string() })) });
-const geminiModels = z.object({ models: z.array(z.object({ name: z.string() })) });
+/** OpenAI's and Anthropic's model lists. */
+const modelIds = z.object({ data: z.array(z.object({ id: z.string() })) });
+/** Ollama's tags and Gemini's model list. */
+const modelNames = z.object({ models: z.array(z.object({ name: z.string() })) });
 const chatCompletion = z.object({
   model: z.string().optional(),
   choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }) })).min(1),
@@ -132,19 +132,19 @@ async function listModels(t: ConnectionTarget): Promise<string[]> {
     case 'ollama': {
       // Ollama's own list lives beside its OpenAI-compatible /v1.
       const url = `${base.replace(/\/v1$/, '')}/api/tags`;
-      return shaped(ollamaTags, await request(url, init, t.timeoutMs), url).models.map((m) => m.name);
+      return shaped(modelNames, await request(url, init, t.timeoutMs), url).models.map((m) => m.name);
     }
     case 'anthropic': {
       const url = `${base}/v1/models`;
-      return shaped(anthropicModels, await request(url, init, t.timeoutMs), url).data.map((m) => m.id);
+      return shaped(modelIds, await request(url, init, t.timeoutMs), url).data.map((m) => m.id);
     }
     case 'gemini': {
       const url = `${base}/v1beta/models`;
-      return shaped(geminiModels, await request(url, init, t.timeoutMs), url).models.map((m) => m.name.replace(/^models\//, ''));
+      return shaped(modelNames, await request(url, init, t.timeoutMs), url).models.map((m) => m.name.replace(/^models\//, ''));
     }
     default: {
       const url = `${base}/models`;
-      return shaped(openaiModels, await request(url, init, t.timeoutMs), url).data.map((m) => m.id);
+      return shaped(modelIds, await request(url, init, t.timeoutMs), url).data.map((m) => m.id);
     }
   }
 }
