@@ -30,7 +30,7 @@ export function reportRows(db: Db, source: { task: string } | { versionId: strin
   const key = live ? source.task : source.versionId;
   // each row with its stored LSH band keys, so the near-duplicate search does not hash it again
   const item = (r: { input_bands: Uint8Array | null }): QualityItem => ({ ...(live ? rowToExample(r as never) : versionRowOf(r)), inputBands: r.input_bands });
-  const total = live ? (db.prepare('SELECT COUNT(*) AS n FROM examples WHERE task = ?').get(source.task) as { n: number }).n : source.rowCount;
+  const total = live ? (db.prepare('SELECT COALESCE(SUM(n), 0) AS n FROM example_counts WHERE task = ?').get(source.task) as { n: number }).n : source.rowCount;
   if (total <= sampling.exactUpTo) {
     const every = live ? db.prepare('SELECT * FROM examples WHERE task = ? ORDER BY rowid') : db.prepare('SELECT * FROM version_rows WHERE version_id = ? ORDER BY example_id');
     return {
@@ -42,10 +42,11 @@ export function reportRows(db: Db, source: { task: string } | { versionId: strin
   const bound = Math.min(0xffffffff, Math.floor((sampling.size / total) * 2 ** 32))
     .toString(16)
     .padStart(8, '0');
+  // read in table order through the task's rowid index, then grouped (see VersionRepository.create on INDEXED BY)
   const conflictRows = !withConflicts
     ? []
     : ((live
-      ? db.prepare('SELECT input_hash AS k, COUNT(*) AS n FROM examples WHERE task = ? GROUP BY input_hash HAVING COUNT(DISTINCT content_hash) > 1')
+      ? db.prepare('SELECT input_hash AS k, COUNT(*) AS n FROM examples INDEXED BY examples_task_rowid WHERE task = ? GROUP BY input_hash HAVING COUNT(DISTINCT content_hash) > 1')
       : db.prepare('SELECT inputs_json AS k, COUNT(*) AS n FROM version_rows WHERE version_id = ? GROUP BY inputs_json HAVING COUNT(DISTINCT content_hash) > 1')
       ).all(key) as { k: string; n: number }[]);
   const conflicting = new Set(conflictRows.map((r) => r.k));

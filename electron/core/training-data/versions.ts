@@ -94,12 +94,14 @@ export class VersionRepository {
         this.db
           .prepare('INSERT INTO dataset_versions (id, task, signature_hash, number, parent_id, content_hash, row_count, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
           .run(id, task, args.sig.hash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
+        // INDEXED BY: among equal-cost indexes SQLite takes the latest created, which after a large import is
+        // the rebuilt observed_at index (random table order); the task's rowid index reads the table in order
         this.db
           .prepare(
             `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at, input_bands)
              SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
                     (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at, e.input_bands
-             FROM examples e WHERE e.task = ?`,
+             FROM examples e INDEXED BY examples_task_rowid WHERE e.task = ?`,
           )
           .run(id, task);
         // the live counts are the version's: its rows were just copied from the same examples
@@ -136,8 +138,8 @@ export class VersionRepository {
     let rows = 0;
     for (const r of this.db
       .prepare<[string], { content_hash: string; label_state: string; rating: number | null; split: string }>(
-        // +content_hash: read the table in order and sort, not one random table lookup per index entry
-        'SELECT content_hash, label_state, rating, split FROM examples WHERE task = ? ORDER BY +content_hash',
+        // the table read in order (by the task's rowid index), then sorted: not one random table lookup per row
+        'SELECT content_hash, label_state, rating, split FROM examples INDEXED BY examples_task_rowid WHERE task = ? ORDER BY content_hash',
       )
       .iterate(task)) {
       h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
