@@ -125,8 +125,11 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
                   <caption className="small muted">The first {report.preview.length} rows as they will be stored</caption>
                   <thead>
                     <tr>
-                      {[...fields.inputs, ...fields.outputs].map((f) => (
-                        <th key={f.name}>{f.name}</th>
+                      {fields.inputs.map((f) => (
+                        <th key={`inputs.${f.name}`}>inputs.{f.name}</th>
+                      ))}
+                      {fields.outputs.map((f) => (
+                        <th key={`outputs.${f.name}`}>outputs.{f.name}</th>
                       ))}
                       <th>label</th>
                       <th>source</th>

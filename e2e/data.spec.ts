@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
+
+test.beforeEach(() => skipWithoutChromium());
+
+const TOY_DATA = path.resolve('templates/sample-project/data/toy_labels.jsonl');
+
+test('import: a check previews the first rows or names the row and field of each type error; the table searches words and counts per filter', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('signature-picker').selectOption('wf:classify');
+  await expect(page.getByTestId('examples-count')).toBeVisible();
+
+  // a file with a number where text is expected and a list where a label is expected
+  const dir = path.resolve('test-output/e2e-data');
+  mkdirSync(dir, { recursive: true });
+  const bad = path.join(dir, 'typed.jsonl');
+  writeFileSync(bad, [JSON.stringify({ text: 'fine row' }), JSON.stringify({ text: 42 }), JSON.stringify({ text: 'x', label: ['animal'] })].join('\n'));
+  await page.getByTestId('import-file').setInputFiles(bad);
+  await page.getByTestId('import-check').click();
+  const rowsOf = page.getByTestId('import-errors').locator('tbody tr');
+  await expect(rowsOf).toHaveCount(2);
+  await expect(rowsOf.nth(0)).toContainText('2');
+  await expect(rowsOf.nth(0)).toContainText('inputs.text');
+  await expect(rowsOf.nth(1)).toContainText('outputs.label');
+  await expect(page.getByTestId('import-preview')).toHaveCount(0);
+  await shot(page, 'data-import-type-errors');
+  await page.getByRole('button', { name: 'Close', exact: true }).last().click();
+  await expect(page.getByTestId('import-dialog')).toBeHidden();
+
+  await page.getByTestId('import-file').setInputFiles(TOY_DATA);
+  await page.getByTestId('import-check').click();
+  await expect(page.getByTestId('import-report')).toContainText('All 320 rows are valid');
+  const preview = page.getByTestId('import-preview').locator('tbody tr');
+  await expect(preview).toHaveCount(5);
+  await expect(preview.first()).toContainText('banana otter gecko moose crimson');
+  await expect(preview.first()).toContainText('animal');
+  await shot(page, 'data-import-preview');
+  expect(await axeSerious(page)).toEqual([]);
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('examples-count')).toHaveText('320 of 320 examples');
+
+  // word-prefix search: "ott" finds every row with "otter"
+  await page.getByTestId('examples-search').fill('ott');
+  await expect(page.getByTestId('examples-count')).not.toHaveText('320 of 320 examples');
+  const withOtter = Number((await page.getByTestId('examples-count').innerText()).split(' ')[0]);
+  expect(withOtter).toBeGreaterThan(0);
+  await expect(page.getByTestId('example-row').first()).toContainText('otter');
+  await shot(page, 'data-search');
+  expect(errors).toEqual([]);
+});
