@@ -37,6 +37,16 @@ export interface StepRecord {
   runRecordId?: string;
 }
 
+/** A step's failure that carries what its LM calls went through. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly lmStats?: LmStats,
+  ) {
+    super(message);
+  }
+}
+
 export type RunEvent =
   | { type: 'run_started'; workflow: string; steps: number }
   | { type: 'step_started'; step: string; stepType: string; index: number }
@@ -163,7 +173,7 @@ export async function runWorkflow(workflow: Record<string, unknown>, opts: RunOp
         finish({ status: 'unsupported', reason: `step type '${type}' is edited and exported here but run by pipeline_ex: run this workflow with pipeline_ex (mix pipeline.run) to execute it` });
       }
     } catch (err) {
-      finish({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      finish({ status: 'failed', error: err instanceof Error ? err.message : String(err), ...(err instanceof StepError && err.lmStats && { lmStats: err.lmStats }) });
       break;
     }
   }
