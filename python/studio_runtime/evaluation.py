@@ -82,12 +82,14 @@ def run(params, ctx):
     try:
         with dspy_context(lm, params, ctx, track_usage=True):
             pred = program(**{k: inputs[k] for k in info.input_fields})
-    except (Cancelled, RpcError):
+    except Cancelled:
+        raise
+    except RpcError as e:  # a failed run still reports what its calls went through
+        e.data = {**(e.data or {}), **ctx.call_stats()}
         raise
     except Exception as e:
-        if is_lm_error(e):
-            raise LMError(f"{type(e).__name__}: {scrub(str(e), ctx)}") from e
-        raise RpcError(f"{type(e).__name__}: {scrub(str(e), ctx)}") from e
+        cls = LMError if is_lm_error(e) else RpcError
+        raise cls(f"{type(e).__name__}: {scrub(str(e), ctx)}", data=ctx.call_stats()) from e
     usage = None
     try:
         usage = jsonable(pred.get_lm_usage()) or None

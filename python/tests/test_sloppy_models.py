@@ -46,7 +46,7 @@ def test_a_timed_out_request_is_closed_before_its_retry(server):
     assert "Timeout" in e.value.message or "timed out" in e.value.message
     first, second = server.requests
     assert first["closed"] <= second["t"], server.requests  # the server saw the hang-up before the retry arrived
-    assert ctx.retries == {"timeout": 1}
+    assert e.value.data["retries"] == {"timeout": 1}
 
 
 def test_429_waits_for_retry_after_then_succeeds(server):
@@ -80,7 +80,8 @@ def test_connection_refused_is_named_and_not_retried():
         run({"program": PROGRAM, "inputs": INPUTS,
              "lm": {"provider": "openai_compatible", "model": "m", "api_base": "http://127.0.0.1:9/v1"}}, RequestContext(1))
     assert "connection refused by http://127.0.0.1:9/v1" in e.value.message
-    assert e.value.data == {"kind": "connection_refused"}
+    assert e.value.data == {"kind": "connection_refused", "adapter": {"calls": 1, "parse_failures": 0, "fallbacks": 0},
+                            "retries": {}}
     assert time.monotonic() - t < 1.0  # no backoff sleeps: a refused connection is not retried
 
 
@@ -116,7 +117,7 @@ def test_unparseable_answers_fail_the_run_and_the_fallback_is_counted(server, cf
         run({"program": PROGRAM, "inputs": INPUTS, "lm": openai_lm(server, max_tokens=64)}, ctx)
     assert "AdapterParseError" in e.value.message
     # ChatAdapter could not parse, asked again through JSONAdapter, which could not parse either.
-    assert ctx.adapter_counts.snapshot() == {"calls": 2, "parse_failures": 2, "fallbacks": 1}
+    assert e.value.data["adapter"] == {"calls": 2, "parse_failures": 2, "fallbacks": 1}
     assert len(server.requests) == 2
 
 

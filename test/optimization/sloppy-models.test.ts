@@ -52,6 +52,8 @@ describe('a sloppy simulated model', () => {
     const res = await echo.run(step(), { baseDir: '.', inputs: inputs(0), mock: true });
     expect(res.records[0].status).toBe('failed');
     expect(res.records[0].error).toMatch(/AdapterParseError/);
+    // ChatAdapter could not parse the echo, asked again through JSONAdapter, which could not either.
+    expect(res.records[0].lmStats).toEqual({ adapterCalls: 2, parseFailures: 2, fallbacks: 1, retries: {} });
     expect(echo.data.runs.list({ task: 'classify' })[0].error).toMatch(/AdapterParseError/);
   });
 
@@ -100,6 +102,7 @@ describe('a sloppy OpenAI-compatible server (real dspy.LM over HTTP)', () => {
     const r = (await studio.run(step(), { baseDir: '.', inputs: inputs(2) })).records[0];
     expect(r.status).toBe('failed');
     expect(r.error).toMatch(/Timeout|timed out/i);
+    expect(r.lmStats!.retries).toEqual({ timeout: 1 });
     const [first, second] = await fake.requests('openai');
     expect(first.closed).toBeDefined();
     expect(first.closed!).toBeLessThanOrEqual(second.t);

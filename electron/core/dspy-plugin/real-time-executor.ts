@@ -10,10 +10,11 @@ import type { ExecutionRecord } from '../monitoring/metrics';
 import { OptimizationRefused, type OptimizationEngine } from '../optimization/optimization-engine';
 import { costOf } from '../optimization/estimate';
 import { lmStatsOf } from '../python-bridge/call-stats';
+import { RpcError } from '../python-bridge/errors';
 import { lmForStep, lmRequestTimeoutMs, predictorsOf, priceKey, traditionalPriceKey, type LmConfig, type ProviderSettings } from '../providers/provider-settings';
 import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
-import { promptCall, resultOf, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
+import { promptCall, resultOf, StepError, type DspyStepContext, type DspyStepExecutor, type ExecutionMode, type StepRecord } from '../workflow-runtime/workflow-runner';
 import { programForStep, type StepProgram } from './program-spec';
 import { promotedStatus } from './program-staleness';
 import { unusableAnswer } from './answer-check';
@@ -175,20 +176,23 @@ export class RealTimeExecutor implements DspyStepExecutor {
       // A stopped run is neither a DSPy failure nor a reason to fall back.
       if (ctx.signal?.aborted) throw err;
       dspyError = err instanceof Error ? err.message : String(err);
+      // What the failed DSPy path's calls went through (a parse failure, the retries before a timeout).
+      const lmStats = err instanceof RpcError ? lmStatsOf(err.data) : undefined;
       if (fallbackStrategy !== 'traditional') {
-        const failed: StepOutcome = { status: 'failed', mode: attempted, inputs, result: undefined, error: dspyError };
+        const failed: StepOutcome = { status: 'failed', mode: attempted, inputs, result: undefined, error: dspyError, ...(lmStats && { lmStats }) };
         this.record(step, ctx, program, lm, failed, { cacheHit, latencyMs: this.now() - started, collect: false, experimentId: experiment?.id, arm: arm?.id });
-        throw err;
+        throw new StepError(dspyError, lmStats);
       }
       const failedAt = this.now();
       try {
         outcome = await traditional('fallback', `DSPy path failed, fell back to traditional execution: ${dspyError}`, failedAt);
+        if (lmStats) outcome = { ...outcome, lmStats };
       } catch (fallbackErr) {
         // The first cause is the one to fix; the fallback's own failure (often a missing key) comes second.
         const error = `DSPy path failed: ${dspyError}; the traditional fallback failed too: ${fallbackErr instanceof Error ? fallbackErr.message : String(fallbackErr)}`;
-        const failed: StepOutcome = { status: 'failed', mode: 'fallback', inputs, result: undefined, error };
+        const failed: StepOutcome = { status: 'failed', mode: 'fallback', inputs, result: undefined, error, ...(lmStats && { lmStats }) };
         this.record(step, ctx, program, lm, failed, { cacheHit, latencyMs: this.now() - started, collect: false, experimentId: experiment?.id, arm: arm?.id });
-        throw new Error(error);
+        throw new StepError(error, lmStats);
       }
     }
     if (fallbackMs !== undefined && outcome.mode === 'fallback') outcome = { ...outcome, reason: `${outcome.reason} (switched in ${fallbackMs.toFixed(1)} ms)` };
