@@ -35,9 +35,11 @@ export function valueAxis(c: ChartColors, name: string, format: (v: number) => s
 /** Colors, font, grid, legend and tooltip styling every chart shares. */
 export function baseOption(c: ChartColors) {
   return {
+    // Progress updates redraw often: no grow-in animation, points show where they are at once.
+    animation: false,
     color: c.palette,
     textStyle: { fontFamily: c.font },
-    grid: { left: 64, right: 24, top: 36, bottom: 48 },
+    grid: { left: 64, right: 36, top: 36, bottom: 48 },
     legend: { top: 0, textStyle: { color: c.text }, itemGap: 14 },
     tooltip: { backgroundColor: c.panel, borderColor: c.border, textStyle: { color: c.text } },
   };
