@@ -347,6 +347,8 @@ export function Labeling({
                 <label className="lf-name mono" htmlFor={`edit-${f.name}`}>
                   {f.name} <span className="chip">{f.type}</span>
                 </label>
+                {/* Above the box: Tab from the box goes on to the note. */}
+                {choices.has(f.name) && <ChoiceButtons field={f} choices={choices.get(f.name)!} current={parseDraft(f, draft[f.name])} numbered={false} onPick={(v) => pick(f.name, v)} />}
                 <textarea
                   id={`edit-${f.name}`}
                   ref={i === 0 ? firstEditor : undefined}
@@ -357,7 +359,6 @@ export function Labeling({
                   data-testid={`edit-output-${f.name}`}
                   spellCheck={false}
                 />
-                {choices.has(f.name) && <ChoiceButtons field={f} choices={choices.get(f.name)!} current={parseDraft(f, draft[f.name])} numbered={false} onPick={(v) => pick(f.name, v)} />}
                 {f.schema && <div className="muted small">Validated against the field's JSON schema.</div>}
               </div>
             ) : (
