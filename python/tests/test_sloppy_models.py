@@ -1,6 +1,9 @@
 """The sloppy-model test double: every fault mode against run / evaluate / optimize, through the
 simulated LM and through a real dspy.LM pointed at the fake OpenAI-compatible server."""
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -143,6 +146,18 @@ def test_requests_per_minute_spaces_the_calls():
     key = f"test-{time.time()}"
     slots = [_reserve(key, 0.2) for _ in range(4)]
     assert [round(b - a, 3) for a, b in zip(slots, slots[1:])] == [0.2, 0.2, 0.2]
+
+
+def test_requests_per_minute_is_shared_by_worker_processes():
+    # Two processes (as two pool workers) reserve slots of one provider at once: no two start closer
+    # than the interval.
+    key = f"test-procs-{time.time()}"
+    code = f"import json; from studio_runtime.request_policy import _reserve; print(json.dumps([_reserve({key!r}, 0.1) for _ in range(3)]))"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=os.path.dirname(os.path.dirname(__file__)))
+             for _ in range(2)]
+    slots = sorted(s for p in procs for s in json.loads(p.communicate(timeout=60)[0]))
+    assert len(slots) == 6
+    assert all(b - a >= 0.0999 for a, b in zip(slots, slots[1:])), slots
 
 
 def simulated(**faults_cfg):
