@@ -42,10 +42,12 @@ test('import: a check previews the first rows or names the row and field of each
   await expect(preview).toHaveCount(5);
   await expect(preview.first()).toContainText('banana otter gecko moose crimson');
   await expect(preview.first()).toContainText('animal');
+  await expect(preview.first()).toContainText('user feedback · imported');
   await shot(page, 'data-import-preview');
   expect(await axeSerious(page)).toEqual([]);
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('examples-count')).toHaveText('320 of 320 examples');
+  await expect(page.getByTestId('example-row').first()).toContainText('user feedback · imported');
 
   // word-prefix search: "ott" finds every row with "otter"
   await page.getByTestId('examples-search').fill('ott');

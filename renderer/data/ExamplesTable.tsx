@@ -53,7 +53,10 @@ export function ExamplesTable({ rows, inputNames, outputNames, onOpen, selectedI
                 </span>
                 <span role="cell" className="cell">{r.rating ?? ''}</span>
                 <span role="cell" className="cell">{r.split}</span>
-                <span role="cell" className="cell muted">{r.source.replace('_', ' ')}</span>
+                <span role="cell" className="cell muted">
+                  {r.source.replace('_', ' ')}
+                  {r.imported ? ' · imported' : ''}
+                </span>
                 <span className={`cell ${r.usable ? '' : 'sev-warning'}`} title={r.reasons.join('; ') || 'usable'}>
                   {fmtPct(r.quality)}
                 </span>

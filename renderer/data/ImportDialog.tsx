@@ -145,7 +145,7 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
                           <td key={f.name}>{cellText(r.outputs[f.name])}</td>
                         ))}
                         <td>{r.label}</td>
-                        <td>{r.source}</td>
+                        <td>{r.source.replace('_', ' ')} · imported</td>
                       </tr>
                     ))}
                   </tbody>

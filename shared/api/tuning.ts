@@ -97,6 +97,8 @@ export interface ExampleRow {
   usable: boolean;
   reasons: string[];
   observedAt: string;
+  /** Added by a file import (its source is the one the file or the import named). */
+  imported?: boolean;
 }
 export interface RowError {
   line: number;

@@ -79,6 +79,7 @@ function rowOf(e: Example | (Record<string, any> & { id: string }), q?: { score:
     usable: q ? q.usable : false,
     reasons: q ? q.reasons : [],
     observedAt: x.observedAt,
+    imported: Boolean(x.importId),
   };
 }
 
