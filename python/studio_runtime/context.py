@@ -10,6 +10,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+from .adapters import AdapterCounts
 from .errors import Cancelled
 
 ACTIVE: dict = {}  # request id -> RequestContext (filled by the server)
@@ -25,8 +26,6 @@ class RequestContext:
         self.lm_calls = 0
         self._lock = threading.Lock()
         # What the adapters did (calls, parse failures, JSON fallbacks) and the retries by cause.
-        from .adapters import AdapterCounts
-
         self.adapter_counts = AdapterCounts()
         self.retries: dict = {}
         self.secrets: list[str] = []
