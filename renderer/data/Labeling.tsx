@@ -292,7 +292,6 @@ export function Labeling({
 
   if (!row) return <div className="labeling-empty muted">No examples match the filters.</div>;
   const labeledCount = rows.filter((r) => r.labelState !== 'unlabeled').length;
-  if (done) return <LabelingDone rows={rows} rootRef={rootRef} onBack={() => setDone(false)} onUnlabeled={(i) => (setDone(false), setIndex(i))} onClose={onClose} undoKey={displayCombo(bindings.undo)} />;
 
   return (
     <div className="labeling" ref={rootRef} tabIndex={-1} data-testid="labeling" aria-label="Labeling mode">
@@ -320,131 +319,137 @@ export function Labeling({
           Close
         </button>
       </div>
-      <div className="labeling-body">
-        <section className="label-card" aria-label="Inputs">
-          <h4>Inputs</h4>
-          {inputs.map((f) => (
-            <div className="label-field" key={f.name}>
-              <div className="lf-name mono">
-                {f.name} <span className="chip">{f.type}</span>
-              </div>
-              <div className="lf-value" data-testid={`label-input-${f.name}`}>
-                {valueText(row.inputs[f.name])}
-              </div>
-            </div>
-          ))}
-        </section>
-        <section className="label-card" aria-label="Outputs">
-          <h4>
-            Outputs <span className={`state-pill ${row.labelState}`} data-testid="label-state">{row.labelState}</span>
-            {row.labeledBy && <span className="muted small">by {row.labeledBy}</span>}
-          </h4>
-          {outputs.map((f, i) =>
-            choices.has(f.name) && !editing ? (
-              <ChoiceField key={f.name} field={f} choices={choices.get(f.name)!} current={row.outputs[f.name]} numbered={f === keyed} onPick={(v) => pick(f.name, v)} />
-            ) : editing ? (
-              <div className="label-field" key={f.name}>
-                <label className="lf-name mono" htmlFor={`edit-${f.name}`}>
-                  {f.name} <span className="chip">{f.type}</span>
-                </label>
-                {/* Above the box: Tab from the box goes on to the note. */}
-                {choices.has(f.name) && <ChoiceButtons field={f} choices={choices.get(f.name)!} current={parseDraft(f, draft[f.name])} numbered={false} onPick={(v) => pick(f.name, v)} />}
-                <textarea
-                  id={`edit-${f.name}`}
-                  ref={i === 0 ? firstEditor : undefined}
-                  className="textarea"
-                  rows={rowsFor(draft[f.name] ?? '')}
-                  value={draft[f.name] ?? ''}
-                  onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value })}
-                  data-testid={`edit-output-${f.name}`}
-                  spellCheck={false}
-                />
-                {f.schema && <div className="muted small">Validated against the field's JSON schema.</div>}
-              </div>
-            ) : (
-              <div className="label-field" key={f.name}>
-                <div className="lf-name mono">
-                  {f.name} <span className="chip">{f.type}</span>
+      {done ? (
+        <LabelingDone rows={rows} onBack={() => setDone(false)} onUnlabeled={(i) => (setDone(false), setIndex(i))} onClose={onClose} undoKey={displayCombo(bindings.undo)} />
+      ) : (
+        <>
+          <div className="labeling-body">
+            <section className="label-card" aria-label="Inputs">
+              <h4>Inputs</h4>
+              {inputs.map((f) => (
+                <div className="label-field" key={f.name}>
+                  <div className="lf-name mono">
+                    {f.name} <span className="chip">{f.type}</span>
+                  </div>
+                  <div className="lf-value" data-testid={`label-input-${f.name}`}>
+                    {valueText(row.inputs[f.name])}
+                  </div>
                 </div>
-                <pre className="lf-value" data-testid={`label-output-${f.name}`}>
-                  {f.type === 'string' ? valueText(row.outputs[f.name]) : JSON.stringify(row.outputs[f.name], null, 2)}
-                </pre>
-              </div>
-            ),
-          )}
-          {(note !== null || editing) && (
-            <div className="label-field">
-              <label className="lf-name" htmlFor="label-note">
-                Note (why this is wrong) <span className="muted small">· Enter: {editing ? 'save the correction' : 'reject'} with it · Esc: close</span>
-              </label>
-              <input
-                id="label-note"
-                ref={noteRef}
-                className="input"
-                maxLength={LABEL_NOTE_MAX}
-                value={note ?? ''}
-                onChange={(e) => setNote(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return;
-                  e.preventDefault();
-                  saveNote();
-                }}
-                placeholder="e.g. most of the words are animals"
-                data-testid="label-note"
-              />
+              ))}
+            </section>
+            <section className="label-card" aria-label="Outputs">
+              <h4>
+                Outputs <span className={`state-pill ${row.labelState}`} data-testid="label-state">{row.labelState}</span>
+                {row.labeledBy && <span className="muted small">by {row.labeledBy}</span>}
+              </h4>
+              {outputs.map((f, i) =>
+                choices.has(f.name) && !editing ? (
+                  <ChoiceField key={f.name} field={f} choices={choices.get(f.name)!} current={row.outputs[f.name]} numbered={f === keyed} onPick={(v) => pick(f.name, v)} />
+                ) : editing ? (
+                  <div className="label-field" key={f.name}>
+                    <label className="lf-name mono" htmlFor={`edit-${f.name}`}>
+                      {f.name} <span className="chip">{f.type}</span>
+                    </label>
+                    {/* Above the box: Tab from the box goes on to the note. */}
+                    {choices.has(f.name) && <ChoiceButtons field={f} choices={choices.get(f.name)!} current={parseDraft(f, draft[f.name])} numbered={false} onPick={(v) => pick(f.name, v)} />}
+                    <textarea
+                      id={`edit-${f.name}`}
+                      ref={i === 0 ? firstEditor : undefined}
+                      className="textarea"
+                      rows={rowsFor(draft[f.name] ?? '')}
+                      value={draft[f.name] ?? ''}
+                      onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value })}
+                      data-testid={`edit-output-${f.name}`}
+                      spellCheck={false}
+                    />
+                    {f.schema && <div className="muted small">Validated against the field's JSON schema.</div>}
+                  </div>
+                ) : (
+                  <div className="label-field" key={f.name}>
+                    <div className="lf-name mono">
+                      {f.name} <span className="chip">{f.type}</span>
+                    </div>
+                    <pre className="lf-value" data-testid={`label-output-${f.name}`}>
+                      {f.type === 'string' ? valueText(row.outputs[f.name]) : JSON.stringify(row.outputs[f.name], null, 2)}
+                    </pre>
+                  </div>
+                ),
+              )}
+              {(note !== null || editing) && (
+                <div className="label-field">
+                  <label className="lf-name" htmlFor="label-note">
+                    Note (why this is wrong) <span className="muted small">· Enter: {editing ? 'save the correction' : 'reject'} with it · Esc: close</span>
+                  </label>
+                  <input
+                    id="label-note"
+                    ref={noteRef}
+                    className="input"
+                    maxLength={LABEL_NOTE_MAX}
+                    value={note ?? ''}
+                    onChange={(e) => setNote(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key !== 'Enter' || e.ctrlKey || e.metaKey) return;
+                      e.preventDefault();
+                      saveNote();
+                    }}
+                    placeholder="e.g. most of the words are animals"
+                    data-testid="label-note"
+                  />
+                </div>
+              )}
+              {error && (
+                <div className="inline-error" role="alert" data-testid="label-error">
+                  {error}
+                </div>
+              )}
+            </section>
+          </div>
+          <div className="labeling-actions" role="toolbar" aria-label="Label actions">
+            <button type="button" className="btn" onClick={undo} disabled={undoable === 0} title={tip('Undo the last label', 'undo')} data-testid="label-undo">
+              Undo <span className="kbd">{displayCombo(bindings.undo)}</span>
+            </button>
+            <div className="rating" role="group" aria-label="Rating">
+              <span className="muted small rating-label">Rating</span>
+              {[1, 2, 3, 4, 5].map((n) => (
+                <button
+                  key={n}
+                  type="button"
+                  className={`btn outline star ${row.rating !== null && n <= row.rating ? 'on' : ''}`}
+                  aria-pressed={row.rating === n}
+                  title={keyed ? `Rate ${n}` : tip(`Rate ${n}`, `rate${n}` as LabelAction)}
+                  onClick={() => apply('rate', { rating: n }, false)}
+                  data-testid={`rate-${n}`}
+                >
+                  {n}
+                </button>
+              ))}
             </div>
-          )}
-          {error && (
-            <div className="inline-error" role="alert" data-testid="label-error">
-              {error}
-            </div>
-          )}
-        </section>
-      </div>
-      <div className="labeling-actions" role="toolbar" aria-label="Label actions">
-        <button type="button" className="btn" onClick={undo} disabled={undoable === 0} title={tip('Undo the last label', 'undo')} data-testid="label-undo">
-          Undo <span className="kbd">{displayCombo(bindings.undo)}</span>
-        </button>
-        <div className="rating" role="group" aria-label="Rating">
-          <span className="muted small rating-label">Rating</span>
-          {[1, 2, 3, 4, 5].map((n) => (
-            <button
-              key={n}
-              type="button"
-              className={`btn outline star ${row.rating !== null && n <= row.rating ? 'on' : ''}`}
-              aria-pressed={row.rating === n}
-              title={keyed ? `Rate ${n}` : tip(`Rate ${n}`, `rate${n}` as LabelAction)}
-              onClick={() => apply('rate', { rating: n }, false)}
-              data-testid={`rate-${n}`}
-            >
-              {n}
-            </button>
-          ))}
-        </div>
-        <div className="spacer" />
-        {editing ? (
-          <>
-            <button type="button" className="btn" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="button" className="btn primary" onClick={save} title={tip('Save and advance', 'save')} data-testid="label-save">
-              Save <span className="kbd">{displayCombo(bindings.save)}</span>
-            </button>
-          </>
-        ) : (
-          <>
-            <button type="button" className="btn outline danger" onClick={() => apply('reject')} title={tip('Reject', 'reject')} data-testid="label-reject">
-              Reject <span className="kbd">{displayCombo(bindings.reject)}</span>
-            </button>
-            <button type="button" className="btn outline" onClick={startEdit} title={tip('Edit the output', 'edit')} data-testid="label-edit">
-              Edit <span className="kbd">{displayCombo(bindings.edit)}</span>
-            </button>
-            <button type="button" className="btn primary" onClick={() => apply('accept')} title={tip('Accept', 'accept')} data-testid="label-accept">
-              Accept <span className="kbd">{displayCombo(bindings.accept)}</span>
-            </button>
-          </>
-        )}
-      </div>
+            <div className="spacer" />
+            {editing ? (
+              <>
+                <button type="button" className="btn" onClick={() => setEditing(false)}>
+                  Cancel
+                </button>
+                <button type="button" className="btn primary" onClick={save} title={tip('Save and advance', 'save')} data-testid="label-save">
+                  Save <span className="kbd">{displayCombo(bindings.save)}</span>
+                </button>
+              </>
+            ) : (
+              <>
+                <button type="button" className="btn outline danger" onClick={() => apply('reject')} title={tip('Reject', 'reject')} data-testid="label-reject">
+                  Reject <span className="kbd">{displayCombo(bindings.reject)}</span>
+                </button>
+                <button type="button" className="btn outline" onClick={startEdit} title={tip('Edit the output', 'edit')} data-testid="label-edit">
+                  Edit <span className="kbd">{displayCombo(bindings.edit)}</span>
+                </button>
+                <button type="button" className="btn primary" onClick={() => apply('accept')} title={tip('Accept', 'accept')} data-testid="label-accept">
+                  Accept <span className="kbd">{displayCombo(bindings.accept)}</span>
+                </button>
+              </>
+            )}
+          </div>
+        </>
+      )}
       {help && (
         <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && setHelp(false)}>
           <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" data-testid="shortcuts-help">
@@ -522,7 +527,7 @@ function ChoiceField(props: ChoiceProps) {
     <div className="label-field">
       <div className="lf-name mono">
         {field.name} <span className="chip">{field.type}</span>
-        {numbered && <span className="muted small">· press 1-{choices.length}</span>}
+        {numbered && <span className="muted small"> · press 1-{choices.length}</span>}
       </div>
       <ChoiceButtons {...props} />
       {!known && current !== undefined && current !== null && current !== '' && (
@@ -537,14 +542,12 @@ function ChoiceField(props: ChoiceProps) {
 /** Past the last example of the queue: what was done, and what to do next. */
 function LabelingDone({
   rows,
-  rootRef,
   onBack,
   onUnlabeled,
   onClose,
   undoKey,
 }: {
   rows: ExampleRow[];
-  rootRef: React.RefObject<HTMLDivElement | null>;
   onBack: () => void;
   onUnlabeled: (index: number) => void;
   onClose: () => void;
@@ -554,7 +557,7 @@ function LabelingDone({
   const left = rows.findIndex((r) => r.labelState === 'unlabeled');
   const unlabeled = count('unlabeled');
   return (
-    <div className="labeling labeling-done" ref={rootRef} tabIndex={-1} data-testid="labeling-done" aria-label="Labeling done">
+    <section className="labeling-done" data-testid="labeling-done" aria-label="Labeling done">
       <h2>{unlabeled ? `End of the queue: ${unlabeled} of ${rows.length} still unlabeled` : `All ${rows.length} examples labeled`}</h2>
       <p className="muted">
         {count('accepted')} accepted · {count('corrected')} corrected · {count('rejected')} rejected. Press {undoKey} to undo the last label.
@@ -578,6 +581,6 @@ function LabelingDone({
           Back to the table
         </button>
       </div>
-    </div>
+    </section>
   );
 }
