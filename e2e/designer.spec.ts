@@ -482,6 +482,7 @@ test('steps drop into a container, paste back into it, and its last step deletes
 });
 
 test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work from inputs; canvas and YAML side by side when wide', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto(`/?token=${TOKEN}`);
   await page.getByTestId('template-blank').click();
   await expect(page.getByTestId('node-first_step')).toBeVisible();
@@ -528,8 +529,8 @@ test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work fro
   await expect(page.getByTestId('yaml-editor')).toBeVisible();
   await expect.poll(async () => Math.abs((await box(page, 'yaml-editor')).width - widened)).toBeLessThan(4);
 
-  // Narrow: stacked.
-  await page.setViewportSize({ width: 1024, height: 768 });
+  // Narrower: stacked.
+  await page.setViewportSize({ width: 1440, height: 900 });
   await expect(page.getByTestId('designer-center')).toHaveClass(/\bstacked\b/);
   expect((await box(page, 'yaml-editor')).y).toBeGreaterThan((await box(page, 'canvas')).y + 100);
 });
@@ -547,6 +548,70 @@ test('Save as suggests the workflow name in the file\'s folder', async ({ page }
   await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('Control+Shift+s');
   await expect(page.getByTestId('path-input')).toHaveValue(path.join(dir, 'untitled_workflow.yaml'));
+});
+
+test('edges route around a card that stands between their ends', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await setText(page, `workflow:
+  name: detour
+  steps:
+    - name: a
+      type: claude
+      prompt:
+        - type: static
+          content: "Start"
+    - name: b
+      type: set_variable
+      variables:
+        x: 1
+    - name: c
+      type: claude
+      prompt:
+        - type: previous_response
+          step: a
+`);
+  // a, b and c in one row: the straight way from a to c crosses b.
+  await page.evaluate(() => {
+    const doc = (window as any).__studio.doc;
+    doc.getState().setPositions({ a: { x: 0, y: 0 }, b: { x: 340, y: 0 }, c: { x: 680, y: 0 } }, 'row');
+  });
+  await page.getByRole('navigation', { name: 'Main toolbar' }).getByRole('button', { name: 'Fit view' }).click();
+  const edge = page.locator('.react-flow__edge[data-id="previous_response:a->c"] path.react-flow__edge-path');
+  await expect(edge).toHaveCount(1);
+  await expect.poll(async () => {
+    const b = await box(page, 'node-b');
+    const points: { x: number; y: number }[] = await edge.evaluate((el: SVGPathElement) => {
+      const m = el.getScreenCTM()!;
+      const len = el.getTotalLength();
+      return Array.from({ length: 60 }, (_, i) => {
+        const p = el.getPointAtLength((len * i) / 59);
+        return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+      });
+    });
+    return points.filter((p) => p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height).length;
+  }).toBe(0);
+  await shot(page, '20-edge-routed-around-card');
+});
+
+test('designer screenshots: 1920x1080, 1440x900 and 1024x768, dark and light', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await setText(page, NESTED_YAML);
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  for (const [w, h] of [[1920, 1080], [1440, 900], [1024, 768]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const theme of ['dark', 'light']) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) await page.getByTestId('theme-toggle').click();
+      await page.getByRole('navigation', { name: 'Main toolbar' }).getByRole('button', { name: 'Fit view' }).click();
+      await page.getByTestId('node-polish').click({ position: { x: 40, y: 12 } });
+      await page.waitForTimeout(500);
+      await shot(page, `designer-${w}x${h}-${theme}`);
+      expect(await axeSerious(page)).toEqual([]);
+    }
+  }
 });
 
 test('refuses requests without the token', async ({ request }) => {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { Palette } from '../canvas/Palette';
-import { Canvas } from '../canvas/Canvas';
+import { Canvas, FIT_VIEW } from '../canvas/Canvas';
 import { Inspector } from '../canvas/Inspector';
 import { YamlEditor } from '../yaml-editor/YamlEditor';
 import { useUi } from '../stores/ui';
@@ -24,7 +24,7 @@ function CanvasCommands() {
   const flow = useReactFlow();
   useEffect(() => {
     const offs = [
-      registerCommand({ id: 'canvas.fit', group: 'View', title: 'Fit view', run: () => flow.fitView({ padding: 0.15, duration: 200 }) }),
+      registerCommand({ id: 'canvas.fit', group: 'View', title: 'Fit view', run: () => flow.fitView({ ...FIT_VIEW, duration: 200 }) }),
       registerCommand({
         id: 'canvas.layout',
         group: 'View',
@@ -34,7 +34,7 @@ function CanvasCommands() {
           if (!view) return;
           useDocument.getState().setPositions(autoLayout(view.steps, view.edges), 'Auto-layout');
           persistLayoutSoon();
-          requestAnimationFrame(() => flow.fitView({ padding: 0.15, duration: 200 }));
+          requestAnimationFrame(() => flow.fitView({ ...FIT_VIEW, duration: 200 }));
         },
       }),
       registerCommand({ id: 'export.png', group: 'Export', title: 'Export graph as PNG', run: () => void exportGraph('png', flow.getNodes()) }),
@@ -65,8 +65,8 @@ function EditorHeader() {
   );
 }
 
-/** Middle-column width from which canvas and YAML sit side by side. */
-export const SIDE_BY_SIDE_MIN = 760;
+/** Middle-column width from which canvas and YAML sit side by side (about 1600 px windows: each half keeps ~500 px). */
+export const SIDE_BY_SIDE_MIN = 1000;
 const MIN_PANE = 240;
 
 /** Follows the middle column's width: side by side when it is wide enough. */

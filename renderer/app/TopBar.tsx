@@ -38,7 +38,7 @@ export function TopBar() {
       </div>
       <div className="topbar-sep" />
       {open && (
-        <div className="doc-title" data-testid="doc-title">
+        <div className="doc-title" data-testid="doc-title" title={path ?? 'not saved yet'}>
           <strong>{fileName}</strong>
           {dirty && <span className="dirty-dot" role="img" title="Unsaved changes" aria-label="Unsaved changes" data-testid="dirty" />}
           <span className="doc-path">{path ?? 'not saved yet'}</span>

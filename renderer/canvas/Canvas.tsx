@@ -28,6 +28,8 @@ const nodeTypes = { step: StepNode, container: ContainerNode };
 const edgeTypes = { routed: SmartSmoothStepEdge };
 const ROUTING = { preset: 'smoothstep' as const, routeOnlyWhenBlocked: true, borderRadius: 6, nodePadding: 12 };
 export const STEP_MIME = 'application/x-pipeline-step';
+/** Fit view never zooms past 110 %: one or two cards stay card-sized. */
+export const FIT_VIEW = { padding: 0.15, maxZoom: 1.1 };
 const EMPTY: DiagnosticView[] = [];
 
 /** The minimap and the zoom controls, as canvas rectangles: a dropped card does not land under them. */
@@ -179,7 +181,7 @@ export function Canvas() {
     // Fit on first render of a freshly loaded document.
     if (textSource === 'load' && fitted.current !== viewVersion && nodes.length) {
       fitted.current = viewVersion;
-      requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 0 }));
+      requestAnimationFrame(() => flow.fitView({ ...FIT_VIEW, duration: 0 }));
     }
   }, [viewVersion, textSource, nodes.length, flow]);
 
