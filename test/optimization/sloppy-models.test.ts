@@ -96,6 +96,16 @@ describe('a sloppy OpenAI-compatible server (real dspy.LM over HTTP)', () => {
     expect(seen[1].max_tokens).toBe(1024);
   });
 
+  it('an estimate for a model whose parse failures were never measured says it counts no adapter retries', async () => {
+    const studio = await open(server());
+    studio.data.registerSignature('classify', TOY_SIGNATURE);
+    studio.data.addExamples('classify', toyDataset(20, 3).map((e) => ({ inputs: e.inputs, outputs: e.outputs, label: 'accepted' as const, labeled_by: 't' })), 't');
+    const lm = { provider: 'openai_compatible' as const, model: 'tiny', api_base: `${fake.openai}/v1` };
+    const req = { signature: 'classify', program, strategy: 'bootstrap_few_shot' as const, lm };
+    expect(studio.engine.estimate(req).estimate.notes.join(' ')).toMatch(/no adapter retries counted: no optimization of tiny has measured/);
+    expect(studio.engine.estimate({ ...req, lm: { ...lm, structured_output: 'llamacpp_json_schema' as const } }).estimate.notes.join(' ')).not.toMatch(/adapter retries/);
+  });
+
   it('a timed-out request is closed before its retry, and the step fails with the timeout as its cause', async () => {
     await fake.setFaults('openai', { first_token_ms: 2500 });
     const studio = await open(server());

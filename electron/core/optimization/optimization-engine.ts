@@ -159,6 +159,8 @@ export class OptimizationEngine extends EventEmitter {
     const set = this.deps.data.examplesForOptimization(sig.name, req.datasetVersion);
     // Prompt and answer sizes measured on the examples the run will use.
     const sizes = exampleTokens(set.train);
+    const chat = (req.lm.structured_output ?? 'chat') === 'chat';
+    const parseFailures = this.parseFailuresOf(req.lm);
     let estimate: Estimate;
     try {
       const params = withProviderThreads(strategy, req.params, req.lm);
@@ -175,7 +177,7 @@ export class OptimizationEngine extends EventEmitter {
         latency: this.latencyOf(req.lm),
         evalThreads: req.lm.num_threads,
         // Only ChatAdapter asks again (through JSONAdapter) after an answer it cannot parse.
-        parseFailures: (req.lm.structured_output ?? 'chat') === 'chat' ? this.parseFailuresOf(req.lm) : undefined,
+        parseFailures: chat ? parseFailures : undefined,
         prices: new PriceBook(this.deps.data.db).table(),
         avgInputTokens: sizes?.input,
         avgOutputTokens: sizes?.output,
@@ -183,6 +185,9 @@ export class OptimizationEngine extends EventEmitter {
     } catch (err) {
       if (err instanceof OptimizerParamsError || err instanceof CallModelError) throw new OptimizationRefused(err.message);
       throw err;
+    }
+    if (!parseFailures && chat && req.lm.provider !== 'simulated') {
+      estimate.notes.push(`no adapter retries counted: no optimization of ${req.lm.model} has measured how many of its answers fail to parse yet (a small local model may need up to twice the calls)`);
     }
     return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
   }
