@@ -42,6 +42,10 @@ describe('pipeline-studio data / audit (in-process)', () => {
     expect((await run(dir, 'data', 'label', id, '--accept', '--rate', '4', '--by', 'ann', '--json')).json()).toMatchObject({ ok: true, example: { labelState: 'accepted', rating: 4, labeledBy: 'ann' } });
     const corr = await run(dir, 'data', 'label', id, '--correct', '{"answer":"8"}', '--by', 'ann');
     expect(corr.code).toBe(0);
+    // --undo reverts the correction: the accept and its rating are back.
+    expect((await run(dir, 'data', 'label', id, '--undo', '--by', 'ann', '--json')).json()).toMatchObject({ ok: true, example: { labelState: 'accepted', rating: 4 } });
+    expect((await run(dir, 'data', 'label', id, '--undo', '--rate', '3')).code).toBe(2);
+    expect((await run(dir, 'data', 'label', id, '--correct', '{"answer":"8"}', '--by', 'ann')).code).toBe(0);
 
     const v = (await run(dir, 'data', 'version', 'create', '--signature', 'qa', '--note', 'first', '--json')).json();
     expect(v.version).toMatchObject({ number: 1, rowCount: 6 });

@@ -245,17 +245,19 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
 
   data
     .command('label <exampleId>')
-    .description('Accept, reject, correct or rate an example (accept/correct are refused when the outputs fail the schema)')
+    .description('Accept, reject, correct, rate or undo the label of an example (accept/correct are refused when the outputs fail the schema)')
     .option('--accept', 'accept the outputs')
     .option('--reject', 'reject the outputs')
     .option('--correct <json>', 'replace the outputs with this JSON object')
     .option('--rate <n>', 'rating 1-5 (alone, or with one of the above)')
+    .option('--undo', "undo the example's latest label that is not undone yet (recorded as a label event)")
     .option('--reason <text>', 'why (with --reject)')
     .option('--by <who>', 'who labels', process.env.USER || 'cli')
     .option('--json', 'print JSON')
-    .action(async (id: string, o: { accept?: boolean; reject?: boolean; correct?: string; rate?: string; reason?: string; by: string; json?: boolean }) => {
-      const actions = [o.accept && 'accept', o.reject && 'reject', o.correct !== undefined && 'correct'].filter(Boolean) as string[];
-      if (actions.length > 1) throw new UsageError('give one of --accept, --reject, --correct');
+    .action(async (id: string, o: { accept?: boolean; reject?: boolean; correct?: string; rate?: string; undo?: boolean; reason?: string; by: string; json?: boolean }) => {
+      const actions = [o.accept && 'accept', o.reject && 'reject', o.correct !== undefined && 'correct', o.undo && 'undo'].filter(Boolean) as string[];
+      if (actions.length > 1) throw new UsageError('give one of --accept, --reject, --correct, --undo');
+      if (o.undo && o.rate !== undefined) throw new UsageError('--undo takes no --rate');
       const rating = o.rate === undefined ? undefined : usage(z.coerce.number().int().min(1).max(5), o.rate, '--rate (1-5)');
       if (actions.length === 0 && rating === undefined) throw new UsageError('give --accept, --reject, --correct <json> or --rate <n>');
       let outputs: unknown;
@@ -270,7 +272,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       const action = actions[0] ?? 'rate';
       await withStore(ctx, async (td) => {
         try {
-          const ex = td.label(id, { action, by: o.by, rating, outputs, reason: o.reason } as any);
+          const ex = action === 'undo' ? td.undoLabel(id, o.by) : td.label(id, { action, by: o.by, rating, outputs, reason: o.reason } as any);
           if (o.json) ctx.json({ ok: true, example: ex });
           else ctx.out(`${ex.id}: ${ex.labelState}${ex.rating ? `, rated ${ex.rating}` : ''} by ${o.by}`);
         } catch (err) {
