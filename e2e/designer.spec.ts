@@ -614,6 +614,19 @@ test('designer screenshots: 1920x1080, 1440x900 and 1024x768, dark and light', a
   }
 });
 
+test('"Add" in the signature editor focuses the new field\'s name, ready to type over', async ({ page }) => {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-dspy_qa').click();
+  await expect(page.getByTestId('node-answer')).toBeVisible();
+  await page.getByTestId('node-answer').click({ position: { x: 40, y: 12 } });
+  await page.getByRole('button', { name: 'Add input field' }).click();
+  const focused = page.locator(':focus');
+  await expect(focused).toHaveAttribute('aria-label', 'input field name');
+  await page.keyboard.type('context');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => unquoted(page)).toMatch(/- name: context\n\s+type: string/);
+});
+
 test('refuses requests without the token', async ({ request }) => {
   const res = await request.get('/');
   expect(res.status()).toBe(401);
