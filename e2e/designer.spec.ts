@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
 
@@ -625,6 +625,19 @@ test('"Add" in the signature editor focuses the new field\'s name, ready to type
   await page.keyboard.type('context');
   await page.keyboard.press('Enter');
   await expect.poll(() => unquoted(page)).toMatch(/- name: context\n\s+type: string/);
+});
+
+test('an invalid file opened from disk opens at the line of the mistake', async ({ page }) => {
+  const file = path.join(dataDir(), 'broken', 'typo.yaml');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const lines = ['workflow:', '  name: typo', '  steps:', ...Array.from({ length: 30 }, (_, i) => [`    - name: s${i}`, '      type: claude', '      prompt:', '        - type: static', `          content: "Step ${i}"`]).flat()];
+  const bad = lines.indexOf('    - name: s25') + 3; // the `prompt:` line of s25, 1-based
+  lines[bad - 1] = '      prompt';
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  await page.goto(`/?token=${TOKEN}&file=${encodeURIComponent(file)}`);
+  await expect(page.getByTestId('parse-error-banner')).toContainText(`line ${bad}: this line has no colon after its key`);
+  await expect(page.getByTestId('parse-error-banner')).toContainText('the graph appears once the YAML parses');
+  await expect(page.locator('.monaco-editor .line-numbers.active-line-number')).toHaveText(String(bad));
 });
 
 test('refuses requests without the token', async ({ request }) => {

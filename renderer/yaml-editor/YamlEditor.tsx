@@ -40,6 +40,14 @@ export function YamlEditor() {
       ariaLabel: 'Workflow YAML',
     });
     editorRef.current = editor;
+    // A file that does not parse opens at the line of the mistake.
+    const showError = () => {
+      const err = useDocument.getState().parseError;
+      if (!err) return;
+      editor.setPosition({ lineNumber: err.line, column: err.column });
+      editor.revealLineInCenter(err.line);
+    };
+    showError();
     const { KeyMod, KeyCode } = monaco;
     const undo = () => useDocument.getState().undo();
     const redo = () => useDocument.getState().redo();
@@ -58,8 +66,10 @@ export function YamlEditor() {
       applying = true;
       try {
         const range = monaco.Range.fromPositions(model.getPositionAt(edit.start), model.getPositionAt(edit.end));
-        if (s.textSource === 'load') model.setValue(s.text);
-        else model.pushEditOperations(editor.getSelections() ?? [], [{ range, text: edit.text, forceMoveMarkers: true }], () => null);
+        if (s.textSource === 'load') {
+          model.setValue(s.text);
+          showError();
+        } else model.pushEditOperations(editor.getSelections() ?? [], [{ range, text: edit.text, forceMoveMarkers: true }], () => null);
         if (s.textSource === 'history') {
           // Undo/redo puts the cursor where the change happened, as an editor's own undo does.
           const at = model.getPositionAt(edit.start + edit.text.length);
