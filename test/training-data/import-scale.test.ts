@@ -41,6 +41,9 @@ describe('import: field types checked per row', () => {
     const r = td.importFile({ signature: 'sentiment', file: writeLines(dir, [JSON.stringify({ review: 'ok 2', sentiment: 'mixed', label: 'accepted' })]) });
     expect(r.ok).toBe(false);
     expect(r.errors[0].message).toMatch(/not one of/);
+    // a wrong type and a refused label on one row: the type error alone (the label check would repeat it)
+    const both = td.importFile({ signature: 'sentiment', file: writeLines(dir, [JSON.stringify({ review: 'ok 3', sentiment: ['positive'], label: 'accepted' })]) });
+    expect(both.errors.map((e) => e.field)).toEqual(['outputs.sentiment']);
     td.close();
   });
 });

@@ -140,7 +140,10 @@ describe('import: malformed files change nothing and report rows with line numbe
     const audits = auditCount(td);
     const r = td.importFile({ signature: 'qa', data: Buffer.from(lines.join('\n')), fileName: 'big.jsonl' });
     expect(r.ok).toBe(false);
-    expect(r.errors).toEqual([{ line: 73_211, field: 'rating', message: 'rating: Too big: expected number to be <=5' }]);
+    expect(r.errors).toEqual([
+      { line: 73_211, field: 'outputs.answer', message: 'outputs.answer: expected string, got integer 7' },
+      { line: 73_211, field: 'rating', message: 'rating: Too big: expected number to be <=5' },
+    ]);
     expect(td.examples.count()).toBe(0);
     expect(auditCount(td)).toBe(audits);
   });

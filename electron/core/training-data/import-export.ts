@@ -475,10 +475,10 @@ export function validateRow(row: ParsedRow, sig: StoredSignature, prep: Pick<Pre
     return { errors: [{ line: row.line, field: 'source', message: `source ${raw.source} is not enabled in training_data.sources (${options.allowedSources.join(', ')})` }] };
   }
   const typeErrors = fieldTypeErrors(row.line, raw, sig);
-  if (typeErrors.length) return { errors: typeErrors };
-  const r = validateExample(sig, raw, prep);
-  if (r.ok) return { value: r.value, errors: [] };
-  return { errors: r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })) };
+  // a label's output check would only repeat a type error already named
+  const r = validateExample(sig, raw, { ...prep, skipLabelCheck: typeErrors.length > 0 });
+  if (r.ok && typeErrors.length === 0) return { value: r.value, errors: [] };
+  return { errors: [...typeErrors, ...(r.ok ? [] : r.errors.map((m) => ({ line: row.line, field: m.split(':')[0], message: m })))] };
 }
 
 /**
