@@ -35,4 +35,16 @@ describe('near-duplicate LSH band keys stored with each example', () => {
     expect(td.quality('qa').nearDuplicatePairs.map((p) => [p.a, p.b])).toEqual([[ids[0], ids[1]]]);
     td.close();
   });
+
+  it('a field mapping that changes the inputs writes their new keys', () => {
+    const { td } = freshStore();
+    const { ids } = td.addExamples('qa', rows.slice(0, 3));
+    td.registerSignature('qa', { input_fields: [{ name: 'question', type: 'string' }, { name: 'context', type: 'string' }], output_fields: [{ name: 'answer', type: 'string' }] });
+    expect(td.mapFields('qa', { defaults: { context: 'a warehouse in another town' } }, 'me').mapped).toBe(3);
+    const e = td.examples.get(ids[0])!;
+    const stored = (td.db.prepare('SELECT input_bands FROM examples WHERE id = ?').get(ids[0]) as { input_bands: Buffer }).input_bands;
+    expect(stored.equals(inputBandKeys(e.inputs))).toBe(true);
+    expect(stored.equals(inputBandKeys(rows[0].inputs))).toBe(false);
+    td.close();
+  });
 });
