@@ -8,7 +8,7 @@ test.beforeEach(() => skipWithoutChromium());
 const TOY_DATA = path.resolve('templates/sample-project/data/toy_labels.jsonl');
 
 test('import: a check previews the first rows or names the row and field of each type error; the table searches words and counts per filter', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`/?token=${TOKEN}`);
@@ -56,5 +56,21 @@ test('import: a check previews the first rows or names the row and field of each
   expect(withOtter).toBeGreaterThan(0);
   await expect(page.getByTestId('example-row').first()).toContainText('otter');
   await shot(page, 'data-search');
+
+  // the labeling queue goes on past the 1,000 rows a page loads: it fetches the next rows of the query
+  await page.getByTestId('examples-search').fill('');
+  await expect(page.getByTestId('examples-count')).toHaveText('320 of 320 examples');
+  const many = path.join(dir, 'many.jsonl');
+  writeFileSync(many, Array.from({ length: 1030 }, (_, i) => JSON.stringify({ text: `queued row ${i} walrus`, label: 'animal' })).join('\n'));
+  await page.getByTestId('import-file').setInputFiles(many);
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('examples-count')).toHaveText('1350 of 1350 examples');
+  await page.getByTestId('filter-label').selectOption('unlabeled');
+  await expect(page.getByTestId('examples-count')).toHaveText('1042 of 1350 examples');
+  await page.getByTestId('start-labeling').click();
+  await expect(page.getByTestId('label-position')).toHaveText('1 / 1000');
+  for (let i = 0; i < 985; i++) await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('label-position')).toHaveText('986 / 1042');
+  await shot(page, 'data-labeling-queue');
   expect(errors).toEqual([]);
 });
