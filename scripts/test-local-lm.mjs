@@ -279,6 +279,20 @@ async function main() {
       Object.assign(d, { n: rep.n, examplesFrom: rep.examplesFrom, a: rep.arms.a.mean, b: rep.arms.b.mean, lmCalls: calls, pValue: rep.aggregate.pValue, warning: rep.aggregate.warning ?? null });
     });
 
+    await phase('timeout: connection test', 60_000, server, async (d, timeout) => {
+      // 100 ms lists the models but is far too short for a completion on this CPU.
+      const r = finished(await cli([...common, 'providers', 'test', ...provider, '--timeout', '100', '--json'], timeout), 'providers test');
+      const t = parse(r);
+      check(r.code === 1 && t.completion?.error?.kind === 'timeout', `expected the completion to time out: ${JSON.stringify(t.completion)}`);
+      Object.assign(d, { models: t.models.ok, completion: t.completion.error.message });
+    });
+    await phase('after the timeout: connection test', 180_000, server, async (d, timeout) => {
+      const r = finished(await cli([...common, 'providers', 'test', ...provider, '--json'], timeout), 'providers test');
+      const t = parse(r);
+      check(r.code === 0 && t.ok, `the server no longer answers after an abandoned request: ${JSON.stringify(t)}`);
+      Object.assign(d, { latencyMs: Math.round(t.completion.latencyMs), tokensPerSecond: Number(t.completion.tokensPerSecond.toFixed(1)) });
+    });
+
     const closedPort = await freePort();
     const closed = ['--provider', 'llamacpp', '--api-base', `http://127.0.0.1:${closedPort}/v1`];
     await phase('server down: connection test', 60_000, null, async (d, timeout) => {
