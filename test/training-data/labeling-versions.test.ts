@@ -131,4 +131,26 @@ describe('dataset versions and lineage', () => {
     expect(strict.excluded.belowThreshold).toBe(1);
     expect(td.examplesForOptimization(hash).excluded.rejected).toBe(2); // live set
   });
+
+  it('versionDiff: counts, and at most `limit` rows of each kind found in SQL', () => {
+    const { td } = freshStore();
+    const { ids } = td.addExamples('qa', Array.from({ length: 8 }, (_, i) => ({ inputs: { question: `q${i}` }, outputs: { answer: `a${i}` } })));
+    const v1 = td.createVersion({ signature: 'qa', by: 'me' });
+    td.deleteExample(ids[0], 'me');
+    td.deleteExample(ids[1], 'me');
+    td.label(ids[2], { action: 'reject', by: 'me' });
+    td.label(ids[3], { action: 'correct', outputs: { answer: 'fixed' }, by: 'me' });
+    const { ids: added } = td.addExamples('qa', [{ inputs: { question: 'new' }, outputs: { answer: 'n' } }]);
+    const v2 = td.createVersion({ signature: 'qa', by: 'me' });
+    const d = td.versionDiff('qa', 'v1', String(v2.number), 1);
+    expect({ added: d.added, removed: d.removed, changed: d.changed, unchanged: d.unchanged }).toEqual({ added: 1, removed: 2, changed: 2, unchanged: 4 });
+    expect(d.addedRows.map((r) => r.exampleId)).toEqual(added);
+    expect(d.removedRows.map((r) => r.exampleId)).toEqual([ids[0]]);
+    expect(d.changedRows).toHaveLength(1);
+    expect(d.changedRows[0].before.exampleId).toBe(ids[2]);
+    expect([d.changedRows[0].before.labelState, d.changedRows[0].after.labelState]).toEqual(['unlabeled', 'rejected']);
+    expect(td.versionDiff('qa', v1.id, v2.id).removedRows.map((r) => r.exampleId)).toEqual([ids[0], ids[1]]);
+    expect(() => td.versionDiff('qa', 'v9', 'v1')).toThrow(/no dataset version v9 of qa/);
+    td.close();
+  });
 });

@@ -362,17 +362,9 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
     'data.diff': async ({ signature, a, b }) => {
       const studio = await deps.studio();
       return guard(() => {
-        const sig = studio.data.signatures.resolve(signature);
-        const ra = studio.data.itemsFor(sig.name, a) as unknown as (Record<string, any> & { id: string })[];
-        const rb = studio.data.itemsFor(sig.name, b) as unknown as (Record<string, any> & { id: string })[];
-        const key = (r: Record<string, any>) => String(r.exampleId ?? r.id);
-        const ma = new Map(ra.map((r) => [key(r), r]));
-        const mb = new Map(rb.map((r) => [key(r), r]));
-        const sameRow = (x: Record<string, any>, y: Record<string, any>) => x.contentHash === y.contentHash && x.labelState === y.labelState && x.rating === y.rating;
-        const added = rb.filter((r) => !ma.has(key(r))).map((r) => rowOf(r));
-        const removed = ra.filter((r) => !mb.has(key(r))).map((r) => rowOf(r));
-        const changed = rb.filter((r) => ma.has(key(r)) && !sameRow(ma.get(key(r))!, r)).map((r) => ({ before: rowOf(ma.get(key(r))!), after: rowOf(r) }));
-        return { added: added.slice(0, 500), removed: removed.slice(0, 500), changed: changed.slice(0, 500), unchanged: rb.length - added.length - changed.length };
+        // counts and up to 500 rows of each kind, found in SQL (neither version is loaded whole)
+        const d = studio.data.versionDiff(signature, a, b, 500);
+        return { added: d.addedRows.map((r) => rowOf(r)), removed: d.removedRows.map((r) => rowOf(r)), changed: d.changedRows.map((c) => ({ before: rowOf(c.before), after: rowOf(c.after) })), unchanged: d.unchanged };
       });
     },
 

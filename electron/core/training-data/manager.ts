@@ -487,6 +487,17 @@ export class TrainingData {
     return this.versions.create({ sig, by: args.by ?? 'user', note: args.note, versioningEnabled: this.settings.versioning_enabled });
   }
 
+  /** Two versions of a task compared: counts, and up to `limit` rows of each kind (see VersionRepository.diffRows). */
+  versionDiff(task: string, from: string, to: string, limit = 500): ReturnType<VersionRepository['diffRows']> {
+    const sig = this.signatures.resolve(task);
+    const resolve = (ref: string) => {
+      const v = this.versions.resolve(ref, sig.name);
+      if (!v || v.task !== sig.name) throw new Error(`no dataset version ${ref} of ${sig.name}`);
+      return v.id;
+    };
+    return this.versions.diffRows(resolve(from), resolve(to), limit);
+  }
+
   /** Quality items of a task's live examples, or of a version's rows. */
   itemsFor(task: string, version?: string): (QualityItem & { runId?: string | null })[] {
     return [...this.streamItems(task, version)];

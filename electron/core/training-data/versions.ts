@@ -185,6 +185,31 @@ export class VersionRepository {
     };
   }
 
+  /**
+   * diff with up to `limit` rows of each kind (added, removed, changed as before and after), each found
+   * by SQL on the versions' (version, example) keys, so neither version is loaded whole.
+   */
+  diffRows(fromId: string, toId: string, limit: number): VersionDiff & { addedRows: VersionRow[]; removedRows: VersionRow[]; changedRows: { before: VersionRow; after: VersionRow }[] } {
+    const rows = (sql: string) => (this.db.prepare(sql).all({ a: fromId, b: toId, limit }) as any[]).map(versionRowOf);
+    const missing = (from: string, to: string) =>
+      rows(`SELECT x.* FROM version_rows x WHERE x.version_id = @${from} AND NOT EXISTS (SELECT 1 FROM version_rows y WHERE y.version_id = @${to} AND y.example_id = x.example_id) ORDER BY x.example_id LIMIT @limit`);
+    const changedPairs = this.db
+      .prepare(
+        `SELECT a.example_id AS id FROM version_rows a JOIN version_rows b ON b.version_id = @b AND b.example_id = a.example_id
+         WHERE a.version_id = @a AND (a.content_hash <> b.content_hash OR a.label_state <> b.label_state OR COALESCE(a.rating, 0) <> COALESCE(b.rating, 0))
+         ORDER BY a.example_id LIMIT @limit`,
+      )
+      .pluck()
+      .all({ a: fromId, b: toId, limit }) as string[];
+    const one = this.db.prepare('SELECT * FROM version_rows WHERE version_id = ? AND example_id = ?');
+    return {
+      ...this.diff(fromId, toId),
+      addedRows: missing('b', 'a'),
+      removedRows: missing('a', 'b'),
+      changedRows: changedPairs.map((id) => ({ before: versionRowOf(one.get(fromId, id)), after: versionRowOf(one.get(toId, id)) })),
+    };
+  }
+
   /** Which runs, imports and labels produced the version's rows, and what changed since its parent. */
   lineage(versionId: string): VersionLineage {
     const version = this.get(versionId);
