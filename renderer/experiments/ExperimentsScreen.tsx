@@ -103,7 +103,7 @@ function CreateExperiment({ onClose, onCreated }: { onClose: () => void; onCreat
     }
   };
   return (
-    <section className="card-panel" aria-labelledby="exp-new-title" data-testid="create-experiment">
+    <section className="card-panel exp-form" aria-labelledby="exp-new-title" data-testid="create-experiment">
       <h3 id="exp-new-title">New experiment {signature ? <span className="muted small">on {signature}</span> : null}</h3>
       <div className="form-grid">
         <label htmlFor="exp-name">Name</label>

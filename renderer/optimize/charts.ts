@@ -59,7 +59,7 @@ export function runsChartOption(versions: readonly ProgramVersion[], c: ChartCol
     legend: { ...base.legend, data: [...strategies.map((s) => OPTIMIZERS[s].label), ...(promoted.length ? ['promoted'] : [])] },
     tooltip: { ...base.tooltip, trigger: 'item', formatter: (p) => String(((p as { data?: { tip?: string } }).data ?? {}).tip ?? '') },
     xAxis: valueAxis(c, axis.name, (x) => (axis.usd ? `$${x}` : String(x)), { min: 0 }),
-    yAxis: { ...valueAxis(c, 'score on held-out examples (%)', pct, { min: 0, max: 1 }), nameGap: 44 },
+    yAxis: { ...valueAxis(c, 'optimized score (%)', pct, { min: 0, max: 1 }), nameGap: 44 },
     dataZoom: zoomFor(versions.length),
     series: [
       ...strategies.map(
