@@ -6,6 +6,13 @@ import { axeSerious, editorText, shot, skipWithoutChromium, TOKEN, dataDirOf } f
 test.beforeEach(() => skipWithoutChromium());
 
 const dataDir = () => dataDirOf(test.info());
+/** A new blank workflow in the designer, its text replaced by `text` when given. */
+async function openBlank(page: Page, text?: string): Promise<void> {
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('template-blank').click();
+  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  if (text) await setText(page, text);
+}
 /** The YAML without double quotes: new fragments take the file's quoting, these checks are about structure. */
 const unquoted = async (page: Page) => (await editorText(page)).replace(/"/g, '');
 
@@ -29,9 +36,7 @@ test('welcome, sample project, canvas and YAML in sync', async ({ page }) => {
 });
 
 test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reload keeps layout', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
 
   // Drag a dspy_claude from the palette onto the canvas.
   const canvas = page.getByTestId('canvas');
@@ -226,10 +231,7 @@ async function inside(page: import('@playwright/test').Page, child: string, pare
 }
 
 test('loops and nested pipelines are containers with their steps inside', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
-  await setText(page, NESTED_YAML);
+  await openBlank(page, NESTED_YAML);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   await page.getByRole('button', { name: 'Fit view' }).click().catch(() => {});
   await expect(page.getByTestId('node-improve')).toBeVisible();
@@ -278,9 +280,7 @@ test('loops and nested pipelines are containers with their steps inside', async 
 });
 
 test('typed chain link, merged edges, list forms and nested config edits', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   const canvas = page.getByTestId('canvas');
   const box = (await canvas.boundingBox())!;
   await page.getByTestId('palette-dspy_claude').dragTo(canvas, { targetPosition: { x: box.width * 0.25, y: box.height * 0.75 } });
@@ -364,9 +364,7 @@ const docState = (page: Page): Promise<DocSummary> => page.evaluate(() => {
 });
 
 test('one undo history: Ctrl+Z in the editor or on the canvas undoes the last change wherever it was made, broken YAML included', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   const undoButton = page.getByRole('button', { name: 'Undo', exact: true });
   await expect(undoButton).toBeDisabled();
   expect(await undoButton.evaluate((b) => Number(getComputedStyle(b).opacity))).toBeLessThan(0.6);
@@ -425,9 +423,7 @@ test('one undo history: Ctrl+Z in the editor or on the canvas undoes the last ch
 });
 
 test('one typo gives one error, in words, at its line', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   const text = await editorText(page);
   const line = text.split('\n').findIndex((l) => l.trim() === 'prompt:') + 1;
   await setText(page, text.replace('      prompt:\n', '      prompt\n'));
@@ -441,10 +437,7 @@ test('one typo gives one error, in words, at its line', async ({ page }) => {
 });
 
 test('steps drop into a container, paste back into it, and its last step deletes to a valid workflow', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
-  await setText(page, NESTED_YAML);
+  await openBlank(page, NESTED_YAML);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   await expect(page.getByTestId('node-improve')).toBeVisible();
   await page.waitForTimeout(400);
@@ -483,9 +476,7 @@ test('steps drop into a container, paste back into it, and its last step deletes
 
 test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work from inputs; canvas and YAML side by side when wide', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   await expect(page.getByTestId('designer-center')).toHaveClass(/\bside\b/);
   const canvasBox = await box(page, 'canvas');
   const editorBox = await box(page, 'yaml-editor');
@@ -536,9 +527,7 @@ test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work fro
 });
 
 test('Save as suggests the workflow name in the file\'s folder', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   const dir = path.join(dataDir(), 'project');
   const first = path.join(dir, 'first.yaml');
   await page.keyboard.press('Control+Shift+s');
@@ -551,9 +540,7 @@ test('Save as suggests the workflow name in the file\'s folder', async ({ page }
 });
 
 test('edges route around a card that stands between their ends', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
+  await openBlank(page);
   await setText(page, `workflow:
   name: detour
   steps:
@@ -596,10 +583,7 @@ test('edges route around a card that stands between their ends', async ({ page }
 });
 
 test('designer screenshots: 1920x1080, 1440x900 and 1024x768, dark and light', async ({ page }) => {
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('template-blank').click();
-  await expect(page.getByTestId('node-first_step')).toBeVisible();
-  await setText(page, NESTED_YAML);
+  await openBlank(page, NESTED_YAML);
   await page.getByRole('button', { name: 'Auto-layout' }).click();
   for (const [w, h] of [[1920, 1080], [1440, 900], [1024, 768]]) {
     await page.setViewportSize({ width: w, height: h });

@@ -4,6 +4,7 @@ vi.mock('../../renderer/api/client', () => ({ studio: { call: vi.fn() } }));
 
 let keyToCommand: typeof import('../../renderer/app/shortcuts').keyToCommand;
 let allCommands: typeof import('../../renderer/app/commands').allCommands;
+let saveAsName: typeof import('../../renderer/workspace/Dialogs').saveAsName;
 
 beforeAll(async () => {
   const store = () => {
@@ -13,6 +14,7 @@ beforeAll(async () => {
   Object.assign(globalThis, { localStorage: store(), sessionStorage: store() });
   ({ keyToCommand } = await import('../../renderer/app/shortcuts'));
   ({ allCommands } = await import('../../renderer/app/commands'));
+  ({ saveAsName } = await import('../../renderer/workspace/Dialogs'));
 });
 
 const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean; code?: string } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift, altKey: !!mods.alt, code: mods.code });
@@ -39,5 +41,16 @@ describe('shortcuts', () => {
     const ids = allCommands().map((c) => c.id);
     for (const id of ['nav.design', 'nav.data', 'nav.optimize', 'nav.compare', 'nav.experiments', 'nav.monitor', 'nav.settings', 'view.wordWrap', 'edit.undo', 'edit.redo', 'app.palette']) expect(ids).toContain(id);
     expect(allCommands().find((c) => c.id === 'nav.data')?.shortcut).toBe('Alt+2');
+  });
+});
+
+describe('Save as', () => {
+  it('suggests the workflow name as a file name, else the current file name', () => {
+    expect(saveAsName('Support triage', 'blank.yaml')).toBe('support_triage.yaml');
+    expect(saveAsName('untitled_workflow', 'blank.yaml')).toBe('untitled_workflow.yaml');
+    expect(saveAsName('  ', 'blank.yaml')).toBe('blank.yaml');
+    expect(saveAsName(undefined, 'blank.yaml')).toBe('blank.yaml');
+    // 'workflow' is the view's stand-in for a workflow without a name.
+    expect(saveAsName('workflow', 'blank.yaml')).toBe('blank.yaml');
   });
 });
