@@ -141,3 +141,41 @@ describe('import preview', () => {
     td.close();
   });
 });
+
+describe('CSV import, streamed', () => {
+  it('rows from a file in chunks: the same rows, lines and errors as the whole-text parser', async () => {
+    const { parseCsvText } = await import('../../electron/core/training-data/import-export');
+    const { td, dir } = freshStore();
+    // 1.6 MB: read in two chunks
+    const pad = 'x'.repeat(40);
+    const body = Array.from({ length: 30_000 }, (_, i) => (i === 20_000 ? `"multi\nline ${i}",a${i}` : `q${i} ${pad},a${i}`));
+    const file = path.join(dir, 'rows.csv');
+    fs.writeFileSync(file, `question,answer\n${body.join('\n')}\n`);
+    const r = td.importFile({ signature: 'qa', file });
+    expect(r).toMatchObject({ ok: true, rows: 30_000, inserted: 30_000 });
+    const whole = parseCsvText(fs.readFileSync(file, 'utf8'), td.signatures.resolve('qa'));
+    expect(whole.rows.length).toBe(30_000);
+    expect(td.examples.count({ task: 'qa' })).toBe(30_000);
+    // a bad cell far into the file: its line, nothing imported
+    const { td: t2, dir: d2 } = freshStore();
+    const bad = path.join(d2, 'bad.csv');
+    fs.writeFileSync(bad, `question,answer,rating\n${Array.from({ length: 30_000 }, (_, i) => `q${i} ${pad},a${i},${i === 25_000 ? 'x' : 3}`).join('\n')}\n`);
+    const rb = t2.importFile({ signature: 'qa', file: bad });
+    expect(rb.ok).toBe(false);
+    expect(rb.errors.map((e) => e.line)).toEqual([25_002]);
+    expect(t2.examples.count({ task: 'qa' })).toBe(0);
+    td.close();
+    t2.close();
+  });
+
+  it('invalid UTF-8 in a CSV: the line holding it, nothing imported', () => {
+    const { td, dir } = freshStore();
+    const file = path.join(dir, 'latin1.csv');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('question,answer\nok,fine\ncaf'), Buffer.from([0xe9]), Buffer.from(',x\n')]));
+    const r = td.importFile({ signature: 'qa', file });
+    expect(r.ok).toBe(false);
+    expect(r.errors).toEqual([{ line: 3, message: 'invalid UTF-8 byte 0xe9 in the line; save the file as UTF-8' }]);
+    expect(td.examples.count({ task: 'qa' })).toBe(0);
+    td.close();
+  });
+});

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { parse as parseCsvStream } from 'csv-parse';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { SignatureField } from '../../../shared/dspy/signature';
@@ -189,7 +189,6 @@ export function parseJsonlLine(text: string, line: number, sig: StoredSignature)
  * file's sha256 and size.
  */
 export function readJsonlLines(source: { file: string } | { data: Buffer }, onLine: (line: number, text: string | undefined, error: RowError | undefined, bytesThrough: number) => void): { sha256: string; bytes: number } {
-  const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let line = 0;
   let read = 0;
@@ -206,7 +205,6 @@ export function readJsonlLines(source: { file: string } | { data: Buffer }, onLi
     }
   };
   const take = (chunk: Buffer) => {
-    hash.update(chunk);
     read += chunk.length;
     let start = 0;
     let at: number;
@@ -216,6 +214,20 @@ export function readJsonlLines(source: { file: string } | { data: Buffer }, onLi
       start = at + 1;
     }
     if (start < chunk.length) rest = Buffer.concat([rest, chunk.subarray(start)]);
+  };
+  const { sha256 } = readChunks(source, take);
+  if (rest.length) emit(rest, read);
+  return { sha256, bytes: read };
+}
+
+/** A file in 1 MiB chunks (or bytes in memory as one), each handed to `onChunk`; returns the sha256 and size. */
+export function readChunks(source: { file: string } | { data: Buffer }, onChunk: (chunk: Buffer) => void): { sha256: string; bytes: number } {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const take = (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    onChunk(chunk);
   };
   if ('data' in source) take(source.data);
   else {
@@ -228,8 +240,64 @@ export function readJsonlLines(source: { file: string } | { data: Buffer }, onLi
       fs.closeSync(fd);
     }
   }
-  if (rest.length) emit(rest, read);
-  return { sha256: hash.digest('hex'), bytes: read };
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** The first line of a chunk (starting at line `first`) holding an invalid UTF-8 sequence, as a row error. */
+function invalidUtf8In(chunk: Buffer, first: number): RowError {
+  // bytes continuing a character begun in the previous chunk are not this chunk's error
+  let start = 0;
+  while (start < 3 && start < chunk.length && (chunk[start] & 0xc0) === 0x80) start += 1;
+  let line = first;
+  while (start <= chunk.length) {
+    let end = chunk.indexOf(0x0a, start);
+    if (end < 0) end = chunk.length;
+    const slice = chunk.subarray(start, end);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(slice);
+    } catch {
+      const col = firstInvalidByte(slice);
+      return { line, message: `invalid UTF-8 byte 0x${slice[col]?.toString(16).padStart(2, '0')} in the line; save the file as UTF-8` };
+    }
+    start = end + 1;
+    line += 1;
+  }
+  return { line: first, message: 'invalid UTF-8 in or after this line; save the file as UTF-8' };
+}
+
+/**
+ * CSV from a file or bytes, decoded and parsed as it is read: each row to `onRow` with the bytes read
+ * so far. A byte sequence that is not UTF-8 stops the reading with an error naming its line.
+ */
+export function readCsvRows(source: { file: string } | { data: Buffer }, reader: CsvRowReader, onRow: (row: ParsedRow, bytesRead: number) => void): { sha256: string; bytes: number } {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let read = 0;
+  let lines = 1;
+  let broken = false;
+  const r = readChunks(source, (chunk) => {
+    if (broken) return;
+    read += chunk.length;
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      broken = true;
+      reader.errors.push(invalidUtf8In(chunk, lines));
+      return;
+    }
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines += 1;
+    reader.write(text, (row) => onRow(row, read));
+  });
+  if (!broken) {
+    try {
+      const tail = decoder.decode();
+      if (tail) reader.write(tail, (row) => onRow(row, read));
+      reader.end((row) => onRow(row, read));
+    } catch {
+      reader.errors.push({ line: lines, message: 'the file ends inside a UTF-8 character; save the file as UTF-8' });
+    }
+  }
+  return r;
 }
 
 /** `--map column=field` pairs; field is a signature field or one of the meta keys. */
@@ -273,57 +341,112 @@ function convertCell(field: SignatureField, text: string): { value?: unknown; er
 }
 
 export function parseCsvText(text: string, sig: StoredSignature, mapping: FieldMapping = {}, maxFieldBytes = 1024 * 1024): ParseResult {
-  const errors: RowError[] = [];
-  const warnings: string[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { info: true, relax_column_count: true, bom: true, skip_empty_lines: true, max_record_size: maxFieldBytes * 4 }) as any;
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    return { rows: [], errors: [{ line: e.lines ?? 0, message: `CSV: ${e.message}` }], warnings };
+  const reader = new CsvRowReader(sig, mapping, maxFieldBytes);
+  const rows: ParsedRow[] = [];
+  const keep = (row: ParsedRow) => rows.push(row);
+  reader.write(text, keep);
+  reader.end(keep);
+  return { rows, errors: reader.errors, warnings: reader.warnings };
+}
+
+/**
+ * CSV read as it arrives (csv-parse's parser, fed and drained synchronously): the first record is
+ * the header (checked against the signature and the mapping), each later one a row handed to `onRow`
+ * with the line it starts on; memory holds the parser's current chunk, not the file.
+ */
+export class CsvRowReader {
+  readonly errors: RowError[] = [];
+  readonly warnings: string[] = [];
+  private readonly parser;
+  private header: string[] | undefined;
+  private targets: (string | undefined)[] = [];
+  private readonly fields = new Map<string, { field: SignatureField; side: 'inputs' | 'outputs' }>();
+  /** The header was refused, or the CSV itself is broken: no more rows. */
+  private stopped = false;
+  private records = 0;
+
+  constructor(
+    private readonly sig: StoredSignature,
+    private readonly mapping: FieldMapping,
+    maxFieldBytes: number,
+  ) {
+    this.parser = parseCsvStream({ info: true, relax_column_count: true, bom: true, skip_empty_lines: true, max_record_size: maxFieldBytes * 4 });
+    this.parser.on('error', (err: Error & { lines?: number }) => {
+      this.stopped = true;
+      this.errors.push({ line: err.lines ?? 0, message: `CSV: ${err.message}` });
+    });
+    for (const f of sig.spec.input_fields) this.fields.set(f.name, { field: f, side: 'inputs' });
+    for (const f of sig.spec.output_fields) this.fields.set(f.name, { field: f, side: 'outputs' });
   }
-  if (records.length === 0) return { rows: [], errors: [{ line: 1, message: 'the file is empty: expected a header row' }], warnings };
-  const header = records[0].record.map((h) => h.trim());
-  const fields = new Map<string, { field: SignatureField; side: 'inputs' | 'outputs' }>();
-  for (const f of sig.spec.input_fields) fields.set(f.name, { field: f, side: 'inputs' });
-  for (const f of sig.spec.output_fields) fields.set(f.name, { field: f, side: 'outputs' });
-  for (const [col, target] of Object.entries(mapping)) {
-    if (!header.includes(col)) errors.push({ line: 1, field: col, message: `--map ${col}=${target}: the header has no column ${JSON.stringify(col)} (columns: ${header.join(', ')})` });
-    if (!fields.has(target) && !(META_KEYS as readonly string[]).includes(target)) {
-      errors.push({ line: 1, field: target, message: `--map ${col}=${target}: ${target} is neither a field of signature ${sig.name} nor one of ${META_KEYS.join(', ')}` });
+
+  write(chunk: string, onRow: (row: ParsedRow) => void): void {
+    if (this.stopped) return;
+    this.parser.write(chunk);
+    this.drain(onRow);
+  }
+
+  end(onRow: (row: ParsedRow) => void): void {
+    if (!this.stopped) {
+      this.parser.end();
+      this.drain(onRow);
+    }
+    if (this.records === 0 && this.errors.length === 0) this.errors.push({ line: 1, message: 'the file is empty: expected a header row' });
+  }
+
+  private drain(onRow: (row: ParsedRow) => void): void {
+    let rec: { record: string[]; info: { lines: number } } | null;
+    while (!this.stopped && (rec = this.parser.read() as typeof rec) !== null) {
+      this.records += 1;
+      if (!this.header) this.takeHeader(rec.record);
+      else {
+        const row = this.rowOf(rec.record, rec.info.lines);
+        if (row) onRow(row);
+      }
     }
   }
-  // column index -> target
-  const targets: (string | undefined)[] = header.map((h) => mapping[h] ?? (fields.has(h) || (META_KEYS as readonly string[]).includes(h) ? h : undefined));
-  const unmapped = header.filter((_, i) => targets[i] === undefined);
-  if (unmapped.length) warnings.push(`ignored columns (no field of that name; use --map): ${unmapped.join(', ')}`);
-  for (const f of sig.spec.input_fields) {
-    if (!targets.includes(f.name)) errors.push({ line: 1, field: f.name, message: `missing column for input field ${f.name} (add a ${f.name} column or --map <column>=${f.name})` });
+
+  private takeHeader(record: string[]): void {
+    const header = record.map((h) => h.trim());
+    this.header = header;
+    const { fields, mapping, sig, errors } = this;
+    for (const [col, target] of Object.entries(mapping)) {
+      if (!header.includes(col)) errors.push({ line: 1, field: col, message: `--map ${col}=${target}: the header has no column ${JSON.stringify(col)} (columns: ${header.join(', ')})` });
+      if (!fields.has(target) && !(META_KEYS as readonly string[]).includes(target)) {
+        errors.push({ line: 1, field: target, message: `--map ${col}=${target}: ${target} is neither a field of signature ${sig.name} nor one of ${META_KEYS.join(', ')}` });
+      }
+    }
+    // column index -> target
+    this.targets = header.map((h) => mapping[h] ?? (fields.has(h) || (META_KEYS as readonly string[]).includes(h) ? h : undefined));
+    const unmapped = header.filter((_, i) => this.targets[i] === undefined);
+    if (unmapped.length) this.warnings.push(`ignored columns (no field of that name; use --map): ${unmapped.join(', ')}`);
+    for (const f of sig.spec.input_fields) {
+      if (!this.targets.includes(f.name)) errors.push({ line: 1, field: f.name, message: `missing column for input field ${f.name} (add a ${f.name} column or --map <column>=${f.name})` });
+    }
+    for (const f of sig.spec.output_fields) {
+      if (!this.targets.includes(f.name)) this.warnings.push(`no column for output field ${f.name}: examples get no value for it`);
+    }
+    if (errors.length) this.stopped = true;
   }
-  for (const f of sig.spec.output_fields) {
-    if (!targets.includes(f.name)) warnings.push(`no column for output field ${f.name}: examples get no value for it`);
-  }
-  if (errors.length) return { rows: [], errors, warnings };
-  const rows: ParsedRow[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r];
+
+  private rowOf(record: string[], lines: number): ParsedRow | undefined {
+    const header = this.header!;
     const newlines = record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
-    const line = info.lines - newlines;
+    const line = lines - newlines;
     if (record.length !== header.length) {
-      errors.push({ line, message: `has ${record.length} columns, the header has ${header.length}` });
-      continue;
+      this.errors.push({ line, message: `has ${record.length} columns, the header has ${header.length}` });
+      return undefined;
     }
     const raw: Record<string, unknown> = { inputs: {}, outputs: {} };
     let bad = false;
     for (let c = 0; c < record.length; c++) {
-      const target = targets[c];
+      const target = this.targets[c];
       const cell = restoreCsvCell(record[c]);
       if (target === undefined || cell === '') continue;
-      const f = fields.get(target);
+      const f = this.fields.get(target);
       if (f) {
         const conv = convertCell(f.field, cell);
         if (conv.error) {
-          errors.push({ line, field: target, message: `column ${header[c]} (field ${target}): ${conv.error}` });
+          this.errors.push({ line, field: target, message: `column ${header[c]} (field ${target}): ${conv.error}` });
           bad = true;
         } else (raw[f.side] as JsonObject)[target] = conv.value;
       } else if (target === 'rating') raw.rating = Number(cell);
@@ -331,14 +454,13 @@ export function parseCsvText(text: string, sig: StoredSignature, mapping: FieldM
         try {
           raw.metadata = parseJsonBounded(cell);
         } catch (err) {
-          errors.push({ line, field: 'metadata', message: `column ${header[c]}: metadata must be a JSON object (${(err as Error).message})` });
+          this.errors.push({ line, field: 'metadata', message: `column ${header[c]}: metadata must be a JSON object (${(err as Error).message})` });
           bad = true;
         }
       } else raw[target] = cell;
     }
-    if (!bad) rows.push({ line, raw });
+    return bad ? undefined : { line, raw };
   }
-  return { rows, errors, warnings };
 }
 
 /** Line of each object that is an element of the top-level array or of an array one level down. */

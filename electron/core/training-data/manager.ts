@@ -5,7 +5,7 @@ import { openDataDir, openDatabase, type OpenOptions } from '../storage/database
 import { AuditLog } from '../audit/audit-log';
 import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
-import { formatFromFileName, parseJsonlLine, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
+import { CsvRowReader, formatFromFileName, parseJsonlLine, readCsvRows, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, undoLabel, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
@@ -322,8 +322,8 @@ export class TrainingData {
   /**
    * Imports a file in one transaction, all or nothing. JSONL is streamed: read in chunks, each row
    * parsed, validated, redacted, hashed and inserted in batches, so memory does not grow with the
-   * file; a bad row rolls the transaction back (every bad row is still reported). CSV and DSPy JSON
-   * are parsed whole first.
+   * file; a bad row rolls the transaction back (every bad row is still reported). CSV is streamed
+   * the same way; DSPy JSON (one JSON document) is parsed whole first.
    */
   importFile(args: ImportArgs): ImportReport {
     const started = performance.now();
@@ -389,6 +389,18 @@ export class TrainingData {
           for (const e of r.errors) report.errors.push(e);
           if (r.value) accept(r.value, bytesRead);
         }).sha256;
+      } else if (format === 'csv') {
+        const reader = new CsvRowReader(sig, args.mapping ?? {}, prep.maxFieldBytes);
+        fileSha256 = readCsvRows(source, reader, (row, bytesRead) => {
+          report.rows += 1;
+          const r = validateRow(row, sig, prep, options);
+          for (const e of r.errors) report.errors.push(e);
+          if (r.value) accept(r.value, bytesRead);
+        }).sha256;
+        report.rows += reader.errors.filter((e) => e.line > 1).length;
+        report.errors.push(...reader.errors);
+        report.errors.sort((a, b) => a.line - b.line);
+        report.warnings = reader.warnings;
       } else {
         const parsed = validateImport(args.data ?? readImportFile(args.file!), fileName, sig, prep, options);
         report.format = parsed.format;
