@@ -466,8 +466,24 @@ test('tuning screens at 1440x900 and 1024x768, dark and light: screenshots', asy
       await expect(page.getByTestId('job-view')).toBeVisible();
       await expect(page.getByTestId('runs-chart')).toBeVisible();
       await shot(page, `52-optimize-${tag}`);
-      await page.getByTestId('runs-chart').scrollIntoViewIfNeeded();
-      await page.getByTestId('runs-chart').screenshot({ path: path.join(SHOTS, `52b-runs-chart-${tag}.png`) });
+      const chart = page.getByTestId('runs-chart');
+      await chart.scrollIntoViewIfNeeded();
+      await chart.screenshot({ path: path.join(SHOTS, `52b-runs-chart-${tag}.png`) });
+      if (tag === '1440x900-dark') {
+        // A point's tooltip names its run: sweep the row of the first run's score until it shows.
+        const { versions } = await page.evaluate(() => (window as any).__studio.api.call('optimize.versions', { signature: 'toy_compare' }));
+        const box = (await chart.boundingBox())!;
+        const y = box.y + 36 + (box.height - 36 - 48) * (1 - versions[0].optimizedScore);
+        let tip = '';
+        for (let x = box.x + 64; x < box.x + box.width - 36 && !tip.includes('LM calls'); x += 3) {
+          await page.mouse.move(x, y);
+          tip = await chart.innerText();
+        }
+        expect(tip).toContain('LM calls');
+        expect(tip).toMatch(/score \d+% on (dev|train) \(baseline \d+%\)/);
+        await chart.screenshot({ path: path.join(SHOTS, '52c-runs-chart-tooltip.png') });
+        await page.mouse.move(0, 0);
+      }
       await page.getByTestId('nav-compare').click();
       await page.getByTestId('arm-a').selectOption('baseline');
       await page.getByTestId('run-compare').click();

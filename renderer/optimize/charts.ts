@@ -6,6 +6,7 @@ import type { ProgramVersion } from '../../shared/api/index';
 type Strategy = ProgramVersion['strategy'];
 import { formatPercent } from '../../shared/format/percent';
 import { baseOption, valueAxis, zoomFor, type ChartColors, type ChartOption } from '../tuning/chart-options';
+import { fmtUsd } from '../tuning/format';
 
 const pct = (v: number) => formatPercent(v);
 
@@ -43,14 +44,13 @@ export function runsAxis(versions: readonly ProgramVersion[]): { usd: boolean; n
 export function runsChartOption(versions: readonly ProgramVersion[], c: ChartColors): ChartOption {
   const base = baseOption(c);
   const axis = runsAxis(versions);
-  const money = (x: number) => (axis.usd ? `$${x < 0.01 ? x.toFixed(4) : x.toFixed(2)}` : `${x} LM calls`);
   const strategies = OPTIMIZER_STRATEGIES.filter((s) => versions.some((v) => v.strategy === s));
   const promoted = versions.filter((v) => v.status === 'promoted');
   const tip = (v: ProgramVersion) =>
     [
       `<b>${OPTIMIZERS[v.strategy].label}</b>${v.status === 'promoted' ? ' · promoted' : ''}`,
       `score ${pct(v.optimizedScore)} on ${v.scoredOn} (baseline ${pct(v.baselineScore)})`,
-      `cost ${v.costUsd === null ? '—' : money(v.costUsd)} · ${v.lmCalls ?? '—'} LM calls`,
+      `cost ${fmtUsd(v.costUsd)} · ${v.lmCalls ?? '—'} LM calls`,
       new Date(v.createdAt).toLocaleString(),
     ].join('<br/>');
   const point = (v: ProgramVersion) => ({ value: [axis.x(v), v.optimizedScore], id: v.id, tip: tip(v) });

@@ -43,6 +43,7 @@ describe('optimize charts', () => {
     expect(series[2].data.map((d) => d.value)).toEqual([[0.02, 0.8]]);
     expect(series[1].data[0].tip).toContain('score 75% on dev (baseline 40%)');
     expect(series[0].data[0].tip).toContain('promoted');
+    expect(series[1].data[0].tip).toContain('cost $0.50 · 120 LM calls');
   });
 
   it('fall back to measured LM calls when no run cost money', () => {
