@@ -91,7 +91,10 @@ test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reloa
   await page.keyboard.press('Control+Home');
   await page.keyboard.type('# edited in the YAML editor\n');
   await expect.poll(() => editorText(page)).toContain('# edited in the YAML editor');
-  // Rename a step by typing in the text.
+  // Rename a step by typing in the text: its card stays where it was.
+  const positionOf = (id: string) => page.evaluate((n) => (window as any).__studio.doc.getState().positions[n], id);
+  const firstAt = await positionOf('first_step');
+  expect(firstAt).toBeTruthy();
   const lineIndex = before.split('\n').findIndex((l) => l.includes('name: "first_step"') || l.includes('name: first_step'));
   expect(lineIndex).toBeGreaterThan(-1);
   await page.keyboard.press('Control+Home');
@@ -100,6 +103,7 @@ test('drag, connect, edit signature, YAML edits, markers, undo/redo, save, reloa
   await page.keyboard.press('ArrowLeft'); // before the closing quote
   await page.keyboard.type('_renamed');
   await expect(page.getByTestId('node-first_step_renamed')).toBeVisible();
+  expect(await positionOf('first_step_renamed')).toEqual(firstAt);
   await shot(page, '04-yaml-edit-synced');
 
   // Broken YAML: a marker and the banner; the canvas keeps the last good state.

@@ -51,8 +51,8 @@ export function useShortcuts(): void {
       const id = keyToCommand(e, isTypingTarget(e.target));
       if (!id) return;
       if (useUi.getState().dialog && id !== 'palette') return;
-      // Canvas edits only act on the designer screen.
-      if (id.startsWith('edit.') && useNav.getState().view !== 'design') return;
+      // Canvas edits and the editor's word wrap only act on the designer screen.
+      if ((id.startsWith('edit.') || id === 'view.wordWrap') && useNav.getState().view !== 'design') return;
       e.preventDefault();
       // Handled here: the focused widget (the YAML editor included) must not act on the key too.
       e.stopPropagation();
