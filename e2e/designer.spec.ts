@@ -435,6 +435,7 @@ test('one typo gives one error, in words, at its line', async ({ page }) => {
   await expect(banner).toContainText(`line ${line}: this line has no colon after its key: write key: value`);
   await expect(banner).not.toContainText('YAML:');
   await expect(page.locator('.monaco-editor .squiggly-error')).toHaveCount(1);
+  await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText('1 step · 0 connections · 1 error');
   await expect(page.getByRole('button', { name: new RegExp(`^Line ${line}: this line has no colon`) })).toBeVisible();
   await shot(page, '18-one-typo-error');
   expect(await axeSerious(page)).toEqual([]);

@@ -4,6 +4,7 @@ import { studio, isElectron } from '../api/client';
 import { Icon } from './icons';
 import { revealPosition } from '../yaml-editor/editor-ref';
 import { useUi } from '../stores/ui';
+import { plural } from '../model/plural';
 
 export function StatusBar() {
   const open = useDocument((s) => s.open);
@@ -50,7 +51,7 @@ export function StatusBar() {
             )}
           </span>
           <span className="spacer" />
-          <span className="status-item">{steps} step{steps === 1 ? '' : 's'}{selection ? ` · ${selection} selected` : ''}</span>
+          <span className="status-item">{plural(steps, 'step')}{selection ? ` · ${selection} selected` : ''}</span>
           <span className="status-item" title="Last text-to-canvas parse time">{syncMs.toFixed(0)} ms</span>
           <span className="status-item">YAML</span>
         </>

@@ -11,6 +11,7 @@ import { deleteSteps, duplicateSteps, moveListItem, renameStep, setField } from 
 import { z } from 'zod';
 import { promptSchema } from '../../shared/workflow/schema';
 import { useLiveText } from './live-text';
+import { plural } from '../model/plural';
 
 const SKIP = new Set(['name', 'type', 'prompt', 'dspy_signature', 'dspy_config', 'condition', 'steps']);
 
@@ -133,7 +134,7 @@ function ListEditor({ stepId, path, field, value, names, title, itemNoun }: { st
     <div className="list-editor" data-testid={`list-${labelOf(path)}`}>
       <div className="list-head">
         <span className="label mono" title={field.description}>{title}</span>
-        <span className="muted small">{items.length} {noun}{items.length === 1 ? '' : 's'}</span>
+        <span className="muted small">{plural(items.length, noun)}</span>
       </div>
       {items.map((item, i) => {
         const obj = item && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : null;
@@ -302,7 +303,7 @@ export function Inspector() {
             <p>{selection.length > 1 ? 'Delete, duplicate or copy them with the keyboard or the command palette.' : 'Select a step on the canvas to edit it. Drag steps from the palette; connect a step’s right handle to another step to pass its response.'}</p>
             {view && (
               <p className="small">
-                {view.steps.length} steps · {view.edges.length} connections · {errors} error{errors === 1 ? '' : 's'}
+                {plural(view.steps.length, 'step')} · {plural(view.edges.length, 'connection')} · {plural(errors, 'error')}
               </p>
             )}
           </div>

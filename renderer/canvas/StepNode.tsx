@@ -5,6 +5,7 @@ import { familyColor, familyStrong, typeGlyph } from '../model/catalog';
 import type { DiagnosticView, StepView } from '../model/types';
 import { programBadge, useStepPrograms } from '../tuning/step-programs';
 import { RunLine } from '../run/RunStatus';
+import { plural } from '../model/plural';
 
 export type StepNodeData = { step: StepView; diagnostics: DiagnosticView[] };
 export type StepFlowNode = Node<StepNodeData, 'step' | 'container'>;
@@ -14,7 +15,7 @@ function Badge({ diagnostics }: { diagnostics: DiagnosticView[] }) {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const title = diagnostics.map((d) => `${d.severity}: ${d.message}`).join('\n');
   return (
-    <div className={`sn-badge ${errors ? '' : 'warning'}`} title={title} role="img" aria-label={`${diagnostics.length} problem${diagnostics.length > 1 ? 's' : ''}: ${title}`} data-testid="node-badge">
+    <div className={`sn-badge ${errors ? '' : 'warning'}`} title={title} role="img" aria-label={`${plural(diagnostics.length, 'problem')}: ${title}`} data-testid="node-badge">
       {errors || diagnostics.length}
     </div>
   );
@@ -114,7 +115,7 @@ function ContainerNodeImpl({ data }: NodeProps<StepFlowNode>) {
   const { step, diagnostics } = data;
   const n = step.children.length;
   return (
-    <NodeShell step={step} diagnostics={diagnostics} typeLine={`${step.type} · ${n} nested step${n === 1 ? '' : 's'}`} container>
+    <NodeShell step={step} diagnostics={diagnostics} typeLine={`${step.type} · ${plural(n, 'nested step')}`} container>
       <div className="cn-caption mono" title={containerCaption(step)}>{containerCaption(step)}</div>
       {n === 0 && <div className="cn-empty">No nested steps: add them under <span className="mono">steps:</span> in the YAML</div>}
     </NodeShell>

@@ -5,6 +5,7 @@ import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { defaultStep, nameFor, uniqueName } from './step-defaults';
 import { persistLayoutSoon } from '../workspace/actions';
+import { plural } from '../model/plural';
 
 function stepNames(): string[] {
   return useDocument.getState().view?.steps.map((s) => s.name) ?? [];
@@ -89,7 +90,7 @@ export function copySteps(ids: string[]): number {
     const parent = s.parentId ? all.find((p) => p.id === s.parentId) : undefined;
     return { raw: structuredClone(s.raw) as Record<string, Json>, name: s.id, ...(parent ? { container: parent.id, listKey: listKeyIn(parent, s) } : {}) };
   });
-  if (steps.length) useUi.getState().toast('info', `Copied ${steps.length} step${steps.length > 1 ? 's' : ''}`);
+  if (steps.length) useUi.getState().toast('info', `Copied ${plural(steps.length, 'step')}`);
   return steps.length;
 }
 
@@ -106,7 +107,7 @@ export function pasteSteps(): void {
     return { c, name, body: { ...c.raw, name }, into };
   });
   const edit = (text: string) => items.reduce((acc, i) => (i.into ? editor.addNestedStep(acc, i.into.container, i.into.listKey, i.body) : editor.addStep(acc, i.body)), text);
-  const ok = doc.applyEdit(`Paste ${items.length} step${items.length > 1 ? 's' : ''}`, edit, (s) => {
+  const ok = doc.applyEdit(`Paste ${plural(items.length, 'step')}`, edit, (s) => {
     const positions = { ...s.positions };
     for (const i of items) {
       const from = s.positions[i.c.name];

@@ -45,3 +45,12 @@ describe('new step names', () => {
     expect(nameFor('dspy_claude', ['dspy_claude_1', 'dspy_claude_3'])).toBe('dspy_claude_2');
   });
 });
+
+describe('counts', () => {
+  it('put the noun in the right number', async () => {
+    const { plural } = await import('../../renderer/model/plural');
+    expect(plural(1, 'step')).toBe('1 step');
+    expect(plural(0, 'step')).toBe('0 steps');
+    expect(plural(3, 'nested step')).toBe('3 nested steps');
+  });
+});
