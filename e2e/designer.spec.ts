@@ -493,6 +493,7 @@ test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work fro
   await expect(palette).toBeVisible();
   await page.keyboard.type('screen');
   await expect(palette.getByRole('option', { name: /Data screen/ })).toContainText('Alt+2');
+  await shot(page, '21-command-palette-screens');
   await page.keyboard.press('Control+a');
   await page.keyboard.type('run workflow');
   await expect(palette.getByRole('option', { name: /Run workflow/ })).toBeVisible();
