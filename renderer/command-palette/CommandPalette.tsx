@@ -7,7 +7,9 @@ import { useDocument } from '../stores/document';
 function score(title: string, q: string): number {
   if (!q) return 1;
   const t = title.toLowerCase();
-  if (t.includes(q)) return 10 - t.indexOf(q) / 100;
+  // A match at a word's start beats one inside a word; equal scores keep the commands' own order.
+  if (` ${t}`.includes(` ${q}`)) return 20;
+  if (t.includes(q)) return 10;
   let i = 0;
   for (const ch of t) if (ch === q[i]) i++;
   return i === q.length ? 1 : 0;
