@@ -66,7 +66,7 @@ function EditorHeader() {
 }
 
 /** Middle-column width from which canvas and YAML sit side by side (about 1600 px windows: each half keeps ~500 px). */
-export const SIDE_BY_SIDE_MIN = 1000;
+const SIDE_BY_SIDE_MIN = 1000;
 const MIN_PANE = 240;
 
 /** Follows the middle column's width: side by side when it is wide enough. */
