@@ -428,6 +428,8 @@ test('cancelling a GEPA run keeps the best program so far, offered for promotion
   await dataset(page, 'toy_compare', readFileSync(TOY_DATA));
   await page.getByTestId('nav-optimize').click();
   await page.getByTestId('strategy').selectOption('gepa');
+  // The heavy budget runs long past the moment it is stopped.
+  await page.locator('#param-auto').selectOption('heavy');
   await expect(page.getByTestId('estimate')).toContainText('LM calls');
   await page.getByTestId('run-optimization').click();
   await expect(page.getByTestId('progress')).toBeVisible({ timeout: 30_000 });
