@@ -460,6 +460,21 @@ test('steps drop into a container, paste back into it, and its last step deletes
   for (const other of ['draft', 'polish', 'retry']) expect(overlap(await box(page, 'node-claude_1'), await box(page, `node-${other}`)), `claude_1 over ${other}`).toBe(false);
   await shot(page, '19-dropped-into-container');
 
+  // Drag a top-level card onto the loop: the step moves into the loop's steps (one undo puts it back).
+  const init = await box(page, 'node-init');
+  const target = await box(page, 'node-per_topic');
+  await page.mouse.move(init.x + 40, init.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height - 20, { steps: 10 });
+  await page.mouse.up();
+  await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'init')?.parentId).toBe('per_topic');
+  await expect.poll(() => unquoted(page)).toMatch(/steps:\n {4}- name: per_topic[\s\S]*- name: init\n {10}type: set_variable[\s\S]*- name: report/);
+  await page.waitForTimeout(300);
+  expect(await inside(page, 'init', 'per_topic')).toBe(true);
+  await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'init')?.parentId).toBeNull();
+
   // Copy and paste a nested step: the copy stays in its container.
   await page.getByTestId('node-draft').click({ position: { x: 40, y: 12 } });
   await page.keyboard.press('Control+c');

@@ -15,9 +15,9 @@ import {
 import { SmartEdgeProvider, SmartSmoothStepEdge } from '@tisoap/react-flow-smart-edge';
 import { useDocument } from '../stores/document';
 import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
-import { absolutePosition, CONTAINER_PAD, containerAt, fillMissing, freeSpot, NODE_WIDTH, nodeSizes, siblingRects, type Rect } from './layout';
+import { absolutePosition, CONTAINER_PAD, containerAt, containerForDrop, fillMissing, freeSpot, NODE_WIDTH, nodeSizes, siblingRects, type Rect } from './layout';
 import { toFlowEdges, type FlowEdgeData } from './edges';
-import { addStepOfType, connectSteps, disconnect } from './operations';
+import { addStepOfType, connectSteps, disconnect, moveIntoContainer } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
 import { familyHex } from '../model/catalog';
 import { useUi } from '../stores/ui';
@@ -75,6 +75,8 @@ export function Canvas() {
   const selected = useMemo(() => new Set(selection), [selection]);
   // Containers wrap their children: their size follows the children's (relative) positions and sizes.
   const sizes = useMemo(() => nodeSizes(view?.steps ?? [], positions, dims), [view, positions, dims]);
+  const sizesRef = useRef(sizes);
+  sizesRef.current = sizes;
   const nodes: StepFlowNode[] = useMemo(
     () =>
       (view?.steps ?? []).map((step) => ({
@@ -124,7 +126,10 @@ export function Canvas() {
       const after = useDocument.getState().positions;
       // Record one history entry for the whole drag.
       useDocument.setState({ positions: before });
-      useDocument.getState().setPositions(after, 'Move nodes');
+      // One top-level card dropped on a container joins its nested steps.
+      const moved = Object.keys(after).filter((id) => after[id].x !== before[id]?.x || after[id].y !== before[id]?.y);
+      const into = moved.length === 1 ? containerForDrop(moved[0], doc.view?.steps ?? [], after, sizesRef.current) : undefined;
+      if (!into || !moveIntoContainer(moved[0], into.container.id, into.position)) useDocument.getState().setPositions(after, 'Move nodes');
       persistLayoutSoon();
     }
   }, []);

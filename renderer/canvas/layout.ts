@@ -208,3 +208,21 @@ export function containerAt(point: Point, steps: StepView[], positions: Record<s
 export function siblingRects(parent: string | undefined, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): Rect[] {
   return steps.filter((s) => s.parentId === parent && positions[s.id] && sizes[s.id]).map((s) => ({ ...positions[s.id], ...sizes[s.id] }));
 }
+
+/**
+ * Where a top-level card dragged to `positions[id]` goes when its centre lands on a container (not itself nor
+ * one of its own nested steps): that container and the card's position inside it; undefined otherwise.
+ */
+export function containerForDrop(id: string, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): { container: StepView; position: Point } | undefined {
+  const step = steps.find((s) => s.id === id);
+  const at = positions[id];
+  if (!step || step.parentId || !at || !sizes[id]) return undefined;
+  const own = new Set<string>();
+  const collect = (s: string) => { own.add(s); for (const c of steps.find((x) => x.id === s)?.children ?? []) collect(c); };
+  collect(id);
+  const centre = { x: at.x + sizes[id].width / 2, y: at.y + sizes[id].height / 2 };
+  const container = containerAt(centre, steps.filter((s) => !own.has(s.id)), positions, sizes);
+  if (!container) return undefined;
+  const origin = absolutePosition(container.id, steps, positions)!;
+  return { container, position: { x: Math.max(CONTAINER_PAD.x, Math.round(at.x - origin.x)), y: Math.max(CONTAINER_PAD.top, Math.round(at.y - origin.y)) } };
+}

@@ -39,6 +39,26 @@ export function addStepOfType(type: string, at?: { position: { x: number; y: num
   return ok ? name : null;
 }
 
+/**
+ * Moves a top-level step into a container's nested steps (the step is written at the end of that list from its
+ * parsed value: comments inside the step do not travel), its card at `position` inside the container.
+ */
+export function moveIntoContainer(id: string, containerId: string, position: { x: number; y: number }): boolean {
+  const doc = useDocument.getState();
+  const step = doc.view?.steps.find((s) => s.id === id);
+  const container = doc.view?.steps.find((s) => s.id === containerId);
+  const listKey = container ? nestedListKey(container.raw) : null;
+  if (!step || step.parentId || !container || !listKey) return false;
+  // Added inside first (top-level paths do not move), then the original removed by its path (names repeat meanwhile).
+  const ok = doc.applyEdit(`Move ${step.name} into ${container.name}`, (t) => editor.deleteStep(editor.addNestedStep(t, container.id, listKey, structuredClone(step.raw) as Record<string, Json>), step.path), (s) => ({
+    positions: { ...s.positions, [step.name]: position },
+    selection: [step.name],
+  }));
+  report(ok, 'Moving into a container');
+  if (ok) persistLayoutSoon();
+  return ok;
+}
+
 /** The key path of a nested step's list inside its container (`steps`, `pipeline.steps`), from the step's path. */
 function listKeyIn(parent: StepView, child: StepView): (string | number)[] {
   const rel = child.path.slice(parent.path.length + 1).replace(/\[\d+\]$/, '');

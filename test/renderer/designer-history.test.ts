@@ -152,6 +152,17 @@ describe('steps and containers', () => {
     expect(state().view?.steps.find((s) => s.id === 'loop')?.children).toEqual(['body', 'body_copy']);
   });
 
+  it('moves a top-level step into a container as one undoable edit', () => {
+    expect(ops.moveIntoContainer('first', 'loop', { x: 24, y: 200 })).toBe(true);
+    const moved = state().view?.steps.find((s) => s.id === 'first');
+    expect(moved?.parentId).toBe('loop');
+    expect(state().view?.steps.filter((s) => s.name === 'first')).toHaveLength(1);
+    expect(state().positions.first).toEqual({ x: 24, y: 200 });
+    state().undo();
+    expect(state().text).toBe(WF);
+    expect(state().positions.first).toEqual({ x: 10, y: 20 });
+  });
+
   it('deleting a container\'s last step leaves an empty, valid list', () => {
     ops.deleteSteps(['body']);
     expect(state().text).toMatch(/steps: \[\]/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absolutePosition, containerAt, freeSpot, siblingRects } from '../../renderer/canvas/layout';
+import { absolutePosition, containerAt, containerForDrop, freeSpot, siblingRects } from '../../renderer/canvas/layout';
 import { nameFor } from '../../renderer/canvas/step-defaults';
 import type { StepView } from '../../renderer/model/types';
 
@@ -36,6 +36,16 @@ describe('dropping a card', () => {
     expect(containerAt({ x: 950, y: 20 }, steps, positions, sizes)).toBeUndefined();
     expect(siblingRects(undefined, steps, positions, sizes)).toHaveLength(2);
     expect(siblingRects('outer', steps, positions, sizes)).toEqual([{ x: 24, y: 72, width: 280, height: 150 }]);
+  });
+
+  it('a top-level card dragged onto a container goes inside it, never into itself', () => {
+    const steps = [step('loop', { container: true, children: ['body'] }), step('body', { parentId: 'loop', depth: 1 }), step('free')];
+    const sizes = { loop: { width: 400, height: 300 }, body: { width: 240, height: 80 }, free: { width: 240, height: 80 } };
+    const onLoop = { loop: { x: 100, y: 100 }, body: { x: 24, y: 72 }, free: { x: 150, y: 250 } };
+    expect(containerForDrop('free', steps, onLoop, sizes)).toEqual({ container: steps[0], position: { x: 50, y: 150 } });
+    expect(containerForDrop('free', steps, { ...onLoop, free: { x: 900, y: 0 } }, sizes)).toBeUndefined();
+    expect(containerForDrop('loop', steps, onLoop, sizes)).toBeUndefined();
+    expect(containerForDrop('body', steps, onLoop, sizes)).toBeUndefined();
   });
 });
 
