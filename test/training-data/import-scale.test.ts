@@ -48,6 +48,14 @@ describe('import: field types checked per row', () => {
   });
 });
 
+describe('import: the full-text index on large imports', () => {
+  it('gathers 16 MiB of terms before writing a segment', () => {
+    const { td } = freshStore();
+    expect(td.db.prepare("SELECT v FROM examples_fts_config WHERE k = 'hashsize'").pluck().get()).toBe(16_777_216);
+    td.close();
+  });
+});
+
 describe('import: random-order indexes on large imports', () => {
   const rows = (n: number, from = 0) =>
     Array.from({ length: n }, (_, i) => JSON.stringify({ question: `q ${from + i}`, answer: `a ${i % 7}`, timestamp: new Date(Date.UTC(2025, 0, 1) + ((i * 7919) % n) * 60_000).toISOString() }));
