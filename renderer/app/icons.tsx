@@ -29,6 +29,12 @@ const paths: Record<string, string> = {
   panel: 'M2 3h12v10H2zM2 9.5h12',
   image: 'M2 3h12v10H2zM2 11l3.5-3.5 3 3 2-2L14 12M10.5 6a1 1 0 1 0 0-.01',
   chevron: 'M4 6l4 4 4-4',
+  design: 'M2 3h5v4H2zM9 9h5v4H9zM7 5h3.5v4',
+  data: 'M3 3.5C3 2.7 5.2 2 8 2s5 .7 5 1.5v9c0 .8-2.2 1.5-5 1.5s-5-.7-5-1.5zM3 3.5c0 .8 2.2 1.5 5 1.5s5-.7 5-1.5M3 8c0 .8 2.2 1.5 5 1.5S13 8.8 13 8',
+  optimize: 'M2 13l4-5 3 3 5-7M10 4h4v4',
+  compare: 'M3 2v12M13 2v12M3 5h5M8 11h5M6 3l2 2-2 2M10 9l-2 2 2 2',
+  experiments: 'M6 2v4L2.5 13a1 1 0 0 0 .9 1.5h9.2a1 1 0 0 0 .9-1.5L10 6V2M5 2h6M4.5 10h7',
+  monitor: 'M2 3h12v8H2zM5 14h6M8 11v3M4 8.5l2-2 2 1.5 3-3',
 };
 
 export type IconName = keyof typeof paths;

@@ -72,7 +72,7 @@ export function RuntimeDetails({ onRepaired }: { onRepaired: () => void }) {
       </div>
       <StatusLine status={info.status} />
       <p className="row" style={{ gap: 8 }}>
-        <button type="button" className="btn outline" disabled={busy || !info.repairable || info.status.state === 'provisioning'} onClick={() => void repair()}>
+        <button type="button" className="btn outline" style={{ flex: 'none' }} disabled={busy || !info.repairable || info.status.state === 'provisioning'} onClick={() => void repair()}>
           {busy ? 'Repairing…' : 'Repair runtime'}
         </button>
         <span className="small muted">
