@@ -82,7 +82,10 @@ export interface ImportArgs {
   by?: string;
   /** Validate only. */
   dryRun?: boolean;
-  /** done: rows so far; total: rows expected (estimated from bytes until the file is read); bytes of totalBytes read. */
+  /**
+   * done: rows so far; total: rows expected (estimated from bytes until the file is read); bytes of
+   * totalBytes read. Called after each batch; an error it throws stops the import and nothing is written.
+   */
   onProgress?: (p: { phase: 'parsed' | 'insert' | 'done'; done: number; total: number; bytes: number; totalBytes: number }) => void;
 }
 
@@ -136,7 +139,11 @@ export class TrainingData {
   private cachedSettings?: TrainingDataSettings;
   private cachedRedactor?: Redactor;
 
-  constructor(readonly db: Db) {
+  /** openOptions: how db was opened (a worker opening its own connection to the same file uses them). */
+  constructor(
+    readonly db: Db,
+    readonly openOptions: OpenOptions = {},
+  ) {
     this.audit = new AuditLog(db);
     this.signatures = new SignatureRepository(db);
     this.examples = new ExampleRepository(db, this.audit);
@@ -146,7 +153,7 @@ export class TrainingData {
 
   /** Opens `<dataDir>/studio.db` (migrated). */
   static open(dataDir: string, options: OpenOptions = {}): TrainingData {
-    return new TrainingData(openDataDir(dataDir, options));
+    return new TrainingData(openDataDir(dataDir, options), options);
   }
 
   static openFile(file: string): TrainingData {
