@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the Electron shell with esbuild: main as ESM -> dist/electron/main.js (and its validation worker), the sandboxed preload as
+// Bundles the Electron shell with esbuild: main as ESM -> dist/electron/main.js (and its validation and import workers), the sandboxed preload as
 // CommonJS -> dist/electron/preload.cjs (sandboxed preloads cannot be ESM). Native modules stay external.
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -22,6 +22,16 @@ await build({
   ...common,
   entryPoints: ['electron/core/studio-service/validate-worker.ts'],
   outfile: 'dist/electron/validate-worker.js',
+  format: 'esm',
+  external: ['electron', 'better-sqlite3'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+
+// The worker thread that runs large imports (electron/core/training-data/background-import.ts finds it beside main.js).
+await build({
+  ...common,
+  entryPoints: ['electron/core/training-data/import-worker.ts'],
+  outfile: 'dist/electron/import-worker.js',
   format: 'esm',
   external: ['electron', 'better-sqlite3'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
