@@ -15,9 +15,9 @@ import {
 import { SmartEdgeProvider, SmartSmoothStepEdge } from '@tisoap/react-flow-smart-edge';
 import { useDocument } from '../stores/document';
 import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
-import { absolutePosition, CONTAINER_PAD, containerAt, containerForDrop, fillMissing, freeSpot, NODE_WIDTH, nodeSizes, siblingRects, type Rect } from './layout';
+import { dragTarget, fillMissing, NEW_CARD, NODE_WIDTH, nodeSizes, placeNewCard, type Point, type Rect } from './layout';
 import { toFlowEdges, type FlowEdgeData } from './edges';
-import { addStepOfType, connectSteps, disconnect, moveIntoContainer } from './operations';
+import { addStepOfType, connectSteps, disconnect, moveStepTo } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
 import { familyHex } from '../model/catalog';
 import { useUi } from '../stores/ui';
@@ -31,6 +31,17 @@ export const STEP_MIME = 'application/x-pipeline-step';
 /** Fit view never zooms past 110 %: one or two cards stay card-sized. */
 export const FIT_VIEW = { padding: 0.15, maxZoom: 1.1 };
 const EMPTY: DiagnosticView[] = [];
+
+/** Set while the canvas is mounted: puts a new card of a type at the centre of the visible canvas. */
+let placeAtCentre: ((type: string) => boolean) | null = null;
+
+/**
+ * Adds a step from the keyboard: at the centre of the visible canvas, placed as a card dropped there would be;
+ * without a visible canvas, where new steps go by default.
+ */
+export function addStepAtViewCentre(type: string): void {
+  if (!placeAtCentre?.(type)) addStepOfType(type);
+}
 
 /** The minimap and the zoom controls, as canvas rectangles: a dropped card does not land under them. */
 function overlayRects(wrap: HTMLElement, toFlow: (p: { x: number; y: number }) => { x: number; y: number }): Rect[] {
@@ -53,6 +64,9 @@ export function Canvas() {
   const dragStart = useRef<Record<string, { x: number; y: number }> | null>(null);
   // Measured sizes (React Flow reports them as 'dimensions' changes; the minimap and fit view need them).
   const [dims, setDims] = useState<Record<string, { width: number; height: number }>>({});
+  // While a card is dragged, containers keep their size: a nested card can be seen leaving its container.
+  const [dragBase, setDragBase] = useState<Record<string, { x: number; y: number }> | null>(null);
+  const wrap = useRef<HTMLDivElement>(null);
 
   // Steps without a position get one (dagre on first open); this is layout, not YAML.
   useEffect(() => {
@@ -74,7 +88,7 @@ export function Canvas() {
 
   const selected = useMemo(() => new Set(selection), [selection]);
   // Containers wrap their children: their size follows the children's (relative) positions and sizes.
-  const sizes = useMemo(() => nodeSizes(view?.steps ?? [], positions, dims), [view, positions, dims]);
+  const sizes = useMemo(() => nodeSizes(view?.steps ?? [], dragBase ?? positions, dims), [view, positions, dims, dragBase]);
   const sizesRef = useRef(sizes);
   sizesRef.current = sizes;
   const nodes: StepFlowNode[] = useMemo(
@@ -85,7 +99,7 @@ export function Canvas() {
         position: positions[step.id] ?? { x: step.index * 280, y: step.parentId ? 72 : 0 },
         data: { step, diagnostics: byStep.get(step.id) ?? EMPTY },
         selected: selected.has(step.id),
-        ...(step.parentId ? { parentId: step.parentId, extent: 'parent' as const } : {}),
+        ...(step.parentId ? { parentId: step.parentId } : {}),
         ...(step.container
           ? { style: { width: sizes[step.id]?.width, height: sizes[step.id]?.height }, width: sizes[step.id]?.width, height: sizes[step.id]?.height }
           : { measured: dims[step.id] }),
@@ -111,7 +125,10 @@ export function Canvas() {
         else sel.delete(c.id);
       }
       if (c.type === 'position' && c.position) {
-        if (!dragStart.current) dragStart.current = doc.positions;
+        if (!dragStart.current) {
+          dragStart.current = doc.positions;
+          setDragBase(doc.positions);
+        }
         next = next ?? { ...doc.positions };
         next[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
       }
@@ -123,13 +140,14 @@ export function Canvas() {
     if (ended && dragStart.current) {
       const before = dragStart.current;
       dragStart.current = null;
+      setDragBase(null);
       const after = useDocument.getState().positions;
       // Record one history entry for the whole drag.
       useDocument.setState({ positions: before });
-      // One top-level card dropped on a container joins its nested steps.
+      // One card dropped on a container joins its nested steps; a nested card dropped outside its container leaves it.
       const moved = Object.keys(after).filter((id) => after[id].x !== before[id]?.x || after[id].y !== before[id]?.y);
-      const into = moved.length === 1 ? containerForDrop(moved[0], doc.view?.steps ?? [], after, sizesRef.current) : undefined;
-      if (!into || !moveIntoContainer(moved[0], into.container.id, into.position)) useDocument.getState().setPositions(after, 'Move nodes');
+      const to = moved.length === 1 ? dragTarget(moved[0], doc.view?.steps ?? [], after, sizesRef.current) : undefined;
+      if (!to || !moveStepTo(moved[0], to.container?.id, to.position)) useDocument.getState().setPositions(after, 'Move nodes');
       persistLayoutSoon();
     }
   }, []);
@@ -156,27 +174,34 @@ export function Canvas() {
       e.dataTransfer.dropEffect = 'copy';
     }
   }, []);
+  const place = useCallback(
+    (type: string, screen: Point, grab: Point) => {
+      const doc = useDocument.getState();
+      const overlays = wrap.current ? overlayRects(wrap.current, flow.screenToFlowPosition) : [];
+      addStepOfType(type, placeNewCard(flow.screenToFlowPosition(screen), grab, doc.view?.steps ?? [], doc.positions, sizesRef.current, overlays));
+    },
+    [flow],
+  );
+  useEffect(() => {
+    placeAtCentre = (type) => {
+      const r = wrap.current?.getBoundingClientRect();
+      if (!r || r.width === 0 || r.height === 0) return false;
+      place(type, { x: r.left + r.width / 2, y: r.top + r.height / 2 }, { x: NEW_CARD.width / 2, y: NEW_CARD.height / 2 });
+      return true;
+    };
+    return () => {
+      placeAtCentre = null;
+    };
+  }, [place]);
   const onDrop = useCallback(
     (e: React.DragEvent) => {
       const type = e.dataTransfer.getData(STEP_MIME);
       if (!type) return;
       e.preventDefault();
-      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      const doc = useDocument.getState();
-      const steps = doc.view?.steps ?? [];
-      const container = containerAt(p, steps, doc.positions, sizes);
-      const origin = container ? absolutePosition(container.id, steps, doc.positions) ?? { x: 0, y: 0 } : { x: 0, y: 0 };
-      const size = { width: NODE_WIDTH, height: 110 };
-      // The card's header goes under the pointer, clear of other cards (and, at top level, of the minimap).
-      const want = { x: Math.round(p.x - origin.x - NODE_WIDTH / 2), y: Math.round(p.y - origin.y - 24) };
-      const taken = siblingRects(container?.id, steps, doc.positions, sizes);
-      const min = container ? { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top } : undefined;
-      if (min) Object.assign(want, { x: Math.max(want.x, min.x), y: Math.max(want.y, min.y) });
-      else taken.push(...overlayRects(e.currentTarget as HTMLElement, flow.screenToFlowPosition));
-      const position = freeSpot(want, size, taken, min);
-      addStepOfType(type, { position, ...(container ? { container: container.id } : {}) });
+      // The card's header goes under the pointer.
+      place(type, { x: e.clientX, y: e.clientY }, { x: NODE_WIDTH / 2, y: 24 });
     },
-    [flow, sizes],
+    [place],
   );
 
   const fitted = useRef<number>(-1);
@@ -191,7 +216,7 @@ export function Canvas() {
   }, [viewVersion, textSource, nodes.length, flow]);
 
   return (
-    <div className="canvas-wrap" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas-wrap" data-testid="canvas" ref={wrap} onDragOver={onDragOver} onDrop={onDrop}>
       {parseError && (
         <div className="canvas-banner" role="status" data-testid="parse-error-banner">
           <span className="sev-error">YAML error</span>

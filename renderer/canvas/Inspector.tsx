@@ -22,7 +22,7 @@ function TextInput({ label, value, onCommit, mono, testId, live }: { label: stri
     <div className="field">
       <label>
         <span className="label">{label}</span>
-        <input className={`input ${mono ? 'mono' : ''}`} data-testid={testId} {...text} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
+        <input className={`input ${mono ? 'mono' : ''}`} data-testid={testId} {...text} />
       </label>
     </div>
   );
@@ -203,7 +203,7 @@ function ListEditor({ stepId, path, field, value, names, title, itemNoun }: { st
 
 function ItemInput({ label, value, onCommit, live }: { label: string; value: string; onCommit: (v: string) => void; live: boolean }) {
   const text = useLiveText(value, onCommit, () => live);
-  return <input className="input mono" aria-label={label} {...text} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />;
+  return <input className="input mono" aria-label={label} {...text} />;
 }
 
 type CondMode = 'none' | 'expression' | 'all' | 'any' | 'complex';

@@ -1,9 +1,9 @@
-/** Step palette: every step type grouped by family; drag onto the canvas, or click/Enter to add. */
+/** Step palette: every step type grouped by family; drag onto the canvas, or double-click/Enter to add at the centre of the view. */
 import { useMemo, useState } from 'react';
 import { familyColor, familyOrder, familyStrong, stepCatalog, typeGlyph } from '../model/catalog';
 import { Icon } from '../app/icons';
-import { STEP_MIME } from './Canvas';
-import { addStepOfType } from './operations';
+import { addStepAtViewCentre, STEP_MIME } from './Canvas';
+
 
 export function Palette() {
   const [q, setQ] = useState('');
@@ -44,9 +44,9 @@ export function Palette() {
                   e.dataTransfer.setData(STEP_MIME, d.type);
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
-                onDoubleClick={() => addStepOfType(d.type)}
+                onDoubleClick={() => addStepAtViewCentre(d.type)}
                 onKeyDown={(e) => {
-                  if (e.key === 'Enter') addStepOfType(d.type);
+                  if (e.key === 'Enter') addStepAtViewCentre(d.type);
                 }}
               >
                 <span className="pi-icon" style={{ background: familyStrong[g.family] }} aria-hidden="true">

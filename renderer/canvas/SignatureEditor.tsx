@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Json } from '../model/edits';
 import { Icon } from '../app/icons';
 import { setSignature } from './operations';
-import { useLiveText } from './live-text';
+import { routeHistoryKey, useLiveText } from './live-text';
 
 const TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'];
 type Field = { name: string; type: string; description?: string; schema?: Json; [k: string]: Json | undefined };
@@ -19,6 +19,19 @@ function SchemaBox({ value, onCommit }: { value: Json | undefined; onCommit: (v:
   const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setText(value === undefined ? '' : JSON.stringify(value, null, 2)), [value]);
+  const apply = () => {
+    if (!text.trim()) {
+      setError(null);
+      onCommit(undefined);
+      return;
+    }
+    try {
+      onCommit(JSON.parse(text) as Json);
+      setError(null);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
   return (
     <div className="field">
       <label className="label">
@@ -30,19 +43,8 @@ function SchemaBox({ value, onCommit }: { value: Json | undefined; onCommit: (v:
           spellCheck={false}
           placeholder='{"type": "object", "properties": {}}'
           onChange={(e) => setText(e.target.value)}
-          onBlur={() => {
-            if (!text.trim()) {
-              setError(null);
-              onCommit(undefined);
-              return;
-            }
-            try {
-              onCommit(JSON.parse(text) as Json);
-              setError(null);
-            } catch (err) {
-              setError((err as Error).message);
-            }
-          }}
+          onBlur={apply}
+          onKeyDown={(e) => routeHistoryKey(e, apply)}
         />
       </label>
       {error && <span className="sev-error small">{error}</span>}
@@ -68,7 +70,6 @@ function FieldRow({ field, kind, onChange, onRemove, focusName }: { field: Field
           className="input mono"
           aria-label={`${kind} field name`}
           {...name}
-          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           style={{ flex: 1 }}
         />
         <select className="select" aria-label={`${kind} field type`} value={field.type ?? 'string'} onChange={(e) => onChange({ ...field, type: e.target.value }, 'type')} style={{ width: 96 }}>
@@ -85,7 +86,6 @@ function FieldRow({ field, kind, onChange, onRemove, focusName }: { field: Field
         aria-label={`${kind} field description`}
         placeholder="Description"
         {...desc}
-        onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
       />
       {kind === 'output' && (field.type === 'object' || field.type === 'array') && (
         <SchemaBox value={field.schema} onCommit={(schema) => onChange({ ...field, schema }, 'schema')} />

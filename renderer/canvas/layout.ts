@@ -210,19 +210,42 @@ export function siblingRects(parent: string | undefined, steps: StepView[], posi
 }
 
 /**
- * Where a top-level card dragged to `positions[id]` goes when its centre lands on a container (not itself nor
- * one of its own nested steps): that container and the card's position inside it; undefined otherwise.
+ * Where a card dragged to `positions[id]` goes when its centre lands elsewhere: into the innermost container
+ * under its centre (not itself nor one of its own nested steps), or out to the top level when it is nested and
+ * its centre left its container. Undefined when it stays among its siblings. `sizes` are the ones from before
+ * the drag (a container wraps a child being dragged across its edge).
  */
-export function containerForDrop(id: string, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): { container: StepView; position: Point } | undefined {
+export function dragTarget(id: string, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>): { container?: StepView; position: Point } | undefined {
   const step = steps.find((s) => s.id === id);
-  const at = positions[id];
-  if (!step || step.parentId || !at || !sizes[id]) return undefined;
+  const at = absolutePosition(id, steps, positions);
+  if (!step || !at || !sizes[id]) return undefined;
   const own = new Set<string>();
   const collect = (s: string) => { own.add(s); for (const c of steps.find((x) => x.id === s)?.children ?? []) collect(c); };
   collect(id);
   const centre = { x: at.x + sizes[id].width / 2, y: at.y + sizes[id].height / 2 };
   const container = containerAt(centre, steps.filter((s) => !own.has(s.id)), positions, sizes);
-  if (!container) return undefined;
+  if (container?.id === step.parentId) return undefined;
+  if (!container) return { position: { x: Math.round(at.x), y: Math.round(at.y) } };
   const origin = absolutePosition(container.id, steps, positions)!;
   return { container, position: { x: Math.max(CONTAINER_PAD.x, Math.round(at.x - origin.x)), y: Math.max(CONTAINER_PAD.top, Math.round(at.y - origin.y)) } };
+}
+
+/** Size assumed for a new card until it is measured. */
+export const NEW_CARD: Size = { width: NODE_WIDTH, height: 110 };
+
+/**
+ * Where a new card put at `p` (canvas coordinates) goes, `grab` being the point of the card held at `p`: into
+ * the innermost container under `p` (inside its inner edge), else at top level clear of `overlays` (minimap,
+ * controls); in both cases on the free spot nearest to it.
+ */
+export function placeNewCard(p: Point, grab: Point, steps: StepView[], positions: Record<string, Point>, sizes: Record<string, Size>, overlays: Rect[]): { position: Point; container?: string } {
+  const container = containerAt(p, steps, positions, sizes);
+  const origin = container ? absolutePosition(container.id, steps, positions) ?? { x: 0, y: 0 } : { x: 0, y: 0 };
+  const want = { x: Math.round(p.x - origin.x - grab.x), y: Math.round(p.y - origin.y - grab.y) };
+  const taken = siblingRects(container?.id, steps, positions, sizes);
+  const min = container ? { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top } : undefined;
+  if (min) Object.assign(want, { x: Math.max(want.x, min.x), y: Math.max(want.y, min.y) });
+  else taken.push(...overlays);
+  const position = freeSpot(want, NEW_CARD, taken, min);
+  return container ? { position, container: container.id } : { position };
 }

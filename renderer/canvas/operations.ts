@@ -40,21 +40,27 @@ export function addStepOfType(type: string, at?: { position: { x: number; y: num
 }
 
 /**
- * Moves a top-level step into a container's nested steps (the step is written at the end of that list from its
- * parsed value: comments inside the step do not travel), its card at `position` inside the container.
+ * Moves a step into a container's nested steps, or out to the top level (`containerId` undefined): the step is
+ * written at the end of that list from its parsed value (comments inside the step do not travel), then removed
+ * from where it was, as a delete would; its card at `position` (inside the container when there is one).
  */
-export function moveIntoContainer(id: string, containerId: string, position: { x: number; y: number }): boolean {
+export function moveStepTo(id: string, containerId: string | undefined, position: { x: number; y: number }): boolean {
   const doc = useDocument.getState();
-  const step = doc.view?.steps.find((s) => s.id === id);
-  const container = doc.view?.steps.find((s) => s.id === containerId);
+  const all = doc.view?.steps ?? [];
+  const step = all.find((s) => s.id === id);
+  const container = containerId ? all.find((s) => s.id === containerId) : undefined;
   const listKey = container ? nestedListKey(container.raw) : null;
-  if (!step || step.parentId || !container || !listKey) return false;
-  // Added inside first (top-level paths do not move), then the original removed by its path (names repeat meanwhile).
-  const ok = doc.applyEdit(`Move ${step.name} into ${container.name}`, (t) => editor.deleteStep(editor.addNestedStep(t, container.id, listKey, structuredClone(step.raw) as Record<string, Json>), step.path), (s) => ({
+  if (!step || step.parentId === containerId || (containerId && (!container || !listKey))) return false;
+  const body = structuredClone(step.raw) as Record<string, Json>;
+  // Appended first (appending shifts no path), then the original removed by its path (names repeat meanwhile).
+  const add = (t: string) => (container && listKey ? editor.addNestedStep(t, container.id, listKey, body) : editor.addStep(t, body));
+  const remove = removal(all, [step.path]);
+  const label = container ? `Move ${step.name} into ${container.name}` : `Move ${step.name} out of ${step.parentId}`;
+  const ok = doc.applyEdit(label, (t) => remove.edit(add(t)), (s) => ({
     positions: { ...s.positions, [step.name]: position },
     selection: [step.name],
   }));
-  report(ok, 'Moving into a container');
+  report(ok, container ? 'Moving into a container' : 'Moving out of a container');
   if (ok) persistLayoutSoon();
   return ok;
 }
@@ -65,31 +71,38 @@ function listKeyIn(parent: StepView, child: StepView): (string | number)[] {
   return rel.split('.');
 }
 
-export function deleteSteps(ids: string[]): void {
-  if (ids.length === 0) return;
-  const doc = useDocument.getState();
-  const all = doc.view?.steps ?? [];
-  const chosen = new Set(ids.filter((id) => all.some((s) => s.id === id)));
+/**
+ * The text edit that deletes steps `ids` (ids or paths): a container takes its nested steps with it, and a
+ * container whose every nested step goes keeps an empty list (`steps: []`), so the workflow stays valid.
+ */
+function removal(all: StepView[], ids: string[]): { targets: StepView[]; gone: Set<string>; edit: (text: string) => string } {
+  const chosen = new Set(all.filter((s) => ids.includes(s.id) || ids.includes(s.path)).map((s) => s.id));
   const byId = new Map(all.map((s) => [s.id, s]));
   const insideChosen = (id: string) => {
     for (let p = byId.get(id)?.parentId; p; p = byId.get(p)?.parentId) if (chosen.has(p)) return true;
     return false;
   };
-  // A container takes its nested steps with it; delete from the end so path-based ids stay valid.
+  // Deleted from the end so path-based ids stay valid.
   const targets = all.filter((s) => chosen.has(s.id) && !insideChosen(s.id)).reverse();
-  if (targets.length === 0) return;
   const gone = new Set<string>();
   const collect = (id: string) => { gone.add(id); for (const c of byId.get(id)?.children ?? []) collect(c); };
   targets.forEach((t) => collect(t.id));
-  // A container whose every nested step goes keeps an empty list (`steps: []`): the workflow stays valid.
   const emptied = new Set(targets.map((t) => t.parentId).filter((p): p is string => !!p && !gone.has(p) && byId.get(p)!.children.every((c) => gone.has(c))));
   const edit = (text: string) =>
     targets.reduce((acc, s) => {
-      if (!s.parentId || !emptied.has(s.parentId)) return editor.deleteStep(acc, s.id);
+      if (!s.parentId || !emptied.has(s.parentId)) return editor.deleteStep(acc, s.path);
       const parent = byId.get(s.parentId)!;
       // The container's first child comes last (reverse order): empty the list once, there.
       return parent.children[0] === s.id ? editor.setStepField(acc, parent.id, listKeyIn(parent, s), []) : acc;
     }, text);
+  return { targets, gone, edit };
+}
+
+export function deleteSteps(ids: string[]): void {
+  if (ids.length === 0) return;
+  const doc = useDocument.getState();
+  const { targets, gone, edit } = removal(doc.view?.steps ?? [], ids);
+  if (targets.length === 0) return;
   const ok = doc.applyEdit(`Delete ${targets.length > 1 ? `${targets.length} steps` : targets[0].name}`, edit, (s) => {
     const positions = { ...s.positions };
     for (const n of gone) delete positions[n];

@@ -1,6 +1,9 @@
-/** Ctrl/Cmd+Shift+P (or Ctrl/Cmd+K): every command with its shortcut, fuzzy-filtered, plus "go to step". */
+/**
+ * Ctrl/Cmd+Shift+P (or Ctrl/Cmd+K): every command with its shortcut, fuzzy-filtered, plus "go to step".
+ * Commands that cannot run right now stay listed, greyed, with the reason.
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { allCommands, type Command } from '../app/commands';
+import { allCommands, unavailable, type Command } from '../app/commands';
 import { useUi } from '../stores/ui';
 import { useDocument } from '../stores/document';
 
@@ -15,6 +18,23 @@ function score(title: string, q: string): number {
   return i === q.length ? 1 : 0;
 }
 
+export interface PaletteItem {
+  c: Command;
+  /** Why the command cannot run now; null when it can. */
+  reason: string | null;
+}
+
+/** The palette's rows for query `q`: best match first, equal scores in the commands' own order. */
+export function paletteItems(commands: Command[], q: string): PaletteItem[] {
+  const needle = q.trim().toLowerCase();
+  return commands
+    .map((c) => ({ c, s: score(`${c.group} ${c.title}`, needle) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 60)
+    .map((x) => ({ c: x.c, reason: unavailable(x.c) }));
+}
+
 export function CommandPalette() {
   const close = useUi((s) => s.closeDialog);
   const [q, setQ] = useState('');
@@ -22,25 +42,19 @@ export function CommandPalette() {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
   const items = useMemo(() => {
-    const needle = q.trim().toLowerCase();
     const steps: Command[] = (useDocument.getState().view?.steps ?? []).map((s) => ({
       id: `goto.${s.id}`,
       group: 'Go to',
       title: `${s.name}  ·  ${s.type}`,
       run: () => useDocument.getState().select([s.id]),
     }));
-    return [...allCommands().filter((c) => c.enabled?.() ?? true), ...steps]
-      .map((c) => ({ c, s: score(`${c.group} ${c.title}`, needle) }))
-      .filter((x) => x.s > 0)
-      .sort((a, b) => b.s - a.s)
-      .slice(0, 60)
-      .map((x) => x.c);
+    return paletteItems([...allCommands(), ...steps], q);
   }, [q]);
   const runAt = (i: number) => {
-    const c = items[i];
-    if (!c) return;
+    const item = items[i];
+    if (!item || item.reason) return;
     close();
-    setTimeout(() => c.run(), 0);
+    setTimeout(() => item.c.run(), 0);
   };
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
@@ -66,11 +80,24 @@ export function CommandPalette() {
           }}
         />
         <div className="cmd-list" role="listbox" aria-label="Commands">
-          {items.map((c, i) => (
-            <div key={c.id} role="option" aria-selected={i === active} className={`cmd ${i === active ? 'active' : ''}`} onMouseEnter={() => setActive(i)} onClick={() => runAt(i)}>
+          {items.map(({ c, reason }, i) => (
+            <div
+              key={c.id}
+              role="option"
+              aria-selected={i === active}
+              aria-disabled={reason ? true : undefined}
+              title={reason ?? undefined}
+              className={`cmd ${i === active ? 'active' : ''}`}
+              style={reason ? { cursor: 'default', color: 'var(--text-muted)' } : undefined}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => runAt(i)}
+            >
               <span className="cmd-group">{c.group}</span>
-              <span className="cmd-title">{c.title}</span>
-              {c.shortcut && <span className="kbd">{c.shortcut}</span>}
+              <span className="cmd-title">
+                {c.title}
+                {reason && <span className="small" style={{ marginLeft: 8, fontStyle: 'italic' }}>— {reason}</span>}
+              </span>
+              {c.shortcut && <span className="kbd" style={reason ? { opacity: 0.6 } : undefined}>{c.shortcut}</span>}
             </div>
           ))}
           {items.length === 0 && <div className="muted" style={{ padding: 12 }}>No matching command</div>}

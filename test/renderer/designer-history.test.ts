@@ -11,13 +11,16 @@ function memoryStorage(): Storage {
 
 type Doc = typeof import('../../renderer/stores/document');
 type Ops = typeof import('../../renderer/canvas/operations');
+type LiveText = typeof import('../../renderer/canvas/live-text');
 let doc: Doc;
 let ops: Ops;
+let lt: LiveText;
 
 beforeAll(async () => {
   Object.assign(globalThis, { localStorage: memoryStorage(), sessionStorage: memoryStorage() });
   doc = await import('../../renderer/stores/document');
   ops = await import('../../renderer/canvas/operations');
+  lt = await import('../../renderer/canvas/live-text');
 });
 
 const WF = `workflow:
@@ -93,6 +96,36 @@ describe('one undo history for canvas and text', () => {
   });
 });
 
+describe('undo keys in an inspector box', () => {
+  const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; meta?: boolean } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: !!mods.meta, shiftKey: !!mods.shift, preventDefault: vi.fn(), currentTarget: null });
+
+  it('maps Ctrl/Cmd+Z, Ctrl+Shift+Z and Ctrl+Y to the shared history, and nothing else', () => {
+    expect(lt.historyAction(key('z', { ctrl: true }))).toBe('undo');
+    expect(lt.historyAction(key('Z', { ctrl: true, shift: true }))).toBe('redo');
+    expect(lt.historyAction(key('z', { meta: true }))).toBe('undo');
+    expect(lt.historyAction(key('y', { ctrl: true }))).toBe('redo');
+    expect(lt.historyAction(key('z'))).toBeNull();
+    expect(lt.historyAction(key('a', { ctrl: true }))).toBeNull();
+  });
+
+  it('flushes the pending typing as one entry, then undoes it in the shared history', () => {
+    state().setTextFromEditor(WF.replace('Hello there', 'Hello YAML'));
+    const merge = 'first|prompt.0.content';
+    ops.setField('first', ['prompt', 0, 'content'], 'Typed', 'Edit', merge);
+    const e = key('z', { ctrl: true });
+    // The box still holds text not yet committed (its debounce has not fired): the flush writes it first.
+    expect(lt.routeHistoryKey(e, () => ops.setField('first', ['prompt', 0, 'content'], 'Typed more', 'Edit', merge))).toBe(true);
+    expect(e.preventDefault).toHaveBeenCalled();
+    // The whole field edit went at once; the YAML editor's change before it is still there.
+    expect(state().text).toBe(WF.replace('Hello there', 'Hello YAML'));
+    expect(lt.routeHistoryKey(key('z', { ctrl: true, shift: true }), () => undefined)).toBe(true);
+    expect(state().text).toContain('Typed more');
+    const plain = key('a');
+    expect(lt.routeHistoryKey(plain, () => { throw new Error('no flush for other keys'); })).toBe(false);
+    expect(plain.preventDefault).not.toHaveBeenCalled();
+  });
+});
+
 describe('typing in the YAML editor', () => {
   it('runs into one entry until the typing jumps elsewhere in the text', () => {
     const at = WF.indexOf('Hello there') + 'Hello there'.length;
@@ -153,7 +186,7 @@ describe('steps and containers', () => {
   });
 
   it('moves a top-level step into a container as one undoable edit', () => {
-    expect(ops.moveIntoContainer('first', 'loop', { x: 24, y: 200 })).toBe(true);
+    expect(ops.moveStepTo('first', 'loop', { x: 24, y: 200 })).toBe(true);
     const moved = state().view?.steps.find((s) => s.id === 'first');
     expect(moved?.parentId).toBe('loop');
     expect(state().view?.steps.filter((s) => s.name === 'first')).toHaveLength(1);
@@ -161,6 +194,23 @@ describe('steps and containers', () => {
     state().undo();
     expect(state().text).toBe(WF);
     expect(state().positions.first).toEqual({ x: 10, y: 20 });
+  });
+
+  it('moves a nested step out to the top level as one undoable edit, leaving its container valid', () => {
+    expect(ops.moveStepTo('body', undefined, { x: 900, y: 300 })).toBe(true);
+    const moved = state().view?.steps.find((s) => s.id === 'body');
+    expect(moved?.parentId).toBeUndefined();
+    expect(state().view?.steps.filter((s) => s.name === 'body')).toHaveLength(1);
+    expect(state().view?.steps.find((s) => s.id === 'loop')?.children).toEqual([]);
+    expect(state().text).toMatch(/steps: \[\]/);
+    expect(state().diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(state().positions.body).toEqual({ x: 900, y: 300 });
+    expect(state().past).toHaveLength(1);
+    state().undo();
+    expect(state().text).toBe(WF);
+    expect(state().positions.body).toEqual({ x: 24, y: 72 });
+    // Already at the top level: nothing to move.
+    expect(ops.moveStepTo('first', undefined, { x: 0, y: 0 })).toBe(false);
   });
 
   it('deleting a container\'s last step leaves an empty, valid list', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absolutePosition, containerAt, containerForDrop, freeSpot, siblingRects } from '../../renderer/canvas/layout';
+import { absolutePosition, containerAt, dragTarget, freeSpot, NEW_CARD, placeNewCard, siblingRects } from '../../renderer/canvas/layout';
 import { nameFor } from '../../renderer/canvas/step-defaults';
 import type { StepView } from '../../renderer/model/types';
 
@@ -42,10 +42,46 @@ describe('dropping a card', () => {
     const steps = [step('loop', { container: true, children: ['body'] }), step('body', { parentId: 'loop', depth: 1 }), step('free')];
     const sizes = { loop: { width: 400, height: 300 }, body: { width: 240, height: 80 }, free: { width: 240, height: 80 } };
     const onLoop = { loop: { x: 100, y: 100 }, body: { x: 24, y: 72 }, free: { x: 150, y: 250 } };
-    expect(containerForDrop('free', steps, onLoop, sizes)).toEqual({ container: steps[0], position: { x: 50, y: 150 } });
-    expect(containerForDrop('free', steps, { ...onLoop, free: { x: 900, y: 0 } }, sizes)).toBeUndefined();
-    expect(containerForDrop('loop', steps, onLoop, sizes)).toBeUndefined();
-    expect(containerForDrop('body', steps, onLoop, sizes)).toBeUndefined();
+    expect(dragTarget('free', steps, onLoop, sizes)).toEqual({ container: steps[0], position: { x: 50, y: 150 } });
+    expect(dragTarget('free', steps, { ...onLoop, free: { x: 900, y: 0 } }, sizes)).toBeUndefined();
+    expect(dragTarget('loop', steps, onLoop, sizes)).toBeUndefined();
+    expect(dragTarget('body', steps, onLoop, sizes)).toBeUndefined();
+  });
+
+  it('a nested card whose centre leaves its container goes out to the top level, at its canvas position', () => {
+    const steps = [step('loop', { container: true, children: ['body'] }), step('body', { parentId: 'loop', depth: 1 }), step('other', { container: true, children: [] })];
+    const sizes = { loop: { width: 400, height: 300 }, body: { width: 240, height: 80 }, other: { width: 300, height: 200 } };
+    const base = { loop: { x: 100, y: 100 }, other: { x: 800, y: 100 } };
+    // Centre at (100+500+120, 100+72+40): right of the loop, on empty canvas.
+    expect(dragTarget('body', steps, { ...base, body: { x: 500, y: 72 } }, sizes)).toEqual({ position: { x: 600, y: 172 } });
+    // Dragged across into another container: it joins that one.
+    expect(dragTarget('body', steps, { ...base, body: { x: 720, y: 80 } }, sizes)).toEqual({ container: steps[2], position: { x: 24, y: 80 } });
+    // Still inside its own container: it stays.
+    expect(dragTarget('body', steps, { ...base, body: { x: 100, y: 150 } }, sizes)).toBeUndefined();
+  });
+});
+
+describe('placing a new card', () => {
+  const steps = [step('loop', { container: true, children: [] }), step('a')];
+  const positions = { loop: { x: 600, y: 0 }, a: { x: 0, y: 0 } };
+  const sizes = { loop: { width: 400, height: 300 }, a: { width: 240, height: 80 } };
+  const centre = { x: NEW_CARD.width / 2, y: NEW_CARD.height / 2 };
+
+  it('centres it on the point when the canvas is free there', () => {
+    expect(placeNewCard({ x: 200, y: 400 }, centre, steps, positions, sizes, [])).toEqual({ position: { x: 200 - 120, y: 400 - 55 } });
+  });
+
+  it('keeps it clear of the cards and overlays around the point', () => {
+    const at = placeNewCard({ x: 120, y: 40 }, centre, steps, positions, sizes, [{ x: 0, y: 200, width: 200, height: 100 }]);
+    expect(at.container).toBeUndefined();
+    const r = { ...at.position, ...NEW_CARD };
+    for (const t of [{ ...positions.a, ...sizes.a }, { x: 0, y: 200, width: 200, height: 100 }]) {
+      expect(r.x >= t.x + t.width || r.x + r.width <= t.x || r.y >= t.y + t.height || r.y + r.height <= t.y).toBe(true);
+    }
+  });
+
+  it('puts it inside the container under the point', () => {
+    expect(placeNewCard({ x: 700, y: 100 }, { x: 120, y: 24 }, steps, positions, sizes, [])).toEqual({ position: { x: 24, y: 76 }, container: 'loop' });
   });
 });
 

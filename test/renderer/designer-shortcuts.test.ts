@@ -5,6 +5,8 @@ vi.mock('../../renderer/api/client', () => ({ studio: { call: vi.fn() } }));
 let keyToCommand: typeof import('../../renderer/app/shortcuts').keyToCommand;
 let allCommands: typeof import('../../renderer/app/commands').allCommands;
 let saveAsName: typeof import('../../renderer/workspace/Dialogs').saveAsName;
+let paletteItems: typeof import('../../renderer/command-palette/CommandPalette').paletteItems;
+let useDocument: typeof import('../../renderer/stores/document').useDocument;
 
 beforeAll(async () => {
   const store = () => {
@@ -15,6 +17,8 @@ beforeAll(async () => {
   ({ keyToCommand } = await import('../../renderer/app/shortcuts'));
   ({ allCommands } = await import('../../renderer/app/commands'));
   ({ saveAsName } = await import('../../renderer/workspace/Dialogs'));
+  ({ paletteItems } = await import('../../renderer/command-palette/CommandPalette'));
+  ({ useDocument } = await import('../../renderer/stores/document'));
 });
 
 const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean; code?: string } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift, altKey: !!mods.alt, code: mods.code });
@@ -41,6 +45,22 @@ describe('shortcuts', () => {
     const ids = allCommands().map((c) => c.id);
     for (const id of ['nav.design', 'nav.data', 'nav.optimize', 'nav.compare', 'nav.experiments', 'nav.monitor', 'nav.settings', 'view.wordWrap', 'edit.undo', 'edit.redo', 'app.palette']) expect(ids).toContain(id);
     expect(allCommands().find((c) => c.id === 'nav.data')?.shortcut).toBe('Alt+2');
+  });
+});
+
+describe('command palette', () => {
+  it('lists commands that cannot run now, with the reason, and drops the reason once they can', () => {
+    useDocument.getState().close();
+    const undo = paletteItems(allCommands(), 'undo').find((i) => i.c.id === 'edit.undo');
+    expect(undo?.reason).toBe('Nothing to undo');
+    expect(paletteItems(allCommands(), 'save').find((i) => i.c.id === 'file.save')?.reason).toBe('Open a workflow first');
+    expect(paletteItems(allCommands(), 'delete').find((i) => i.c.id === 'edit.delete')?.reason).toBe('Select a step on the canvas first');
+    // Every command is listed for an empty query, available or not.
+    expect(paletteItems(allCommands(), '').map((i) => i.c.id)).toEqual(expect.arrayContaining(allCommands().map((c) => c.id)));
+    useDocument.getState().load({ path: null, fileName: 'a.yaml', text: 'workflow:\n  name: a\n  steps: []\n', layout: null });
+    useDocument.getState().setTextFromEditor('workflow:\n  name: b\n  steps: []\n');
+    expect(paletteItems(allCommands(), 'undo').find((i) => i.c.id === 'edit.undo')?.reason).toBeNull();
+    expect(paletteItems(allCommands(), 'save').find((i) => i.c.id === 'file.save')?.reason).toBeNull();
   });
 });
 
