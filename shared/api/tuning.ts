@@ -119,6 +119,25 @@ export interface ImportReport {
   durationMs: number;
   /** The first valid rows as they would be stored (redacted), with their label and source. */
   preview?: { inputs: Record<string, unknown>; outputs: Record<string, unknown>; label: string; source: string }[];
+  /** Stopped by data.cancelImport: nothing was written. */
+  cancelled?: boolean;
+}
+/** A large import's progress (data.importProgress), after each batch of rows. */
+export interface ImportProgress {
+  /** The progressId the data.import call gave. */
+  progressId: string;
+  /** insert: a batch was written; parsed: the whole file was read; done: committed. */
+  phase: 'insert' | 'parsed' | 'done';
+  done: number;
+  /** Rows expected: an estimate from the bytes read until the whole file is read. */
+  total: number;
+  /** Share of the file read, 0..1. */
+  share: number;
+  elapsedMs: number;
+  /** Measured since the import started. */
+  rowsPerSecond: number;
+  /** Estimate from the share read and the elapsed time; null before the first batch. */
+  secondsLeft: number | null;
 }
 export interface BiasFinding {
   dimension: string;
@@ -450,9 +469,16 @@ export const tuningMethods = {
         format: z.enum(['jsonl', 'csv', 'dspy']).optional(),
         mapping: z.record(z.string().min(1), z.string().min(1)).optional(),
         dryRun: z.boolean().default(false),
+        /** Names this import in its data.importProgress events and in data.cancelImport. */
+        progressId: z.string().min(1).max(100).optional(),
       })
       .strict(),
     result: typed<ImportReport>(),
+  },
+  /** Stops a running import (its report comes back with cancelled: true; nothing is written). cancelled: false when no such import runs. */
+  'data.cancelImport': {
+    params: z.object({ progressId: z.string().min(1).max(100) }).strict(),
+    result: typed<{ cancelled: boolean }>(),
   },
   'data.export': {
     params: z.object({ signature: sigRef, format: z.enum(['jsonl', 'csv', 'dspy']), version: id.optional(), path: absPath.optional() }).strict(),
@@ -617,5 +643,6 @@ export const tuningMethods = {
 export const tuningEvents = {
   'optimize.job': typed<{ job: OptimizationJob }>(),
   'optimize.progress': typed<{ jobId: string; progress: JobProgress }>(),
+  'data.importProgress': typed<ImportProgress>(),
   'config.changed': typed<{ config: Record<string, unknown> }>(),
 } as const;

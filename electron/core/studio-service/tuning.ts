@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion, type ProviderStatus, type StudioMethod, type StudioEvent, type EventPayload, type DemoRef } from '../../../shared/api/index';
+import { StudioApiError, type ExampleRow, type MethodResult, type ProgramVersion, type ProviderStatus, type StudioMethod, type StudioEvent, type EventPayload, type DemoRef, type ImportReport as ApiImportReport } from '../../../shared/api/index';
 import { DEPLOYMENT_PHASES, FEATURE_FLAGS } from '../../../shared/plugin-config/schema';
 import { formatPercent } from '../../../shared/format/percent';
 import type { Studio } from '../studio';
@@ -14,6 +14,9 @@ import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
 import { lmForStep, runtimeLm, SIMULATED_LABEL, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
 import type { Example } from '../training-data/types';
+import type { ImportReport } from '../training-data/manager';
+import { importInBackground, type BackgroundImport } from '../training-data/background-import';
+import { OperationCancelledError } from '../training-data/progress';
 import { misfitReasons } from '../../../shared/dspy/signature-history';
 import { moduleOf, programForStep, programFromSignature, programShape, type ProgramSpec } from '../dspy-plugin/program-spec';
 import { findDspyStep, stepPrograms } from '../dspy-plugin/step-programs';
@@ -134,8 +137,13 @@ function predictorsOf(state: Record<string, unknown>): { instructions: string; d
   return { instructions: '', demos: [] };
 }
 
+/** An app import of a file this large (bytes) runs on a worker thread with progress events. */
+export const BACKGROUND_IMPORT_BYTES = 1024 * 1024;
+
 export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMethod> {
   const lm = (studio: Studio) => lmForStep('dspy_claude', studio.providers);
+  /** Background imports running, by progressId. */
+  const imports = new Map<string, BackgroundImport>();
 
   /**
    * The program to optimize: the open workflow's step of that name when given (its module and
@@ -261,12 +269,32 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       });
     },
 
-    'data.import': async ({ signature, fileName, content, format, mapping, dryRun }) => {
+    'data.import': async ({ signature, fileName, content, format, mapping, dryRun, progressId }) => {
       const studio = await deps.studio();
-      return guard(() => {
-        const r = studio.data.importFile({ signature, data: Buffer.from(content, 'base64'), fileName, format, mapping, dryRun, by: deps.by, source: 'user_feedback' });
-        return { ok: r.ok, importId: r.importId, file: r.file, format: r.format, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, redactions: r.redactions, errors: r.errors, warnings: r.warnings, durationMs: r.durationMs, preview: r.preview };
-      });
+      const args = { signature, data: Buffer.from(content, 'base64'), fileName, format, mapping, dryRun, by: deps.by, source: 'user_feedback' as const };
+      const apiReport = (r: ImportReport): ApiImportReport => ({ ok: r.ok, importId: r.importId, file: r.file, format: r.format, rows: r.rows, inserted: r.inserted, duplicates: r.duplicates, redactions: r.redactions, errors: r.errors, warnings: r.warnings, durationMs: r.durationMs, preview: r.preview });
+      if (args.data.length < BACKGROUND_IMPORT_BYTES || !progressId) return guard(() => apiReport(studio.data.importFile(args)));
+      if (imports.has(progressId)) fail('conflict', new Error(`an import with progressId ${progressId} is already running`));
+      // a large file is imported on a worker thread: the host stays responsive and progress reaches the renderer
+      const started = performance.now();
+      const job = guard(() => importInBackground(studio.data, args, (phase, figures) => deps.emit('data.importProgress', { progressId, phase, ...figures })));
+      imports.set(progressId, job);
+      try {
+        return apiReport(await job.result);
+      } catch (err) {
+        if (err instanceof OperationCancelledError) {
+          return { ok: false, cancelled: true, file: fileName, format: format ?? '', rows: 0, inserted: 0, duplicates: 0, redactions: 0, errors: [], warnings: [], durationMs: performance.now() - started, preview: [] };
+        }
+        return fail('bad_request', err);
+      } finally {
+        imports.delete(progressId);
+      }
+    },
+
+    'data.cancelImport': async ({ progressId }) => {
+      const job = imports.get(progressId);
+      job?.cancel();
+      return { cancelled: Boolean(job) };
     },
 
     'data.export': async ({ signature, format, version, path: target }) => {
