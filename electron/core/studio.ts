@@ -100,7 +100,7 @@ export class Studio {
       providers: () => this.providers,
       experiments: this.experiments,
       observe: (r, { program, lm }) => {
-        const exec = { ...r, runId: r.runId ?? '' };
+        const exec = { ...r, runId: r.runId ?? '', model: lm.model, structuredOutput: lm.structured_output ?? 'chat' };
         this.metrics.record(exec);
         this.adaptive.check(exec, program.program, lm);
         this.checkDeployment();

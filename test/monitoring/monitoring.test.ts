@@ -3,6 +3,8 @@ import {
   AlertManager, buildHealthReport, decideReoptimization, summarize,
   type ExecutionRecord, type MetricsSummary,
 } from '../../electron/core/monitoring';
+import { MetricsStore } from '../../electron/core/monitoring/metrics-store';
+import { migrate, migrations, openDatabase } from '../../electron/core/storage';
 
 const rec = (i: number, patch: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
   step: 's', signatureHash: 'sig', mode: 'optimized', ok: true, latencyMs: i, tokens: 10, cost: 0.01, timestamp: 1000 + i, ...patch,
@@ -58,6 +60,49 @@ const summaryWith = (executions: number, errorRate: number, p95: number): Metric
   const s = summarize([], [], 0, 0);
   return { ...s, executions, errorRate, successRate: 1 - errorRate, latencyMs: { p50: p95 / 2, p95, p99: p95 } };
 };
+
+describe('LM call stats per step', () => {
+  const stats = (adapterCalls: number, parseFailures: number, fallbacks: number, retries: Record<string, number> = {}) => ({ adapterCalls, parseFailures, fallbacks, retries });
+  const s = summarize([
+    rec(1, { workflow: 'w', step: 'a', lmStats: stats(1, 0, 0, { timeout: 1 }) }),
+    rec(2, { workflow: 'w', step: 'a', lmStats: stats(2, 1, 1, { timeout: 1, rate_limit: 2 }) }),
+    rec(3, { workflow: 'w', step: 'b', ok: false, lmStats: stats(2, 2, 1) }),
+    rec(4, { workflow: 'other', step: 'a', mode: 'traditional' }),
+  ], [], 0, 2000);
+  it('sums adapter calls, parse failures, fallbacks and retries by cause per workflow step, in order of first execution', () => {
+    expect(s.bySteps).toEqual([
+      { workflow: 'w', step: 'a', executions: 2, errorRate: 0, adapterCalls: 3, parseFailures: 1, fallbacks: 1, parseFailureRate: 1 / 3, retries: { timeout: 2, rate_limit: 2 } },
+      { workflow: 'w', step: 'b', executions: 1, errorRate: 1, adapterCalls: 2, parseFailures: 2, fallbacks: 1, parseFailureRate: 1, retries: {} },
+      { workflow: 'other', step: 'a', executions: 1, errorRate: 0, adapterCalls: 0, parseFailures: 0, fallbacks: 0, parseFailureRate: NaN, retries: {} },
+    ]);
+  });
+  it('and over the whole window', () => {
+    expect(s.lm).toEqual({ adapterCalls: 5, parseFailures: 3, fallbacks: 2, parseFailureRate: 3 / 5, retries: { timeout: 2, rate_limit: 2 } });
+  });
+  it('are stored with the execution and its model, read back, and kept apart by model and structured-output mode', () => {
+    const db = openDatabase(':memory:');
+    const store = new MetricsStore(db);
+    const at = Date.now() - 1000;
+    for (const [i, model, mode, lmStats] of [[1, 'm', 'chat', stats(2, 1, 1)], [2, 'm', 'json', stats(1, 0, 0)], [3, 'n', 'chat', stats(3, 0, 0)], [4, 'm', 'chat', undefined]] as const) {
+      db.prepare(`INSERT INTO runs (id, inputs_json, mode, created_at) VALUES (?, '{}', 'baseline', 'now')`).run(`r${i}`);
+      store.record({ ...rec(i, { workflow: 'w', step: 'a', timestamp: at + i, ...(lmStats && { lmStats }) }), runId: `r${i}`, model, structuredOutput: mode });
+    }
+    expect(store.lmStatsOf('m', 'chat', 10)).toEqual([stats(2, 1, 1)]);
+    expect(store.executions().map((e) => [e.model, e.structuredOutput, e.lmStats])).toEqual([['m', 'chat', stats(2, 1, 1)], ['m', 'json', stats(1, 0, 0)], ['n', 'chat', stats(3, 0, 0)], ['m', 'chat', undefined]]);
+    expect(store.summary().bySteps[0]).toMatchObject({ executions: 4, adapterCalls: 6, parseFailures: 1, fallbacks: 1 });
+  });
+  it('an execution recorded before the migration reads back without stats', () => {
+    const db = openDatabase(':memory:', { migrate: false });
+    migrate(db, migrations, 14);
+    db.prepare(`INSERT INTO runs (id, inputs_json, mode, created_at) VALUES ('old', '{}', 'baseline', 'now')`).run();
+    db.prepare(`INSERT INTO execution_metrics (run_id, step, mode, ok, latency_ms, cache_hit, at) VALUES ('old', 'a', 'baseline', 1, 5, -1, ?)`).run(Date.now() - 1000);
+    migrate(db);
+    const [e] = new MetricsStore(db).executions();
+    expect(e).toMatchObject({ runId: 'old', step: 'a' });
+    expect(e.lmStats).toBeUndefined();
+    expect(new MetricsStore(db).summary().lm).toEqual({ adapterCalls: 0, parseFailures: 0, fallbacks: 0, parseFailureRate: NaN, retries: {} });
+  });
+});
 
 describe('AlertManager', () => {
   it('raises, dedups, escalates, de-escalates and resolves', () => {

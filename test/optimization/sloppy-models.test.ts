@@ -57,6 +57,26 @@ describe('a sloppy simulated model', () => {
     expect(echo.data.runs.list({ task: 'classify' })[0].error).toMatch(/AdapterParseError/);
   });
 
+  it("workflow runs' parse failures feed the estimate's adapter retries and the per-step metrics", async () => {
+    const studio = await open({ simulatedFaults: { format_violation_rate: 0.5 } });
+    studio.data.registerSignature('classify', TOY_SIGNATURE);
+    studio.data.addExamples('classify', toyDataset(20, 3).map((e) => ({ inputs: e.inputs, outputs: e.outputs, label: 'accepted' as const, labeled_by: 't' })), 't');
+    const records = [];
+    for (let i = 0; i < 8; i++) records.push((await studio.run(step(), { baseDir: '.', inputs: inputs(i), mock: true })).records[0]);
+    const stats = records.flatMap((r) => (r.lmStats ? [r.lmStats] : []));
+    const sum = (k: 'adapterCalls' | 'parseFailures' | 'fallbacks') => stats.reduce((s, x) => s + x[k], 0);
+    expect(sum('fallbacks')).toBeGreaterThan(0);
+    const [execution] = studio.metrics.executions();
+    expect(execution.structuredOutput).toBe('chat');
+    const perStep = studio.metrics.summary().bySteps;
+    expect(perStep).toEqual([expect.objectContaining({ workflow: 'sloppy', step: 'classify', executions: 8, adapterCalls: sum('adapterCalls'), parseFailures: sum('parseFailures'), fallbacks: sum('fallbacks') })]);
+    const lm = { provider: 'simulated' as const, model: execution.model!, faults: { format_violation_rate: 0.5 } };
+    const estimate = studio.engine.estimate({ signature: 'classify', program, strategy: 'bootstrap_few_shot' as const, lm }).estimate;
+    const rate = sum('fallbacks') / (sum('adapterCalls') - sum('fallbacks'));
+    expect(estimate.lmCalls.breakdown.adapter_retries).toBeGreaterThan(0);
+    expect(estimate.notes.join(' ')).toMatch(new RegExp(`${(rate * 100).toFixed(1)}% of this model's answers failed to parse`));
+  });
+
   it('optimize counts parse failures, the next estimate adds the adapter retries it measured, compare runs under 429s', async () => {
     const studio = await open({ simulatedFaults: { format_violation_rate: 0.5 } });
     studio.data.registerSignature('classify', TOY_SIGNATURE);
@@ -102,7 +122,7 @@ describe('a sloppy OpenAI-compatible server (real dspy.LM over HTTP)', () => {
     studio.data.addExamples('classify', toyDataset(20, 3).map((e) => ({ inputs: e.inputs, outputs: e.outputs, label: 'accepted' as const, labeled_by: 't' })), 't');
     const lm = { provider: 'openai_compatible' as const, model: 'tiny', api_base: `${fake.openai}/v1` };
     const req = { signature: 'classify', program, strategy: 'bootstrap_few_shot' as const, lm };
-    expect(studio.engine.estimate(req).estimate.notes.join(' ')).toMatch(/no adapter retries counted: no optimization of tiny has measured/);
+    expect(studio.engine.estimate(req).estimate.notes.join(' ')).toMatch(/no adapter retries counted: no optimization or workflow run of tiny has measured/);
     expect(studio.engine.estimate({ ...req, lm: { ...lm, structured_output: 'llamacpp_json_schema' as const } }).estimate.notes.join(' ')).not.toMatch(/adapter retries/);
   });
 

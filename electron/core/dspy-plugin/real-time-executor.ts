@@ -269,6 +269,7 @@ export class RealTimeExecutor implements DspyStepExecutor {
       programVersion: outcome.programVersion,
       experimentId: m.experimentId,
       arm: m.arm,
+      ...(outcome.lmStats && { lmStats: outcome.lmStats }),
     }, { program, lm });
     return collected.run.id;
   }

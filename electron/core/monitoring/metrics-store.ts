@@ -1,7 +1,16 @@
+import { lmStatsSchema, type LmStats } from '../../../shared/run/trace';
 import type { Db } from '../storage/database';
 import { summarize, type ExecutionRecord, type MetricsSummary, type OptimizationRecord } from './metrics';
 
-export type StoredExecution = ExecutionRecord & { runId: string; workflow?: string; programVersion?: string; experimentId?: string; arm?: string };
+/** `model` and `structuredOutput`: the LM config of a DSPy step (what the measured parse-failure rate is kept by). */
+export type StoredExecution = ExecutionRecord & { runId: string; programVersion?: string; experimentId?: string; arm?: string; model?: string; structuredOutput?: string };
+
+/** A stored stats column read back; a row that does not parse counts as one without stats. */
+function storedLmStats(json: string | null): LmStats | undefined {
+  if (json === null) return undefined;
+  const parsed = lmStatsSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Execution metrics in SQLite, so `metrics` in one process reports the runs of another. */
 export class MetricsStore {
@@ -10,13 +19,22 @@ export class MetricsStore {
   record(r: StoredExecution): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO execution_metrics (run_id, workflow, step, signature_hash, mode, ok, latency_ms, cache_hit, fallback_ms, tokens, cost, program_version, experiment_id, arm, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO execution_metrics (run_id, workflow, step, signature_hash, mode, ok, latency_ms, cache_hit, fallback_ms, tokens, cost, program_version, experiment_id, arm, at, model, structured_output, lm_stats_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.runId, r.workflow ?? null, r.step, r.signatureHash ?? null, r.mode, r.ok ? 1 : 0, r.latencyMs,
         r.cacheHit === undefined ? -1 : r.cacheHit ? 1 : 0, r.fallbackMs ?? null, r.tokens, r.cost, r.programVersion ?? null, r.experimentId ?? null, r.arm ?? null, r.timestamp,
+        r.model ?? null, r.structuredOutput ?? null, r.lmStats ? JSON.stringify(r.lmStats) : null,
       );
+  }
+
+  /** The LM call stats of the latest `limit` DSPy step executions of a model in one structured-output mode. */
+  lmStatsOf(model: string, structuredOutput: string, limit: number): LmStats[] {
+    const rows = this.db
+      .prepare(`SELECT lm_stats_json FROM execution_metrics WHERE model = ? AND structured_output = ? AND lm_stats_json IS NOT NULL ORDER BY at DESC LIMIT ?`)
+      .all(model, structuredOutput, limit) as { lm_stats_json: string }[];
+    return rows.flatMap((r) => storedLmStats(r.lm_stats_json) ?? []);
   }
 
   /**
@@ -49,6 +67,9 @@ export class MetricsStore {
       programVersion: r.program_version ?? undefined,
       experimentId: r.experiment_id ?? undefined,
       arm: r.arm ?? undefined,
+      model: r.model ?? undefined,
+      structuredOutput: r.structured_output ?? undefined,
+      lmStats: storedLmStats(r.lm_stats_json ?? null),
       timestamp: r.at,
       ...(r.quality === null ? {} : { quality: r.quality }),
     }));

@@ -1,9 +1,11 @@
+import type { LmStats } from '../../../shared/run/trace';
 import { quantileSorted } from '../statistics/distributions';
 
 export const EXECUTION_MODES = ['optimized', 'baseline', 'fallback', 'traditional'] as const;
 export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 export interface ExecutionRecord {
+  workflow?: string;
   step: string;
   signatureHash?: string;
   mode: ExecutionMode;
@@ -17,6 +19,8 @@ export interface ExecutionRecord {
   fallbackMs?: number;
   /** Quality score in [0, 1] when a metric ran. */
   quality?: number;
+  /** What the DSPy step's LM calls went through (absent for traditional calls). */
+  lmStats?: LmStats;
   timestamp: number;
 }
 
@@ -29,6 +33,25 @@ export interface OptimizationRecord {
 }
 
 export interface Percentiles { p50: number; p95: number; p99: number }
+
+/**
+ * LM call stats summed over executions: parseFailureRate = parse failures / adapter calls
+ * (NaN when no adapter call was counted); retries by cause.
+ */
+export interface LmCallSummary {
+  adapterCalls: number;
+  parseFailures: number;
+  fallbacks: number;
+  parseFailureRate: number;
+  retries: Record<string, number>;
+}
+
+export interface StepSummary extends LmCallSummary {
+  workflow?: string;
+  step: string;
+  executions: number;
+  errorRate: number;
+}
 
 export interface MetricsSummary {
   from: number;
@@ -46,11 +69,47 @@ export interface MetricsSummary {
   quality: number;
   optimizations: { count: number; failed: number; totalMs: number; durationMs: Percentiles };
   bySignature: Record<string, { executions: number; errorRate: number; quality: number }>;
+  /** Over every execution that reported LM call stats. */
+  lm: LmCallSummary;
+  /** Per workflow step, in order of first execution. */
+  bySteps: StepSummary[];
 }
 
 function percentiles(values: number[]): Percentiles {
   const s = [...values].sort((a, b) => a - b);
   return { p50: quantileSorted(s, 0.5), p95: quantileSorted(s, 0.95), p99: quantileSorted(s, 0.99) };
+}
+
+/** Sums the LM call stats of the records that carry them. */
+export function summarizeLmStats(stats: readonly LmStats[]): LmCallSummary {
+  const retries: Record<string, number> = {};
+  let adapterCalls = 0, parseFailures = 0, fallbacks = 0;
+  for (const s of stats) {
+    adapterCalls += s.adapterCalls;
+    parseFailures += s.parseFailures;
+    fallbacks += s.fallbacks;
+    for (const [cause, n] of Object.entries(s.retries)) retries[cause] = (retries[cause] ?? 0) + n;
+  }
+  return { adapterCalls, parseFailures, fallbacks, parseFailureRate: adapterCalls ? parseFailures / adapterCalls : NaN, retries };
+}
+
+const statsOf = (xs: readonly ExecutionRecord[]) => summarizeLmStats(xs.flatMap((r) => (r.lmStats ? [r.lmStats] : [])));
+
+function bySteps(rs: readonly ExecutionRecord[]): StepSummary[] {
+  const groups = new Map<string, ExecutionRecord[]>();
+  for (const r of rs) {
+    const key = JSON.stringify([r.workflow ?? null, r.step]);
+    const xs = groups.get(key);
+    if (xs) xs.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()].map((xs) => ({
+    ...(xs[0].workflow !== undefined && { workflow: xs[0].workflow }),
+    step: xs[0].step,
+    executions: xs.length,
+    errorRate: xs.filter((r) => !r.ok).length / xs.length,
+    ...statsOf(xs),
+  }));
 }
 
 const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
@@ -89,6 +148,8 @@ export function summarize(records: readonly ExecutionRecord[], optimizations: re
     quality: qualityOf(rs),
     optimizations: { count: os.length, failed: os.filter((o) => !o.ok).length, totalMs: os.reduce((a, o) => a + o.durationMs, 0), durationMs: percentiles(os.map((o) => o.durationMs)) },
     bySignature: Object.fromEntries([...bySig].map(([sig, xs]) => [sig, { executions: xs.length, errorRate: xs.filter((r) => !r.ok).length / xs.length, quality: qualityOf(xs) }])),
+    lm: statsOf(rs),
+    bySteps: bySteps(rs),
   };
 }
 

@@ -8,6 +8,7 @@ import type { PythonPool } from '../python-bridge/pool';
 import type { TrainingData } from '../training-data/manager';
 import { decideAdoption } from './adoption';
 import { CallModelError, OPTIMIZERS, OptimizerParamsError, resolveOptimizerParams } from '../../../shared/dspy/optimizers';
+import { MetricsStore } from '../monitoring/metrics-store';
 import { PriceBook } from './prices';
 import { checkBudget, estimateOptimization, exampleTokens, phaseUsageSchema, type Budget, type Estimate, type Latency, type ParseFailures, type Strategy } from './estimate';
 import {
@@ -72,6 +73,8 @@ interface CachedResult {
 const MAX_HISTORY = 500;
 /** Recent optimizations of a model whose measured time per LM call the estimate uses. */
 const LATENCY_SAMPLE_JOBS = 5;
+/** Workflow step executions (ChatAdapter) whose parse failures join the optimizations' in the estimate. */
+const PARSE_SAMPLE_EXECUTIONS = 200;
 
 /** An optimizer's num_threads, when the request leaves it out, is the provider's (1 for a local server, 8 for a hosted API). */
 export function withProviderThreads(strategy: Strategy, params: Record<string, unknown> | undefined, lm: LmConfig): Record<string, unknown> {
@@ -88,6 +91,7 @@ const QUEUED_LOST_REASON = 'interrupted while queued: the app stopped before it 
  */
 export class OptimizationEngine extends EventEmitter {
   readonly jobs: JobRepository;
+  private readonly metrics: MetricsStore;
   readonly versions: ProgramVersionRepository;
   readonly cache: ResultCache<CachedResult>;
   /** `stopper`: GEPA's first cancel stops its search and keeps the best candidate so far. */
@@ -104,6 +108,7 @@ export class OptimizationEngine extends EventEmitter {
   ) {
     super();
     this.jobs = new JobRepository(deps.data.db);
+    this.metrics = new MetricsStore(deps.data.db);
     this.versions = new ProgramVersionRepository(deps.data.db);
     const opt = deps.config().optimization;
     this.cache = new ResultCache<CachedResult>({ ttlSeconds: opt.cache_ttl, maxEntries: 500, backend: new SqliteCacheBackend(deps.data.db) });
@@ -187,7 +192,7 @@ export class OptimizationEngine extends EventEmitter {
       throw err;
     }
     if (!parseFailures && chat && req.lm.provider !== 'simulated') {
-      estimate.notes.push(`no adapter retries counted: no optimization of ${req.lm.model} has measured how many of its answers fail to parse yet (a small local model may need up to twice the calls)`);
+      estimate.notes.push(`no adapter retries counted: no optimization or workflow run of ${req.lm.model} has measured how many of its answers fail to parse yet (a small local model may need up to twice the calls)`);
     }
     return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
   }
@@ -210,14 +215,15 @@ export class OptimizationEngine extends EventEmitter {
 
   /**
    * The measured share of this model's ChatAdapter answers that failed to parse (each costs one more call),
-   * over recent optimizations of the same model that reported it.
+   * over recent optimizations of the same model that reported it and its recent workflow step executions.
    */
   private parseFailuresOf(lm: LmConfig): ParseFailures | undefined {
     const stats = this.jobs
       .list({ status: 'succeeded', limit: 200 })
       .filter((j) => j.model === lm.model && j.result?.lmStats && !j.result.cached)
       .slice(0, LATENCY_SAMPLE_JOBS)
-      .map((j) => j.result!.lmStats!);
+      .map((j) => j.result!.lmStats!)
+      .concat(this.metrics.lmStatsOf(lm.model, 'chat', PARSE_SAMPLE_EXECUTIONS));
     const fallbacks = stats.reduce((s, x) => s + x.fallbacks, 0);
     const firstCalls = stats.reduce((s, x) => s + x.adapterCalls - x.fallbacks, 0);
     return firstCalls > 0 ? { rate: fallbacks / firstCalls, samples: firstCalls } : undefined;

@@ -449,6 +449,16 @@ export const migrations: Migration[] = [
     name: "the full-text index gathers 16 MiB of terms in memory before it writes a segment (1 MiB by default): a large import's one transaction writes and merges 16 times fewer segments",
     up: "INSERT INTO examples_fts (examples_fts, rank) VALUES ('hashsize', 16777216);",
   },
+  {
+    version: 15,
+    name: "each DSPy step execution's model, structured-output mode and LM call stats (adapter calls, parse failures, fallbacks, retries by cause) in execution_metrics",
+    up: `
+      ALTER TABLE execution_metrics ADD COLUMN model TEXT;
+      ALTER TABLE execution_metrics ADD COLUMN structured_output TEXT;
+      ALTER TABLE execution_metrics ADD COLUMN lm_stats_json TEXT;
+      CREATE INDEX execution_metrics_model ON execution_metrics(model, at) WHERE lm_stats_json IS NOT NULL;
+    `,
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
