@@ -363,6 +363,7 @@ export interface ExperimentAnalysis {
   complete: boolean;
   recommendation: string;
 }
+export interface MonitorLmStats { adapterCalls: number; parseFailures: number; fallbacks: number; parseFailureRate: number | null; retries: Record<string, number> }
 export interface MonitorSnapshot {
   windowMs: number;
   summary: Record<string, unknown> & {
@@ -374,6 +375,9 @@ export interface MonitorSnapshot {
     tokens: number;
     cost: number;
     optimizations: Record<string, unknown>;
+    /** LM call stats over the window and per workflow step (rates over no adapter call are null). */
+    lm: MonitorLmStats;
+    bySteps: (MonitorLmStats & { workflow?: string; step: string; executions: number; errorRate: number })[];
   };
   health: { status: string; components: { name: string; status: string; detail: string }[] };
   alerts: { id?: string; metric: string; severity: string; message: string; value?: number; since?: number }[];
