@@ -6,7 +6,8 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { SignatureField } from '../../../shared/dspy/signature';
 import { fieldSchema, schemaProblems } from '../../../shared/dspy/json-schema';
-import { parseJsonBounded } from '../../../shared/json/bounds';
+import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
+import { JSON_LIMITS, jsonBoundsProblem, parseJsonBounded } from '../../../shared/json/bounds';
 import { sha256Hex } from '../storage/hashing';
 import type { StoredSignature } from './signatures';
 import { finishExample, validateExample, type PreparedExample, type PrepareOptions } from './store';
@@ -463,72 +464,175 @@ export class CsvRowReader {
   }
 }
 
-/** Line of each object that is an element of the top-level array or of an array one level down. */
-function elementLines(text: string): number[] {
-  const lines: number[] = [];
-  const stack: string[] = [];
-  let line = 1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\n') line += 1;
-    if (inString) {
-      if (ch === '\\') i += 1;
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') {
-      if (ch === '{' && stack[stack.length - 1] === '[' && stack.length <= 2) lines.push(line);
-      stack.push(ch);
-    } else if (ch === '}' || ch === ']') stack.pop();
-  }
-  return lines;
-}
+/** Where a DSPy JSON document keeps its examples: the top-level array, or an array under one of these keys. */
+const DSPY_LIST_KEYS = new Set(['examples', 'demos']);
 
 /**
  * DSPy Example JSON: a list of flat objects (what `[dict(e) for e in examples]` or `e.toDict()` give),
  * or an object with such a list under `examples` or `demos` (the latter is what program.save() writes).
  * `_input_keys` (from `with_inputs`) must match the signature's inputs when present.
+ *
+ * Read from a file in 1 MiB chunks (or from bytes in memory) and parsed as a stream: each example
+ * goes to `onExample` (its row, or its errors) as soon as it is complete, with the bytes read so far,
+ * so memory holds one chunk and one example, not the file. Problems of the document itself (invalid
+ * JSON or UTF-8, nesting deeper than JSON_LIMITS, no list of examples) stop the reading and come back
+ * in `errors`.
  */
-export function parseDspyJson(text: string, sig: StoredSignature): ParseResult {
-  let doc: unknown;
-  try {
-    doc = parseJsonBounded(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : 0;
-    return { rows: [], errors: [{ line, message: `invalid JSON: ${msg}` }], warnings: [] };
-  }
-  let items: unknown;
-  if (Array.isArray(doc)) items = doc;
-  else if (doc && typeof doc === 'object') items = (doc as any).examples ?? (doc as any).demos;
-  if (!Array.isArray(items)) {
-    return { rows: [], errors: [{ line: 1, message: 'expected a JSON array of examples, or an object with an "examples" (or "demos") array' }], warnings: [] };
-  }
-  const lines = elementLines(text);
-  const rows: ParsedRow[] = [];
+export function readDspyJsonRows(
+  source: { file: string } | { data: Buffer },
+  sig: StoredSignature,
+  onExample: (example: { row?: ParsedRow; errors: RowError[] }, bytesRead: number) => void,
+): { sha256: string; bytes: number; errors: RowError[] } {
   const errors: RowError[] = [];
   const inputNames = sig.spec.input_fields.map((f) => f.name).sort();
-  items.forEach((item, i) => {
-    const line = lines[i] ?? 0;
-    if (!item || typeof item !== 'object' || Array.isArray(item)) {
-      errors.push({ line, message: `example ${i + 1} is not an object` });
-      return;
-    }
-    const o = item as Record<string, unknown>;
-    if (Array.isArray(o._input_keys)) {
-      const keys = [...(o._input_keys as unknown[])].map(String).sort();
-      if (keys.join(',') !== inputNames.join(',')) {
-        errors.push({ line, field: '_input_keys', message: `_input_keys [${keys.join(', ')}] differ from signature ${sig.name}'s inputs [${inputNames.join(', ')}]` });
-        return;
+  const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const tokenizer = new Tokenizer();
+  let parser: TokenParser | undefined;
+  let broken = false;
+  // line counting: newlines in the bytes before `scanned` (chunk holds the bytes from chunkStart on)
+  let chunk: Buffer = Buffer.alloc(0);
+  let chunkStart = 0;
+  let scanned = 0;
+  let line = 1;
+  let read = 0;
+  const lineAt = (offset: number) => {
+    for (let at = chunk.indexOf(0x0a, scanned - chunkStart); at >= 0 && chunkStart + at < offset; at = chunk.indexOf(0x0a, at + 1)) line += 1;
+    scanned = Math.max(scanned, Math.min(offset, chunkStart + chunk.length));
+    return line;
+  };
+  // where the tokens are: nesting depth, the root's kind, the key being read at depth 1 of a root object
+  let depth = 0;
+  let root: 'array' | 'object' | undefined;
+  let expectKey = false;
+  let key: string | undefined;
+  let list: string | undefined;
+  const lists = new Set<string>();
+  let elementLine = 0;
+  // an error of onExample's own, to pass on as it is (not as a problem of the JSON)
+  let thrown: { err: unknown } | undefined;
+  const fail = (at: number, message: string) => {
+    broken = true;
+    errors.push({ line: at, message });
+  };
+  tokenizer.onToken = (t) => {
+    const at = lineAt(t.offset);
+    if (depth === 0 && !root) {
+      if (t.token !== TokenType.LEFT_BRACKET && t.token !== TokenType.LEFT_BRACE) throw new DocumentError(at, 'expected a JSON array of examples, or an object with an "examples" (or "demos") array');
+      root = t.token === TokenType.LEFT_BRACKET ? 'array' : 'object';
+      parser = new TokenParser({ paths: root === 'array' ? ['$.*'] : ['$.examples.*', '$.demos.*'], keepStack: false });
+      parser.onValue = (v) => {
+        if (typeof v.key !== 'number' || (root !== 'array' && list === undefined)) return;
+        try {
+          onExample(dspyExample(v.value, v.key, elementLine, sig, inputNames), read);
+        } catch (err) {
+          thrown = { err };
+          throw err;
+        }
+      };
+      expectKey = root === 'object';
+    } else if (root === 'object' && depth === 1) {
+      if (t.token === TokenType.COMMA) expectKey = true;
+      else if (expectKey && t.token === TokenType.STRING) {
+        key = String(t.value);
+        expectKey = false;
+      } else if (t.token !== TokenType.COLON && t.token !== TokenType.RIGHT_BRACE && key !== undefined && DSPY_LIST_KEYS.has(key)) {
+        if (t.token === TokenType.LEFT_BRACKET) {
+          if (lists.size > 0) throw new DocumentError(at, `the document holds both an "examples" and a "demos" array: keep one`);
+          lists.add(key);
+          list = key;
+        } else if (t.token !== TokenType.NULL) throw new DocumentError(at, `"${key}" must be an array of examples`);
       }
     }
-    const r = flatToExample(o, sig, IGNORED_DSPY_KEYS);
-    if (r.errors.length) errors.push(...r.errors.map((m) => ({ line, message: m })));
-    else rows.push({ line, raw: r.raw! });
+    const listDepth = root === 'array' ? 1 : 2;
+    if (depth === listDepth && (root === 'array' || list !== undefined) && t.token !== TokenType.COMMA && t.token !== TokenType.RIGHT_BRACKET) elementLine = at;
+    if (t.token === TokenType.LEFT_BRACE || t.token === TokenType.LEFT_BRACKET) {
+      depth += 1;
+      if (depth > JSON_LIMITS.maxDepth) throw new DocumentError(at, `JSON nested deeper than ${JSON_LIMITS.maxDepth} levels (depth limit)`);
+    } else if (t.token === TokenType.RIGHT_BRACE || t.token === TokenType.RIGHT_BRACKET) {
+      depth -= 1;
+      if (depth === 1 && root === 'object') list = undefined;
+    }
+    parser!.write(t);
+  };
+  tokenizer.onEnd = () => {
+    if (parser && !parser.isEnded) parser.end();
+  };
+  const step = (run: () => void) => {
+    try {
+      run();
+    } catch (err) {
+      if (thrown) throw thrown.err;
+      if (err instanceof DocumentError) fail(err.line, err.message);
+      else fail(line, `invalid JSON at or after this line: ${(err as Error).message}`);
+    }
+  };
+  const r = readChunks(source, (bytes) => {
+    if (broken) return;
+    try {
+      utf8.decode(bytes, { stream: true });
+    } catch {
+      const e = invalidUtf8In(bytes, line);
+      return fail(e.line, e.message);
+    }
+    // a byte-order mark is not JSON (offsets and lines count from after it)
+    const body = read === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+    read += bytes.length;
+    chunk = body;
+    step(() => tokenizer.write(body));
+    lineAt(chunkStart + chunk.length);
+    chunkStart += chunk.length;
   });
+  if (!broken) {
+    step(() => {
+      try {
+        utf8.decode();
+      } catch {
+        throw new DocumentError(line, 'the file ends inside a UTF-8 character; save the file as UTF-8');
+      }
+      if (!root) throw new DocumentError(line, 'expected a JSON array of examples, or an object with an "examples" (or "demos") array');
+      tokenizer.end();
+      if (root === 'object' && lists.size === 0) throw new DocumentError(1, 'expected a JSON array of examples, or an object with an "examples" (or "demos") array');
+    });
+  }
+  return { ...r, errors };
+}
+
+/** A problem of a DSPy JSON document as a whole, at a line. */
+class DocumentError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One element of a DSPy JSON list (the `index`th, starting at `line`) as a row, or its errors. */
+function dspyExample(value: unknown, index: number, line: number, sig: StoredSignature, inputNames: readonly string[]): { row?: ParsedRow; errors: RowError[] } {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { errors: [{ line, message: `example ${index + 1} is not an object` }] };
+  const bounds = jsonBoundsProblem(value);
+  if (bounds) return { errors: [{ line, message: `example ${index + 1}: JSON ${bounds}` }] };
+  const o = value as Record<string, unknown>;
+  if (Array.isArray(o._input_keys)) {
+    const keys = (o._input_keys as unknown[]).map(String).sort();
+    if (keys.join(',') !== inputNames.join(',')) {
+      return { errors: [{ line, field: '_input_keys', message: `_input_keys [${keys.join(', ')}] differ from signature ${sig.name}'s inputs [${inputNames.join(', ')}]` }] };
+    }
+  }
+  const r = flatToExample(o, sig, IGNORED_DSPY_KEYS);
+  if (r.errors.length) return { errors: r.errors.map((m) => ({ line, message: m })) };
+  return { row: { line, raw: r.raw! }, errors: [] };
+}
+
+/** DSPy Example JSON held in memory (see readDspyJsonRows), all of its rows and errors. */
+export function parseDspyJson(text: string, sig: StoredSignature): ParseResult {
+  const rows: ParsedRow[] = [];
+  const errors: RowError[] = [];
+  const r = readDspyJsonRows({ data: Buffer.from(text) }, sig, (ex) => {
+    if (ex.row) rows.push(ex.row);
+    for (const e of ex.errors) errors.push(e);
+  });
+  for (const e of r.errors) errors.push(e);
   return { rows, errors, warnings: [] };
 }
 

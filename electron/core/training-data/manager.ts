@@ -5,7 +5,7 @@ import { openDataDir, openDatabase, type OpenOptions } from '../storage/database
 import { AuditLog } from '../audit/audit-log';
 import { BiasAccumulator, type BiasReport } from './bias';
 import { collectExecution, policyFromSettings, type CollectionPolicy, type CollectResult } from './collection';
-import { CsvRowReader, formatFromFileName, parseJsonlLine, readCsvRows, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
+import { CsvRowReader, formatFromFileName, parseJsonlLine, readCsvRows, readDspyJsonRows, readJsonlLines, validateImport, validateRow, newImportId, readImportFile, serializeTo, type ExportFormat, type ImportFormat, type FieldMapping, type RowError } from './import-export';
 import { applyLabel, labelHistory, latestNotes, undoLabel, type LabelInput } from './labeling';
 import { tablePage, type Page, type PageQuery } from './table-page';
 import { reportRows, type ReportRows, type SampleOptions } from './report-sample';
@@ -408,14 +408,23 @@ export class TrainingData {
         report.errors.push(...reader.errors);
         report.errors.sort((a, b) => a.line - b.line);
         report.warnings = reader.warnings;
+      } else if (format === 'dspy') {
+        const r = readDspyJsonRows(source, sig, (example, bytesRead) => {
+          report.rows += 1;
+          for (const e of example.errors) report.errors.push(e);
+          if (!example.row) return;
+          const v = validateRow(example.row, sig, prep, options);
+          for (const e of v.errors) report.errors.push(e);
+          if (v.value) accept(v.value, bytesRead);
+        });
+        for (const e of r.errors) report.errors.push(e);
+        report.errors.sort((a, b) => a.line - b.line);
+        fileSha256 = r.sha256;
       } else {
         const parsed = validateImport(args.data ?? readImportFile(args.file!), fileName, sig, prep, options);
         report.format = parsed.format;
-        report.rows = parsed.rows;
         report.errors.push(...parsed.errors);
-        report.warnings = parsed.warnings;
         fileSha256 = parsed.fileSha256;
-        for (const e of parsed.valid) accept(e, totalBytes);
       }
       flush(valid);
       if (report.errors.length === 0 && valid === 0) report.errors.push({ line: 0, message: 'the file holds no examples' });
