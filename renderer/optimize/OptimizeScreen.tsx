@@ -10,7 +10,8 @@ import { useDocument } from '../stores/document';
 import { editor } from '../model/edits';
 import { promote, refreshStepPrograms, useStepPrograms, useWorkflowFor } from '../tuning/step-programs';
 import { GepaSearch } from './GepaSearch';
-import { runsAxis, runsChartOption, trialChartOption } from './charts';
+import { runsAxis, runsChartOption } from './charts';
+import { TrialChart } from './TrialChart';
 import type { ChartColors } from '../tuning/chart-options';
 import { EChart } from '../tuning/chart';
 import { attempt, Empty, errText, fmtMs, fmtNum, fmtPct, fmtUsd, LmBadge, NoDataset, ScreenHeader, SignaturePicker, Stat, useSignatures, valueText } from '../tuning/common';
@@ -260,7 +261,7 @@ function ProgressView({ job, progress }: { job: OptimizationJob; progress: JobPr
         <Stat label="Last trial" value={fmtPct(p?.score)} />
         <Stat label="Best so far" value={fmtPct(p?.bestScore)} />
       </div>
-      <TrialChart history={history} />
+      <TrialChart status={job.status} history={history} />
     </div>
   );
 }
@@ -425,12 +426,6 @@ function RunsChart({ versions, jobs }: { versions: ProgramVersion[]; jobs: Optim
       )}
     </section>
   );
-}
-
-/** Trial scores of the run in progress against the best so far. */
-function TrialChart({ history }: { history: { trial: number; score: number; best: number }[] }) {
-  const build = useCallback((c: ChartColors) => trialChartOption(history, c), [history]);
-  return <EChart build={build} label="Trial scores against the best so far" testId="trial-chart" height={200} />;
 }
 
 let dataDirCache: string | null = null;

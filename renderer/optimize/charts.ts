@@ -77,3 +77,11 @@ export function runsChartOption(versions: readonly ProgramVersion[], c: ChartCol
     ],
   };
 }
+
+/** Why the trial chart is still empty (null once a trial has finished): a run plots nothing before its first trial. */
+export function trialWait(status: string, trials: number): string | null {
+  if (trials > 0) return null;
+  return status === 'queued'
+    ? 'The run is queued and has not started yet: each trial’s score is plotted here as it completes.'
+    : 'The run has started: each trial’s score is plotted here as it completes.';
+}
