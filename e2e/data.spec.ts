@@ -74,3 +74,43 @@ test('import: a check previews the first rows or names the row and field of each
   await shot(page, 'data-labeling-queue');
   expect(errors).toEqual([]);
 });
+
+test('a large import shows its progress (rows, rate, time left) and can be stopped, changing nothing', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('open-sample').click();
+  await expect(page.getByTestId('node-classify')).toBeVisible();
+  await page.getByTestId('nav-data').click();
+  await page.getByTestId('signature-picker').selectOption('wf:classify');
+  const count = page.getByTestId('examples-count');
+  await expect(count).toHaveText(/^\d+ of \d+ examples$/);
+  const before = await count.innerText();
+
+  // over 1 MiB: imported on the host's worker thread, reporting after each batch of 5,000 rows
+  const dir = path.resolve('test-output/e2e-data');
+  mkdirSync(dir, { recursive: true });
+  const big = path.join(dir, 'large.jsonl');
+  const rows = 120_000;
+  writeFileSync(big, `${Array.from({ length: rows }, (_, i) => JSON.stringify({ text: `large import row ${i} heron`, label: 'animal' })).join('\n')}\n`);
+  await page.getByTestId('import-file').setInputFiles(big);
+  await page.getByTestId('import-confirm').click();
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toBeVisible({ timeout: 60_000 });
+  await expect(progress).toContainText('rows checked and written');
+  await expect(page.getByTestId('import-rate')).toContainText(/rows\/s · (about [\d,]+ s left \(estimate\)|time left unknown)/);
+  await shot(page, 'data-import-progress');
+  await page.getByTestId('import-stop').click();
+  await expect(page.getByTestId('import-report')).toContainText('Import stopped: nothing imported.');
+  await expect(progress).toBeHidden();
+  await page.getByRole('button', { name: 'Close', exact: true }).last().click();
+  await expect(count).toHaveText(before);
+
+  // the same file imported to the end: every row is in the table
+  const total = Number(before.split(' of ')[1].split(' ')[0]);
+  await page.getByTestId('import-file').setInputFiles(big);
+  await page.getByTestId('import-confirm').click();
+  await expect(count).toHaveText(`${total + rows} of ${total + rows} examples`, { timeout: 120_000 });
+  expect(errors).toEqual([]);
+});

@@ -1,8 +1,9 @@
 /** Import: JSONL, CSV (with a column mapping) or DSPy Example JSON; a dry run shows row-level errors first. */
 import { useEffect, useMemo, useState } from 'react';
-import type { FieldSpec, ImportReport } from '../../shared/api/index';
+import type { FieldSpec, ImportProgress, ImportReport } from '../../shared/api/index';
 import { studio } from '../api/client';
 import { errText, fileToBase64 } from '../tuning/common';
+import { fmtNum, fmtPct } from '../tuning/format';
 
 function csvHeader(text: string): string[] {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
@@ -41,6 +42,10 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
   const [report, setReport] = useState<ImportReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // a large file imports on the host's worker thread and reports after each batch of rows
+  const [progressId, setProgressId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [dryRunning, setDryRunning] = useState(false);
   const targets = useMemo(() => [...fields.inputs.map((f) => `inputs.${f.name}`), ...fields.outputs.map((f) => `outputs.${f.name}`), 'label', 'rating', 'source', 'labeled_by'], [fields]);
 
   useEffect(() => {
@@ -55,20 +60,33 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
     })();
   }, [file, format, targets]);
 
+  useEffect(() => (progressId ? studio.on('data.importProgress', (p) => p.progressId === progressId && setProgress(p)) : undefined), [progressId]);
+
   const run = async (dryRun: boolean) => {
     if (!content) return;
+    const id = crypto.randomUUID();
     setBusy(true);
     setError(null);
+    setReport(null);
+    setProgress(null);
+    setProgressId(id);
+    setDryRunning(dryRun);
     try {
       const m = format === 'csv' ? Object.fromEntries(Object.entries(mapping).filter(([, v]) => v)) : undefined;
-      const r = await studio.call('data.import', { signature, fileName: file.name, content, format, mapping: m, dryRun });
+      const r = await studio.call('data.import', { signature, fileName: file.name, content, format, mapping: m, dryRun, progressId: id });
       setReport(r);
       if (!dryRun && r.ok) onDone(r);
     } catch (e) {
       setError(errText(e));
     } finally {
       setBusy(false);
+      setProgressId(null);
+      setProgress(null);
     }
+  };
+
+  const stop = () => {
+    if (progressId) void studio.call('data.cancelImport', { progressId }).catch((e: unknown) => setError(errText(e)));
   };
 
   return (
@@ -105,10 +123,29 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
               ))}
             </div>
           )}
+          {busy && progress && (
+            <div className="import-progress" data-testid="import-progress" role="status">
+              <div className="progress-head">
+                <span className="small">
+                  {fmtNum(progress.done)} of about {fmtNum(progress.total)} rows {dryRunning ? 'checked' : 'checked and written'}
+                </span>
+                <div className="spacer" />
+                <span className="small">{fmtPct(progress.share)} of the file read</span>
+              </div>
+              <div className="progress-bar" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress.share * 100)}>
+                <div style={{ width: `${progress.share * 100}%` }} />
+              </div>
+              <div className="small muted" data-testid="import-rate">
+                {fmtNum(progress.rowsPerSecond)} rows/s · {progress.secondsLeft === null ? 'time left unknown' : `about ${fmtNum(progress.secondsLeft)} s left (estimate)`}
+              </div>
+            </div>
+          )}
           {report && (
-            <div className={`import-report ${report.ok ? 'ok' : 'bad'}`} data-testid="import-report" role="status">
+            <div className={`import-report ${report.ok ? 'ok' : report.cancelled ? '' : 'bad'}`} data-testid="import-report" role="status">
               <strong>
-                {report.ok
+                {report.cancelled
+                  ? 'Import stopped: nothing imported.'
+                  : report.ok
                   ? report.inserted || report.duplicates
                     ? `Imported ${report.inserted} example${report.inserted === 1 ? '' : 's'} (${report.duplicates} duplicate${report.duplicates === 1 ? '' : 's'} skipped).`
                     : `All ${report.rows} rows are valid.`
@@ -180,9 +217,15 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
           )}
         </div>
         <footer>
-          <button type="button" className="btn" onClick={onClose}>
-            {report?.ok && !report.importId ? 'Cancel' : 'Close'}
-          </button>
+          {busy && progress ? (
+            <button type="button" className="btn" onClick={stop} data-testid="import-stop">
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="btn" onClick={onClose}>
+              {report?.ok && !report.importId ? 'Cancel' : 'Close'}
+            </button>
+          )}
           <button type="button" className="btn outline" disabled={!content || busy} onClick={() => void run(true)} data-testid="import-check">
             Check
           </button>
