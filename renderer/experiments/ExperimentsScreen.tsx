@@ -4,7 +4,7 @@ import type { ExperimentAnalysis, ExperimentSummary, ProgramVersion } from '../.
 import { studio } from '../api/client';
 import { useNav } from '../stores/nav';
 import { useUi } from '../stores/ui';
-import { attempt, Empty, fmtMs, fmtP, fmtPct, fmtUsd, ScreenHeader, SignaturePicker, Stat, useSignatures } from '../tuning/common';
+import { attempt, Empty, fmtMs, fmtP, fmtPct, fmtUsd, NoDataset, ScreenHeader, SignaturePicker, Stat, useSignatures } from '../tuning/common';
 import { TrafficGate } from './TrafficGate';
 
 type ArmDraft = { id: string; kind: 'traditional' | 'baseline_dspy' | 'optimized'; programVersionId?: string; weight: number };
@@ -13,7 +13,9 @@ export function ExperimentsScreen() {
   const [list, setList] = useState<ExperimentSummary[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const { reload: reloadSigs } = useSignatures();
+  const { signatures, reload: reloadSigs } = useSignatures();
+  const signature = useNav((s) => s.signature);
+  const sig = signatures.find((s) => s.name === signature);
   const load = useCallback(async () => {
     const r = await attempt(() => studio.call('experiments.list', {}), 'Experiments');
     if (r) setList(r.experiments);
@@ -25,53 +27,57 @@ export function ExperimentsScreen() {
     <div className="screen" data-testid="screen-experiments">
       <ScreenHeader title="Experiments">
         <SignaturePicker onRegistered={reloadSigs} />
-        <button type="button" className="btn primary" onClick={() => setCreating(true)} data-testid="new-experiment">
+        <button type="button" className="btn primary" onClick={() => setCreating(true)} disabled={!sig} title={sig ? undefined : 'Choose a dataset first'} data-testid="new-experiment">
           New experiment
         </button>
       </ScreenHeader>
       <div className="screen-banner">
         <TrafficGate />
       </div>
-      <div className="optimize-grid">
-        {creating && (
-          <div className="span-all">
-            <CreateExperiment
-              onClose={() => setCreating(false)}
-              onCreated={(id) => {
-                setCreating(false);
-                setSelected(id);
-                void load();
-              }}
-            />
-          </div>
-        )}
-        <div className="col">
-          <section className="card-panel" aria-labelledby="exp-list-title">
-            <h3 id="exp-list-title">A/B experiments</h3>
-            <ul className="runs-list">
-              {list.map((e) => (
-                <li key={e.id}>
-                  <button type="button" className={`run-item ${selected === e.id ? 'selected' : ''}`} onClick={() => setSelected(e.id)}>
-                    <span className={`status-dot ${e.status}`} aria-hidden="true" />
-                    <span className="run-main">
-                      <strong>{e.name}</strong> <span className="muted small">{e.arms.map((a) => a.kind).join(' vs ')}</span>
-                    </span>
-                    <span className="small">{e.status}</span>
-                  </button>
-                </li>
-              ))}
-              {list.length === 0 && <li className="muted small">No experiments yet. An experiment splits live traffic of a DSPy step between arms and tests the difference.</li>}
-            </ul>
-          </section>
-        </div>
-        <div className="col wide">
-          {selected ? (
-            <ExperimentView key={selected} id={selected} onChanged={load} />
-          ) : (
-            <Empty title="No experiment selected">Create one, or pick one from the list.</Empty>
+      {!sig ? (
+        <NoDataset what="An experiment" />
+      ) : (
+        <div className="optimize-grid">
+          {creating && (
+            <div className="span-all">
+              <CreateExperiment
+                onClose={() => setCreating(false)}
+                onCreated={(id) => {
+                  setCreating(false);
+                  setSelected(id);
+                  void load();
+                }}
+              />
+            </div>
           )}
+          <div className="col">
+            <section className="card-panel" aria-labelledby="exp-list-title">
+              <h3 id="exp-list-title">A/B experiments</h3>
+              <ul className="runs-list">
+                {list.map((e) => (
+                  <li key={e.id}>
+                    <button type="button" className={`run-item ${selected === e.id ? 'selected' : ''}`} onClick={() => setSelected(e.id)}>
+                      <span className={`status-dot ${e.status}`} aria-hidden="true" />
+                      <span className="run-main">
+                        <strong>{e.name}</strong> <span className="muted small">{e.arms.map((a) => a.kind).join(' vs ')}</span>
+                      </span>
+                      <span className="small">{e.status}</span>
+                    </button>
+                  </li>
+                ))}
+                {list.length === 0 && <li className="muted small">No experiments yet. An experiment splits live traffic of a DSPy step between arms and tests the difference.</li>}
+              </ul>
+            </section>
+          </div>
+          <div className="col wide">
+            {selected ? (
+              <ExperimentView key={selected} id={selected} onChanged={load} />
+            ) : (
+              <Empty title="No experiment selected">Create one, or pick one from the list.</Empty>
+            )}
+          </div>
         </div>
-      </div>
+      )}
     </div>
   );
 }

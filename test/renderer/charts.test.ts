@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgramVersion } from '../../shared/api/index';
 import { OPTIMIZER_STRATEGIES } from '../../shared/dspy/optimizers';
-import { runsChartOption, STRATEGY_SYMBOL, trialChartOption } from '../../renderer/optimize/charts';
+import { runsChartOption, STRATEGY_SYMBOL, trialChartOption, trialWait } from '../../renderer/optimize/charts';
 import { ZOOM_FROM, type ChartColors } from '../../renderer/tuning/chart-options';
 
 const colors: ChartColors = { text: '#000', muted: '#555', border: '#ddd', panel: '#fff', font: 'sans-serif', palette: ['#1', '#2', '#3', '#4', '#5', '#6', '#7'] };
@@ -16,6 +16,12 @@ type Series = { name: string; symbol?: string; data: { value: number[]; tip: str
 const seriesOf = (o: ReturnType<typeof runsChartOption>) => o.series as unknown as Series[];
 
 describe('optimize charts', () => {
+  it('say what the trial chart waits for until the first trial, then step aside', () => {
+    expect(trialWait('queued', 0)).toMatch(/queued and has not started/);
+    expect(trialWait('running', 0)).toMatch(/has started/);
+    expect(trialWait('running', 1)).toBeNull();
+  });
+
   it('draw trial scores with units on the axes and zoom only on long series', () => {
     const short = trialChartOption([{ trial: 1, score: 0.5, best: 0.5 }], colors);
     expect(short.dataZoom).toEqual([]);
