@@ -494,6 +494,100 @@ test('steps drop into a container, paste back into it, and its last step deletes
   await expect(page.getByTestId('node-retry')).toBeVisible();
 });
 
+test('Ctrl+Z in an inspector box goes to the one history, pending typing included; the palette greys what cannot run', async ({ page }) => {
+  await openBlank(page);
+  // Nothing to undo yet: the palette still lists Undo, greyed, with the reason, and Enter on it does nothing.
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await page.keyboard.type('undo');
+  const undoOption = palette.getByRole('option', { name: /Undo/ });
+  await expect(undoOption).toHaveAttribute('aria-disabled', 'true');
+  await expect(undoOption).toContainText('Nothing to undo');
+  await shot(page, '22-palette-disabled-undo');
+  await page.keyboard.press('Enter');
+  await expect(palette).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  // A canvas edit first, then typing in a box, undone from the box before its debounce fires.
+  await page.getByTestId('palette-claude').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  await page.getByTestId('node-first_step').click({ position: { x: 40, y: 12 } });
+  const content = page.getByTestId('prompt-editor').getByLabel('content');
+  const original = await content.inputValue();
+  const pastBefore = (await docState(page)).past;
+  await content.fill('');
+  await content.pressSequentially('Typed in the box');
+  await page.keyboard.press('Control+z');
+  await expect(content).toHaveValue(original);
+  await expect.poll(() => editorText(page)).not.toContain('Typed in the box');
+  expect((await docState(page)).past).toBe(pastBefore);
+  await expect(content).toBeFocused();
+  // Redo from the box brings the whole field edit back; another undo from the box reaches the canvas edit.
+  await page.keyboard.press('Control+Shift+z');
+  await expect(content).toHaveValue('Typed in the box');
+  await expect.poll(() => editorText(page)).toContain('Typed in the box');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node-claude_1')).toHaveCount(0);
+  await expect(content).toHaveValue(original);
+});
+
+test('a step added from the keyboard lands at the centre of the view, clear of other cards', async ({ page }) => {
+  await openBlank(page);
+  const canvas = await box(page, 'canvas');
+  const centre = { x: canvas.x + canvas.width / 2, y: canvas.y + canvas.height / 2 };
+  // Pan so that the view's centre is empty canvas.
+  await page.mouse.move(centre.x + 200, centre.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(centre.x - 300, centre.y + 200, { steps: 8 });
+  await page.mouse.up();
+  await page.getByTestId('palette-claude').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node-claude_1')).toBeVisible();
+  await page.waitForTimeout(300);
+  const added = await box(page, 'node-claude_1');
+  expect(Math.abs(added.x + added.width / 2 - centre.x)).toBeLessThan(30);
+  expect(Math.abs(added.y + added.height / 2 - centre.y)).toBeLessThan(40);
+  // A second one (double-click) does not land on the first.
+  await page.getByTestId('palette-claude').dblclick();
+  await expect(page.getByTestId('node-claude_2')).toBeVisible();
+  await page.waitForTimeout(300);
+  expect(overlap(await box(page, 'node-claude_2'), await box(page, 'node-claude_1'))).toBe(false);
+  expect(overlap(await box(page, 'node-claude_2'), await box(page, 'node-first_step'))).toBe(false);
+  await shot(page, '23-keyboard-add-at-centre');
+});
+
+test('a nested step dragged out of its container goes to the top level, as one undoable edit', async ({ page }) => {
+  await openBlank(page, NESTED_YAML);
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await expect(page.getByTestId('node-improve')).toBeVisible();
+  await page.waitForTimeout(400);
+  const before = await editorText(page);
+  const draft = await box(page, 'node-draft');
+  const loop = await box(page, 'node-per_topic');
+  const canvas = await box(page, 'canvas');
+  // Below the loop, on empty canvas (or above it when there is no room below).
+  const below = loop.y + loop.height + 80 < canvas.y + canvas.height - 20;
+  const to = { x: loop.x + 60, y: below ? loop.y + loop.height + 60 : loop.y - 60 };
+  await page.mouse.move(draft.x + 40, draft.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+  await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'draft')?.parentId).toBeNull();
+  await expect.poll(() => unquoted(page)).toMatch(/\n {4}- name: draft\n {6}type: claude/);
+  expect((await docState(page)).steps.filter((s) => s.id === 'draft')).toHaveLength(1);
+  await page.waitForTimeout(300);
+  expect(await inside(page, 'draft', 'per_topic')).toBe(false);
+  const out = await box(page, 'node-draft');
+  expect(Math.abs(out.x - (to.x - 40))).toBeLessThan(40);
+  await shot(page, '24-dragged-out-of-container');
+  await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'draft')?.parentId).toBe('per_topic');
+  expect(await editorText(page)).toBe(before);
+});
+
 test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work from inputs; canvas and YAML side by side when wide', async ({ page }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
   await openBlank(page);
