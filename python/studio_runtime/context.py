@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from .adapters import AdapterCounts
 from .errors import Cancelled
+from .in_flight import InFlight
 
 ACTIVE: dict = {}  # request id -> RequestContext (filled by the server)
 
@@ -20,6 +21,8 @@ class RequestContext:
     def __init__(self, request_id=None, notify=None):
         self.id = request_id
         self.cancelled = threading.Event()
+        # The HTTP connections of its LM calls in flight: cancel closes them.
+        self.in_flight = InFlight()
         # Finish early keeping the result so far (methods that can; the others run to the end).
         self.stop = threading.Event()
         self.notify = notify
@@ -46,6 +49,11 @@ class RequestContext:
     def check(self):
         if self.cancelled.is_set():
             raise Cancelled()
+
+    def cancel(self):
+        """Sets the cancel flag and closes the connections of the LM calls in flight."""
+        self.cancelled.set()
+        self.in_flight.abort()
 
     def count_lm_call(self, model=None):
         with self._lock:

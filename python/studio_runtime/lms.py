@@ -80,7 +80,7 @@ def request_settings(cfg, where="lm") -> dict:
             "structured_output": mode}
 
 
-def make_lm(cfg, cancel_check=None, where: str = "lm", on_retry=None):
+def make_lm(cfg, cancel_check=None, where: str = "lm", on_retry=None, in_flight=None):
     """Build the DSPy LM for ``cfg``; InvalidParams names the bad key. The LM carries ``studio``: its
     request settings (``num_threads``, ``structured_output``, ...)."""
     if not isinstance(cfg, dict):
@@ -88,7 +88,7 @@ def make_lm(cfg, cancel_check=None, where: str = "lm", on_retry=None):
     provider = cfg.get("provider")
     settings = request_settings(cfg, where)
     policy = RequestPolicy(f"{provider}|{cfg.get('api_base')}|{cfg.get('model')}", settings["num_retries"],
-                           settings["requests_per_minute"], cancel_check, on_retry)
+                           settings["requests_per_minute"], cancel_check, on_retry, in_flight)
     if provider == "simulated":
         from .simulated_lm import make_simulated_lm
 

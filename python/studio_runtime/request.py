@@ -44,7 +44,7 @@ def make_lm(params, ctx, key="lm"):
         raise InvalidParams(f"{key} is required (an LM config with a provider)", field=key)
     if isinstance(cfg, dict) and isinstance(cfg.get("api_key"), str) and cfg["api_key"]:
         ctx.secrets.append(cfg["api_key"])
-    lm = build(cfg, cancel_check=ctx.check, where=key, on_retry=ctx.count_retry)
+    lm = build(cfg, cancel_check=ctx.check, where=key, on_retry=ctx.count_retry, in_flight=ctx.in_flight)
     lm.callbacks = [*(getattr(lm, "callbacks", None) or []), lm_counter(ctx)]  # copies keep it
     return lm
 

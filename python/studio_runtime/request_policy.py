@@ -9,6 +9,8 @@ with exponential backoff (1, 2, 4 ... s, at most ``MAX_BACKOFF_S``; a ``Retry-Af
 ``RETRY_AFTER_CAP_S``). Not retried: a refused connection
 (nothing listens there: retrying cannot help, and the error says so) and other 4xx.
 
+Cancel shuts down the connections of the requests in flight (``in_flight.py``), so they end at once.
+
 Requests per minute are spaced evenly and shared by every LM with the same provider, endpoint and model,
 across threads and, through a lock file, across the pool's worker processes.
 """
@@ -23,6 +25,7 @@ import threading
 import time
 
 from .errors import LMError
+from .in_flight import calls_of
 
 MAX_BACKOFF_S = 30.0
 RETRY_AFTER_CAP_S = 120.0  # a longer Retry-After is cut to this (the host's wait for a request assumes it)
@@ -94,20 +97,27 @@ def retry_after(exc):
 
 
 class RequestPolicy:
-    def __init__(self, key: str, retries: int = 2, requests_per_minute=None, cancel_check=None, on_retry=None):
+    def __init__(self, key: str, retries: int = 2, requests_per_minute=None, cancel_check=None, on_retry=None,
+                 in_flight=None):
         self.key = key
         self.retries = retries
         self.interval = 60.0 / requests_per_minute if requests_per_minute else 0.0
         self.cancel_check = cancel_check
         self.on_retry = on_retry  # fn(kind): counts the retries of the request
+        self.in_flight = in_flight  # the request's in_flight.InFlight: cancel closes its connections
 
     def call(self, fn, describe_endpoint: str):
         for attempt in range(self.retries + 1):
             self._check()
             self._pace()
             try:
-                return fn()
+                if self.in_flight is None:
+                    return fn()
+                with calls_of(self.in_flight):
+                    return fn()
             except Exception as exc:
+                # A connection closed by cancel is the cancel, not a dropped connection to retry.
+                self._check()
                 kind = classify(exc)
                 if kind == "refused":
                     raise ConnectionRefused(f"connection refused by {describe_endpoint}: is the server running "

@@ -177,7 +177,7 @@ class Server:
         ctx = ACTIVE.get(request_id)
         if ctx is None:
             return False
-        ctx.cancelled.set()
+        ctx.cancel()
         log(f"cancel requested for request {request_id!r}")
         return True
 
@@ -216,5 +216,5 @@ class Server:
         if self.on_stop is not None:
             self.on_stop()
         for ctx in list(ACTIVE.values()):
-            ctx.cancelled.set()
+            ctx.cancel()
         self.pool.shutdown(wait=True, cancel_futures=True)

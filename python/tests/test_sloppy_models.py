@@ -212,3 +212,58 @@ def test_simulated_faults_are_validated():
         run({"program": PROGRAM, "inputs": INPUTS, "lm": {"provider": "simulated", "faults": {"format_violation_rate": 2}}},
             RequestContext(1))
     assert e.value.field == "lm.faults.format_violation_rate"
+
+
+def _wait_for_request(server, timeout=20):
+    end = time.monotonic() + timeout
+    while not server.requests:
+        assert time.monotonic() < end, "the request never reached the server"
+        time.sleep(0.02)
+
+
+def test_cancel_closes_the_request_in_flight_at_once(server):
+    import threading
+
+    from studio_runtime.errors import Cancelled
+
+    faults(server, {"first_token_ms": 20_000})
+    ctx = RequestContext(1)
+    outcome = {}
+
+    def call():
+        try:
+            run({"program": PROGRAM, "inputs": INPUTS, "lm": openai_lm(server, timeout_s=60)}, ctx)
+        except BaseException as e:  # noqa: BLE001 - the test inspects what the call ended with
+            outcome["error"] = e
+        outcome["ended"] = time.time()
+
+    t = threading.Thread(target=call)
+    t.start()
+    _wait_for_request(server)
+    cancelled_at = time.time()
+    ctx.cancel()
+    t.join(10)
+    assert not t.is_alive(), "the call kept waiting for the slow first token after cancel"
+    assert isinstance(outcome["error"], Cancelled), outcome
+    assert outcome["ended"] - cancelled_at < 1.0
+    (only,) = server.requests  # the closed connection is not retried
+    assert 0 <= only["closed"] - cancelled_at < 1.0, only  # the server saw the hang-up, not its own timeout
+
+
+def test_cancel_over_the_protocol_closes_the_request_in_flight(server):
+    from helpers import Runtime
+
+    faults(server, {"first_token_ms": 20_000})
+    rt = Runtime()
+    try:
+        rid = rt.request("run", {"program": PROGRAM, "inputs": INPUTS, "lm": openai_lm(server, timeout_s=60)})
+        _wait_for_request(server, timeout=60)
+        cancelled_at = time.time()
+        assert rt.call("cancel", {"request_id": rid})["result"] == {"cancelled": True}
+        reply = rt.wait_reply(rid, timeout=10)
+        assert reply["error"]["code"] == -32001, reply
+        assert time.time() - cancelled_at < 2.0
+        (only,) = server.requests
+        assert 0 <= only["closed"] - cancelled_at < 1.0, only
+    finally:
+        rt.close()
