@@ -503,7 +503,7 @@ test('Ctrl+Z in an inspector box goes to the one history, pending typing include
   const undoOption = palette.getByRole('option', { name: /Undo/ });
   await expect(undoOption).toHaveAttribute('aria-disabled', 'true');
   await expect(undoOption).toContainText('Nothing to undo');
-  await shot(page, '22-palette-disabled-undo');
+  await shot(page, '21b-palette-disabled-undo');
   await page.keyboard.press('Enter');
   await expect(palette).toBeVisible();
   await page.keyboard.press('Escape');
@@ -555,7 +555,7 @@ test('a step added from the keyboard lands at the centre of the view, clear of o
   await page.waitForTimeout(300);
   expect(overlap(await box(page, 'node-claude_2'), await box(page, 'node-claude_1'))).toBe(false);
   expect(overlap(await box(page, 'node-claude_2'), await box(page, 'node-first_step'))).toBe(false);
-  await shot(page, '23-keyboard-add-at-centre');
+  await shot(page, '19b-keyboard-add-at-centre');
 });
 
 test('a nested step dragged out of its container goes to the top level, as one undoable edit', async ({ page }) => {
@@ -581,7 +581,7 @@ test('a nested step dragged out of its container goes to the top level, as one u
   expect(await inside(page, 'draft', 'per_topic')).toBe(false);
   const out = await box(page, 'node-draft');
   expect(Math.abs(out.x - (to.x - 40))).toBeLessThan(40);
-  await shot(page, '24-dragged-out-of-container');
+  await shot(page, '19c-dragged-out-of-container');
   await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
   await page.keyboard.press('Control+z');
   await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'draft')?.parentId).toBe('per_topic');
@@ -708,6 +708,30 @@ test('designer screenshots: 1920x1080, 1440x900 and 1024x768, dark and light', a
       await page.getByTestId('node-polish').click({ position: { x: 40, y: 12 } });
       await page.waitForTimeout(500);
       await shot(page, `designer-${w}x${h}-${theme}`);
+      expect(await axeSerious(page)).toEqual([]);
+    }
+  }
+});
+
+test('greyed palette commands and the Experiments empty state: screenshots at 1440x900 and 1024x768, dark and light', async ({ page }) => {
+  await openBlank(page);
+  const sigs = await page.evaluate(() => (window as any).__studio.api.call('data.signatures', {}));
+  test.skip(sigs.signatures.length > 0, 'this server already has a dataset: the no-dataset state cannot show');
+  for (const [w, h] of [[1440, 900], [1024, 768]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const theme of ['dark', 'light']) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) await page.getByTestId('theme-toggle').click();
+      await page.getByTestId('nav-design').click();
+      await page.keyboard.press('Control+Shift+P');
+      await page.keyboard.type('edit');
+      await expect(page.getByRole('option', { name: /Redo/ })).toContainText('Nothing to redo');
+      await shot(page, `palette-greyed-${w}x${h}-${theme}`);
+      expect(await axeSerious(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('nav-experiments').click();
+      await expect(page.getByTestId('empty-go-data')).toBeVisible();
+      await expect(page.getByTestId('new-experiment')).toBeDisabled();
+      await shot(page, `experiments-no-dataset-${w}x${h}-${theme}`);
       expect(await axeSerious(page)).toEqual([]);
     }
   }
