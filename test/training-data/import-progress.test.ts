@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importInBackground, type ImportProgressPhase } from '../../electron/core/training-data/background-import';
 import { OperationCancelledError, progressClock, progressFigures, progressLine, type ProgressFigures } from '../../electron/core/training-data/progress';
+import { progressReporter } from '../../electron/cli/commands/data';
 import { freshStore } from './helpers';
 
 function jsonl(rows: number, badLine?: number): Buffer {
@@ -62,6 +63,57 @@ describe('import on a worker thread', () => {
     await expect(job.result).rejects.toBeInstanceOf(OperationCancelledError);
     expect(phases).toEqual([]);
     expect(counts(td)).toEqual(before);
+    td.close();
+  });
+});
+
+describe('the CLI progress reporter (one for import, snapshot and export)', () => {
+  it('prints at most once a second, each step timed from its own first report (a fake clock)', () => {
+    let now = 0;
+    const lines: string[] = [];
+    const report = progressReporter((l) => lines.push(l), () => now);
+    now = 500;
+    report('snapshot (hashing rows)', { done: 10_000, total: 40_000, share: 0.25 });
+    expect(lines).toEqual([]);
+    now = 1500;
+    report('snapshot (hashing rows)', { done: 30_000, total: 40_000, share: 0.75 });
+    now = 2000;
+    report('snapshot (copying rows)', { done: 10_000, total: 40_000, share: 0.25 });
+    now = 3000;
+    report('snapshot (copying rows)', { done: 20_000, total: 40_000, share: 0.5 });
+    expect(lines).toEqual(['snapshot (hashing rows): 30000 rows (75%), 30000 rows/s, about 0 s left', 'snapshot (copying rows): 20000 rows (50%), 20000 rows/s, about 1 s left']);
+  });
+});
+
+describe('snapshot and export progress', () => {
+  it('a snapshot reports each pass per 10,000 rows and gives the same version as before; an export per 10,000 rows read', () => {
+    const { td } = freshStore();
+    td.importFile({ signature: 'qa', data: jsonl(25_000), fileName: 'rows.jsonl' });
+    const events: { phase: string; done: number; total: number; share: number }[] = [];
+    const v = td.createVersion({ signature: 'qa', onProgress: (p) => events.push(p) });
+    expect(v.rowCount).toBe(25_000);
+    expect(events.map((e) => `${e.phase} ${e.done}/${e.total}`)).toEqual(['hash 10000/25000', 'hash 20000/25000', 'copy 10000/25000', 'copy 20000/25000', 'copy 25000/25000']);
+    expect(v.contentHash).toBe(td.versions.liveContent('qa').contentHash);
+    expect((td.db.prepare('SELECT COUNT(*) AS n FROM version_rows WHERE version_id = ?').get(v.id) as { n: number }).n).toBe(25_000);
+    const exported: number[] = [];
+    expect(td.exportTo({ signature: 'qa', format: 'jsonl', version: v.id }, () => {}, (p) => exported.push(p.done))).toBe(25_000);
+    expect(exported).toEqual([10_000, 20_000]);
+    td.close();
+  });
+
+  it('an error thrown by a snapshot\'s progress callback rolls the snapshot back', () => {
+    const { td } = freshStore();
+    td.importFile({ signature: 'qa', data: jsonl(15_000), fileName: 'rows.jsonl' });
+    expect(() =>
+      td.createVersion({
+        signature: 'qa',
+        onProgress: (p) => {
+          if (p.phase === 'copy') throw new OperationCancelledError('snapshot');
+        },
+      }),
+    ).toThrow(OperationCancelledError);
+    expect(td.versions.list('qa')).toEqual([]);
+    expect((td.db.prepare('SELECT COUNT(*) AS n FROM version_rows').get() as { n: number }).n).toBe(0);
     td.close();
   });
 });

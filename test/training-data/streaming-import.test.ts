@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importProgressLine } from '../../electron/cli/commands/data';
 import { freshStore } from './helpers';
 
 function jsonl(dir: string, rows: number, badLine?: number): string {
@@ -46,10 +45,6 @@ describe('streaming JSONL import', () => {
     expect((td.db.prepare('SELECT COUNT(*) AS n FROM imports').get() as { n: number }).n).toBe(0);
     expect(td.audit.list().length).toBe(before);
     td.close();
-  });
-
-  it('the CLI progress line: rows, share of the file, rate and time left', () => {
-    expect(importProgressLine({ phase: 'insert', done: 250_000, total: 1_000_000, bytes: 25, totalBytes: 100 }, 5000)).toBe('import: 250000 rows (25% of the file), 50000 rows/s, about 15 s left');
   });
 
   it('a streamed export (chunks of 1,000 rows) gives the bytes of the whole-list serialization', () => {

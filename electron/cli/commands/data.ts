@@ -28,6 +28,7 @@ import {
 } from '../../core/training-data';
 import { programForStep } from '../../core/dspy-plugin/program-spec';
 import { findStep, loadWorkflow } from '../workflow-step';
+import { progressClock, progressLine } from '../../core/training-data/progress';
 
 function usage<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -69,14 +70,24 @@ async function datasetName(td: TrainingData, o: DatasetArgs): Promise<string> {
   return o.signature;
 }
 
-type ImportProgress = Parameters<NonNullable<ImportArgs['onProgress']>>[0];
-
-/** `import: 250000 rows (45%), 41000 rows/s, about 6 s left`: share and time left from the bytes read. */
-export function importProgressLine(p: ImportProgress, elapsedMs: number): string {
-  const share = p.totalBytes ? p.bytes / p.totalBytes : 0;
-  const rate = elapsedMs > 0 ? Math.round((p.done * 1000) / elapsedMs) : 0;
-  const left = share > 0 ? Math.round(((1 - share) * elapsedMs) / share / 1000) : null;
-  return `import: ${p.done} rows (${Math.floor(share * 100)}% of the file), ${rate} rows/s, ${left === null ? 'time left unknown' : `about ${left} s left`}`;
+/**
+ * A long operation's progress on stderr (so --json output stays clean), about once a second: an
+ * operation over a second reports, a quick one stays quiet. Each step (`what`) is timed from its first report.
+ */
+export function progressReporter(err: (line: string) => void, clock: () => number = () => performance.now()): (what: string, p: { done: number; total: number; share: number }) => void {
+  let step = '';
+  let figures = progressClock(clock);
+  let shown = clock();
+  return (what, p) => {
+    if (what !== step) {
+      step = what;
+      figures = progressClock(clock);
+    }
+    const now = clock();
+    if (now - shown < 1000) return;
+    shown = now;
+    err(progressLine(what, figures(p)));
+  };
 }
 
 function fmt(x: number | null | undefined, digits = 3): string {
@@ -152,15 +163,9 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       }
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
       await withStore(ctx, async (td) => {
-        const started = Date.now();
-        let shown = started;
-        const onProgress = (p: ImportProgress) => {
-          const now = Date.now();
-          // an import over a second reports about once a second (stderr, so --json output stays clean)
-          if (p.phase !== 'insert' || now - shown < 1000) return;
-          shown = now;
-          ctx.err(importProgressLine(p, now - started));
-        };
+        const progress = progressReporter((line) => ctx.err(line));
+        // share and time left from the bytes of the file read
+        const onProgress: ImportArgs['onProgress'] = (p) => p.phase === 'insert' && progress('import', { done: p.done, total: p.total, share: p.totalBytes ? p.bytes / p.totalBytes : 0 });
         const report = td.importFile({ signature: await datasetName(td, o), file, format, mapping, source, by: o.by, dryRun: o.dryRun, onProgress });
         if (o.json) ctx.json(report);
         else if (report.ok) {
@@ -196,7 +201,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           const fd = fs.openSync(o.out, 'w');
           let bytes = 0;
           try {
-            td.exportTo(args, (chunk) => (bytes += fs.writeSync(fd, chunk)));
+            const report = progressReporter((line) => ctx.err(line));
+            td.exportTo(args, (chunk) => (bytes += fs.writeSync(fd, chunk)), (p) => report('export', p));
           } finally {
             fs.closeSync(fd);
           }
@@ -312,7 +318,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (o: DatasetArgs & { note?: string; by: string; json?: boolean }) => {
       await withStore(ctx, async (td) => {
         try {
-          const v = td.createVersion({ signature: await datasetName(td, o), by: o.by, note: o.note });
+          const report = progressReporter((line) => ctx.err(line));
+          const v = td.createVersion({ signature: await datasetName(td, o), by: o.by, note: o.note, onProgress: ({ phase, ...p }) => report(phase === 'hash' ? 'snapshot (hashing rows)' : 'snapshot (copying rows)', p) });
           if (o.json) ctx.json({ ok: true, version: v });
           else ctx.out(`version ${v.number} (${v.id}): ${v.rowCount} rows, content ${v.contentHash.slice(0, 12)}${v.sameAsParent ? ' (same content as its parent)' : ''}`);
         } catch (err) {

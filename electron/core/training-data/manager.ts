@@ -19,7 +19,7 @@ import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, mi
 import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
 import { contentHashOf, ExampleRepository, finishExample, rowToExample, validateExample, type InsertResult } from './store';
 import type { Example, JsonObject, NewExample, Source } from './types';
-import { VersionRepository, versionRowOf, type DatasetVersion } from './versions';
+import { VersionRepository, versionRowOf, type DatasetVersion, type SnapshotProgress } from './versions';
 
 export interface ImportReport {
   ok: boolean;
@@ -63,6 +63,8 @@ const IMPORT_BATCH = 5000;
  * rebuilds the random-order indexes once at the end instead of maintaining them row by row.
  */
 const DEFER_INDEXES_FROM = 50_000;
+/** Rows an export reads between two progress reports. */
+const EXPORT_PROGRESS_ROWS = 10_000;
 /** Thrown inside an import's transaction to roll it back when a row was bad. */
 const ROLLBACK = Symbol('rollback');
 
@@ -469,12 +471,19 @@ export class TrainingData {
   }
 
   /** exportData streamed to `write` in chunks (rows read one at a time from SQLite); returns the rows written. */
-  exportTo(args: ExportArgs, write: (chunk: string) => void): number {
+  /** onProgress: after every EXPORT_PROGRESS_ROWS rows read (done: rows read of the dataset's or version's total). */
+  exportTo(args: ExportArgs, write: (chunk: string) => void, onProgress?: (p: { done: number; total: number; share: number }) => void): number {
     const sig = this.signatures.resolve(args.signature);
     const wanted = args.labelStates;
     const rows = this.streamItems(sig.name, args.version);
+    const total = args.version ? (this.versions.resolve(args.version, sig.name)?.rowCount ?? 0) : this.examples.count({ task: sig.name });
+    let read = 0;
     function* filtered() {
-      for (const r of rows) if (!wanted || wanted.includes(r.labelState)) yield r;
+      for (const r of rows) {
+        read += 1;
+        if (onProgress && read % EXPORT_PROGRESS_ROWS === 0) onProgress({ done: read, total, share: read / Math.max(1, total) });
+        if (!wanted || wanted.includes(r.labelState)) yield r;
+      }
     }
     return serializeTo(filtered(), sig, args.format, (ids) => this.notes(ids), write);
   }
@@ -510,9 +519,9 @@ export class TrainingData {
     );
   }
 
-  createVersion(args: { signature: string; by?: string; note?: string }): DatasetVersion & { sameAsParent: boolean } {
+  createVersion(args: { signature: string; by?: string; note?: string; onProgress?: (p: SnapshotProgress) => void }): DatasetVersion & { sameAsParent: boolean } {
     const sig = this.signatures.resolve(args.signature);
-    return this.versions.create({ sig, by: args.by ?? 'user', note: args.note, versioningEnabled: this.settings.versioning_enabled });
+    return this.versions.create({ sig, by: args.by ?? 'user', note: args.note, versioningEnabled: this.settings.versioning_enabled, onProgress: args.onProgress });
   }
 
   /** Two versions of a task compared: counts, and up to `limit` rows of each kind (see VersionRepository.diffRows). */

@@ -49,6 +49,12 @@ export interface VersionLineage {
 
 export class VersioningDisabledError extends Error {}
 
+/** Rows hashed, or copied, between two progress reports of a snapshot. */
+const SNAPSHOT_BATCH = 10_000;
+
+/** A snapshot's progress: each pass (hashing the rows, then copying them) counts its own rows. */
+export type SnapshotProgress = { phase: 'hash' | 'copy'; done: number; total: number; share: number };
+
 function toVersion(r: any): DatasetVersion {
   return {
     id: r.id,
@@ -75,7 +81,8 @@ export class VersionRepository {
     private readonly audit: AuditLog,
   ) {}
 
-  create(args: { sig: SignatureRef; by: string; note?: string; parentId?: string | null; versioningEnabled?: boolean }): DatasetVersion & { sameAsParent: boolean } {
+  /** onProgress: after every SNAPSHOT_BATCH rows of each pass; an error it throws rolls the snapshot back. */
+  create(args: { sig: SignatureRef; by: string; note?: string; parentId?: string | null; versioningEnabled?: boolean; onProgress?: (p: SnapshotProgress) => void }): DatasetVersion & { sameAsParent: boolean } {
     if (args.versioningEnabled === false) throw new VersioningDisabledError('versioning is off (training_data.versioning_enabled: false)');
     return this.db
       .transaction(() => {
@@ -87,7 +94,8 @@ export class VersionRepository {
           if (!parent) throw new Error(`no dataset version ${parentId}`);
           if (parent.task !== task) throw new Error(`parent version ${parentId} belongs to another dataset`);
         }
-        const { contentHash, rows } = this.liveContent(task);
+        const expected = (this.db.prepare('SELECT COALESCE(SUM(n), 0) FROM example_counts WHERE task = ?').pluck().get(task) as number) || 1;
+        const { contentHash, rows } = this.liveContent(task, (done) => args.onProgress?.({ phase: 'hash', done, total: expected, share: Math.min(1, done / expected) }));
         const id = `ver_${randomUUID()}`;
         const number = (latest?.number ?? 0) + 1;
         const now = new Date().toISOString();
@@ -96,14 +104,21 @@ export class VersionRepository {
           .run(id, task, args.sig.hash, number, parentId, contentHash, rows, args.note ?? null, args.by, now);
         // INDEXED BY: among equal-cost indexes SQLite takes the latest created, which after a large import is
         // the rebuilt observed_at index (random table order); the task's rowid index reads the table in order
-        this.db
-          .prepare(
-            `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at, input_bands)
-             SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
-                    (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at, e.input_bands
-             FROM examples e INDEXED BY examples_task_rowid WHERE e.task = ?`,
-          )
-          .run(id, task);
+        const copy = this.db.prepare(
+          `INSERT INTO version_rows (version_id, example_id, inputs_json, outputs_json, content_hash, source, label_state, rating, split, run_id, import_id, label_event_id, observed_at, input_bands)
+           SELECT ?, e.id, e.inputs_json, e.outputs_json, e.content_hash, e.source, e.label_state, e.rating, e.split, e.run_id, e.import_id,
+                  (SELECT MAX(le.id) FROM label_events le WHERE le.example_id = e.id), e.observed_at, e.input_bands
+           FROM examples e INDEXED BY examples_task_rowid WHERE e.task = ? AND e.rowid > ? AND e.rowid <= ?`,
+        );
+        // copied in runs of SNAPSHOT_BATCH rows (by rowid) so the copy can report its progress
+        const runEnd = this.db
+          .prepare('SELECT MAX(rowid) FROM (SELECT rowid FROM examples INDEXED BY examples_task_rowid WHERE task = ? AND rowid > ? ORDER BY rowid LIMIT ?)')
+          .pluck();
+        let copied = 0;
+        for (let from = Number.MIN_SAFE_INTEGER, end: number | null; (end = runEnd.get(task, from, SNAPSHOT_BATCH) as number | null) !== null; from = end) {
+          copied += copy.run(id, task, from, end).changes;
+          args.onProgress?.({ phase: 'copy', done: copied, total: rows, share: copied / Math.max(1, rows) });
+        }
         // the live counts are the version's: its rows were just copied from the same examples
         this.db
           .prepare('INSERT INTO version_counts (version_id, label_state, split, source, n) SELECT ?, label_state, split, source, n FROM example_counts WHERE task = ? AND n > 0')
@@ -133,7 +148,7 @@ export class VersionRepository {
   }
 
   /** The content hash a snapshot of the live examples would have now. */
-  liveContent(task: string): { contentHash: string; rows: number } {
+  liveContent(task: string, onProgress?: (rowsHashed: number) => void): { contentHash: string; rows: number } {
     const h = createHash('sha256');
     let rows = 0;
     for (const r of this.db
@@ -144,6 +159,7 @@ export class VersionRepository {
       .iterate(task)) {
       h.update(`${r.content_hash}|${r.label_state}|${r.rating ?? ''}|${r.split}\n`);
       rows += 1;
+      if (onProgress && rows % SNAPSHOT_BATCH === 0) onProgress(rows);
     }
     return { contentHash: h.digest('hex'), rows };
   }
