@@ -50,6 +50,7 @@ export interface ComparisonReport {
 }
 
 const MIN_HELD_OUT = 10;
+const LABELLED = ['accepted', 'corrected'] as const;
 
 interface EvaluateResult {
   scores: number[];
@@ -82,9 +83,9 @@ function armsOf(versions: ProgramVersionRepository, sig: { name: string; spec: P
  */
 export async function compareArms(deps: { data: TrainingData; versions: ProgramVersionRepository; pool: () => Promise<PythonPool> }, req: CompareRequest): Promise<ComparisonReport> {
   const sig = deps.data.signatures.resolve(req.signature);
-  const items = deps.data
-    .itemsFor(sig.name, req.datasetVersion)
-    .filter((i) => (i.labelState === 'accepted' || i.labelState === 'corrected') && misfitReasons(sig.spec, i.inputs, i.outputs).length === 0);
+  // the optimizer's bounded pool, labelled rows only: a large dataset gives its stratified sample
+  const labelled = deps.data.optimizerPool(sig.name, req.datasetVersion, LABELLED);
+  const items = labelled.items.filter((i) => misfitReasons(sig.spec, i.inputs, i.outputs).length === 0);
   const wanted = req.splits ?? ['dev', 'test'];
   let chosen = items.filter((i) => wanted.includes(i.split));
   let examplesFrom = `${wanted.join(' and ')} examples (held out)`;
@@ -92,6 +93,7 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
     examplesFrom = `all labelled examples, training ones included: only ${chosen.length} held-out (fewer than ${MIN_HELD_OUT}), so an optimized arm is partly scored on its own training data`;
     chosen = items;
   }
+  if (labelled.sample) examplesFrom += `, from a stratified sample of ${labelled.sample.size.toLocaleString('en-US')} of ${labelled.sample.of.toLocaleString('en-US')} labelled examples`;
   if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
   const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
   const { baseline, arm } = armsOf(deps.versions, sig, [req.a, req.b]);

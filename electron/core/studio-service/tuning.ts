@@ -13,7 +13,7 @@ import type { Studio } from '../studio';
 import { measuredCost, usageCost } from '../optimization/estimate';
 import type { OptimizationJob, StoredProgramVersion } from '../optimization/job-store';
 import { lmForStep, runtimeLm, SIMULATED_LABEL, type ProviderPrefs, type ProviderSettings } from '../providers/provider-settings';
-import type { Example } from '../training-data/types';
+import type { Example, JsonObject } from '../training-data/types';
 import type { ImportReport } from '../training-data/manager';
 import { importInBackground, type BackgroundImport } from '../training-data/background-import';
 import { OperationCancelledError } from '../training-data/progress';
@@ -426,17 +426,14 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       const sig = studio.data.signatures.version(job.task, job.signatureHash);
       const v = job.result ? studio.engine.versions.get(job.result.programVersion) : undefined;
       const state = v ? predictorsOf(v.programState) : { instructions: '', demos: [] };
-      const items = studio.data.itemsFor(job.task, job.datasetVersion ?? undefined) as unknown as (Record<string, any> & { id: string })[];
       const inputNames = sig.spec.input_fields.map((f) => f.name);
-      const keyOf = (inputs: Record<string, unknown>) => JSON.stringify(inputNames.map((n) => inputs[n] ?? null));
-      const byInputs = new Map(items.map((i) => [keyOf(i.inputs), i]));
+      // each demo's example by an index lookup on its inputs, not by reading the dataset
       const demos: DemoRef[] = state.demos.map((d) => {
         const inputs = Object.fromEntries(inputNames.map((n) => [n, d[n]]));
         const outputs = Object.fromEntries(Object.entries(d).filter(([k]) => !inputNames.includes(k) && k !== 'augmented'));
-        const hit = byInputs.get(keyOf(inputs));
-        const exampleId = hit ? String(hit.exampleId ?? hit.id) : null;
-        const live = exampleId ? studio.data.examples.get(exampleId) : undefined;
-        return { inputs, outputs, exampleId, labeledBy: live?.labeledBy ?? null, labelState: live?.labelState ?? hit?.labelState ?? null };
+        const stored = Object.fromEntries(inputNames.filter((n) => d[n] !== undefined).map((n) => [n, d[n]])) as JsonObject;
+        const hit = studio.data.exampleWithInputs(job.task, stored, job.datasetVersion ?? undefined);
+        return { inputs, outputs, exampleId: hit?.id ?? null, labeledBy: hit?.labeledBy ?? null, labelState: hit?.labelState ?? null };
       });
       return {
         job: jobOut(job),

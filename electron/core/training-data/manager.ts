@@ -17,8 +17,8 @@ import { loadSettings, saveSettings, type TrainingDataSettings, type TrainingDat
 import type { SchemaStatus } from '../../../shared/api/tuning';
 import { applyFieldMapping, fieldChanges, fieldMappingSchema, isSchemaChange, misfitReasons, suggestedMapping, type FieldChanges } from '../../../shared/dspy/signature-history';
 import { SignatureRepository, TASK_NAME_RE, type StoredSignature } from './signatures';
-import { contentHashOf, ExampleRepository, finishExample, rowToExample, validateExample, type InsertResult } from './store';
-import type { Example, JsonObject, NewExample, Source } from './types';
+import { contentHashOf, ExampleRepository, finishExample, inputHashOf, rowToExample, validateExample, type InsertResult } from './store';
+import type { Example, JsonObject, LabelState, NewExample, Source } from './types';
 import { VersionRepository, versionRowOf, type DatasetVersion, type SnapshotProgress } from './versions';
 
 export interface ImportReport {
@@ -542,13 +542,7 @@ export class TrainingData {
 
   /** itemsFor one row at a time, straight from SQLite (memory does not grow with the dataset). */
   streamItems(task: string, version?: string): IterableIterator<QualityItem & { runId?: string | null }> {
-    if (version) {
-      const v = this.versions.resolve(version, task);
-      if (!v) throw new Error(`no dataset version ${version}`);
-      if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
-      return this.versions.iterateRows(v.id);
-    }
-    return this.examples.iterate({ task });
+    return version ? this.versions.iterateRows(this.versionOf(task, version).id) : this.examples.iterate({ task });
   }
 
   /** One page of the table (filters, sort and cut in SQL), each row with its quality. */
@@ -608,32 +602,48 @@ export class TrainingData {
 
   private reportSource(task: string, version: string | undefined, sampling?: SampleOptions, withConflicts = true): ReportRows {
     if (!version) return reportRows(this.db, { task }, sampling, withConflicts);
-    const v = this.versions.resolve(version, task);
-    if (!v) throw new Error(`no dataset version ${version}`);
-    if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
+    const v = this.versionOf(task, version);
     return reportRows(this.db, { versionId: v.id, rowCount: v.rowCount }, sampling, withConflicts);
   }
 
-  /** Every row of the task (or version), or above OPTIMIZER_POOL not-rejected rows the stratified sample of them. */
-  private optimizerPool(task: string, versionId?: string): { items: QualityItem[]; sample: { size: number; of: number } | null; rejected: number } {
+  /**
+   * The rows an optimizer (or an evaluation) reads, by bounded queries, never the whole table: every
+   * row of the task (or version) while it holds at most OPTIMIZER_POOL rows; above, only the rows in
+   * `labelStates` (default: all but rejected): all of them up to OPTIMIZER_POOL, else a stratified
+   * sample of about OPTIMIZER_POOL (each split × label state its share; within a stratum the rows
+   * with the lowest content hashes, so the same data gives the same sample). `rejected` is exact.
+   */
+  optimizerPool(task: string, version?: string, labelStates?: readonly LabelState[]): { items: QualityItem[]; sample: { size: number; of: number } | null; rejected: number } {
+    const versionId = version ? this.versionOf(task, version).id : undefined;
     const counts = (
       versionId
         ? this.db.prepare('SELECT label_state AS l, split AS s, SUM(n) AS n FROM version_counts WHERE version_id = ? GROUP BY label_state, split').all(versionId)
         : this.db.prepare('SELECT label_state AS l, split AS s, SUM(n) AS n FROM example_counts WHERE task = ? GROUP BY label_state, split').all(task)
-    ) as { l: string; s: string; n: number }[];
+    ) as { l: LabelState; s: string; n: number }[];
+    const wanted = (l: LabelState) => (labelStates ? labelStates.includes(l) : l !== 'rejected');
     let rejected = 0;
+    let all = 0;
     let of = 0;
     for (const c of counts) {
+      all += c.n;
       if (c.l === 'rejected') rejected += c.n;
-      else of += c.n;
+      if (wanted(c.l)) of += c.n;
     }
-    if (of <= OPTIMIZER_POOL) return { items: this.itemsFor(task, versionId), sample: null, rejected };
+    if (all <= OPTIMIZER_POOL) return { items: [...this.streamItems(task, version)].filter((i) => wanted(i.labelState)), sample: null, rejected };
+    const states = [...new Set(counts.map((c) => c.l).filter(wanted))];
+    const marks = states.map(() => '?').join(', ') || 'NULL';
+    if (of <= OPTIMIZER_POOL) {
+      const items = versionId
+        ? this.db.prepare(`SELECT * FROM version_rows WHERE version_id = ? AND label_state IN (${marks}) ORDER BY example_id`).all(versionId, ...states).map((r) => versionRowOf(r))
+        : this.db.prepare<unknown[], Parameters<typeof rowToExample>[0]>(`SELECT * FROM examples WHERE task = ? AND label_state IN (${marks}) ORDER BY rowid`).all(task, ...states).map(rowToExample);
+      return { items, sample: null, rejected };
+    }
     // each stratum's share, then its lowest content hashes out of a range twice the expected size
-    const want = new Map(counts.filter((c) => c.l !== 'rejected').map((c) => [`${c.l}|${c.s}`, Math.max(1, Math.round((c.n / of) * OPTIMIZER_POOL))]));
+    const want = new Map(counts.filter((c) => wanted(c.l)).map((c) => [`${c.l}|${c.s}`, Math.max(1, Math.round((c.n / of) * OPTIMIZER_POOL))]));
     const bound = Math.min(0xffffffff, Math.ceil(((2 * OPTIMIZER_POOL) / of) * 2 ** 32)).toString(16).padStart(8, '0');
     const rows = versionId
-      ? this.db.prepare("SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ? AND label_state <> 'rejected'").all(versionId, bound).map((r) => versionRowOf(r))
-      : this.db.prepare<[string, string], Parameters<typeof rowToExample>[0]>("SELECT * FROM examples WHERE task = ? AND content_hash < ? AND label_state <> 'rejected'").all(task, bound).map(rowToExample);
+      ? this.db.prepare(`SELECT * FROM version_rows WHERE version_id = ? AND content_hash < ? AND label_state IN (${marks})`).all(versionId, bound, ...states).map((r) => versionRowOf(r))
+      : this.db.prepare<unknown[], Parameters<typeof rowToExample>[0]>(`SELECT * FROM examples WHERE task = ? AND content_hash < ? AND label_state IN (${marks})`).all(task, bound, ...states).map(rowToExample);
     rows.sort((a, b) => (a.contentHash < b.contentHash ? -1 : a.contentHash > b.contentHash ? 1 : 0));
     const items: QualityItem[] = [];
     for (const r of rows) {
@@ -644,6 +654,25 @@ export class TrainingData {
       items.push(r);
     }
     return { items, sample: { size: items.length, of }, rejected };
+  }
+
+  /** The latest live example of a task with exactly these inputs (an index lookup), if any; only one in the version's rows when a version is given. */
+  exampleWithInputs(task: string, inputs: JsonObject, version?: string): Example | undefined {
+    const rows = this.db
+      .prepare<[string, string], Parameters<typeof rowToExample>[0]>('SELECT * FROM examples WHERE task = ? AND input_hash = ? ORDER BY rowid DESC')
+      .all(task, inputHashOf(task, inputs));
+    if (!version) return rows.length ? rowToExample(rows[0]) : undefined;
+    const versionId = this.versionOf(task, version).id;
+    const inVersion = this.db.prepare('SELECT 1 FROM version_rows WHERE version_id = ? AND example_id = ?');
+    const hit = rows.find((r) => inVersion.get(versionId, r.id));
+    return hit ? rowToExample(hit) : undefined;
+  }
+
+  private versionOf(task: string, version: string): DatasetVersion {
+    const v = this.versions.resolve(version, task);
+    if (!v) throw new Error(`no dataset version ${version}`);
+    if (v.task !== task) throw new Error(`version ${version} belongs to another dataset (${v.task})`);
+    return v;
   }
 
   /**
@@ -675,7 +704,7 @@ export class TrainingData {
       testCount: pick.filter((i) => i.split === 'test').length,
       sample: pool.sample,
       excluded: {
-        rejected: pool.sample ? pool.rejected : q.rejected,
+        rejected: pool.rejected,
         belowThreshold: q.perExample.filter((e, i) => fit[i] && !e.usable && !e.reasons.includes('rejected')).length,
         misfit: items.filter((it, i) => !fit[i] && it.labelState !== 'rejected').length,
       },
