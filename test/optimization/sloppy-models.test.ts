@@ -138,6 +138,24 @@ describe('a sloppy OpenAI-compatible server (real dspy.LM over HTTP)', () => {
     expect(first.closed!).toBeLessThanOrEqual(second.t);
   });
 
+  it('stopping a run closes the request in flight at once: the server sees the hang-up, not its own timeout', async () => {
+    await fake.setFaults('openai', { first_token_ms: 20_000 });
+    const studio = await open(server({ timeoutS: 60 }));
+    const stop = new AbortController();
+    const running = studio.run(step(), { baseDir: '.', inputs: inputs(4), signal: stop.signal });
+    while ((await fake.requests('openai')).length === 0) await new Promise((r) => setTimeout(r, 50));
+    const stoppedAt = Date.now() / 1000;
+    stop.abort();
+    await running.catch(() => undefined);
+    let seen = await fake.requests('openai');
+    for (let i = 0; i < 40 && seen[0].closed === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      seen = await fake.requests('openai');
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0].closed! - stoppedAt).toBeLessThan(1.5);
+  });
+
   it('a server that is not running is named as refusing the connection, first, even when the fallback fails too', async () => {
     const studio = await open({ openaiCompatible: { apiBase: 'http://127.0.0.1:9/v1', model: 'tiny' } });
     const r = (await studio.run(step('traditional'), { baseDir: '.', inputs: inputs(3) })).records[0];
