@@ -1,4 +1,5 @@
 /** Optimize: configure a run with its estimate and budget, watch it live, read and act on the result. */
+import { formatSample } from '../../shared/format/sample';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { diffWords } from 'diff';
 import type { DatasetVersion, Estimate, JobDetail, JobProgress, OptimizationJob, ProgramVersion, Strategy } from '../../shared/api/index';
@@ -85,7 +86,7 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
   const [dsVersions, setDsVersions] = useState<DatasetVersion[]>([]);
   const [maxCost, setMaxCost] = useState('');
   const [maxCalls, setMaxCalls] = useState('');
-  const [est, setEst] = useState<{ estimate: Estimate; budget: { ok: boolean; message: string } | null; trainSize: number; devSize: number; lmLabel: string } | null>(null);
+  const [est, setEst] = useState<{ estimate: Estimate; budget: { ok: boolean; message: string } | null; trainSize: number; devSize: number; sample: { size: number; of: number } | null; lmLabel: string } | null>(null);
   const [estError, setEstError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   useEffect(() => {
@@ -164,6 +165,11 @@ function RunForm({ signature, examples, onStarted }: { signature: string; exampl
             <div className="small muted">
               {est.trainSize} train / {est.devSize} dev examples usable · model <LmBadge label={est.lmLabel} />
             </div>
+            {est.sample && (
+              <div className="small muted" data-testid="estimate-sample" title="Each split and label state gets its share; the same data gives the same sample. The estimate is for this sample.">
+                {formatSample(est.sample)}
+              </div>
+            )}
             {est.budget && !est.budget.ok && (
               <div className="inline-error" role="alert">
                 Over budget: {est.budget.message}

@@ -527,7 +527,8 @@ export const tuningMethods = {
   },
   'optimize.estimate': {
     params: optimizeRequest,
-    result: typed<{ estimate: Estimate; budget: { ok: boolean; violations: string[]; message: string } | null; trainSize: number; devSize: number; lmLabel: string }>(),
+    /** sample: set when the dataset holds more rows than the optimizer receives (the stratified sample's size, of how many). */
+    result: typed<{ estimate: Estimate; budget: { ok: boolean; violations: string[]; message: string } | null; trainSize: number; devSize: number; sample: { size: number; of: number } | null; lmLabel: string }>(),
   },
   'optimize.run': {
     params: optimizeRequest,

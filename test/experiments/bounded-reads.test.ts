@@ -82,7 +82,7 @@ describe('bounded reads: the offline comparison and the demo lookup', () => {
     const spies = wholeReads(td);
     const seen: { id: string }[][] = [];
     const report = await compare(td, seen);
-    expect(report.examplesFrom).toMatch(new RegExp(`from a stratified sample of [\\d,]+ of ${accepted.length.toLocaleString('en-US')} labelled examples`));
+    expect(report.examplesFrom).toMatch(new RegExp(`\\(labelled ones: [\\d,]+ of ${accepted.length.toLocaleString('en-US')} examples, stratified sample\\)$`));
     const pool = td.optimizerPool('qa', undefined, LABELLED);
     expect(Math.abs(pool.sample!.size - OPTIMIZER_POOL)).toBeLessThanOrEqual(4);
     expect(seen[0].length).toBe(pool.items.filter((i) => i.split !== 'train').length);

@@ -2,6 +2,7 @@
  * `pipeline-studio run | optimize | programs | compare | experiment | metrics`: the DSPy engine
  * from the command line. All take --json and the global --data-dir.
  */
+import { formatSample } from '../../../shared/format/sample';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -144,7 +145,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
           const est = studio.engine.estimate(req);
           if (opts.estimateOnly) {
             if (est.budget && !est.budget.ok) ctx.setExitCode(1);
-            return opts.json ? ctx.json({ ...est, lm: lm.label }) : ctx.out(`${lm.label}: ~${est.estimate.lmCalls.expected} LM calls, ${est.estimate.tokens.total} tokens, $${est.estimate.costUsd.toFixed(4)}, ${est.estimate.wallTimeMs === null ? 'time unknown (no measured calls of this model yet)' : `~${Math.round(est.estimate.wallTimeMs / 1000)} s`} (estimated) on ${est.trainSize} train / ${est.devSize} dev examples${est.budget ? `; ${est.budget.message}` : ''}`);
+            return opts.json ? ctx.json({ ...est, lm: lm.label }) : ctx.out(`${lm.label}: ~${est.estimate.lmCalls.expected} LM calls, ${est.estimate.tokens.total} tokens, $${est.estimate.costUsd.toFixed(4)}, ${est.estimate.wallTimeMs === null ? 'time unknown (no measured calls of this model yet)' : `~${Math.round(est.estimate.wallTimeMs / 1000)} s`} (estimated) on ${est.trainSize} train / ${est.devSize} dev examples${est.sample ? ` (${formatSample(est.sample)})` : ''}${est.budget ? `; ${est.budget.message}` : ''}`);
           }
           const job = studio.engine.submit(req);
           if (!opts.json) {

@@ -1,4 +1,5 @@
 import { misfitReasons } from '../../../shared/dspy/signature-history';
+import { formatSample } from '../../../shared/format/sample';
 import { moduleOf, programFromSignature, type ProgramSpec } from '../dspy-plugin/program-spec';
 import { lmUsageSchema, type LmUsage } from '../optimization/estimate';
 import { defaultMetric } from '../optimization/optimization-engine';
@@ -93,7 +94,7 @@ export async function compareArms(deps: { data: TrainingData; versions: ProgramV
     examplesFrom = `all labelled examples, training ones included: only ${chosen.length} held-out (fewer than ${MIN_HELD_OUT}), so an optimized arm is partly scored on its own training data`;
     chosen = items;
   }
-  if (labelled.sample) examplesFrom += `, from a stratified sample of ${labelled.sample.size.toLocaleString('en-US')} of ${labelled.sample.of.toLocaleString('en-US')} labelled examples`;
+  if (labelled.sample) examplesFrom += ` (labelled ones: ${formatSample(labelled.sample)})`;
   if (chosen.length === 0) throw new Error(`no labeled examples of ${sig.name ?? sig.hash.slice(0, 12)} to compare on: label some (accepted or corrected) first`);
   const dataset = chosen.map((i) => ({ id: i.id, inputs: i.inputs, outputs: i.outputs }));
   const { baseline, arm } = armsOf(deps.versions, sig, [req.a, req.b]);

@@ -158,7 +158,7 @@ export class OptimizationEngine extends EventEmitter {
   }
 
   /** LM calls, tokens, cost and time before a run, and whether the budget allows it; refuses invalid params. */
-  estimate(req: OptimizeRequest): { estimate: Estimate; budget?: ReturnType<typeof checkBudget>; trainSize: number; devSize: number } {
+  estimate(req: OptimizeRequest): { estimate: Estimate; budget?: ReturnType<typeof checkBudget>; trainSize: number; devSize: number; sample: { size: number; of: number } | null } {
     const strategy = this.resolveStrategy(req.strategy);
     const sig = this.deps.data.signatures.resolve(req.signature);
     const set = this.deps.data.examplesForOptimization(sig.name, req.datasetVersion);
@@ -194,7 +194,8 @@ export class OptimizationEngine extends EventEmitter {
     if (!parseFailures && chat && req.lm.provider !== 'simulated') {
       estimate.notes.push(`no adapter retries counted: no optimization or workflow run of ${req.lm.model} has measured how many of its answers fail to parse yet (a small local model may need up to twice the calls)`);
     }
-    return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length };
+    // sample: the dataset is larger than the optimizer receives (its stratified sample's size and the rows it was drawn from)
+    return { estimate, budget: req.budget ? checkBudget(estimate, req.budget) : undefined, trainSize: set.train.length, devSize: set.dev.length, sample: set.sample };
   }
 
   /**

@@ -401,7 +401,7 @@ export function createTuningHandlers(deps: TuningDeps): Pick<Handlers, TuningMet
       return guard(() => {
         const req = request(studio, p);
         const r = studio.engine.estimate(req as never);
-        return { estimate: r.estimate, budget: r.budget ?? null, trainSize: r.trainSize, devSize: r.devSize, lmLabel: lm(studio).label };
+        return { estimate: r.estimate, budget: r.budget ?? null, trainSize: r.trainSize, devSize: r.devSize, sample: r.sample, lmLabel: lm(studio).label };
       });
     },
 
