@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { axeSerious, shot, SHOTS, skipWithoutChromium, TOKEN, dataDirOf } from './helpers';
+import { MetricsStore } from '../electron/core/monitoring/metrics-store';
+import { databasePath, openDatabase } from '../electron/core/storage';
 
 test.beforeEach(() => skipWithoutChromium());
 
@@ -249,6 +251,38 @@ test('monitor, experiments and settings screens: controls take effect, accessibl
     });
     expect(outline).toBe('visible');
   }
+});
+
+test('monitor: per-step parse-failure rate, fallbacks to JSON and retries of the DSPy step executions', async ({ page }) => {
+  // Executions as a sloppy local model leaves them, written where the server reads its metrics.
+  const db = openDatabase(databasePath(dataDir()));
+  const store = new MetricsStore(db);
+  const at = Date.now() - 60_000;
+  const seed = [
+    ['extract', { adapterCalls: 2, parseFailures: 1, fallbacks: 1, retries: { timeout: 1 } }],
+    ['extract', { adapterCalls: 1, parseFailures: 0, fallbacks: 0, retries: {} }],
+    ['extract', { adapterCalls: 2, parseFailures: 2, fallbacks: 1, retries: { rate_limit: 2 } }],
+    ['summarize', { adapterCalls: 1, parseFailures: 0, fallbacks: 0, retries: {} }],
+  ] as const;
+  seed.forEach(([step, lmStats], i) => {
+    const runId = `e2e-monitor-${Date.now()}-${i}`;
+    db.prepare(`INSERT INTO runs (id, inputs_json, mode, created_at) VALUES (?, '{}', 'baseline', ?)`).run(runId, new Date(at).toISOString());
+    store.record({ runId, workflow: 'sloppy_local', step, mode: 'baseline', ok: lmStats.parseFailures < 2, latencyMs: 800 + i * 100, tokens: 120, cost: 0, lmStats, model: 'qwen2.5:0.5b', structuredOutput: 'chat', timestamp: at + i });
+  });
+  db.close();
+  await page.goto(`/?token=${TOKEN}`);
+  await page.getByTestId('nav-monitor').click();
+  const table = page.getByTestId('step-lm-stats');
+  const extract = table.locator('tr', { hasText: 'sloppy_local › extract' });
+  // 3 of 5 adapter calls failed to parse; 2 fallbacks; 1 timeout and 2 rate-limit retries.
+  await expect(extract).toContainText('60.0% (3)');
+  await expect(extract.locator('td').nth(5)).toHaveText('2');
+  await expect(extract.locator('td').nth(6)).toHaveText('3: timeout 1, rate limit 2');
+  await expect(table.locator('tr', { hasText: 'sloppy_local › summarize' })).toContainText('0.0% (0)');
+  await expect(page.getByTestId('parse-failure-rate')).toBeVisible();
+  await table.scrollIntoViewIfNeeded();
+  await shot(page, '33-monitor-lm-stats');
+  await noSerious(page, 'monitor');
 });
 
 test('dataset table: 10,000 rows scroll smoothly (virtualized)', async ({ page }) => {

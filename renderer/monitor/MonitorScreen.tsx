@@ -60,6 +60,8 @@ export function MonitorScreen() {
             <Stat label="Executions" value={fmtNum(s.executions)} />
             <Stat label="Cache hit rate" value={fmtPct(s.cache.hitRate)} sub={`${fmtNum(s.cache.hits)} hits`} />
             <Stat label="Fallbacks" value={fmtNum(s.fallback.count)} />
+            <Stat label="Parse failures" value={fmtPct(s.lm.parseFailureRate, 1)} sub={`${fmtNum(s.lm.parseFailures)} of ${fmtNum(s.lm.adapterCalls)} adapter calls`} testId="parse-failure-rate" />
+            <Stat label="Request retries" value={fmtNum(retryCount(s.lm.retries))} sub={retryCauses(s.lm.retries)} />
             <Stat label="Tokens" value={fmtNum(s.tokens)} />
             <Stat label="Cost" value={fmtUsd(s.cost)} />
           </div>
@@ -133,8 +135,51 @@ export function MonitorScreen() {
           <h3>Python pool</h3>
           <PoolView pool={snap.pool} onRestarted={load} />
         </section>
+        <section className="card-panel" style={{ gridColumn: '1 / -1' }}>
+          <h3>LM calls per step</h3>
+          <StepTable steps={s.bySteps} />
+        </section>
       </div>
     </div>
+  );
+}
+
+const retryCount = (retries: Record<string, number>) => Object.values(retries).reduce((a, n) => a + n, 0);
+const retryCauses = (retries: Record<string, number>) =>
+  Object.entries(retries)
+    .map(([cause, n]) => `${cause.replace('_', ' ')} ${n}`)
+    .join(', ') || 'none';
+
+/** Per workflow step: adapter calls, the share of answers that failed to parse, JSONAdapter fallbacks, retries by cause. */
+function StepTable({ steps }: { steps: MonitorSnapshot['summary']['bySteps'] }) {
+  if (steps.length === 0) return <p className="muted small">No step executions in this window.</p>;
+  return (
+    <table className="data-table" data-testid="step-lm-stats">
+      <thead>
+        <tr>
+          <th>Step</th>
+          <th>Executions</th>
+          <th>Errors</th>
+          <th>Adapter calls</th>
+          <th>Parse failures</th>
+          <th>Fallbacks to JSON</th>
+          <th>Retries</th>
+        </tr>
+      </thead>
+      <tbody>
+        {steps.map((st) => (
+          <tr key={JSON.stringify([st.workflow, st.step])}>
+            <td className="mono">{st.workflow ? `${st.workflow} › ${st.step}` : st.step}</td>
+            <td>{fmtNum(st.executions)}</td>
+            <td>{fmtPct(st.errorRate)}</td>
+            <td>{fmtNum(st.adapterCalls)}</td>
+            <td>{st.adapterCalls ? `${fmtPct(st.parseFailureRate, 1)} (${fmtNum(st.parseFailures)})` : '—'}</td>
+            <td>{fmtNum(st.fallbacks)}</td>
+            <td>{retryCount(st.retries) ? `${retryCount(st.retries)}: ${retryCauses(st.retries)}` : '0'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
