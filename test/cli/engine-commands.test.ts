@@ -31,6 +31,11 @@ describe('pipeline-studio run and metrics', () => {
     expect(metrics.summary.cache.lookups).toBe(2);
     expect(metrics.summary.cache.hitRate).toBe(0);
     expect(metrics.health.status).toMatch(/healthy|degraded/);
+    // Each DSPy step's LM call stats, as its trace records them.
+    expect(metrics.summary.bySteps.map((st: { step: string; adapterCalls: number }) => [st.step, st.adapterCalls])).toEqual(
+      result.records.map((r: { step: string; lmStats: { adapterCalls: number } }) => [r.step, r.lmStats.adapterCalls]),
+    );
+    expect(runCli(['--data-dir', dir, 'metrics']).stdout).toMatch(/step [^\n]*\/analyze_security: 1 executions, parse failures \d+\.\d% of \d+ adapter calls, fallbacks to JSON \d+, retries/);
   });
 
   it('refuses --input without a value and a workflow with errors', () => {

@@ -308,7 +308,7 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
 
   program
     .command('metrics')
-    .description('executions by mode, latency percentiles, cache hit rate, fallbacks, cost; alerts and plugin health')
+    .description('executions by mode, latency percentiles, cache hit rate, fallbacks, cost, LM parse failures and retries per step; alerts and plugin health')
     .option('--window <minutes>', 'only the last N minutes (default: everything)')
     .option('--json', 'print JSON')
     .action(async (opts: { window?: string; json?: boolean }) =>
@@ -323,6 +323,10 @@ export function registerEngineCommands(program: Command, ctx: CliContext): void 
         ctx.out(`executions ${summary.executions} (${Object.entries(summary.byMode).map(([m, n]) => `${m} ${n}`).join(', ')})`);
         ctx.out(`success ${(summary.successRate * 100).toFixed(1)}%  latency p50 ${summary.latencyMs.p50.toFixed(0)} ms p95 ${summary.latencyMs.p95.toFixed(0)} ms p99 ${summary.latencyMs.p99.toFixed(0)} ms`);
         ctx.out(`cache hit rate ${(summary.cache.hitRate * 100).toFixed(1)}% of ${summary.cache.lookups} lookups; fallbacks ${summary.fallback.count}`);
+        for (const st of summary.bySteps.filter((x) => x.adapterCalls > 0)) {
+          const retries = Object.entries(st.retries).map(([cause, n]) => `${cause} ${n}`).join(', ') || 'none';
+          ctx.out(`step ${st.workflow ? `${st.workflow}/` : ''}${st.step}: ${st.executions} executions, parse failures ${(st.parseFailureRate * 100).toFixed(1)}% of ${st.adapterCalls} adapter calls, fallbacks to JSON ${st.fallbacks}, retries ${retries}`);
+        }
         ctx.out(`health: ${health.status}`);
       }),
     );
