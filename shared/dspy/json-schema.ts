@@ -30,7 +30,8 @@ export function schemaProblems(schema: unknown, value: unknown, path = '$'): str
   if (Array.isArray(value)) {
     if (typeof s.minItems === 'number' && value.length < s.minItems) out.push(`${path}: fewer than ${s.minItems} items`);
     if (typeof s.maxItems === 'number' && value.length > s.maxItems) out.push(`${path}: more than ${s.maxItems} items`);
-    if (s.items && typeof s.items === 'object') value.forEach((v, i) => out.push(...schemaProblems(s.items, v, `${path}[${i}]`)));
+    // a loop, not push(...): a nested array's problems can outnumber the arguments a call takes
+    if (s.items && typeof s.items === 'object') value.forEach((v, i) => appendAll(out, schemaProblems(s.items, v, `${path}[${i}]`)));
   }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
@@ -39,11 +40,15 @@ export function schemaProblems(schema: unknown, value: unknown, path = '$'): str
     }
     if (s.properties && typeof s.properties === 'object') {
       for (const [k, sub] of Object.entries(s.properties as Record<string, unknown>)) {
-        if (k in obj) out.push(...schemaProblems(sub, obj[k], `${path}.${k}`));
+        if (k in obj) appendAll(out, schemaProblems(sub, obj[k], `${path}.${k}`));
       }
     }
   }
   return out;
+}
+
+function appendAll(out: string[], more: readonly string[]): void {
+  for (const m of more) out.push(m);
 }
 
 function matchesType(t: string, v: unknown): boolean {

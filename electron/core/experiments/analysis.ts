@@ -75,7 +75,7 @@ export function analyze(exp: Experiment, outcomes: readonly Outcome[]): Experime
         : {}),
     };
   });
-  const progress = Math.min(1, Math.min(...arms.map((s) => s.n)) / exp.targetSampleSize);
+  const progress = Math.min(1, arms.reduce((m, s) => Math.min(m, s.n), Infinity) / exp.targetSampleSize);
   const complete = progress >= 1;
   return { experimentId: exp.id, alpha: exp.alpha, arms, comparisons, progress, complete, recommendation: recommend(exp, arms, comparisons, complete) };
 }
@@ -86,7 +86,7 @@ function recommend(exp: Experiment, arms: ArmStats[], comparisons: ArmComparison
       ? 'No outcomes yet: run workflows with this step; each execution is assigned to an arm.'
       : 'No outcomes yet: start the experiment, then run workflows with this step.';
   }
-  const smallest = Math.min(...arms.map((a) => a.n));
+  const smallest = arms.reduce((m, a) => Math.min(m, a.n), Infinity);
   if (!complete) {
     // Stopping at the first significant peek inflates false positives, so wait for the target.
     return `Keep running: ${smallest} of ${exp.targetSampleSize} outcomes in the smallest arm (${pct(smallest / exp.targetSampleSize)}); decide at the target sample size.`;

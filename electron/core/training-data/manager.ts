@@ -407,7 +407,8 @@ export class TrainingData {
           if (r.value) accept(r.value, bytesRead);
         }).sha256;
         report.rows += reader.errors.filter((e) => e.line > 1).length;
-        report.errors.push(...reader.errors);
+        // a loop, not push(...): every row of a large file may be in error
+        for (const e of reader.errors) report.errors.push(e);
         report.errors.sort((a, b) => a.line - b.line);
         report.warnings = reader.warnings;
       } else if (format === 'dspy') {
@@ -425,7 +426,7 @@ export class TrainingData {
       } else {
         const parsed = validateImport(args.data ?? readImportFile(args.file!), fileName, sig, prep, options);
         report.format = parsed.format;
-        report.errors.push(...parsed.errors);
+        for (const e of parsed.errors) report.errors.push(e);
         fileSha256 = parsed.fileSha256;
       }
       flush(valid);
