@@ -8,34 +8,18 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'info', absWorkingDir: root };
 
-await build({
+// ESM with `require` available to the bundled code (better-sqlite3 loads its native module with it).
+const esm = {
   ...common,
-  entryPoints: ['electron/main/main.ts'],
-  outfile: 'dist/electron/main.js',
   format: 'esm',
   external: ['electron', 'better-sqlite3'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+};
 
-// The worker thread that validates big workflows (electron/core/studio-service/validate.ts finds it beside main.js).
-await build({
-  ...common,
-  entryPoints: ['electron/core/studio-service/validate-worker.ts'],
-  outfile: 'dist/electron/validate-worker.js',
-  format: 'esm',
-  external: ['electron', 'better-sqlite3'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
-
-// The worker thread that runs large imports (electron/core/training-data/background-import.ts finds it beside main.js).
-await build({
-  ...common,
-  entryPoints: ['electron/core/training-data/import-worker.ts'],
-  outfile: 'dist/electron/import-worker.js',
-  format: 'esm',
-  external: ['electron', 'better-sqlite3'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+await build({ ...esm, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.js' });
+// Worker threads, found beside main.js: big workflows' validation (studio-service/validate.ts), large imports (training-data/background-import.ts).
+await build({ ...esm, entryPoints: ['electron/core/studio-service/validate-worker.ts'], outfile: 'dist/electron/validate-worker.js' });
+await build({ ...esm, entryPoints: ['electron/core/training-data/import-worker.ts'], outfile: 'dist/electron/import-worker.js' });
 
 await build({
   ...common,
