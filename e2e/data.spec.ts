@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { axeSerious, shot, skipWithoutChromium, TOKEN } from './helpers';
@@ -7,15 +7,20 @@ test.beforeEach(() => skipWithoutChromium());
 
 const TOY_DATA = path.resolve('templates/sample-project/data/toy_labels.jsonl');
 
-test('import: a check previews the first rows or names the row and field of each type error; the table searches words and counts per filter', async ({ page }) => {
-  test.setTimeout(240_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+/** The sample project's classify dataset on the Data screen. */
+async function openClassifyData(page: Page): Promise<void> {
   await page.goto(`/?token=${TOKEN}`);
   await page.getByTestId('open-sample').click();
   await expect(page.getByTestId('node-classify')).toBeVisible();
   await page.getByTestId('nav-data').click();
   await page.getByTestId('signature-picker').selectOption('wf:classify');
+}
+
+test('import: a check previews the first rows or names the row and field of each type error; the table searches words and counts per filter', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openClassifyData(page);
   await expect(page.getByTestId('examples-count')).toBeVisible();
 
   // a file with a number where text is expected and a list where a label is expected
@@ -79,11 +84,7 @@ test('a large import shows its progress (rows, rate, time left) and can be stopp
   test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`/?token=${TOKEN}`);
-  await page.getByTestId('open-sample').click();
-  await expect(page.getByTestId('node-classify')).toBeVisible();
-  await page.getByTestId('nav-data').click();
-  await page.getByTestId('signature-picker').selectOption('wf:classify');
+  await openClassifyData(page);
   const count = page.getByTestId('examples-count');
   await expect(count).toHaveText(/^\d+ of \d+ examples$/);
   const before = await count.innerText();

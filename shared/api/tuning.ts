@@ -122,22 +122,25 @@ export interface ImportReport {
   /** Stopped by data.cancelImport: nothing was written. */
   cancelled?: boolean;
 }
-/** A large import's progress (data.importProgress), after each batch of rows. */
-export interface ImportProgress {
-  /** The progressId the data.import call gave. */
-  progressId: string;
-  /** insert: a batch was written; parsed: the whole file was read; done: committed. */
-  phase: 'insert' | 'parsed' | 'done';
+/** A long store operation's progress: rows done, the measured rate, time left estimated from the share done. */
+export interface ProgressFigures {
   done: number;
-  /** Rows expected: an estimate from the bytes read until the whole file is read. */
+  /** Rows expected (an estimate while an import is still reading its file). */
   total: number;
-  /** Share of the file read, 0..1. */
+  /** Share of the work done, 0..1 (bytes read for an import, rows for a snapshot or export). */
   share: number;
   elapsedMs: number;
-  /** Measured since the import started. */
+  /** Rows per second measured since the start. */
   rowsPerSecond: number;
-  /** Estimate from the share read and the elapsed time; null before the first batch. */
+  /** Estimate from the share and the elapsed time; null before any work is done. */
   secondsLeft: number | null;
+}
+/** A large import's progress (data.importProgress), after each batch of rows. */
+export interface ImportProgress extends ProgressFigures {
+  /** The progressId the data.import call gave. */
+  progressId: string;
+  /** insert: a batch was checked (and written, unless a dry run); parsed: the whole file was read; done: committed. */
+  phase: 'insert' | 'parsed' | 'done';
 }
 export interface BiasFinding {
   dimension: string;

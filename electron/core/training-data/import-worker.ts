@@ -18,7 +18,8 @@ try {
     if (Atomics.load(cancelled, 0) === 1) throw new OperationCancelledError('import');
     post({ type: 'progress', phase: p.phase, figures: figures({ done: p.done, total: p.total, share: p.totalBytes ? p.bytes / p.totalBytes : 0 }) });
   };
-  post({ type: 'report', report: td.importFile({ ...args, data: Buffer.from(args.data), onProgress }) });
+  // a view of the bytes the host sent, not another copy
+  post({ type: 'report', report: td.importFile({ ...args, data: Buffer.from(args.data.buffer, args.data.byteOffset, args.data.byteLength), onProgress }) });
 } catch (err) {
   post(err instanceof OperationCancelledError ? { type: 'cancelled', message: err.message } : { type: 'error', message: err instanceof Error ? err.message : String(err) });
 } finally {

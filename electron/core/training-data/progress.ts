@@ -1,19 +1,10 @@
+import type { ProgressFigures } from '../../../shared/api/tuning';
+
 /**
  * Progress of a long store operation (import, snapshot, export) as the CLI prints it and the app
  * shows it: rows done, the measured rate, and time left estimated from the share of the work done.
  */
-export interface ProgressFigures {
-  done: number;
-  /** Rows expected (an estimate while an import is still reading its file). */
-  total: number;
-  /** Share of the work done, 0..1 (bytes read for an import, rows for a snapshot or export). */
-  share: number;
-  elapsedMs: number;
-  /** Rows per second measured since the start. */
-  rowsPerSecond: number;
-  /** Estimate from the share and the elapsed time; null before any work is done. */
-  secondsLeft: number | null;
-}
+export type { ProgressFigures };
 
 export function progressFigures(p: { done: number; total: number; share: number }, elapsedMs: number): ProgressFigures {
   const share = Math.min(1, Math.max(0, p.share));
