@@ -221,33 +221,52 @@ def _wait_for_request(server, timeout=20):
         time.sleep(0.02)
 
 
-def test_cancel_closes_the_request_in_flight_at_once(server):
+def _wait_for_close(server, timeout=2):
+    """The server polls for a hang-up every 20 ms: give it that long to log it."""
+    end = time.monotonic() + timeout
+    while "closed" not in server.requests[0] and time.monotonic() < end:
+        time.sleep(0.02)
+
+
+PROVIDER_LMS = {
+    "openai": lambda url: {"provider": "openai_compatible", "model": "tiny", "api_base": url + "/v1"},
+    "anthropic": lambda url: {"provider": "anthropic", "model": "claude-x", "api_key": "k", "api_base": url},
+    "gemini": lambda url: {"provider": "gemini", "model": "gemini-2.0-flash", "api_key": "k", "api_base": url + "/v1beta"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PROVIDER_LMS))
+def test_cancel_closes_the_request_in_flight_at_once(kind):
     import threading
 
     from studio_runtime.errors import Cancelled
 
-    faults(server, {"first_token_ms": 20_000})
+    server = FakeProviderServer(kind, faults={"first_token_ms": 20_000}).start()
     ctx = RequestContext(1)
     outcome = {}
 
     def call():
         try:
-            run({"program": PROGRAM, "inputs": INPUTS, "lm": openai_lm(server, timeout_s=60)}, ctx)
+            run({"program": PROGRAM, "inputs": INPUTS, "lm": {**PROVIDER_LMS[kind](server.url), "timeout_s": 60}}, ctx)
         except BaseException as e:  # noqa: BLE001 - the test inspects what the call ended with
             outcome["error"] = e
         outcome["ended"] = time.time()
 
-    t = threading.Thread(target=call)
-    t.start()
-    _wait_for_request(server)
-    cancelled_at = time.time()
-    ctx.cancel()
-    t.join(10)
-    assert not t.is_alive(), "the call kept waiting for the slow first token after cancel"
-    assert isinstance(outcome["error"], Cancelled), outcome
-    assert outcome["ended"] - cancelled_at < 1.0
-    (only,) = server.requests  # the closed connection is not retried
-    assert 0 <= only["closed"] - cancelled_at < 1.0, only  # the server saw the hang-up, not its own timeout
+    try:
+        t = threading.Thread(target=call)
+        t.start()
+        _wait_for_request(server)
+        cancelled_at = time.time()
+        ctx.cancel()
+        t.join(10)
+        assert not t.is_alive(), "the call kept waiting for the slow first token after cancel"
+        assert isinstance(outcome["error"], Cancelled), outcome
+        assert outcome["ended"] - cancelled_at < 1.0
+        _wait_for_close(server)
+        (only,) = server.requests  # the closed connection is not retried
+        assert 0 <= only["closed"] - cancelled_at < 1.0, only  # the server saw the hang-up, not its own timeout
+    finally:
+        server.stop()
 
 
 def test_cancel_over_the_protocol_closes_the_request_in_flight(server):
@@ -263,6 +282,7 @@ def test_cancel_over_the_protocol_closes_the_request_in_flight(server):
         reply = rt.wait_reply(rid, timeout=10)
         assert reply["error"]["code"] == -32001, reply
         assert time.time() - cancelled_at < 2.0
+        _wait_for_close(server)
         (only,) = server.requests
         assert 0 <= only["closed"] - cancelled_at < 1.0, only
     finally:
