@@ -6,8 +6,10 @@
 // (maxRSS, the whole process including Node itself, about 50 MB) is its own; the store is opened before
 // the clock starts. cpu_seconds (user + system of the process) is less sensitive to other load on the
 // machine than the wall-clock seconds. ratio_1e6_1e5 = time at 10^6 / time at 10^5 (linear growth: 10);
-// cpu_ratio_1e6_1e5 the same in CPU seconds.
-// BENCH_SIZES=10000,100000 limits the sizes.
+// cpu_ratio_1e6_1e5 the same in CPU seconds. import_dspy: the same rows as one DSPy Example JSON file
+// ({"examples": [flat objects]}) imported into a store of its own (streamed: its peak memory should not
+// grow with the file).
+// BENCH_SIZES=10000,100000 limits the sizes; BENCH_OPS=import,import_dspy limits the operations.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,8 +25,9 @@ const SPEC = {
   ],
 };
 const SELF = fileURLToPath(import.meta.url);
-const OPS = ['import', 'quality', 'bias', 'snapshot', 'export', 'first_page'] as const;
-type Op = (typeof OPS)[number];
+const ALL_OPS = ['import', 'quality', 'bias', 'snapshot', 'export', 'first_page', 'import_dspy'] as const;
+type Op = (typeof ALL_OPS)[number];
+const OPS: readonly Op[] = process.env.BENCH_OPS ? ALL_OPS.filter((o) => process.env.BENCH_OPS!.split(',').includes(o)) : ALL_OPS;
 
 function writeJsonl(file: string, n: number): void {
   let s = 12345;
@@ -57,10 +60,34 @@ function writeJsonl(file: string, n: number): void {
   fs.closeSync(fd);
 }
 
+/** The JSONL rows as DSPy Example JSON: flat objects (inputs, outputs, timestamp) under "examples". */
+function writeDspyJson(jsonl: string, file: string): void {
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, '{"examples": [\n');
+  let first = true;
+  let rest = '';
+  const buf = Buffer.alloc(1 << 20);
+  const src = fs.openSync(jsonl, 'r');
+  let n: number;
+  while ((n = fs.readSync(src, buf, 0, buf.length, null)) > 0) {
+    const lines = (rest + buf.toString('utf8', 0, n)).split('\n');
+    rest = lines.pop()!;
+    const items = lines.filter(Boolean).map((l) => {
+      const r = JSON.parse(l) as { inputs: object; outputs: object; timestamp: string };
+      return JSON.stringify({ ...r.inputs, ...r.outputs, timestamp: r.timestamp });
+    });
+    if (items.length) fs.writeSync(fd, `${first ? '' : ',\n'}${items.join(',\n')}`);
+    if (items.length) first = false;
+  }
+  fs.closeSync(src);
+  fs.writeSync(fd, '\n]}\n');
+  fs.closeSync(fd);
+}
+
 /** Child: one operation on the store in dir; prints {seconds, peak_mb, ...}. */
 function child(op: Op, dir: string, file: string): void {
-  const td = TrainingData.open(dir);
-  if (op === 'import') td.registerSignature('scale', SPEC);
+  const td = TrainingData.open(op === 'import_dspy' ? path.join(dir, 'dspy-store') : dir);
+  if (op === 'import' || op === 'import_dspy') td.registerSignature('scale', SPEC);
   const t = performance.now();
   const cpu = process.cpuUsage();
   let extra: Record<string, unknown> = {};
@@ -68,6 +95,11 @@ function child(op: Op, dir: string, file: string): void {
     const r = td.importFile({ signature: 'scale', file, by: 'bench' });
     if (!r.ok) throw new Error(`import failed: ${JSON.stringify(r.errors.slice(0, 3))}`);
     extra = { inserted: r.inserted, file_mb: +(fs.statSync(file).size / 2 ** 20).toFixed(1) };
+  } else if (op === 'import_dspy') {
+    const dspy = path.join(dir, 'rows.dspy.json');
+    const r = td.importFile({ signature: 'scale', file: dspy, by: 'bench' });
+    if (!r.ok) throw new Error(`import failed: ${JSON.stringify(r.errors.slice(0, 3))}`);
+    extra = { inserted: r.inserted, file_mb: +(fs.statSync(dspy).size / 2 ** 20).toFixed(1) };
   } else if (op === 'quality') {
     const q = td.quality('scale');
     extra = { overall: q.overall, near_duplicate_pairs: q.nearDuplicatePairs.length, diversity: q.dimensions.diversity };
@@ -96,6 +128,7 @@ function main(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
     const file = path.join(dir, 'rows.jsonl');
     writeJsonl(file, n);
+    if (OPS.includes('import_dspy')) writeDspyJson(file, path.join(dir, 'rows.dspy.json'));
     const row: Record<string, unknown> = {};
     for (const op of OPS) {
       process.stderr.write(`bench training-data-scale: ${op} at ${n}\n`);
