@@ -15,7 +15,7 @@ import {
 import { SmartEdgeProvider, SmartSmoothStepEdge } from '@tisoap/react-flow-smart-edge';
 import { useDocument } from '../stores/document';
 import { ContainerNode, StepNode, type StepFlowNode } from './StepNode';
-import { dragTarget, fillMissing, NEW_CARD, NODE_WIDTH, nodeSizes, placeNewCard, type Point, type Rect } from './layout';
+import { dragTarget, fillMissing, insideEdge, NEW_CARD, NODE_WIDTH, nodeSizes, placeNewCard, type Point, type Rect } from './layout';
 import { toFlowEdges, type FlowEdgeData } from './edges';
 import { addStepOfType, connectSteps, disconnect, moveStepTo } from './operations';
 import { persistLayoutSoon } from '../workspace/actions';
@@ -146,8 +146,13 @@ export function Canvas() {
       useDocument.setState({ positions: before });
       // One card dropped on a container joins its nested steps; a nested card dropped outside its container leaves it.
       const moved = Object.keys(after).filter((id) => after[id].x !== before[id]?.x || after[id].y !== before[id]?.y);
-      const to = moved.length === 1 ? dragTarget(moved[0], doc.view?.steps ?? [], after, sizesRef.current) : undefined;
-      if (!to || !moveStepTo(moved[0], to.container?.id, to.position)) useDocument.getState().setPositions(after, 'Move nodes');
+      const steps = doc.view?.steps ?? [];
+      const to = moved.length === 1 ? dragTarget(moved[0], steps, after, sizesRef.current) : undefined;
+      if (!to || !moveStepTo(moved[0], to.container?.id, to.position)) {
+        // A nested card that stays in its container stays right of and below its inner edge.
+        const nested = moved.filter((id) => steps.find((s) => s.id === id)?.parentId);
+        useDocument.getState().setPositions({ ...after, ...Object.fromEntries(nested.map((id) => [id, insideEdge(after[id])])) }, 'Move nodes');
+      }
       persistLayoutSoon();
     }
   }, []);

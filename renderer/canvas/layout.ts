@@ -209,6 +209,11 @@ export function siblingRects(parent: string | undefined, steps: StepView[], posi
   return steps.filter((s) => s.parentId === parent && positions[s.id] && sizes[s.id]).map((s) => ({ ...positions[s.id], ...sizes[s.id] }));
 }
 
+/** A nested card's position kept right of and below its container's inner edge (a card may be dragged past it). */
+export function insideEdge(p: Point): Point {
+  return { x: Math.max(CONTAINER_PAD.x, Math.round(p.x)), y: Math.max(CONTAINER_PAD.top, Math.round(p.y)) };
+}
+
 /**
  * Where a card dragged to `positions[id]` goes when its centre lands elsewhere: into the innermost container
  * under its centre (not itself nor one of its own nested steps), or out to the top level when it is nested and
@@ -227,7 +232,7 @@ export function dragTarget(id: string, steps: StepView[], positions: Record<stri
   if (container?.id === step.parentId) return undefined;
   if (!container) return { position: { x: Math.round(at.x), y: Math.round(at.y) } };
   const origin = absolutePosition(container.id, steps, positions)!;
-  return { container, position: { x: Math.max(CONTAINER_PAD.x, Math.round(at.x - origin.x)), y: Math.max(CONTAINER_PAD.top, Math.round(at.y - origin.y)) } };
+  return { container, position: insideEdge({ x: at.x - origin.x, y: at.y - origin.y }) };
 }
 
 /** Size assumed for a new card until it is measured. */
@@ -244,8 +249,7 @@ export function placeNewCard(p: Point, grab: Point, steps: StepView[], positions
   const want = { x: Math.round(p.x - origin.x - grab.x), y: Math.round(p.y - origin.y - grab.y) };
   const taken = siblingRects(container?.id, steps, positions, sizes);
   const min = container ? { x: CONTAINER_PAD.x, y: CONTAINER_PAD.top } : undefined;
-  if (min) Object.assign(want, { x: Math.max(want.x, min.x), y: Math.max(want.y, min.y) });
-  else taken.push(...overlays);
-  const position = freeSpot(want, NEW_CARD, taken, min);
+  if (!container) taken.push(...overlays);
+  const position = freeSpot(container ? insideEdge(want) : want, NEW_CARD, taken, min);
   return container ? { position, container: container.id } : { position };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absolutePosition, containerAt, dragTarget, freeSpot, NEW_CARD, placeNewCard, siblingRects } from '../../renderer/canvas/layout';
+import { absolutePosition, containerAt, dragTarget, freeSpot, insideEdge, NEW_CARD, placeNewCard, siblingRects } from '../../renderer/canvas/layout';
 import { nameFor } from '../../renderer/canvas/step-defaults';
 import type { StepView } from '../../renderer/model/types';
 
@@ -58,6 +58,10 @@ describe('dropping a card', () => {
     expect(dragTarget('body', steps, { ...base, body: { x: 720, y: 80 } }, sizes)).toEqual({ container: steps[2], position: { x: 24, y: 80 } });
     // Still inside its own container: it stays.
     expect(dragTarget('body', steps, { ...base, body: { x: 100, y: 150 } }, sizes)).toBeUndefined();
+    // Dragged past its container's inner edge but still inside it: it is put back right of and below that edge.
+    expect(dragTarget('body', steps, { ...base, body: { x: -60, y: 30 } }, sizes)).toBeUndefined();
+    expect(insideEdge({ x: -60, y: 30.4 })).toEqual({ x: 24, y: 72 });
+    expect(insideEdge({ x: 40, y: 90 })).toEqual({ x: 40, y: 90 });
   });
 });
 
