@@ -11,7 +11,7 @@ export const E2E_TOKEN = process.env.E2E_TOKEN ?? 'e2e-token-0123456789';
  * labels or promoted programs. Workers re-read this file: the ports and directories travel in the
  * environment so every process agrees on them.
  */
-const SPECS = ['data', 'designer', 'gepa', 'identity', 'providers', 'run', 'tuning'] as const;
+const SPECS = ['data', 'designer', 'gepa', 'identity', 'optimize-scale', 'providers', 'run', 'tuning'] as const;
 if (!process.env.E2E_SERVERS) {
   const base = Number(process.env.E2E_PORT ?? 4100 + Math.floor(Math.random() * 700));
   process.env.E2E_SERVERS = JSON.stringify(SPECS.map((name, i) => ({ name, port: base + i, dataDir: mkdtempSync(path.join(os.tmpdir(), `ps-e2e-${name}-`)) })));
