@@ -284,6 +284,7 @@ export class Studio {
     return buildHealthReport({
       now: Date.now(),
       pythonBridge: {
+        started: pool !== undefined,
         ready: status ? status.readyWorkers > 0 : false,
         workers: status?.readyWorkers ?? 0,
         poolSize: this.options.pool?.poolSize ?? this.config.python_bridge.pool_size,

@@ -195,7 +195,7 @@ export function PoolView({ pool, onRestarted }: { pool: MonitorSnapshot['pool'];
           Python {pool.runtime.pythonVersion ?? '?'} · DSPy {pool.runtime.dspyVersion ?? '?'} · <span className="mono">{pool.runtime.python}</span>
         </p>
       )}
-      {!pool.started && <p className="small muted">The pool starts on the first optimization or comparison.</p>}
+      {!pool.started && <p className="small muted">The pool starts on the first DSPy step run, optimization or comparison.</p>}
       <ul className="workers">
         {pool.workers.map((w) => (
           <li key={String(w.id)} className="small">

@@ -158,15 +158,20 @@ describe('buildHealthReport', () => {
     featureFlags: { optimization_enabled: true, training_data_collection: true, real_time_optimization: false },
   };
   it('healthy with a full pool and no alerts', () => {
-    const r = buildHealthReport({ ...base, pythonBridge: { ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [] });
+    const r = buildHealthReport({ ...base, pythonBridge: { started: true, ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [] });
     expect(r.status).toBe('healthy');
     expect(r.components.map((c) => c.name)).toEqual(['python_bridge', 'alerts']);
     expect(r.deployment.rolloutPercentage).toBe(1);
   });
+  it('a pool not started yet is healthy and says when it starts', () => {
+    const r = buildHealthReport({ ...base, pythonBridge: { started: false, ready: false, workers: 0, poolSize: 3, restarts: 0 }, alerts: [] });
+    expect(r.status).toBe('healthy');
+    expect(r.components[0].detail).toMatch(/^not started: it starts on the first DSPy step/);
+  });
   it('python down is degraded; a critical alert is unhealthy', () => {
-    expect(buildHealthReport({ ...base, pythonBridge: { ready: false, workers: 0, poolSize: 3, restarts: 2 }, alerts: [] }).status).toBe('degraded');
+    expect(buildHealthReport({ ...base, pythonBridge: { started: true, ready: false, workers: 0, poolSize: 3, restarts: 2 }, alerts: [] }).status).toBe('degraded');
     const critical = { metric: 'error_rate' as const, severity: 'critical' as const, value: 0.5, threshold: 0.02, message: 'x', raisedAt: 1, updatedAt: 1 };
-    const r = buildHealthReport({ ...base, pythonBridge: { ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [critical] });
+    const r = buildHealthReport({ ...base, pythonBridge: { started: true, ready: true, workers: 3, poolSize: 3, restarts: 0 }, alerts: [critical] });
     expect(r.status).toBe('unhealthy');
     expect(r.components[1].detail).toBe('critical: x');
   });

@@ -23,11 +23,18 @@ export interface PluginHealthReport {
 
 export interface HealthInput {
   now: number;
-  pythonBridge: { ready: boolean; workers: number; poolSize: number; restarts: number };
+  /** started: false until the first DSPy step, optimization or comparison asks for the pool. */
+  pythonBridge: { started: boolean; ready: boolean; workers: number; poolSize: number; restarts: number };
   summary: MetricsSummary;
   alerts: Alert[];
   deployment: { phase: DeploymentPhase; rolloutPercentage: number };
   featureFlags: Record<FeatureFlag, boolean>;
+}
+
+function bridgeDetail(pb: HealthInput['pythonBridge']): string {
+  if (!pb.started) return 'not started: it starts on the first DSPy step, optimization or comparison';
+  if (!pb.ready) return 'no worker ready: DSPy steps fall back to traditional execution until one is';
+  return `${pb.workers}/${pb.poolSize} workers, ${pb.restarts} restarts`;
 }
 
 const worst = (xs: HealthStatus[]): HealthStatus => (xs.includes('unhealthy') ? 'unhealthy' : xs.includes('degraded') ? 'degraded' : 'healthy');
@@ -38,10 +45,11 @@ const worst = (xs: HealthStatus[]): HealthStatus => (xs.includes('unhealthy') ? 
  */
 export function buildHealthReport(input: HealthInput): PluginHealthReport {
   const { pythonBridge: pb, summary, alerts } = input;
-  const bridgeStatus: HealthStatus = !pb.ready || pb.workers < pb.poolSize ? 'degraded' : 'healthy';
+  // A pool not started yet is not a fault: it starts on first use.
+  const bridgeStatus: HealthStatus = pb.started && (!pb.ready || pb.workers < pb.poolSize) ? 'degraded' : 'healthy';
   const alertStatus: HealthStatus = alerts.some((a) => a.severity === 'critical') ? 'unhealthy' : alerts.length ? 'degraded' : 'healthy';
   const components: ComponentHealth[] = [
-    { name: 'python_bridge', status: bridgeStatus, detail: pb.ready ? `${pb.workers}/${pb.poolSize} workers, ${pb.restarts} restarts` : 'not ready: DSPy steps fall back to traditional execution' },
+    { name: 'python_bridge', status: bridgeStatus, detail: bridgeDetail(pb) },
     { name: 'alerts', status: alertStatus, detail: alerts.length ? alerts.map((a) => `${a.severity}: ${a.message}`).join('; ') : 'no active alerts' },
   ];
   return {
