@@ -586,6 +586,18 @@ test('a nested step dragged out of its container goes to the top level, as one u
   await page.keyboard.press('Control+z');
   await expect.poll(async () => (await docState(page)).steps.find((s) => s.id === 'draft')?.parentId).toBe('per_topic');
   expect(await editorText(page)).toBe(before);
+
+  // Dragged past the loop's left edge with its centre still inside: it stays nested, put back inside the edge.
+  const polish = await box(page, 'node-polish');
+  const loopNow = await box(page, 'node-per_topic');
+  await page.mouse.move(polish.x + 40, polish.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(loopNow.x - 30 + 40, polish.y + 10, { steps: 10 });
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  expect((await docState(page)).steps.find((s) => s.id === 'polish')?.parentId).toBe('per_topic');
+  expect(await inside(page, 'polish', 'per_topic')).toBe(true);
+  expect(await editorText(page)).toBe(before);
 });
 
 test('palette on Ctrl+Shift+P lists screens and run; Alt+1..7 and Alt+Z work from inputs; canvas and YAML side by side when wide', async ({ page }) => {
