@@ -49,7 +49,7 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
 
   const list = async (p?: string) => {
     try {
-      const res = await studio.call('fs.list', { path: p, filter: mode === 'open-folder' ? 'yaml' : 'yaml' });
+      const res = await studio.call('fs.list', { path: p, filter: 'yaml' });
       setDir(res.path);
       setParent(res.parent);
       setEntries(mode === 'open-folder' ? res.entries.filter((e) => e.kind === 'dir') : res.entries);
@@ -128,7 +128,7 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
             key={e.path}
             aria-pressed={pathText === e.path}
             className={pathText === e.path ? 'selected' : ''}
-            onClick={() => (e.kind === 'dir' && mode !== 'open-folder' ? list(e.path) : setPathText(e.kind === 'dir' ? e.path : mode === 'save-as' ? e.path : e.path))}
+            onClick={() => (e.kind === 'dir' && mode !== 'open-folder' ? list(e.path) : setPathText(e.path))}
             onDoubleClick={() => (e.kind === 'dir' ? list(e.path) : openPath(e.path).then((ok) => ok && close()))}
           >
             <Icon name={e.kind === 'dir' ? 'folder' : 'file'} />
