@@ -88,15 +88,20 @@ export function ImportDialog({ signature, fields, file, onClose, onDone }: { sig
   const stop = () => {
     if (progressId) void studio.call('data.cancelImport', { progressId }).catch((e: unknown) => setError(errText(e)));
   };
+  // a running import is not left behind a closed dialog: closing stops it (nothing imported)
+  const close = () => {
+    if (busy) stop();
+    onClose();
+  };
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <header>
           <h2 id="import-title">
             Import {file.name} <span className="chip">{format === 'dspy' ? 'DSPy Example JSON' : format.toUpperCase()}</span>
           </h2>
-          <button type="button" className="btn icon" aria-label="Close" onClick={onClose}>
+          <button type="button" className="btn icon" aria-label="Close" onClick={close}>
             ✕
           </button>
         </header>
