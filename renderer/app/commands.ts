@@ -3,7 +3,7 @@ import { useNav, VIEWS } from '../stores/nav';
 import { useDocument } from '../stores/document';
 import { useUi } from '../stores/ui';
 import { guardUnsaved, save, saveAs } from '../workspace/actions';
-import { copySteps, deleteSteps, duplicateSteps, pasteSteps } from '../canvas/operations';
+import { copySteps, deleteSteps, duplicateSteps, hasCopiedSteps, pasteSteps } from '../canvas/operations';
 import { exportYaml } from '../export/export';
 
 /** A command that may be unavailable says why (the palette shows it greyed with that reason, as VS Code does). */
@@ -39,7 +39,7 @@ export function allCommands(): Command[] {
     { id: 'edit.delete', group: 'Edit', title: 'Delete selected steps', shortcut: 'Del', run: () => deleteSteps(sel()), enabled: () => sel().length > 0, reason: NO_SEL },
     { id: 'edit.duplicate', group: 'Edit', title: 'Duplicate selected steps', shortcut: 'Ctrl+D', run: () => duplicateSteps(sel()), enabled: () => sel().length > 0, reason: NO_SEL },
     { id: 'edit.copy', group: 'Edit', title: 'Copy selected steps', shortcut: 'Ctrl+C', run: () => void copySteps(sel()), enabled: () => sel().length > 0, reason: NO_SEL },
-    { id: 'edit.paste', group: 'Edit', title: 'Paste steps', shortcut: 'Ctrl+V', run: pasteSteps, enabled: hasDoc, reason: NO_DOC },
+    { id: 'edit.paste', group: 'Edit', title: 'Paste steps', shortcut: 'Ctrl+V', run: pasteSteps, enabled: () => hasDoc() && hasCopiedSteps(), reason: 'Nothing copied: select steps and copy them (Ctrl+C)' },
     { id: 'edit.selectAll', group: 'Edit', title: 'Select all steps', shortcut: 'Ctrl+A', run: () => useDocument.getState().select(useDocument.getState().view?.steps.map((s) => s.id) ?? []), enabled: hasDoc, reason: NO_DOC },
     { id: 'view.theme', group: 'View', title: 'Toggle dark/light theme', run: () => ui.toggleTheme() },
     { id: 'view.editor', group: 'View', title: 'Toggle YAML editor', shortcut: 'Ctrl+J', run: () => ui.setEditorVisible(!useUi.getState().editorVisible) },

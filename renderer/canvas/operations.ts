@@ -127,6 +127,10 @@ export function copySteps(ids: string[]): number {
   return steps.length;
 }
 
+export function hasCopiedSteps(): boolean {
+  return clipboard.length > 0;
+}
+
 export function pasteSteps(): void {
   if (clipboard.length === 0) return;
   const doc = useDocument.getState();

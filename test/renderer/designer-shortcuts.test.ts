@@ -7,6 +7,7 @@ let allCommands: typeof import('../../renderer/app/commands').allCommands;
 let saveAsName: typeof import('../../renderer/workspace/Dialogs').saveAsName;
 let paletteItems: typeof import('../../renderer/command-palette/CommandPalette').paletteItems;
 let useDocument: typeof import('../../renderer/stores/document').useDocument;
+let copySteps: typeof import('../../renderer/canvas/operations').copySteps;
 
 beforeAll(async () => {
   const store = () => {
@@ -19,6 +20,7 @@ beforeAll(async () => {
   ({ saveAsName } = await import('../../renderer/workspace/Dialogs'));
   ({ paletteItems } = await import('../../renderer/command-palette/CommandPalette'));
   ({ useDocument } = await import('../../renderer/stores/document'));
+  ({ copySteps } = await import('../../renderer/canvas/operations'));
 });
 
 const key = (k: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean; code?: string } = {}) => ({ key: k, ctrlKey: !!mods.ctrl, metaKey: false, shiftKey: !!mods.shift, altKey: !!mods.alt, code: mods.code });
@@ -61,6 +63,14 @@ describe('command palette', () => {
     useDocument.getState().setTextFromEditor('workflow:\n  name: b\n  steps: []\n');
     expect(paletteItems(allCommands(), 'undo').find((i) => i.c.id === 'edit.undo')?.reason).toBeNull();
     expect(paletteItems(allCommands(), 'save').find((i) => i.c.id === 'file.save')?.reason).toBeNull();
+  });
+
+  it('offers Paste steps only once steps are copied', () => {
+    useDocument.getState().load({ path: null, fileName: 'a.yaml', text: 'workflow:\n  name: a\n  steps:\n    - name: s\n      type: claude\n', layout: null });
+    const paste = () => paletteItems(allCommands(), 'paste').find((i) => i.c.id === 'edit.paste')?.reason;
+    expect(paste()).toMatch(/^Nothing copied/);
+    expect(copySteps(['s'])).toBe(1);
+    expect(paste()).toBeNull();
   });
 });
 
