@@ -46,14 +46,17 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
   const [pathText, setPathText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  // What the user typed before the first listing came back is kept, not replaced by the suggestion.
+  const typed = useRef(false);
 
-  const list = async (p?: string) => {
+  const list = async (p?: string, first = false) => {
     try {
       const res = await studio.call('fs.list', { path: p, filter: 'yaml' });
       setDir(res.path);
       setParent(res.parent);
       setEntries(mode === 'open-folder' ? res.entries.filter((e) => e.kind === 'dir') : res.entries);
       setError(null);
+      if (first && typed.current) return;
       if (mode === 'save-as') setPathText(`${res.path}/${suggested}`);
       else if (mode === 'open-folder') setPathText(res.path);
     } catch (err) {
@@ -65,7 +68,7 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
       const info = await studio.call('app.info', {});
       // The open file's folder, else the open project folder, else home.
       const start = docPath ? docPath.replace(/[/\\][^/\\]*$/, '') : (folder?.path ?? info.homeDir);
-      await list(start);
+      await list(start, true);
       inputRef.current?.focus();
     })();
   }, []);
@@ -109,7 +112,10 @@ export function PathDialog({ mode }: { mode: 'open' | 'save-as' | 'open-folder' 
           className="input mono"
           data-testid="path-input"
           value={pathText}
-          onChange={(e) => setPathText(e.target.value)}
+          onChange={(e) => {
+            typed.current = true;
+            setPathText(e.target.value);
+          }}
           onKeyDown={(e) => e.key === 'Enter' && submit()}
           placeholder="/path/to/workflow.yaml"
         />
