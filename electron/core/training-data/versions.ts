@@ -206,7 +206,7 @@ export class VersionRepository {
    * by SQL on the versions' (version, example) keys, so neither version is loaded whole.
    */
   diffRows(fromId: string, toId: string, limit: number): VersionDiff & { addedRows: VersionRow[]; removedRows: VersionRow[]; changedRows: { before: VersionRow; after: VersionRow }[] } {
-    const rows = (sql: string) => (this.db.prepare(sql).all({ a: fromId, b: toId, limit }) as any[]).map(versionRowOf);
+    const rows = (sql: string) => this.db.prepare(sql).all({ a: fromId, b: toId, limit }).map(versionRowOf);
     const missing = (from: string, to: string) =>
       rows(`SELECT x.* FROM version_rows x WHERE x.version_id = @${from} AND NOT EXISTS (SELECT 1 FROM version_rows y WHERE y.version_id = @${to} AND y.example_id = x.example_id) ORDER BY x.example_id LIMIT @limit`);
     const changedPairs = this.db
